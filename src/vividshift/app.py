@@ -1,0 +1,66 @@
+"""The FastAPI application factory."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from vividshift import __version__, migrate
+from vividshift.config import Settings
+from vividshift.db import create_pool
+from vividshift.embedded import EmbeddedPostgres
+from vividshift.errors import install_error_handlers
+from vividshift.routing import StrictJSONRoute
+from vividshift.system.routes import router as system_router
+
+log = logging.getLogger("vividshift")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    embedded = None
+    url = settings.database_url
+    if not url:
+        # No server given: run our own, migrated to the latest schema.
+        embedded = EmbeddedPostgres(settings.resolved_data_dir())
+        url = embedded.database_url()
+    if settings.migrate_on_start:
+        migrate.upgrade(url)
+    pool = create_pool(url, settings)
+    await pool.open(wait=False)
+    app.state.pool = pool
+    try:
+        yield
+    finally:
+        await pool.close()
+        if embedded is not None:
+            embedded.stop()
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the application: routes, error handlers, metrics and the database lifespan.
+    The database (pool, and the embedded server when no URL is set) starts with the app."""
+    app = FastAPI(
+        title="VividShift",
+        version=__version__,
+        description="Fair, valid assignments of participants to targets, with full history.",
+        lifespan=_lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.router.route_class = StrictJSONRoute
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(system_router)
+    if settings.metrics_enabled:
+        Instrumentator(
+            registry=CollectorRegistry(),
+            should_group_status_codes=False,
+            should_group_untemplated=True,
+        ).instrument(app).expose(
+            app, endpoint="/metrics", tags=["system"], summary="Prometheus metrics"
+        )
+    return app

@@ -1,0 +1,69 @@
+"""Connection pool, the per-request connection dependency, and transaction helpers.
+
+Pooled connections run in autocommit mode: nothing is ever left open between
+statements, and a service makes its unit of work explicit with `transaction()`
+(a savepoint when the caller already holds a transaction, as tests do).
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from vividshift.config import Settings
+
+Connection = AsyncConnection[DictRow]
+
+
+def to_sqlalchemy_url(url: str) -> str:
+    """The same server as a SQLAlchemy URL with the psycopg 3 driver (for Alembic)."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must start with postgresql://")
+
+
+async def _configure(conn: AsyncConnection) -> None:
+    conn.row_factory = dict_row  # type: ignore[assignment]
+
+
+def create_pool(url: str, settings: Settings) -> AsyncConnectionPool:
+    """A closed pool; the app's lifespan opens it. Connections are checked on checkout so
+    a database restart costs one failed request at most, not a pool of dead sockets."""
+    return AsyncConnectionPool(
+        conninfo=url,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        kwargs={"autocommit": True, "connect_timeout": max(1, int(settings.db_connect_timeout))},
+        configure=_configure,
+        check=AsyncConnectionPool.check_connection,
+        open=False,
+        name="vividshift",
+    )
+
+
+async def get_db(request: Request) -> AsyncIterator[Connection]:
+    """One pooled connection for the duration of a request."""
+    pool: AsyncConnectionPool = request.app.state.pool
+    async with pool.connection() as conn:
+        yield conn  # type: ignore[misc]
+
+
+Db = Annotated[Connection, Depends(get_db)]
+
+
+@asynccontextmanager
+async def transaction(conn: Connection, *, acting_user: UUID | None = None) -> AsyncIterator[None]:
+    """One unit of work. With `acting_user`, the audit triggers attribute its changes
+    to that user (app.current_user_id, local to this transaction)."""
+    async with conn.transaction():
+        if acting_user is not None:
+            await conn.execute(
+                "SELECT set_config('app.current_user_id', %s, true)", (str(acting_user),)
+            )
+        yield

@@ -1,0 +1,173 @@
+"""Errors of the service and the one place that renders them.
+
+    AppError(message, status_code, code)
+    ├── ValidationFailed        422 VALIDATION_ERROR   (or 400 when asked)
+    ├── Unauthorized            401 AUTHENTICATION_ERROR, with WWW-Authenticate
+    ├── Forbidden               403 AUTHORIZATION_ERROR
+    ├── NotFound                404 RESOURCE_NOT_FOUND
+    ├── Conflict                409 DUPLICATE_RESOURCE
+    ├── BusinessRuleViolation   422 BUSINESS_LOGIC_ERROR
+    ├── RateLimited             429 RATE_LIMITED, with Retry-After
+    └── Unavailable             503 SERVICE_UNAVAILABLE
+
+Every 4xx/5xx leaves as the JSON body of spec/API.md:
+{"error", "code", "details", "timestamp"}. Framework errors (unknown route, wrong
+method, invalid body, oversized body) are mapped onto the same codes; anything else is
+a logged 500 INTERNAL_ERROR that tells the client nothing more.
+"""
+
+import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("vividshift.errors")
+
+
+class AppError(Exception):
+    status_code = 500
+    code = "INTERNAL_ERROR"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Any = None,
+        status_code: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.headers = headers
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "AUTHENTICATION_ERROR"
+
+    def __init__(self, message: str = "Not authenticated", **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(message, **kwargs)
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "AUTHORIZATION_ERROR"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "RESOURCE_NOT_FOUND"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "DUPLICATE_RESOURCE"
+
+
+class BusinessRuleViolation(AppError):
+    status_code = 422
+    code = "BUSINESS_LOGIC_ERROR"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "RATE_LIMITED"
+
+
+class Unavailable(AppError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"
+
+
+# Codes for errors raised by the framework itself, by status.
+_CODES_BY_STATUS = {
+    400: "VALIDATION_ERROR",
+    401: "AUTHENTICATION_ERROR",
+    403: "AUTHORIZATION_ERROR",
+    404: "RESOURCE_NOT_FOUND",
+    409: "DUPLICATE_RESOURCE",
+    422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_body(message: str, code: str, details: Any = None) -> dict[str, Any]:
+    """The JSON error body of spec/API.md."""
+    return {
+        "error": message,
+        "code": code,
+        "details": jsonable_encoder(details),
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def error_response(
+    status_code: int,
+    message: str,
+    code: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(error_body(message, code, details), status_code, headers=headers)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Pydantic errors without the echoed input (it may hold passwords or be huge)."""
+    fields = []
+    for err in exc.errors():
+        entry = {"loc": list(err.get("loc", ())), "msg": err.get("msg"), "type": err.get("type")}
+        if err.get("type") == "json_invalid" and err.get("ctx"):
+            entry["msg"] = f"Invalid JSON: {err['ctx'].get('error')}"
+        fields.append(entry)
+    return fields
+
+
+async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.message, exc.code, exc.details, exc.headers)
+
+
+async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    code = _CODES_BY_STATUS.get(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    return error_response(status, phrase, code, detail, getattr(exc, "headers", None))
+
+
+async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(422, "Validation failed", "VALIDATION_ERROR", _field_errors(exc))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "Internal server error", "INTERNAL_ERROR", None)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error the app can raise through the one JSON error body."""
+    app.add_exception_handler(AppError, _on_app_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,35 @@
+"""Schema migrations: Alembic revisions, each running a plain-SQL file and its
+`.down.sql` rollback (see migrations/versions/)."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from vividshift.db import to_sqlalchemy_url
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Passed as an attribute, not an ini option: a URL may hold '%' characters.
+    config.attributes["sqlalchemy_url"] = to_sqlalchemy_url(database_url)
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def current(database_url: str) -> None:
+    command.current(alembic_config(database_url), verbose=True)
+
+
+def history(database_url: str) -> None:
+    command.history(alembic_config(database_url), verbose=True)

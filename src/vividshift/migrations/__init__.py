@@ -1,0 +1,1 @@
+"""Alembic environment and revisions (plain SQL files with .down.sql rollbacks)."""

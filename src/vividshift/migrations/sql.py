@@ -1,0 +1,19 @@
+"""Turns a revision's sibling `.sql` / `.down.sql` files into Alembic's upgrade/downgrade."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import op
+
+
+def _run_file(path: Path) -> None:
+    # The driver connection runs the whole file as one simple query (several statements,
+    # function bodies with $$ quoting), inside the revision's transaction.
+    op.get_bind().connection.driver_connection.execute(path.read_text())
+
+
+def sql_migration(revision_file: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(upgrade, downgrade) for the revision defined in `revision_file`."""
+    stem = Path(revision_file).with_suffix("")
+    up, down = Path(f"{stem}.sql"), Path(f"{stem}.down.sql")
+    return (lambda: _run_file(up)), (lambda: _run_file(down))

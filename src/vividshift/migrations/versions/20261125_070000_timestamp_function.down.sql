@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS update_updated_at_column();
