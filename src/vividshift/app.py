@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from vividshift import __version__, migrate
+from vividshift.body_limit import BodyLimitMiddleware
 from vividshift.config import Settings
 from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
@@ -49,10 +50,10 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Fair, valid assignments of participants to targets, with full history.",
         lifespan=_lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.router.route_class = StrictJSONRoute
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(system_router)
     if settings.metrics_enabled:

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.engine import make_url
 
 from vividshift.config import Settings
 
@@ -26,6 +27,11 @@ def to_sqlalchemy_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     raise ValueError("DATABASE_URL must start with postgresql://")
+
+
+def url_with_database(url: str, name: str) -> str:
+    """The same server URL, naming database `name`."""
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 async def _configure(conn: AsyncConnection) -> None:

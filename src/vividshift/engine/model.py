@@ -1,0 +1,194 @@
+"""The engine's input: plain, frozen data (no I/O, no ORM rows).
+
+Identifiers are strings (UUIDs as text in the service, names in the lodge data).
+Mapping fields hold JSON-like data straight from the schema's JSONB columns; the
+engine never mutates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from vividshift.engine.constraints import Constraint
+
+from vividshift.engine.history import History
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class RunWindow:
+    """The date/time span a run (or one target) covers; `end` is exclusive."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+
+    def overlaps(self, other: RunWindow) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone who can be assigned.
+
+    `skills` is the schema's JSONB array of names; `skill_levels` optionally grades
+    some of them in 0–1 (a listed skill without a level counts 1.0). `group` is the
+    participant's `metadata.group`, used by group exclusions and quotas.
+    `preferences` understands `preferred_targets`, `avoided_targets` (lists of target
+    ids) and `targets` (a map target id → 0–1); anything else is ignored.
+    """
+
+    id: str
+    name: str = ""
+    skills: frozenset[str] = frozenset()
+    skill_levels: Mapping[str, float] = field(default_factory=dict)
+    availability: Mapping[str, Any] = field(default_factory=dict)
+    preferences: Mapping[str, Any] = field(default_factory=dict)
+    group: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Accept any iterable of names (a JSON list) while keeping the field hashable.
+        if not isinstance(self.skills, frozenset):
+            object.__setattr__(self, "skills", frozenset(self.skills))
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def skill_level(self, skill: str) -> float:
+        if skill not in self.skills:
+            return 0.0
+        return float(self.skill_levels.get(skill, 1.0))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something that needs exactly `required_count` participants.
+
+    `excluded_groups` and `no_repeat_window` are the target-level rules (the schema's
+    `constraints` JSONB: `{"excluded_groups": [...], "no_repeat_window": 1}`);
+    `time_window` overrides the run's window for availability.
+    """
+
+    id: str
+    name: str = ""
+    required_count: int = 1
+    required_skills: frozenset[str] = frozenset()
+    excluded_groups: frozenset[str] = frozenset()
+    no_repeat_window: int | None = None
+    time_window: RunWindow | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.required_count < 0:
+            raise ValueError(f"target {self.id}: required_count must be >= 0")
+        for name in ("required_skills", "excluded_groups"):
+            value = getattr(self, name)
+            if not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(value))
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class ValidatorSpec:
+    """A validator to run on the result, by registry name, with its parameters."""
+
+    name: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+DEFAULT_VALIDATORS = (
+    ValidatorSpec("capacity_check"),
+    ValidatorSpec("availability_check"),
+    ValidatorSpec("skill_matching"),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything one generation run needs. Same Problem (incl. seed) → same result."""
+
+    participants: tuple[Participant, ...]
+    targets: tuple[Target, ...]
+    strategy: str = "balanced_rotation"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    constraints: tuple[Constraint, ...] = ()
+    history: History = field(default_factory=History)
+    seed: int = 0
+    window: RunWindow | None = None
+    validators: tuple[ValidatorSpec, ...] = DEFAULT_VALIDATORS
+
+    def __post_init__(self) -> None:
+        for kind, items in (("participant", self.participants), ("target", self.targets)):
+            if not isinstance(items, tuple):
+                object.__setattr__(self, kind + "s", tuple(items))
+            seen: set[str] = set()
+            for item in getattr(self, kind + "s"):
+                if item.id in seen:
+                    raise ValueError(f"duplicate {kind} id {item.id!r}")
+                seen.add(item.id)
+        if not isinstance(self.constraints, tuple):
+            object.__setattr__(self, "constraints", tuple(self.constraints))
+
+
+def participant_from_mapping(row: Mapping[str, Any]) -> Participant:
+    """Build a Participant from a flat API/DB record (`skills` list, `metadata.group`)."""
+    skills_raw = row.get("skills") or []
+    levels: dict[str, float] = {}
+    if isinstance(skills_raw, Mapping):
+        levels = {str(k): float(v) for k, v in skills_raw.items()}
+        names: Iterable[str] = levels
+    else:
+        names = (str(s) for s in skills_raw)
+    metadata = dict(row.get("metadata") or {})
+    group = row.get("group", metadata.get("group"))
+    return Participant(
+        id=str(row["id"]),
+        name=str(row.get("name") or ""),
+        skills=frozenset(names),
+        skill_levels=levels,
+        availability=dict(row.get("availability") or {}),
+        preferences=dict(row.get("preferences") or {}),
+        group=None if group is None else str(group),
+        metadata=metadata,
+    )
+
+
+def target_from_mapping(row: Mapping[str, Any]) -> Target:
+    """Build a Target from a flat API/DB record; rules come from its `constraints` map."""
+    constraints = dict(row.get("constraints") or {})
+    window = constraints.get("time_window")
+    no_repeat = constraints.get("no_repeat_window")
+    return Target(
+        id=str(row["id"]),
+        name=str(row.get("name") or ""),
+        required_count=int(row.get("required_count", 1)),
+        required_skills=frozenset(str(s) for s in row.get("required_skills") or []),
+        excluded_groups=frozenset(str(g) for g in constraints.get("excluded_groups") or []),
+        no_repeat_window=None if no_repeat is None else int(no_repeat),
+        time_window=None if window is None else parse_window(window),
+        metadata=dict(row.get("metadata") or {}),
+    )
+
+
+def parse_window(raw: Any) -> RunWindow:
+    """`{"start": iso, "end": iso}` or `[start, end]` → RunWindow."""
+    if isinstance(raw, RunWindow):
+        return raw
+    start, end = (raw["start"], raw["end"]) if isinstance(raw, Mapping) else raw
+    return RunWindow(_as_datetime(start), _as_datetime(end))
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
