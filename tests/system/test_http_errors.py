@@ -1,5 +1,7 @@
 """Every error leaves as the JSON body of spec/API.md."""
 
+from typing import Annotated
+
 import httpx
 import pytest
 from fastapi import Body
@@ -42,7 +44,7 @@ async def echo_client(database_url: str):
     app = create_app(make_settings(database_url, max_body_bytes=4096))
 
     @app.post("/echo")
-    async def echo(payload: dict = Body(...)) -> dict:
+    async def echo(payload: Annotated[dict, Body()]) -> dict:
         return payload
 
     @app.get("/boom")

@@ -101,7 +101,8 @@ $$ LANGUAGE plpgsql STABLE;
 
 -- INSERT records the new row; UPDATE records only the columns that changed, as
 -- {"column": {"old": …, "new": …}} (updated_at left out: changed_at already says when),
--- and nothing when no column changed; DELETE (a BEFORE trigger, while the details and
+-- and nothing when no column changed. changed_at is the clock time, so several changes in
+-- one transaction keep their order. DELETE (a BEFORE trigger, while the details and
 -- history still exist) writes to assignment_deletions.
 CREATE FUNCTION track_assignment_changes()
 RETURNS TRIGGER AS $$
@@ -110,8 +111,8 @@ DECLARE
     diff JSONB;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO assignment_history (assignment_id, action, changes, changed_by)
-        VALUES (NEW.id, TG_OP, to_jsonb(NEW), app_current_user_id());
+        INSERT INTO assignment_history (assignment_id, action, changes, changed_by, changed_at)
+        VALUES (NEW.id, TG_OP, to_jsonb(NEW), app_current_user_id(), clock_timestamp());
         RETURN NEW;
     END IF;
 
@@ -123,8 +124,8 @@ BEGIN
          WHERE n.key <> 'updated_at'
            AND n.value IS DISTINCT FROM old_row -> n.key;
         IF diff IS NOT NULL THEN
-            INSERT INTO assignment_history (assignment_id, action, changes, changed_by)
-            VALUES (NEW.id, TG_OP, diff, app_current_user_id());
+            INSERT INTO assignment_history (assignment_id, action, changes, changed_by, changed_at)
+            VALUES (NEW.id, TG_OP, diff, app_current_user_id(), clock_timestamp());
         END IF;
         RETURN NEW;
     END IF;
