@@ -152,7 +152,8 @@ async def many_rows(db: Connection) -> dict[str, Any]:
     await db.execute(
         """INSERT INTO participants (name, email, metadata, skills, availability, is_active)
            SELECT 'person ' || i, 'person' || i || '@example.org',
-                  jsonb_build_object('group', (ARRAY['A', 'B'])[1 + i % 2], 'note', repeat('x', 40)),
+                  jsonb_build_object('group', (ARRAY['A', 'B'])[1 + i % 2],
+                                     'note', repeat('x', 40)),
                   CASE WHEN i % 500 = 7 THEN '["cleaning", "organizing"]'
                        WHEN i % 50 = 0 THEN '["cleaning"]'
                        ELSE '["cooking", "driving"]' END::jsonb,
