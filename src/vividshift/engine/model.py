@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from vividshift.engine.constraints import Constraint
-
 from vividshift.engine.history import History
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

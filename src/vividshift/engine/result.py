@@ -1,0 +1,118 @@
+"""The engine's output: an assignment with scores, validation, status and timings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from vividshift.engine.explain import Shortage
+
+Status = Literal["optimal", "feasible", "infeasible", "timeout"]
+Method = Literal["min_cost_flow", "cp_sat"]
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """Component scores in 0–1 (higher is better); `total` is their weighted mean."""
+
+    rotation: float
+    balance: float
+    skill: float
+    preference: float
+    total: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One participant on one target; `position` is 1-based within the target."""
+
+    participant_id: str
+    target_id: str
+    position: int
+    score: PairScore
+
+    @property
+    def confidence(self) -> float:
+        return self.score.total
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Outcome of one validator, shaped for `metadata.validation_results`."""
+
+    validator: str
+    severity: Severity
+    passed: bool
+    messages: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "validator": self.validator,
+            "severity": self.severity,
+            "passed": self.passed,
+            "messages": list(self.messages),
+        }
+
+
+@dataclass(frozen=True)
+class Timings:
+    prepare_ms: float  # scores, eligibility, costs, arcs
+    solve_ms: float  # solver calls, including a relaxation re-solve
+    validate_ms: float
+    total_ms: float
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """`status`: optimal (proven), feasible (valid, optimality not proven — CP-SAT hit its
+    time limit), infeasible (only with ensure_capacity=false: `assignments` is the largest
+    partial one and `shortages` say what is missing), timeout (no solution in time).
+    `objective` is the integer cost the solver minimised (scores × 1000, plus the
+    documented no-repeat penalty when `relaxations` is not empty).
+    """
+
+    status: Status
+    method: Method
+    optimality_proven: bool
+    strategy: str
+    parameters: Mapping[str, Any]
+    seed: int
+    assignments: tuple[Placement, ...]
+    objective: int | None
+    validation: tuple[ValidationResult, ...] = ()
+    relaxations: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    shortages: tuple[Shortage, ...] = ()
+    timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0, 0.0))
+
+    def by_target(self) -> dict[str, list[str]]:
+        """target id → participant ids in position order."""
+        out: dict[str, list[str]] = {}
+        for a in sorted(self.assignments, key=lambda a: (a.target_id, a.position)):
+            out.setdefault(a.target_id, []).append(a.participant_id)
+        return out
+
+    def metadata(self) -> dict[str, Any]:
+        """The run's `assignments.metadata` (compatible keys first)."""
+        return {
+            "attempts": 1,
+            "execution_time_ms": round(self.timings.total_ms, 3),
+            "strategy_parameters": dict(self.parameters),
+            "validation_results": [v.to_dict() for v in self.validation],
+            "solver": {
+                "status": self.status,
+                "method": self.method,
+                "optimality_proven": self.optimality_proven,
+                "objective": self.objective,
+                "seed": self.seed,
+                "timings_ms": asdict(self.timings),
+            },
+            "relaxations": list(self.relaxations),
+            "notes": list(self.notes),
+            "shortages": [s.to_dict() for s in self.shortages],
+        }

@@ -1,0 +1,108 @@
+"""Per-pair scores in 0–1 (higher is better), as dense participant × target matrices.
+
+- rotation: 1 if the participant never did the target in the known history, else
+  i / depth, where i is the index of the most recent run with it (latest run = 0).
+- skill: 1 for a target without required skills, else the mean level of the
+  participant in each required skill (a missing skill counts 0).
+- preference: 0.5 neutral; `preferred_targets` → 1, `avoided_targets` → 0,
+  `targets: {id: x}` → x.
+- balance is per assignment, not per pair: `load_marginals` gives, for each
+  participant, the normalised load of their 1st, 2nd, … new assignment, counting
+  their assignments over the whole given history. It increases with each extra
+  assignment, which makes the total load cost convex (see `solve`).
+
+Matrices are numpy so that 10 000 × 1 000 instances build in well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vividshift.engine.model import Problem
+
+NEUTRAL_PREFERENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Scores:
+    rotation: np.ndarray  # float32, P × T
+    skill: np.ndarray  # float32, P × T
+    preference: np.ndarray  # float32, P × T
+    past_load: np.ndarray  # int64, P
+
+
+def compute_scores(problem: Problem) -> Scores:
+    participants, targets = problem.participants, problem.targets
+    n_p, n_t = len(participants), len(targets)
+    t_index = {t.id: j for j, t in enumerate(targets)}
+
+    rotation = np.ones((n_p, n_t), dtype=np.float32)
+    past_load = np.zeros(n_p, dtype=np.int64)
+    depth = problem.history.depth
+    for i, p in enumerate(participants):
+        runs = problem.history.of(p.id)
+        past_load[i] = sum(len(run) for run in runs)
+        # Reverse order so the most recent occurrence is written last and wins.
+        for k in range(len(runs) - 1, -1, -1):
+            for tid in runs[k]:
+                j = t_index.get(tid)
+                if j is not None:
+                    rotation[i, j] = k / depth
+
+    return Scores(rotation, _skill_matrix(problem), _preference_matrix(problem, t_index), past_load)
+
+
+def _skill_matrix(problem: Problem) -> np.ndarray:
+    participants, targets = problem.participants, problem.targets
+    vocabulary = sorted({s for t in targets for s in t.required_skills})
+    if not vocabulary:
+        return np.ones((len(participants), len(targets)), dtype=np.float32)
+    s_index = {s: k for k, s in enumerate(vocabulary)}
+    levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
+    for i, p in enumerate(participants):
+        for skill in p.skills:
+            k = s_index.get(skill)
+            if k is not None:
+                levels[i, k] = min(max(p.skill_level(skill), 0.0), 1.0)
+    needs = np.zeros((len(targets), len(vocabulary)), dtype=np.float32)
+    for j, t in enumerate(targets):
+        for skill in t.required_skills:
+            needs[j, s_index[skill]] = 1.0 / len(t.required_skills)
+    matrix = levels @ needs.T
+    no_requirement = np.array([not t.required_skills for t in targets])
+    matrix[:, no_requirement] = 1.0
+    return np.clip(matrix, 0.0, 1.0)
+
+
+def _preference_matrix(problem: Problem, t_index: dict[str, int]) -> np.ndarray:
+    shape = (len(problem.participants), len(problem.targets))
+    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+    for i, p in enumerate(problem.participants):
+        if not p.preferences:
+            continue
+        for tid, value in (p.preferences.get("targets") or {}).items():
+            if tid in t_index:
+                pref[i, t_index[tid]] = min(max(float(value), 0.0), 1.0)
+        for tid in p.preferences.get("preferred_targets") or ():
+            if tid in t_index:
+                pref[i, t_index[tid]] = 1.0
+        for tid in p.preferences.get("avoided_targets") or ():
+            if tid in t_index:
+                pref[i, t_index[tid]] = 0.0
+    return pref
+
+
+def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:
+    """P × capacity: normalised load (0–1) of each participant's k-th new assignment.
+
+    Offsetting by the smallest past load changes every feasible solution's cost by
+    the same amount (all runs place the same number of people), so the optimum is
+    unchanged while the scores stay readable: the least-loaded person's first
+    assignment scores balance 1.
+    """
+    base = past_load - (past_load.min() if past_load.size else 0)
+    steps = base[:, None] + np.arange(capacity)[None, :]
+    span = max(int(steps.max()) if steps.size else 0, 1)
+    return steps.astype(np.float64) / span

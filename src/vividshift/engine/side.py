@@ -1,0 +1,85 @@
+"""Side constraints compiled to participant/target indices for CP-SAT.
+
+Besides the explicit ones, a participant who may take several targets must not
+take two whose own time windows overlap: that becomes a set limit of 1 per
+overlapping pair (only generated when max assignments > 1, since otherwise it
+cannot happen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from vividshift.engine.constraints import Quota, Separate, TargetSetLimit, Together
+from vividshift.engine.model import Problem
+
+SideKind = Literal["separate", "together", "quota", "set_limit"]
+
+
+@dataclass(frozen=True)
+class SideRule:
+    label: str  # how the rule is named in explanations
+    kind: SideKind
+    people: tuple[int, ...] = ()
+    targets: tuple[int, ...] = ()
+    low: int = 0
+    high: int | None = None
+
+
+def compile_side_rules(problem: Problem, capacity: int) -> list[SideRule]:
+    p_index = {p.id: i for i, p in enumerate(problem.participants)}
+    t_index = {t.id: j for j, t in enumerate(problem.targets)}
+    p_label = [p.label for p in problem.participants]
+    t_label = [t.label for t in problem.targets]
+    rules: list[SideRule] = []
+    for c in problem.constraints:
+        if isinstance(c, Separate | Together):
+            people = tuple(sorted(p_index[x] for x in c.participants if x in p_index))
+            names = ", ".join(p_label[i] for i in people)
+            if len(people) > 1:
+                kind: SideKind = "separate" if isinstance(c, Separate) else "together"
+                word = "must not be together" if kind == "separate" else "must be together"
+                rules.append(SideRule(f"{names} {word}", kind, people=people))
+        elif isinstance(c, Quota):
+            if c.target not in t_index:
+                continue
+            people = tuple(
+                i
+                for i, p in enumerate(problem.participants)
+                if (c.group is None or p.group == c.group)
+                and (c.skill is None or c.skill in p.skills)
+            )
+            what = (
+                " and ".join(
+                    x for x in (c.group and f"group {c.group}", c.skill and f"skill {c.skill}") if x
+                )
+                or "anyone"
+            )
+            bound = f"{c.min}–{c.max}" if c.max is not None else f"at least {c.min}"
+            label = f"{t_label[t_index[c.target]]}: {bound} with {what}"
+            rules.append(
+                SideRule(label, "quota", people, (t_index[c.target],), low=c.min, high=c.max)
+            )
+        elif isinstance(c, TargetSetLimit):
+            targets = tuple(sorted(t_index[x] for x in c.targets if x in t_index))
+            names = ", ".join(t_label[j] for j in targets)
+            rules.append(
+                SideRule(
+                    f"at most {c.max} of {names} each", "set_limit", targets=targets, high=c.max
+                )
+            )
+    if capacity > 1:
+        rules.extend(_overlap_rules(problem, t_label))
+    return rules
+
+
+def _overlap_rules(problem: Problem, t_label: list[str]) -> list[SideRule]:
+    timed = [(j, t.time_window) for j, t in enumerate(problem.targets) if t.time_window]
+    rules = []
+    for a, (ja, wa) in enumerate(timed):
+        for jb, wb in timed[a + 1 :]:
+            if wa is not None and wb is not None and wa.overlaps(wb):
+                label = f"{t_label[ja]} and {t_label[jb]} overlap in time"
+                rules.append(SideRule(label, "set_limit", targets=(ja, jb), high=1))
+    return rules

@@ -1,0 +1,260 @@
+"""The engine's entry point: `solve(problem)` → SolveResult, or raises `Infeasible`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from time import perf_counter
+from typing import Literal
+
+import numpy as np
+
+from vividshift.engine.cpsat import solve_cp_sat
+from vividshift.engine.eligibility import NO_REPEAT, Eligibility, capacity_of, compute_eligibility
+from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
+from vividshift.engine.flow import FlowOutcome, solve_flow
+from vividshift.engine.instance import Instance, build_instance
+from vividshift.engine.model import Problem
+from vividshift.engine.params import read_parameters
+from vividshift.engine.result import Method, PairScore, Placement, SolveResult, Status, Timings
+from vividshift.engine.scoring import Scores, compute_scores, load_marginals
+from vividshift.engine.side import compile_side_rules
+from vividshift.engine.strategies import SCALE, Context, Plan, get_strategy
+from vividshift.engine.validators import validate_assignment
+
+MethodChoice = Literal["auto", "min_cost_flow", "cp_sat"]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    scores: Scores
+    eligibility: Eligibility
+    plan: Plan
+    allowed: np.ndarray
+    load_marginals: np.ndarray
+    load_cost: np.ndarray
+    rank: np.ndarray
+
+    def instance(self, problem: Problem, capacity: int, relaxed: bool) -> Instance:
+        return build_instance(
+            self.allowed,
+            self.eligibility.repeat_weight,
+            self.plan.pair_cost,
+            self.load_cost,
+            np.array([t.required_count for t in problem.targets], dtype=np.int64),
+            np.full(len(problem.participants), capacity, dtype=np.int64),
+            self.rank,
+            relaxed,
+        )
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float = 10.0,
+    workers: int = 1,
+    method: MethodChoice = "auto",
+) -> SolveResult:
+    """Generate an assignment for `problem` with its strategy.
+
+    Guarantees:
+    - Validity: every hard rule holds (required counts exactly, max assignments,
+      eligibility, group exclusions, availability, side constraints). When no such
+      assignment exists, raises `Infeasible` naming the targets that cannot be filled
+      and why (or the side constraints that conflict) — it never fails otherwise.
+    - Optimality: without side constraints the min-cost flow is exact (status
+      "optimal"). With side constraints CP-SAT runs within `time_limit_s`; the status
+      says whether it proved optimality ("optimal"), found a valid but unproven
+      assignment ("feasible"), or found none in time ("timeout").
+    - No-repeat: holds whenever some valid assignment satisfies it; otherwise (if the
+      rule allows relaxing) the fewest, oldest repeats are made and `relaxations`
+      lists them.
+    - Determinism: the same problem (including `seed`) gives the same result; the
+      seed only chooses among equally good assignments (and drives
+      random_assignment). CP-SAT is deterministic with `workers=1` (the default)
+      when it finishes before its time limit.
+    `method` forces a solver ("cp_sat" cross-checks the flow on the same costs).
+    """
+    started = perf_counter()
+    capacity = capacity_of(problem)
+    prepared = _prepare(problem, capacity)
+    plan = prepared.plan
+    rules = compile_side_rules(problem, capacity)
+    if method == "min_cost_flow" and rules:
+        raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
+    use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
+    rule = prepared.eligibility.no_repeat
+    relaxable = bool(rule and rule.relax_if_infeasible and prepared.eligibility.repeat_weight.any())
+
+    inst = prepared.instance(problem, capacity, relaxed=False)
+    prepared_at = perf_counter()
+    flow = solve_flow(inst, exact=plan.exact_fill)
+    relaxed_pair: tuple[Instance, FlowOutcome] | None = None
+    if not flow.complete and relaxable:
+        relaxed = prepared.instance(problem, capacity, relaxed=True)
+        relaxed_pair = (relaxed, solve_flow(relaxed, exact=plan.exact_fill))
+        if relaxed_pair[1].complete:
+            inst, flow = relaxed_pair
+
+    shortages: tuple[Shortage, ...] = ()
+    if not flow.complete:
+        shortages = _shortages(problem, prepared, *(relaxed_pair or (inst, flow)))
+        if plan.exact_fill:
+            raise Infeasible(_message(problem, shortages), shortages)
+
+    chosen = flow.chosen
+    objective: int | None = flow.objective
+    status: Status = "optimal" if flow.complete else "infeasible"
+    solver: Method = "min_cost_flow"
+    if use_cp:
+        solver = "cp_sat"
+        cp = solve_cp_sat(
+            inst,
+            rules,
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=problem.seed,
+            exact=plan.exact_fill,
+            hint=flow.chosen if flow.complete else None,
+        )
+        if cp.status == "infeasible" and not inst.relaxed and relaxable:
+            relaxed = prepared.instance(problem, capacity, relaxed=True)
+            retry = solve_cp_sat(
+                relaxed,
+                rules,
+                time_limit_s=time_limit_s,
+                workers=workers,
+                seed=problem.seed,
+                exact=plan.exact_fill,
+            )
+            if retry.status != "infeasible":
+                inst, cp = relaxed, retry
+        if cp.status == "infeasible":
+            names = "; ".join(cp.conflicts) or "the side constraints"
+            raise Infeasible(
+                f"No valid assignment: these rules cannot all hold: {names}.",
+                conflicts=cp.conflicts,
+            )
+        chosen, objective = cp.chosen, cp.objective
+        if cp.status == "timeout":
+            status, chosen = "timeout", np.zeros_like(chosen)
+        elif flow.complete:
+            status = cp.status
+    solved_at = perf_counter()
+
+    placements = _placements(problem, inst, chosen, prepared)
+    validation = validate_assignment(problem, placements) if status != "timeout" else ()
+    done = perf_counter()
+    return SolveResult(
+        status=status,
+        method=solver,
+        optimality_proven=status == "optimal" or (status == "infeasible" and not use_cp),
+        strategy=problem.strategy,
+        parameters=read_parameters(
+            problem.strategy, get_strategy(problem.strategy).schema, problem.parameters
+        ),
+        seed=problem.seed,
+        assignments=placements,
+        objective=None if status == "timeout" else objective,
+        validation=validation,
+        relaxations=_relaxations(problem, inst, chosen),
+        notes=plan.notes,
+        shortages=shortages,
+        timings=Timings(
+            prepare_ms=(prepared_at - started) * 1e3,
+            solve_ms=(solved_at - prepared_at) * 1e3,
+            validate_ms=(done - solved_at) * 1e3,
+            total_ms=(done - started) * 1e3,
+        ),
+    )
+
+
+def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
+    """The arcs and integer costs `solve` hands its solvers (for cross-checks, benchmarks)."""
+    capacity = capacity_of(problem)
+    return _prepare(problem, capacity).instance(problem, capacity, relaxed=relaxed)
+
+
+def _prepare(problem: Problem, capacity: int) -> _Prepared:
+    strategy = get_strategy(problem.strategy)
+    params = read_parameters(strategy.name, strategy.schema, problem.parameters)
+    scores = compute_scores(problem)
+    eligibility = compute_eligibility(problem, strategy.default_window(params))
+    plan = strategy.plan(Context(problem, scores, eligibility, params))
+    allowed = eligibility.allowed.copy()
+    for mask in plan.blocked.values():
+        allowed &= ~mask
+    marginals = load_marginals(scores.past_load, capacity)
+    load_cost = np.rint(SCALE * plan.balance_weight * marginals).astype(np.int64)
+    # rank[p]: p's place in a seeded order; it only breaks ties between equal optima.
+    rank = np.argsort(np.random.default_rng(problem.seed).permutation(len(problem.participants)))
+    return _Prepared(scores, eligibility, plan, allowed, marginals, load_cost, rank)
+
+
+def _shortages(
+    problem: Problem, prepared: _Prepared, inst: Instance, flow: FlowOutcome
+) -> tuple[Shortage, ...]:
+    excluded = dict(prepared.eligibility.excluded_by)
+    if inst.relaxed:  # the shortage persists even with repeats allowed: not the cause
+        excluded.pop(NO_REPEAT, None)
+    excluded.update(prepared.plan.blocked)
+    return tuple(
+        find_shortages(
+            inst,
+            flow,
+            [t.id for t in problem.targets],
+            [p.id for p in problem.participants],
+            [p.label for p in problem.participants],
+            excluded,
+        )
+    )
+
+
+def _message(problem: Problem, shortages: tuple[Shortage, ...]) -> str:
+    return shortage_message(
+        shortages,
+        {t.id: t.label for t in problem.targets},
+        {p.id: p.label for p in problem.participants},
+    )
+
+
+def _placements(
+    problem: Problem, inst: Instance, chosen: np.ndarray, prepared: _Prepared
+) -> tuple[Placement, ...]:
+    s, weights = prepared.scores, prepared.plan.weights
+    pairs = sorted(
+        zip(inst.arc_p[chosen].tolist(), inst.arc_t[chosen].tolist(), strict=True),
+        key=lambda pt: (pt[0], pt[1]),
+    )
+    step: dict[int, int] = {}
+    scored = []
+    for p, t in pairs:
+        k = step.get(p, 0)
+        step[p] = k + 1
+        balance = 1.0 - float(prepared.load_marginals[p, k])
+        parts = (float(s.rotation[p, t]), balance, float(s.skill[p, t]), float(s.preference[p, t]))
+        scored.append((t, p, PairScore(*parts, total=weights.total(*parts))))
+    scored.sort(key=lambda x: (x[0], -x[2].total, x[1]))
+    out, position = [], dict.fromkeys(range(inst.n_targets), 0)
+    for t, p, score in scored:
+        position[t] += 1
+        out.append(Placement(problem.participants[p].id, problem.targets[t].id, position[t], score))
+    return tuple(out)
+
+
+def _relaxations(problem: Problem, inst: Instance, chosen: np.ndarray) -> tuple[str, ...]:
+    if not inst.relaxed:
+        return ()
+    repeats = chosen & (inst.arc_repeat > 0)
+    if not repeats.any():
+        return ()
+    lines = [
+        "no-repeat relaxed: no valid assignment avoids every recent repeat, so repeats "
+        "were allowed at a cost above all other costs (a repeat from the latest run "
+        "costing most); these are the fewest such repeats:"
+    ]
+    for p, t in zip(inst.arc_p[repeats].tolist(), inst.arc_t[repeats].tolist(), strict=True):
+        person, target = problem.participants[p], problem.targets[t]
+        runs = problem.history.of(person.id)
+        ago = next((k + 1 for k, run in enumerate(runs) if target.id in run), 0)
+        lines.append(f"{person.label} repeats {target.label} (done {ago} run(s) ago)")
+    return tuple(lines)

@@ -1,0 +1,42 @@
+"""Strategy registry: name → strategy, with each one's parameter JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vividshift.engine.strategies.balanced_rotation import BalancedRotation
+from vividshift.engine.strategies.base import SCALE, Context, Plan, Strategy, Weights
+from vividshift.engine.strategies.optimal import Optimal
+from vividshift.engine.strategies.random_assignment import RandomAssignment
+from vividshift.engine.strategies.skill_based import SkillBased
+
+STRATEGIES: dict[str, Strategy] = {
+    s.name: s for s in (BalancedRotation(), RandomAssignment(), SkillBased(), Optimal())
+}
+
+
+def get_strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise ValueError(f"unknown strategy {name!r}; known: {sorted(STRATEGIES)}") from None
+
+
+def describe_strategies() -> list[dict[str, Any]]:
+    """For `GET /api/rules/strategies` (the compatible answer is just the names)."""
+    return [
+        {"name": s.name, "description": s.description, "parameters": s.schema}
+        for s in STRATEGIES.values()
+    ]
+
+
+__all__ = [
+    "SCALE",
+    "STRATEGIES",
+    "Context",
+    "Plan",
+    "Strategy",
+    "Weights",
+    "describe_strategies",
+    "get_strategy",
+]

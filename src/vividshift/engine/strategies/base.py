@@ -1,0 +1,86 @@
+"""What a strategy is: parameters in, a cost plan for the solver out.
+
+A strategy never assigns anyone itself. It turns scores into integer costs (and,
+for `skill_based`, extra exclusions); the same exact solver then finds the cheapest
+valid assignment. So every strategy inherits validity and optimality from the
+solver, and differs only in what "cheapest" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from vividshift.engine.eligibility import Eligibility
+from vividshift.engine.model import Problem
+from vividshift.engine.scoring import Scores
+
+# Scores are 0–1 floats; the flow needs integers. 1/1000 of a score point is finer
+# than any weight a user sets, and keeps the largest instance's costs far from int64
+# overflow even after the no-repeat relaxation penalty multiplies them.
+SCALE = 1000
+
+
+@dataclass(frozen=True)
+class Weights:
+    rotation: float = 0.0
+    balance: float = 0.0
+    skill: float = 0.0
+    preference: float = 0.0
+
+    def total(self, rotation: float, balance: float, skill: float, preference: float) -> float:
+        """Weighted mean of the component scores; equal weights when all are 0."""
+        w = (self.rotation, self.balance, self.skill, self.preference)
+        if sum(w) == 0:
+            w = (1.0, 1.0, 1.0, 1.0)
+        s = (rotation, balance, skill, preference)
+        return sum(a * b for a, b in zip(w, s, strict=True)) / sum(w)
+
+
+@dataclass(frozen=True)
+class Context:
+    problem: Problem
+    scores: Scores
+    eligibility: Eligibility
+    parameters: Mapping[str, Any]  # already read against the strategy's schema
+
+
+@dataclass(frozen=True)
+class Plan:
+    weights: Weights
+    pair_cost: np.ndarray  # int64 P × T, in SCALE units
+    balance_weight: float  # cost of load, per unit of normalised load
+    blocked: dict[str, np.ndarray] = field(default_factory=dict)  # rule → bool P × T
+    exact_fill: bool = True  # False: fill what can be filled (ensure_capacity=false)
+    notes: tuple[str, ...] = ()
+
+
+class Strategy(Protocol):
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+    def default_window(self, parameters: Mapping[str, Any]) -> int:
+        """No-repeat window applied when the run gives no `no_repeat` constraint."""
+        ...
+
+    def plan(self, context: Context) -> Plan: ...
+
+
+def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
+    """SCALE × Σ weight × (1 − score) over the pair components, as int64."""
+    cost = np.zeros(scores.rotation.shape, dtype=np.float64)
+    for w, s in (
+        (weights.rotation, scores.rotation),
+        (weights.skill, scores.skill),
+        (weights.preference, scores.preference),
+    ):
+        if w:
+            cost += w * (1.0 - s.astype(np.float64))
+    return np.rint(cost * SCALE).astype(np.int64)
+
+
+UNIT = {"type": "number", "minimum": 0, "maximum": 1}

@@ -1,0 +1,106 @@
+"""Infeasibility explanations name the right targets, counts, people and rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from vividshift.engine import (
+    GroupExclusion,
+    History,
+    Infeasible,
+    NoRepeat,
+    Participant,
+    Problem,
+    Separate,
+    Target,
+    Together,
+    solve,
+)
+
+
+def toilets_problem() -> Problem:
+    # 8 people; Toilet A + Toilet B need 6, but the group rule leaves only 4 for them.
+    groups = {"ann": "A", "bob": "A", "cy": "B", "dee": "B"}
+    people = tuple(
+        Participant(pid, group=groups.get(pid, "C"))
+        for pid in ("ann", "bob", "cy", "dee", "eve", "fay", "gus", "hal")
+    )
+    targets = (
+        Target("ta", "Toilet A", required_count=3),
+        Target("tb", "Toilet B", required_count=3),
+        Target("parlor", "Parlor", required_count=2),
+    )
+    rules = (
+        GroupExclusion("C", frozenset({"ta", "tb"})),
+        GroupExclusion("A", frozenset({"tb"})),
+        GroupExclusion("B", frozenset({"ta"})),
+    )
+    return Problem(people, targets, constraints=rules)
+
+
+def test_hall_shortage_names_each_short_target_and_its_candidates() -> None:
+    with pytest.raises(Infeasible) as caught:
+        solve(toilets_problem())
+    exc = caught.value
+    found = {s.targets: s for s in exc.shortages}
+    assert set(found) == {("ta",), ("tb",)}
+    assert found[("ta",)].required == 3
+    assert found[("ta",)].eligible_count == 2
+    assert found[("ta",)].eligible == ("ann", "bob")
+    assert found[("tb",)].eligible == ("cy", "dee")
+    assert "group rule: 6" in found[("ta",)].reason
+    assert "Toilet A needs 3 people; only 2 eligible: ann, bob" in exc.message
+    assert exc.to_dict()["shortages"][0]["required"] == 3
+
+
+def test_shared_candidates_are_reported_as_one_group_of_targets() -> None:
+    # Toilet A and B share their 4 candidates and need 6 together; Parlor is fine.
+    people = tuple(Participant(f"p{i}", group="in" if i < 4 else "out") for i in range(8))
+    targets = (Target("ta", "Toilet A", 3), Target("tb", "Toilet B", 3), Target("pa", "Parlor", 2))
+    problem = Problem(
+        people, targets, constraints=(GroupExclusion("out", frozenset({"ta", "tb"})),)
+    )
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    (shortage,) = caught.value.shortages
+    assert shortage.targets == ("ta", "tb")
+    assert (shortage.required, shortage.eligible_count) == (6, 4)
+    assert "Toilet A and Toilet B need 6 people; only 4 eligible" in caught.value.message
+
+
+def test_no_repeat_is_named_when_it_is_the_cause_and_cannot_be_relaxed() -> None:
+    people = (Participant("x"), Participant("y"))
+    problem = Problem(
+        people,
+        (Target("bin", "Bin", 2),),
+        constraints=(NoRepeat(window=1, relax_if_infeasible=False),),
+        history=History.from_recent({"x": ["bin"]}),
+    )
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    (shortage,) = caught.value.shortages
+    assert shortage.eligible == ("y",)
+    assert shortage.reason == "others excluded by no-repeat: 1"
+
+
+def test_relaxed_no_repeat_is_not_blamed() -> None:
+    problem = Problem(
+        (Participant("x"),), (Target("bin", "Bin", 2),), history=History.from_recent({"x": ["bin"]})
+    )
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    assert caught.value.shortages[0].reason == "too few participants"
+
+
+def test_conflicting_side_constraints_are_named() -> None:
+    people = tuple(Participant(p) for p in ("a", "b", "c"))
+    problem = Problem(
+        people,
+        (Target("t", "Team", 2), Target("u", "Other", 1)),
+        constraints=(Together(frozenset({"a", "b"})), Separate(frozenset({"a", "b"}))),
+    )
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    assert caught.value.shortages == ()
+    assert set(caught.value.conflicts) == {"a, b must be together", "a, b must not be together"}
+    assert "cannot all hold" in caught.value.message
