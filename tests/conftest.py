@@ -7,9 +7,10 @@ inside a transaction that is rolled back at the end; `fresh_db_url` is a databas
 its own, for tests that need real commits or several connections.
 """
 
+import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -137,3 +138,65 @@ async def client(settings: Settings, db: Connection) -> AsyncIterator[httpx.Asyn
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
+
+
+# --- accounts and security (issue 4) ---------------------------------------------------
+
+
+class _AllRecords(logging.Handler):
+    """Keeps the rendered text of every record of the service's loggers."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(("httpx", "httpcore")):
+            return  # the test client's own logs (it prints URLs it was given), not ours
+        try:
+            self.texts.append(self.format(record) + " " + repr(record.__dict__))
+        except Exception:  # noqa: BLE001 - a record that cannot render still counts
+            self.texts.append(repr(record.__dict__))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def logs_hold_no_secrets() -> Iterator[None]:
+    """Whole run: no password or token a test used appears in any captured log record."""
+    from tests.secrets_registry import SECRETS
+
+    handler = _AllRecords()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    leaked = {s[:12] + "…" for s in SECRETS for text in handler.texts if s in text}
+    assert not leaked, f"secrets found in logs: {sorted(leaked)}"
+
+
+@pytest.fixture
+async def auth_headers(
+    settings: Settings, db: Connection
+) -> Callable[..., Awaitable[dict[str, str]]]:
+    """Async factory: `await auth_headers("viewer")` creates a user of that role with a
+    real session (through the auth service) and returns its Authorization header, valid
+    for `client`. Each call is a new user."""
+    from tests.factories import make_user
+    from tests.secrets_registry import remember
+    from vividshift.auth.service import ClientInfo, open_session
+    from vividshift.auth.tokens import resolve_signing_key
+
+    key = resolve_signing_key(settings)
+
+    async def make(role: str = "user", **user_overrides: object) -> dict[str, str]:
+        user = await make_user(db, role=role, **user_overrides)
+        issued = await open_session(db, settings, key, user, ClientInfo("127.0.0.1", "pytest"))
+        remember(issued.access_token, issued.refresh_token)
+        return {"Authorization": f"Bearer {issued.access_token}"}
+
+    return make

@@ -4,16 +4,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from vividshift import __version__, migrate
+from vividshift.assignments.api import install_assignment_api
+from vividshift.auth.deps import public
+from vividshift.auth.setup import install_auth
 from vividshift.body_limit import BodyLimitMiddleware
+from vividshift.business_api import install_business_api
 from vividshift.config import Settings
 from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
+from vividshift.observability.middleware import RequestLogMiddleware
+from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.routing import StrictJSONRoute
 from vividshift.system.routes import router as system_router
 
@@ -54,14 +60,24 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.route_class = StrictJSONRoute
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
-    app.include_router(system_router)
+    app.include_router(system_router, dependencies=[Depends(public)])
+    install_auth(app, settings)  # signing key (refuses a weak one), /auth and /api/me|users
+    install_business_api(app)  # /api/domains|participants|targets|entities
+    install_assignment_api(app)  # /api/assignments|rules|work-groups
     if settings.metrics_enabled:
+        registry = CollectorRegistry()
+        registry.register(PoolCollector(app))
         Instrumentator(
-            registry=CollectorRegistry(),
+            registry=registry,
             should_group_status_codes=False,
             should_group_untemplated=True,
         ).instrument(app).expose(
-            app, endpoint="/metrics", tags=["system"], summary="Prometheus metrics"
+            app,
+            endpoint="/metrics",
+            tags=["system"],
+            summary="Prometheus metrics",
+            dependencies=[Depends(public)],
         )
     return app

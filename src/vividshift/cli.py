@@ -1,20 +1,31 @@
 """The `vividshift` command: serve the API and manage the database schema."""
 
-import logging
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from vividshift import migrate
+from vividshift.auth.cli import sessions_app, users_app
 from vividshift.config import Settings
 from vividshift.embedded import EmbeddedPostgres
+from vividshift.legacy import legacy_history_command
+from vividshift.observability.logs import configure_logging
+from vividshift.participants.cli import import_app as participants_import_app
 
 app = typer.Typer(help="VividShift: fair, valid assignments over PostgreSQL.", no_args_is_help=True)
-db_app = typer.Typer(help="Schema migrations (Alembic) on DATABASE_URL or the embedded server.")
+db_app = typer.Typer(
+    help="Migrations, backup/restore and statistics on DATABASE_URL or the embedded server."
+)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(sessions_app, name="sessions")
+app.add_typer(participants_import_app, name="import")
+participants_import_app.command("legacy-history")(legacy_history_command)
 
 
 def _settings() -> Settings:
@@ -23,10 +34,7 @@ def _settings() -> Settings:
 
 @app.callback()
 def _configure_logging() -> None:
-    logging.basicConfig(
-        level=_settings().log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(_settings())
 
 
 @contextmanager
@@ -56,6 +64,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
+        log_config=None,  # keep our log format (configure_logging) for uvicorn's records
+        access_log=False,  # the app logs each request itself, with its request id
     )
 
 
@@ -85,3 +95,87 @@ def db_history() -> None:
     """List all revisions, oldest last."""
     with database_url(_settings()) as url:
         migrate.history(url)
+
+
+@db_app.command("backup")
+def db_backup(file: Annotated[Path, typer.Argument(help="archive to write")]) -> None:
+    """Write the database to FILE (pg_dump custom format)."""
+    from vividshift.ops import backup, console
+
+    with database_url(_settings()) as url, console.table_progress("backup") as (start, step):
+        summary = backup.backup(url, file, on_start=start, on_table=step)
+    typer.echo(summary.line())
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="archive written by `db backup`")],
+    force: Annotated[
+        bool, typer.Option(help="restore into a non-empty database, replacing the backup's objects")
+    ] = False,
+) -> None:
+    """Load FILE into an empty database, all or nothing (--force: a non-empty one)."""
+    from vividshift.ops import backup, console, pgtools
+
+    try:
+        with database_url(_settings()) as url, console.table_progress("restore") as (start, step):
+            summary = backup.restore(url, file, force=force, on_start=start, on_table=step)
+    except (backup.RestoreRefused, pgtools.ToolFailed, FileNotFoundError) as exc:
+        typer.echo(
+            f"restore refused: {exc}"
+            if isinstance(exc, backup.RestoreRefused)
+            else f"restore failed: {exc}",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    if summary.kept_tables:
+        typer.echo(f"kept (not in the backup): {', '.join(summary.kept_tables)}", err=True)
+    typer.echo(summary.line())
+
+
+@db_app.command("stats")
+def db_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of tables")] = False,
+    min_mean_ms: Annotated[float, typer.Option(help="slow statement threshold (mean ms)")] = 100.0,
+    limit: Annotated[int, typer.Option(help="most slow statements shown")] = 20,
+) -> None:
+    """Slow statements, index usage, unused indexes, table sizes, dead tuples."""
+    from vividshift.ops import console, stats
+
+    with database_url(_settings()) as url:
+        report = stats.collect(url, min_mean_ms=min_mean_ms, limit=limit)
+    if as_json:
+        typer.echo(console.report_json(report))
+    else:
+        console.print_report(report)
+
+
+@app.command()
+def worker(
+    queue: Annotated[
+        list[str] | None,
+        typer.Option("--queue", "-q", help="queue to serve (repeat); all when unset"),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="jobs run at once")] = 1,
+    name: Annotated[str | None, typer.Option(help="worker name in logs and job records")] = None,
+    shutdown_timeout: Annotated[
+        float | None, typer.Option(help="seconds running jobs get after SIGTERM/Ctrl-C")
+    ] = None,
+) -> None:
+    """Run background jobs (procrastinate) until SIGTERM or Ctrl-C."""
+    from vividshift.tasks.worker import run_worker
+
+    settings = _settings()
+    with database_url(settings) as url:
+        if settings.migrate_on_start:
+            migrate.upgrade(url)
+        asyncio.run(
+            run_worker(
+                settings,
+                url,
+                queues=queue or (),
+                concurrency=concurrency,
+                name=name,
+                shutdown_timeout=shutdown_timeout,
+            )
+        )

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", description="auto = text on a terminal, JSON lines otherwise"
+    )
     jwt_secret: SecretStr | None = Field(
         default=None, description="HS256 key, at least 32 bytes; generated when unset"
     )
@@ -35,7 +38,30 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=5.0, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     metrics_enabled: bool = True
+    history_retention_days: int = Field(
+        default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
+    )
     migrate_on_start: bool = Field(default=True, description="apply pending migrations at start")
+    # Accounts and security (vividshift.auth; decisions in its module docstrings).
+    jwt_issuer: str = Field(default="vividshift", min_length=1)
+    jwt_audience: str = Field(default="vividshift-api", min_length=1)
+    jwt_leeway_seconds: int = Field(default=5, ge=0, le=300, description="clock skew allowed")
+    access_token_ttl_seconds: int = Field(default=15 * 60, ge=30, le=24 * 3600)
+    session_idle_timeout_seconds: int = Field(
+        default=30 * 60, ge=60, description="a session not refreshed for this long ends"
+    )
+    session_absolute_lifetime_seconds: int = Field(
+        default=12 * 3600, ge=60, description="a session ends this long after login, always"
+    )
+    login_failure_window_seconds: int = Field(default=3600, ge=60)
+    login_max_failures_per_account: int = Field(default=100, ge=1)
+    login_max_failures_per_address: int = Field(default=1000, ge=1)
+    login_free_failures: int = Field(
+        default=5, ge=0, description="failures per account before delays start"
+    )
+    login_max_delay_seconds: int = Field(
+        default=60, ge=0, description="cap of the growing delay between failures (0 = none)"
+    )
 
     @field_validator("jwt_secret")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from vividshift.engine.constraints import Constraint
@@ -190,4 +190,9 @@ def parse_window(raw: Any) -> RunWindow:
 
 
 def _as_datetime(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    """Naive UTC: stored windows mix dates, naive and offset datetimes, and comparing a
+    naive with an aware datetime would raise."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -1,0 +1,368 @@
+"""SQL of assignment runs, their details and history. No rules here: the service decides.
+
+Participants and targets are loaded here in bulk (all active, or a list of ids): the
+participants/targets query modules page their lists and fetch one row by id, which
+does not fit loading 10 000 rows for a run.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+
+ENGINE_PARTICIPANT_COLUMNS = "id, name, skills, availability, preferences, metadata, is_active"
+ENGINE_TARGET_COLUMNS = (
+    "id, name, required_count, required_skills, constraints, metadata, is_active"
+)
+DETAIL_COPY = (
+    "COPY assignment_details (assignment_id, participant_id, target_id, position, metadata)"
+    " FROM STDIN"
+)
+LIST_SORT = "ORDER BY assignment_date DESC, created_at DESC, id DESC"
+
+
+# --- inputs of a run --------------------------------------------------------------------
+
+
+async def load_participants(conn: Connection, ids: Sequence[UUID] | None) -> list[dict[str, Any]]:
+    """All active participants (ids None), or those with the given ids (any state)."""
+    if ids is None:
+        cur = await conn.execute(
+            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants"
+            " WHERE is_active = true ORDER BY id"
+        )
+    else:
+        cur = await conn.execute(
+            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants WHERE id = ANY(%s) ORDER BY id",
+            (list(ids),),
+        )
+    return await cur.fetchall()
+
+
+async def load_targets(conn: Connection, ids: Sequence[UUID] | None) -> list[dict[str, Any]]:
+    """All active targets (ids None), or those with the given ids (any state)."""
+    if ids is None:
+        cur = await conn.execute(
+            f"SELECT {ENGINE_TARGET_COLUMNS} FROM assignment_targets"
+            " WHERE is_active = true ORDER BY id"
+        )
+    else:
+        cur = await conn.execute(
+            f"SELECT {ENGINE_TARGET_COLUMNS} FROM assignment_targets"
+            " WHERE id = ANY(%s) ORDER BY id",
+            (list(ids),),
+        )
+    return await cur.fetchall()
+
+
+async def find_domain(conn: Connection, ref: str) -> dict[str, Any] | None:
+    """A domain by name, or by id when `ref` is a UUID."""
+    try:
+        domain_id: UUID | None = UUID(ref)
+    except ValueError:
+        domain_id = None
+    if domain_id is not None:
+        cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
+    else:
+        cur = await conn.execute("SELECT * FROM domains WHERE name = %s", (ref,))
+    return await cur.fetchone()
+
+
+def _domain_filter(domain: str | None) -> tuple[str, dict[str, Any]]:
+    if domain is None:
+        return "NOT (configuration ? 'domain')", {}
+    return "configuration @> %(domain)s", {"domain": Jsonb({"domain": domain})}
+
+
+async def past_runs(
+    conn: Connection, *, domain: str | None, before: date, limit: int
+) -> list[dict[str, Any]]:
+    """The latest `limit` non-cancelled runs of the domain dated before `before`, with
+    their (participant, target) pairs; latest first."""
+    where, params = _domain_filter(domain)
+    cur = await conn.execute(
+        f"""
+        SELECT id, assignment_date FROM assignments
+         WHERE status <> 'cancelled' AND assignment_date < %(before)s AND {where}
+         {LIST_SORT} LIMIT %(limit)s
+        """,
+        params | {"before": before, "limit": limit},
+    )
+    runs = await cur.fetchall()
+    if not runs:
+        return []
+    cur = await conn.execute(
+        "SELECT assignment_id, participant_id::text AS p, target_id::text AS t"
+        " FROM assignment_details WHERE assignment_id = ANY(%s)",
+        ([r["id"] for r in runs],),
+    )
+    pairs: dict[UUID, list[tuple[str, str]]] = {r["id"]: [] for r in runs}
+    for row in await cur.fetchall():
+        pairs[row["assignment_id"]].append((row["p"], row["t"]))
+    return [r | {"pairs": pairs[r["id"]]} for r in runs]
+
+
+async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
+    """Take the transaction-level advisory lock of a (domain, date) generation, waiting at
+    most `timeout_ms` (then psycopg.errors.LockNotAvailable)."""
+    await conn.execute("SELECT set_config('lock_timeout', %s, true)", (f"{int(timeout_ms)}ms",))
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('vividshift.generate'), hashtext(%s))", (key,)
+    )
+    await conn.execute("SELECT set_config('lock_timeout', '0', true)")
+
+
+# --- writing a run ----------------------------------------------------------------------
+
+
+async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    cur = await conn.execute(
+        """
+        INSERT INTO assignments
+            (name, description, assignment_date, strategy_used, configuration, metadata,
+             created_by)
+        VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
+                %(configuration)s, %(metadata)s, %(created_by)s)
+        RETURNING *
+        """,
+        values
+        | {"configuration": Jsonb(values["configuration"]), "metadata": Jsonb(values["metadata"])},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def copy_details(
+    conn: Connection, assignment_id: UUID, rows: Sequence[tuple[str, str, int, dict[str, Any]]]
+) -> int:
+    """All details of a run with one COPY: (participant id, target id, position, metadata)."""
+    aid = str(assignment_id)
+    async with conn.cursor() as cur, cur.copy(DETAIL_COPY) as copy:
+        for pid, tid, position, metadata in rows:
+            await copy.write_row((aid, pid, tid, position, Jsonb(metadata)))
+    return len(rows)
+
+
+async def insert_details_row_by_row(
+    conn: Connection, assignment_id: UUID, rows: Sequence[tuple[str, str, int, dict[str, Any]]]
+) -> int:
+    """The naive way (one INSERT per detail): only the benchmark's baseline uses it."""
+    async with conn.cursor() as cur:
+        for pid, tid, position, metadata in rows:
+            await cur.execute(
+                "INSERT INTO assignment_details"
+                " (assignment_id, participant_id, target_id, position, metadata)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (assignment_id, pid, tid, position, Jsonb(metadata)),
+            )
+    return len(rows)
+
+
+async def insert_history(
+    conn: Connection,
+    assignment_id: UUID,
+    action: str,
+    changes: dict[str, Any],
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """An explicit history row, attributed to the transaction's acting user."""
+    await conn.execute(
+        "INSERT INTO assignment_history (assignment_id, action, changes, changed_by, changed_at,"
+        " metadata) VALUES (%s, %s, %s, app_current_user_id(), clock_timestamp(), %s)",
+        (assignment_id, action, Jsonb(changes), Jsonb(metadata or {})),
+    )
+
+
+# --- reading runs -----------------------------------------------------------------------
+
+
+async def get_assignment(
+    conn: Connection, assignment_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM assignments WHERE id = %s" + (" FOR UPDATE" if lock else ""),
+        (assignment_id,),
+    )
+    return await cur.fetchone()
+
+
+async def list_assignments(
+    conn: Connection,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    status: str | None,
+    strategy: str | None,
+    domain: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    conditions, params = [], {}
+    if date_from is not None:
+        conditions.append("assignment_date >= %(date_from)s")
+        params["date_from"] = date_from
+    if date_to is not None:
+        conditions.append("assignment_date <= %(date_to)s")
+        params["date_to"] = date_to
+    if status is not None:
+        conditions.append("status = %(status)s")
+        params["status"] = status
+    if strategy is not None:
+        conditions.append("strategy_used = %(strategy)s")
+        params["strategy"] = strategy
+    if domain is not None:
+        conditions.append("configuration @> %(domain)s")
+        params["domain"] = Jsonb({"domain": domain})
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    cur = await conn.execute(
+        f"""
+        SELECT a.*, count(*) OVER () AS total,
+               (SELECT count(*) FROM assignment_details d WHERE d.assignment_id = a.id)
+                   AS detail_count
+          FROM assignments a {where} {LIST_SORT} LIMIT %(limit)s OFFSET %(offset)s
+        """,
+        params | {"limit": limit, "offset": offset},
+    )
+    rows = await cur.fetchall()
+    if rows:
+        return rows, rows[0]["total"]
+    cur = await conn.execute(f"SELECT count(*) AS n FROM assignments {where}", params)
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0
+
+
+async def get_details(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+    """The schema's query: details with participant and target names, by target and
+    position."""
+    cur = await conn.execute(
+        """
+        SELECT d.id, d.participant_id, d.target_id, d.position, d.metadata, d.created_at,
+               p.name AS participant_name, t.name AS target_name
+          FROM assignment_details d
+          JOIN participants p ON d.participant_id = p.id
+          JOIN assignment_targets t ON d.target_id = t.id
+         WHERE d.assignment_id = %s
+         ORDER BY t.name, d.target_id, d.position, d.id
+        """,
+        (assignment_id,),
+    )
+    return await cur.fetchall()
+
+
+async def get_detail(
+    conn: Connection, assignment_id: UUID, detail_id: UUID
+) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM assignment_details WHERE id = %s AND assignment_id = %s FOR UPDATE",
+        (detail_id, assignment_id),
+    )
+    return await cur.fetchone()
+
+
+async def set_detail_participant(
+    conn: Connection, detail_id: UUID, participant_id: UUID, metadata: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "UPDATE assignment_details SET participant_id = %s, metadata = %s WHERE id = %s",
+        (participant_id, Jsonb(metadata), detail_id),
+    )
+
+
+async def swap_detail_participants(
+    conn: Connection, first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    """Exchange the participants of two details in one statement (the unique key on
+    (assignment, participant, target) is checked per row, so no temporary value)."""
+    await conn.execute(
+        """
+        UPDATE assignment_details d
+           SET participant_id = v.participant_id, metadata = v.metadata
+          FROM (VALUES (%s::uuid, %s::uuid, %s::jsonb), (%s::uuid, %s::uuid, %s::jsonb))
+               AS v(id, participant_id, metadata)
+         WHERE d.id = v.id
+        """,
+        (
+            first["id"],
+            second["participant_id"],
+            Jsonb(first["metadata"]),
+            second["id"],
+            first["participant_id"],
+            Jsonb(second["metadata"]),
+        ),
+    )
+
+
+async def detail_pairs(conn: Connection, assignment_id: UUID) -> list[tuple[str, str]]:
+    cur = await conn.execute(
+        "SELECT participant_id::text AS p, target_id::text AS t FROM assignment_details"
+        " WHERE assignment_id = %s",
+        (assignment_id,),
+    )
+    return [(r["p"], r["t"]) for r in await cur.fetchall()]
+
+
+async def update_assignment(
+    conn: Connection, assignment_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    columns = [c for c in ("name", "description", "status", "metadata") if c in changes]
+    values = {c: Jsonb(changes[c]) if c == "metadata" else changes[c] for c in columns}
+    cur = await conn.execute(
+        f"UPDATE assignments SET {', '.join(f'{c} = %({c})s' for c in columns)}"
+        " WHERE id = %(id)s RETURNING *",
+        values | {"id": assignment_id},
+    )
+    return await cur.fetchone()
+
+
+async def get_history(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        """
+        SELECT h.id, h.action, h.changes, h.changed_by, u.username AS changed_by_username,
+               h.changed_at, h.metadata
+          FROM assignment_history h LEFT JOIN users u ON u.id = h.changed_by
+         WHERE h.assignment_id = %s
+         ORDER BY h.changed_at, h.id
+        """,
+        (assignment_id,),
+    )
+    return await cur.fetchall()
+
+
+async def participant_rota(
+    conn: Connection, participant_id: UUID, *, include_cancelled: bool, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    status = "" if include_cancelled else "AND a.status <> 'cancelled'"
+    cur = await conn.execute(
+        f"""
+        SELECT d.id AS detail_id, a.id AS assignment_id, a.name AS assignment_name,
+               a.assignment_date, a.status, a.strategy_used, d.target_id,
+               t.name AS target_name, d.position, d.metadata, count(*) OVER () AS total
+          FROM assignment_details d
+          JOIN assignments a ON a.id = d.assignment_id
+          JOIN assignment_targets t ON t.id = d.target_id
+         WHERE d.participant_id = %(pid)s {status}
+         ORDER BY a.assignment_date DESC, a.created_at DESC, t.name, d.id
+         LIMIT %(limit)s OFFSET %(offset)s
+        """,
+        {"pid": participant_id, "limit": limit, "offset": offset},
+    )
+    rows = await cur.fetchall()
+    if rows or offset == 0:
+        return rows, rows[0]["total"] if rows else 0
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM assignment_details d JOIN assignments a"
+        f" ON a.id = d.assignment_id WHERE d.participant_id = %s {status}",
+        (participant_id,),
+    )
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0
+
+
+async def participant_exists(conn: Connection, participant_id: UUID) -> bool:
+    cur = await conn.execute("SELECT 1 FROM participants WHERE id = %s", (participant_id,))
+    return await cur.fetchone() is not None

@@ -1,0 +1,220 @@
+"""/api/assignments: generate (compatible), list, read, status, edits, history, exports;
+and /api/participants/{id}/assignments (a person's own rota)."""
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import Depends, Query, Response, status
+
+from vividshift.assignments import service
+from vividshift.assignments.schemas import (
+    AssignmentPage,
+    AssignmentRead,
+    AssignmentUpdate,
+    EditResult,
+    GenerateRequest,
+    GenerateResponse,
+    HistoryEntry,
+    ReassignRequest,
+    RotaPage,
+    SwapRequest,
+)
+from vividshift.auth.deps import Reader, Writer
+from vividshift.db import Db, transaction
+from vividshift.errors import ValidationFailed
+from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_idempotent
+from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.paging import PageParams, page_params
+from vividshift.routing import api_router
+
+router = api_router(tags=["assignments"])
+PREFIX = "/api/assignments"
+Paging = Annotated[PageParams, Depends(page_params)]
+
+INFEASIBLE = {
+    422: described(
+        "VALIDATION_ERROR: invalid body, unknown strategy/validator/constraint, bad "
+        "parameters, unknown or inactive ids. BUSINESS_LOGIC_ERROR: no valid assignment "
+        "exists — `details` is the engine's explanation {message, shortages:[{targets, "
+        "required, eligible_count, eligible, reason}], conflicts}"
+    )
+}
+BUSY = {
+    409: described(
+        "Another generation for the same domain and date held the lock for more than 30 s"
+    )
+}
+EDIT = {
+    409: described("The participant is already on that target in this run"),
+    422: described(
+        "Invalid body; or BUSINESS_LOGIC_ERROR: the run is not active, or the edit breaks a "
+        "rule (details.validation_results) and force is not set"
+    ),
+}
+
+
+@router.post(
+    f"{PREFIX}/generate",
+    response_model=GenerateResponse,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE | INFEASIBLE | BUSY,
+)
+async def generate_assignment(
+    body: GenerateRequest,
+    user: Writer,
+    db: Db,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> GenerateResponse:
+    """Generate and store an assignment run (compatible; Idempotency-Key accepted).
+
+    Empty `participants`/`targets` mean all active ones. `domain` (name or id) supplies
+    the default strategy, parameters, validators and business rules; the request
+    overrides them. Everything is written in one transaction: the run, its details and
+    its history. Generations of the same domain and date are serialised (the second
+    waits for the first, up to 30 s, then 409)."""
+    if idempotency_key is None:
+        return await service.generate(db, user.id, body)
+    async with transaction(db, acting_user=user.id):
+        result, replayed = await run_idempotent(
+            db,
+            idempotency_key,
+            user_id=user.id,
+            scope="assignments.generate",
+            body=body.model_dump(mode="json"),
+            model=GenerateResponse,
+            create=lambda: service.generate(db, user.id, body),
+        )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
+
+
+@router.get(PREFIX, response_model=AssignmentPage, responses=READ)
+async def list_assignments(
+    _: Reader,
+    db: Db,
+    page: Paging,
+    date_from: Annotated[date | None, Query(description="assignment_date ≥ this")] = None,
+    date_to: Annotated[date | None, Query(description="assignment_date ≤ this")] = None,
+    status_: Annotated[
+        Literal["active", "completed", "cancelled"] | None, Query(alias="status")
+    ] = None,
+    strategy: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    domain: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+) -> AssignmentPage:
+    """List runs (newest date first), filtered by date range, status, strategy, domain."""
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed("date_from is after date_to")
+    return await service.list_assignments(
+        db,
+        date_from=date_from,
+        date_to=date_to,
+        status=status_,
+        strategy=strategy,
+        domain=domain,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+# The export routes come before /{assignment_id} so that "<id>.csv" is never read as an id.
+@router.get(
+    PREFIX + "/{assignment_id}.csv",
+    response_class=Response,
+    responses=READ_ONE | {200: {"content": {"text/csv": {}}, "description": "CSV"}},
+)
+async def export_csv(assignment_id: UUID, _: Reader, db: Db) -> Response:
+    """The run as CSV: one row per detail (target, position, participant, score)."""
+    row, text = await service.export_csv(db, assignment_id)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="assignment-{row["id"]}.csv"'},
+    )
+
+
+@router.get(
+    PREFIX + "/{assignment_id}.ics",
+    response_class=Response,
+    responses=READ_ONE | {200: {"content": {"text/calendar": {}}, "description": "iCalendar"}},
+)
+async def export_ics(assignment_id: UUID, _: Reader, db: Db) -> Response:
+    """The run as iCalendar: one event per detail on the run's date/window."""
+    row, body = await service.export_ics(db, assignment_id)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="assignment-{row["id"]}.ics"'},
+    )
+
+
+@router.get(PREFIX + "/{assignment_id}", response_model=AssignmentRead, responses=READ_ONE)
+async def get_assignment(assignment_id: UUID, _: Reader, db: Db) -> AssignmentRead:
+    """One run with its details (participant and target names), by target and position."""
+    return await service.get_assignment(db, assignment_id)
+
+
+@router.patch(
+    PREFIX + "/{assignment_id}",
+    response_model=AssignmentRead,
+    responses=WRITE_ONE
+    | {422: described("Invalid body, reserved metadata key, or a status change backwards")},
+)
+async def update_assignment(
+    assignment_id: UUID, body: AssignmentUpdate, user: Writer, db: Db
+) -> AssignmentRead:
+    """Change status (active → completed | cancelled), name, description or metadata."""
+    return await service.update_assignment(db, user.id, assignment_id, body)
+
+
+@router.post(
+    PREFIX + "/{assignment_id}/reassign",
+    response_model=EditResult,
+    responses=WRITE_ONE | EDIT,
+)
+async def reassign_detail(
+    assignment_id: UUID, body: ReassignRequest, user: Writer, db: Db
+) -> EditResult:
+    """Put another participant on one detail; re-validated and recorded in history."""
+    return await service.reassign(db, user.id, assignment_id, body)
+
+
+@router.post(
+    PREFIX + "/{assignment_id}/swap", response_model=EditResult, responses=WRITE_ONE | EDIT
+)
+async def swap_details(assignment_id: UUID, body: SwapRequest, user: Writer, db: Db) -> EditResult:
+    """Exchange the participants of two details; re-validated and recorded in history."""
+    return await service.swap(db, user.id, assignment_id, body)
+
+
+@router.get(
+    PREFIX + "/{assignment_id}/history", response_model=list[HistoryEntry], responses=READ_ONE
+)
+async def assignment_history(assignment_id: UUID, _: Reader, db: Db) -> list[HistoryEntry]:
+    """Every recorded change of the run, oldest first, with who made it."""
+    return await service.get_history(db, assignment_id)
+
+
+@router.get(
+    "/api/participants/{participant_id}/assignments",
+    response_model=RotaPage,
+    responses=READ_ONE,
+    tags=["participants"],
+)
+async def participant_assignments(
+    participant_id: UUID,
+    _: Reader,
+    db: Db,
+    page: Paging,
+    include_cancelled: Annotated[bool, Query(description="also cancelled runs")] = False,
+) -> RotaPage:
+    """A participant's own rota: their details across runs, newest date first."""
+    return await service.participant_rota(
+        db,
+        participant_id,
+        include_cancelled=include_cancelled,
+        limit=page.limit,
+        offset=page.offset,
+    )

@@ -1,0 +1,200 @@
+"""Shapes of the assignment endpoints (compatible ones first, then native)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vividshift.limits import Description, JsonObject, text
+
+MAX_IDS = 100_000
+Label = text(200, min_length=1)
+ShortName = text(100, min_length=1)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConstraintIn(_Strict):
+    """`{name, constraint_type, parameters}`; names and parameter schemas at
+    GET /api/rules/constraints (e.g. max_assignments_per_participant {max})."""
+
+    name: ShortName  # type: ignore[valid-type]
+    constraint_type: ShortName | None = None  # type: ignore[valid-type]
+    parameters: JsonObject = Field(default_factory=dict)
+
+
+class ValidatorIn(_Strict):
+    name: ShortName  # type: ignore[valid-type]
+    parameters: JsonObject = Field(default_factory=dict)
+
+
+class TimeWindow(_Strict):
+    """The run's span (availability is checked against it; .ics events use it)."""
+
+    start: datetime
+    end: datetime
+
+
+class GenerateRequest(_Strict):
+    """Compatible body, plus native optional fields. Empty lists mean all active ones."""
+
+    strategy: ShortName | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="balanced_rotation | random_assignment | skill_based | optimal; default: "
+        "the domain's default_strategy, else balanced_rotation",
+    )
+    participants: Annotated[list[UUID], Field(max_length=MAX_IDS)] = Field(default_factory=list)
+    targets: Annotated[list[UUID], Field(max_length=MAX_IDS)] = Field(default_factory=list)
+    parameters: JsonObject = Field(
+        default_factory=dict, description="override the domain's strategy_parameters"
+    )
+    constraints: Annotated[list[ConstraintIn], Field(max_length=200)] = Field(default_factory=list)
+    validators: Annotated[list[ValidatorIn], Field(max_length=20)] | None = Field(
+        default=None, description="default: the domain's validators, else all three"
+    )
+    domain: Label | None = Field(  # type: ignore[valid-type]
+        default=None, description="domain name or id whose configuration supplies defaults"
+    )
+    assignment_date: date | None = Field(default=None, description="default: today (UTC)")
+    name: Label | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+        default=None, description="default: parameters.seed, else 0"
+    )
+    window: TimeWindow | None = None
+
+
+class GeneratedPlacement(BaseModel):
+    participant_id: UUID
+    target_id: UUID
+    confidence: float
+    position: int
+    metadata: dict[str, Any]
+
+
+class GenerateResponse(BaseModel):
+    """Compatible: id, strategy_used, assignments, metadata, created_at."""
+
+    id: UUID
+    strategy_used: str
+    assignments: list[GeneratedPlacement]
+    metadata: dict[str, Any]
+    created_at: datetime
+    name: str | None
+    assignment_date: date
+    status: str
+
+
+class AssignmentSummary(BaseModel):
+    id: UUID
+    name: str | None
+    description: str | None
+    assignment_date: date
+    strategy_used: str
+    status: str
+    configuration: dict[str, Any]
+    metadata: dict[str, Any]
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+    detail_count: int | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "AssignmentSummary":
+        return cls.model_validate(
+            row
+            | {
+                "configuration": row["configuration"] or {},
+                "metadata": row["metadata"] or {},
+            }
+        )
+
+
+class DetailRead(BaseModel):
+    id: UUID
+    participant_id: UUID
+    participant_name: str
+    target_id: UUID
+    target_name: str
+    position: int | None
+    metadata: dict[str, Any]
+    created_at: datetime
+
+
+class AssignmentRead(AssignmentSummary):
+    details: list[DetailRead]
+
+
+class AssignmentPage(BaseModel):
+    items: list[AssignmentSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class AssignmentUpdate(_Strict):
+    """Status moves only forward: active → completed | cancelled. `metadata` keys are
+    merged into the run's metadata (null removes a key; solver keys are kept)."""
+
+    status: Literal["completed", "cancelled"] | None = None
+    name: Label | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    metadata: JsonObject | None = None
+
+
+class ReassignRequest(_Strict):
+    """Put `participant_id` on detail `detail_id` in place of its participant."""
+
+    detail_id: UUID
+    participant_id: UUID
+    force: bool = Field(
+        default=False, description="keep the change even if a validator reports an error"
+    )
+    reason: Description | None = None  # type: ignore[valid-type]
+
+
+class SwapRequest(_Strict):
+    """Exchange the participants of two details (on different targets)."""
+
+    first_detail_id: UUID
+    second_detail_id: UUID
+    force: bool = False
+    reason: Description | None = None  # type: ignore[valid-type]
+
+
+class EditResult(BaseModel):
+    assignment: AssignmentRead
+    validation_results: list[dict[str, Any]]
+
+
+class HistoryEntry(BaseModel):
+    id: UUID
+    action: str
+    changes: Any
+    changed_by: UUID | None
+    changed_by_username: str | None
+    changed_at: datetime
+    metadata: dict[str, Any]
+
+
+class RotaEntry(BaseModel):
+    detail_id: UUID
+    assignment_id: UUID
+    assignment_name: str | None
+    assignment_date: date
+    status: str
+    strategy_used: str
+    target_id: UUID
+    target_name: str
+    position: int | None
+    metadata: dict[str, Any]
+
+
+class RotaPage(BaseModel):
+    items: list[RotaEntry]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,1 @@
+"""Accounts and security: passwords, tokens, sessions, roles and brute-force limits."""

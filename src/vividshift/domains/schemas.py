@@ -1,0 +1,207 @@
+"""Domain shapes, with the JSON Schema of `configuration` and `business_rules`.
+
+Both are pydantic models with `extra="forbid"`; their JSON Schema is published in the
+OpenAPI document (`DomainConfiguration`, `BusinessRule`) and at
+`GET /api/domains/configuration-schema`.
+
+configuration = {
+  "default_strategy": "balanced_rotation" | "random_assignment" | "skill_based",
+  "strategy_parameters": {rotation_weight, balance_weight, skill_threshold (0–1),
+                          max_attempts (1–1000), fallback_strategy, seed, ensure_capacity},
+  "validators": [{"name": "availability_check" | "capacity_check" | "skill_matching",
+                  "severity": "error" | "warning" | "info", "parameters": {…}}],
+  "constraints": {"max_assignments_per_participant": int ≥ 1}
+}
+business_rules = [ one of
+  {"type": "max_assignments_per_participant", "max": int ≥ 1},
+  {"type": "group_exclusion", "group": "A", "target": "X"}     # group A never does X
+  {"type": "never_together", "participants": ["p1", "p2"]}      # a pair kept apart
+  each with optional "severity" ("error" default | "warning") and "description" ]
+
+Versions are `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (digits). Rule for updates: a
+`version` sent by the client is taken as is; otherwise a change of `configuration` or
+`business_rules` increments the last component (`1.0` → `1.1`, `1.9` → `1.10`); other
+changes (names, description, is_active) leave it.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from vividshift.limits import Description, text
+
+STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
+VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
+
+DomainName = Annotated[
+    text(100, min_length=1),  # type: ignore[valid-type]
+    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="lowercase letters, digits, _ and -"),
+]
+Version = Annotated[
+    text(20, min_length=1),  # type: ignore[valid-type]
+    Field(pattern=r"^\d{1,6}(\.\d{1,6}){1,2}$", description="MAJOR.MINOR[.PATCH]"),
+]
+DisplayName = text(200, min_length=1)
+Label = text(200, min_length=1)
+Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Strategy = Literal["balanced_rotation", "random_assignment", "skill_based"]
+Severity = Literal["error", "warning"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StrategyParameters(_Strict):
+    """Compatible strategy parameters of spec/API.md (all optional)."""
+
+    rotation_weight: Weight | None = None
+    balance_weight: Weight | None = None
+    max_attempts: Annotated[int, Field(ge=1, le=1000)] | None = None
+    skill_threshold: Weight | None = None
+    fallback_strategy: Strategy | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    ensure_capacity: bool | None = None
+
+
+class ValidatorParameters(_Strict):
+    strict_mode: bool | None = None
+    tolerance: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    check_conflicts: bool | None = None
+    time_window: Annotated[int, Field(ge=0, le=365 * 24)] | None = Field(
+        default=None, description="hours"
+    )
+    required_match: Weight | None = None
+    report_missing: bool | None = None
+
+
+class ValidatorConfig(_Strict):
+    name: Literal["availability_check", "capacity_check", "skill_matching"]
+    severity: Literal["error", "warning", "info"] = "error"
+    parameters: ValidatorParameters = Field(default_factory=ValidatorParameters)
+
+
+class DomainConstraints(_Strict):
+    max_assignments_per_participant: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
+class DomainConfiguration(_Strict):
+    """Defaults a domain's runs use: strategy, parameters, validators, constraints."""
+
+    default_strategy: Strategy | None = None
+    strategy_parameters: StrategyParameters = Field(default_factory=StrategyParameters)
+    validators: Annotated[list[ValidatorConfig], Field(max_length=20)] = Field(default_factory=list)
+    constraints: DomainConstraints = Field(default_factory=DomainConstraints)
+
+    @model_validator(mode="after")
+    def _validators_once(self) -> "DomainConfiguration":
+        names = [v.name for v in self.validators]
+        if len(names) != len(set(names)):
+            raise ValueError("each validator may appear once")
+        return self
+
+
+class _Rule(_Strict):
+    severity: Severity = "error"
+    description: Description | None = None  # type: ignore[valid-type]
+
+
+class MaxAssignmentsRule(_Rule):
+    type: Literal["max_assignments_per_participant"]
+    max: Annotated[int, Field(ge=1, le=10_000)]
+
+
+class GroupExclusionRule(_Rule):
+    """Participants of `group` are never assigned to `target` (a target name or id)."""
+
+    type: Literal["group_exclusion"]
+    group: Label  # type: ignore[valid-type]
+    target: Label  # type: ignore[valid-type]
+
+
+class NeverTogetherRule(_Rule):
+    """The two participants (names or ids) are never on the same target in one run."""
+
+    type: Literal["never_together"]
+    participants: Annotated[list[Label], Field(min_length=2, max_length=2)]  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "NeverTogetherRule":
+        if self.participants[0] == self.participants[1]:
+            raise ValueError("never_together needs two different participants")
+        return self
+
+
+BusinessRule = Annotated[
+    MaxAssignmentsRule | GroupExclusionRule | NeverTogetherRule, Field(discriminator="type")
+]
+BusinessRules = Annotated[list[BusinessRule], Field(max_length=200)]
+
+
+class DomainCreate(_Strict):
+    """A new domain. Unknown fields are refused."""
+
+    name: DomainName
+    display_name: DisplayName  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    version: Version = "1.0"
+    is_active: bool = True
+    configuration: DomainConfiguration = Field(default_factory=DomainConfiguration)
+    business_rules: BusinessRules = Field(default_factory=list)
+
+
+NOT_NULL_ON_UPDATE = (
+    "name",
+    "display_name",
+    "version",
+    "is_active",
+    "configuration",
+    "business_rules",
+)
+
+
+class DomainUpdate(_Strict):
+    """A partial change. `version` is set when sent, else bumped by the documented rule."""
+
+    name: DomainName | None = None
+    display_name: DisplayName | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    version: Version | None = None
+    is_active: bool | None = None
+    configuration: DomainConfiguration | None = None
+    business_rules: BusinessRules | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "DomainUpdate":
+        for name in NOT_NULL_ON_UPDATE:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+
+class DomainRead(BaseModel):
+    id: UUID
+    name: str
+    display_name: str
+    description: str | None
+    version: str
+    is_active: bool
+    configuration: dict[str, Any]
+    business_rules: list[Any]
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "DomainRead":
+        return cls.model_validate(row | {"business_rules": row["business_rules"] or []})
+
+
+def bump_version(version: str) -> str:
+    """`1.0` → `1.1`; `2.3.9` → `2.3.10`; anything unparsable gets `.1` appended."""
+    head, _, last = version.rpartition(".")
+    if last.isdigit() and head:
+        return f"{head}.{int(last) + 1}"
+    return f"{version}.1"[:20]

@@ -1,0 +1,190 @@
+"""SQL of entity definitions and entities."""
+
+from typing import Any
+from uuid import UUID
+
+import psycopg.errors
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+from vividshift.errors import Conflict
+from vividshift.paging import PageParams
+
+DEFINITION_COLUMNS = ("name", "display_name", "description", "json_schema", "is_active")
+
+
+def _duplicate(name: str | None) -> Conflict:
+    return Conflict("This domain already defines an entity type of that name", details=name)
+
+
+async def insert_definition(
+    conn: Connection, domain_id: UUID, values: dict[str, Any], created_by: UUID | None
+) -> dict[str, Any]:
+    columns = [c for c in DEFINITION_COLUMNS if c in values]
+    params = {k: Jsonb(v) if k == "json_schema" else v for k, v in values.items()}
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(
+                f"INSERT INTO entity_definitions (domain_id, {', '.join(columns)}, created_by)"
+                f" VALUES (%(domain_id)s, {', '.join(f'%({c})s' for c in columns)},"
+                " %(created_by)s) RETURNING *",
+                params | {"domain_id": domain_id, "created_by": created_by},
+            )
+    except psycopg.errors.UniqueViolation:
+        raise _duplicate(values.get("name")) from None
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def get_definition(
+    conn: Connection, domain_id: UUID, definition_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM entity_definitions WHERE id = %s AND domain_id = %s"
+        + (" FOR UPDATE" if lock else ""),
+        (definition_id, domain_id),
+    )
+    return await cur.fetchone()
+
+
+async def list_definitions(
+    conn: Connection, domain_id: UUID, page: PageParams
+) -> tuple[list[dict[str, Any]], int]:
+    cur = await conn.execute(
+        "SELECT *, count(*) OVER () AS total FROM entity_definitions WHERE domain_id = %s"
+        " ORDER BY name, id LIMIT %s OFFSET %s",
+        (domain_id, page.limit, page.offset),
+    )
+    rows = await cur.fetchall()
+    if rows:
+        return rows, rows[0]["total"]
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM entity_definitions WHERE domain_id = %s", (domain_id,)
+    )
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0
+
+
+async def update_definition(
+    conn: Connection, definition_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    assignments = ", ".join(f"{c} = %({c})s" for c in DEFINITION_COLUMNS if c in changes)
+    params = {k: Jsonb(v) if k == "json_schema" else v for k, v in changes.items()}
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(
+                f"UPDATE entity_definitions SET {assignments} WHERE id = %(id)s RETURNING *",
+                params | {"id": definition_id},
+            )
+    except psycopg.errors.UniqueViolation:
+        raise _duplicate(changes.get("name")) from None
+    return await cur.fetchone()
+
+
+async def delete_definition(conn: Connection, definition_id: UUID) -> bool:
+    cur = await conn.execute("DELETE FROM entity_definitions WHERE id = %s", (definition_id,))
+    return cur.rowcount > 0
+
+
+async def count_entities(conn: Connection, definition_id: UUID) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM entities WHERE entity_definition_id = %s", (definition_id,)
+    )
+    row = await cur.fetchone()
+    return row["n"] if row else 0
+
+
+async def entity_attributes(conn: Connection, definition_id: UUID) -> list[dict[str, Any]]:
+    """(id, attributes) of every entity of a definition, for revalidation."""
+    cur = await conn.execute(
+        "SELECT id, attributes FROM entities WHERE entity_definition_id = %s ORDER BY id",
+        (definition_id,),
+    )
+    return await cur.fetchall()
+
+
+async def find_definitions(
+    conn: Connection, type_name: str, domain: str | None
+) -> list[dict[str, Any]]:
+    """Active definitions of active domains named `type_name` (in `domain` when given)."""
+    cur = await conn.execute(
+        """
+        SELECT d.*, dom.name AS domain_name
+          FROM entity_definitions d JOIN domains dom ON dom.id = d.domain_id
+         WHERE d.name = %(name)s AND d.is_active AND dom.is_active
+           AND (%(domain)s::text IS NULL OR dom.name = %(domain)s::text)
+         ORDER BY dom.name
+        """,
+        {"name": type_name, "domain": domain},
+    )
+    return await cur.fetchall()
+
+
+async def insert_entity(
+    conn: Connection,
+    definition_id: UUID,
+    name: str,
+    attributes: dict[str, Any],
+    created_by: UUID | None,
+) -> dict[str, Any]:
+    cur = await conn.execute(
+        "INSERT INTO entities (entity_definition_id, name, attributes, created_by)"
+        " VALUES (%s, %s, %s, %s) RETURNING *",
+        (definition_id, name, Jsonb(attributes), created_by),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def get_entity_of_type(
+    conn: Connection, entity_id: UUID, type_name: str, domain: str | None, *, lock: bool = False
+) -> dict[str, Any] | None:
+    """The entity with its definition's schema, when its type is `type_name`."""
+    cur = await conn.execute(
+        """
+        SELECT e.*, d.json_schema
+          FROM entities e
+          JOIN entity_definitions d ON d.id = e.entity_definition_id
+          JOIN domains dom ON dom.id = d.domain_id
+         WHERE e.id = %(id)s AND d.name = %(name)s
+           AND (%(domain)s::text IS NULL OR dom.name = %(domain)s::text)
+        """
+        + (" FOR UPDATE OF e" if lock else ""),
+        {"id": entity_id, "name": type_name, "domain": domain},
+    )
+    return await cur.fetchone()
+
+
+async def update_entity(
+    conn: Connection, entity_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    columns = [c for c in ("name", "attributes", "is_active") if c in changes]
+    params = {k: Jsonb(v) if k == "attributes" else v for k, v in changes.items()}
+    cur = await conn.execute(
+        f"UPDATE entities SET {', '.join(f'{c} = %({c})s' for c in columns)}"
+        " WHERE id = %(id)s RETURNING *",
+        params | {"id": entity_id},
+    )
+    return await cur.fetchone()
+
+
+async def list_entities(
+    conn: Connection, definition_id: UUID, *, active_only: bool, page: PageParams
+) -> tuple[list[dict[str, Any]], int]:
+    active = " AND is_active" if active_only else ""
+    cur = await conn.execute(
+        "SELECT *, count(*) OVER () AS total FROM entities"
+        f" WHERE entity_definition_id = %s{active} ORDER BY name, id LIMIT %s OFFSET %s",
+        (definition_id, page.limit, page.offset),
+    )
+    rows = await cur.fetchall()
+    if rows or page.offset == 0:
+        return rows, rows[0]["total"] if rows else 0
+    cur = await conn.execute(
+        f"SELECT count(*) AS n FROM entities WHERE entity_definition_id = %s{active}",
+        (definition_id,),
+    )
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0

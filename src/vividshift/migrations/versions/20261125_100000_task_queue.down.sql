@@ -1,0 +1,39 @@
+-- Removes every object of 20261125_100000_task_queue.sql, dependents first: triggers,
+-- functions (some return the jobs table's row type), tables (their indexes go with
+-- them), types. Queued jobs are lost.
+
+DROP TRIGGER procrastinate_jobs_notify_queue_job_inserted_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_jobs_notify_queue_job_aborted_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_trigger_status_events_update_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_trigger_status_events_insert_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_trigger_scheduled_events_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_trigger_abort_requested_events_v1 ON procrastinate_jobs;
+DROP TRIGGER procrastinate_trigger_delete_jobs_v1 ON procrastinate_jobs;
+
+DROP FUNCTION procrastinate_defer_jobs_v1;
+DROP FUNCTION procrastinate_defer_periodic_job_v2;
+DROP FUNCTION procrastinate_fetch_job_v2;
+DROP FUNCTION procrastinate_finish_job_v1;
+DROP FUNCTION procrastinate_cancel_job_v1;
+DROP FUNCTION procrastinate_retry_job_v1;
+DROP FUNCTION procrastinate_retry_job_v2;
+DROP FUNCTION procrastinate_notify_queue_job_inserted_v1;
+DROP FUNCTION procrastinate_notify_queue_abort_job_v1;
+DROP FUNCTION procrastinate_trigger_function_status_events_insert_v1;
+DROP FUNCTION procrastinate_trigger_function_status_events_update_v1;
+DROP FUNCTION procrastinate_trigger_function_scheduled_events_v1;
+DROP FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1;
+DROP FUNCTION procrastinate_unlink_periodic_defers_v1;
+DROP FUNCTION procrastinate_register_worker_v1;
+DROP FUNCTION procrastinate_unregister_worker_v1;
+DROP FUNCTION procrastinate_update_heartbeat_v1;
+DROP FUNCTION procrastinate_prune_stalled_workers_v1;
+
+DROP TABLE procrastinate_events;
+DROP TABLE procrastinate_periodic_defers;
+DROP TABLE procrastinate_jobs;
+DROP TABLE procrastinate_workers;
+
+DROP TYPE procrastinate_job_to_defer_v1;
+DROP TYPE procrastinate_job_event_type;
+DROP TYPE procrastinate_job_status;

@@ -1,0 +1,1 @@
+"""Structured logs with request ids, and the database pool's metrics."""

@@ -1,0 +1,1 @@
+"""Operator tools: backup and restore (pg_dump/pg_restore) and database statistics."""

@@ -1,0 +1,156 @@
+"""SQL of the operator tools: what a database holds (backup/restore) and the monitoring
+queries of the schema document (stats). Plain synchronous psycopg: only the CLI runs
+these, one connection at a time."""
+
+from typing import Any
+
+from psycopg import Connection, sql
+from psycopg.rows import dict_row
+
+# Schemas that belong to PostgreSQL itself, never to a backup's content.
+_USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
+# Objects an extension created belong to the extension, not to the database's content.
+_NOT_EXTENSION_MEMBER = (
+    "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
+)
+
+Table = tuple[str, str]  # (schema, name)
+
+
+def list_tables(conn: Connection[Any]) -> list[Table]:
+    """Ordinary tables of the database's own schemas (partition parents hold no rows)."""
+    rows = conn.execute(
+        f"""SELECT n.nspname, c.relname
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND {_USER_SCHEMA}
+              AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}
+            ORDER BY 1, 2"""
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def count_rows(conn: Connection[Any], table: Table) -> int:
+    row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*table))).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def count_objects(conn: Connection[Any]) -> dict[str, int]:
+    """Relations, functions, types and schemas the database holds beyond PostgreSQL's
+    own and its extensions' (an empty database has none)."""
+    row = conn.execute(
+        f"""SELECT
+              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {_USER_SCHEMA}
+                 AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}) AS relations,
+              (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE {_USER_SCHEMA} AND {_NOT_EXTENSION_MEMBER.format(oid="p.oid")}) AS functions,
+              (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+               WHERE t.typtype IN ('e', 'c', 'd', 'r', 'm') AND {_USER_SCHEMA}
+                 AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)
+                 AND {_NOT_EXTENSION_MEMBER.format(oid="t.oid")}) AS types,
+              (SELECT count(*) FROM pg_namespace n
+               WHERE {_USER_SCHEMA} AND n.nspname <> 'public'
+                 AND {_NOT_EXTENSION_MEMBER.format(oid="n.oid")}) AS schemas"""
+    ).fetchone()
+    assert row is not None
+    return {"relations": row[0], "functions": row[1], "types": row[2], "schemas": row[3]}
+
+
+def export_snapshot(conn: Connection[Any]) -> str:
+    """Opens a repeatable-read transaction on `conn` and names its snapshot, so pg_dump
+    (--snapshot) and our row counts see the very same data."""
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+# --- monitoring (SCHEMA.md, "Query Performance Monitoring", "Index Usage Analysis") ----
+# The document names pg_stat_statements' columns of PostgreSQL ≤ 12 (total_time,
+# mean_time, stddev_time); 13 renamed them *_exec_time, and we need 15 or newer. It also
+# selects tablename/indexname from pg_stat_user_indexes, whose columns are
+# relname/indexrelname.
+
+
+def get_server_info(conn: Connection[Any]) -> tuple[Any, ...]:
+    """(database, server_version, shared_preload_libraries, stats_reset, has pg_stat_statements)"""
+    row = conn.execute(
+        """SELECT current_database() AS database,
+                  current_setting('server_version') AS server_version,
+                  current_setting('shared_preload_libraries') AS shared_preload_libraries,
+                  (SELECT stats_reset FROM pg_stat_database
+                   WHERE datname = current_database()) AS stats_reset,
+                  EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')
+                      AS pg_stat_statements_installed"""
+    ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def list_slow_statements(
+    conn: Connection[Any], *, min_mean_ms: float, limit: int
+) -> list[dict[str, Any]]:
+    """Statements of this database slower than `min_mean_ms` on average, slowest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            """SELECT query, calls, total_exec_time, mean_exec_time, stddev_exec_time, rows
+               FROM pg_stat_statements
+               WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                 AND mean_exec_time > %s
+               ORDER BY mean_exec_time DESC
+               LIMIT %s""",
+            (min_mean_ms, limit),
+        ).fetchall()
+
+
+def list_index_usage(conn: Connection[Any]) -> list[dict[str, Any]]:
+    """Every index with its scans, most used first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            """SELECT s.schemaname, s.relname AS tablename, s.indexrelname AS indexname,
+                      s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
+                      pg_relation_size(s.indexrelid) AS size_bytes
+               FROM pg_stat_user_indexes s
+               ORDER BY s.idx_scan DESC, s.schemaname, s.relname, s.indexrelname"""
+        ).fetchall()
+
+
+def list_unused_indexes(conn: Connection[Any]) -> list[dict[str, Any]]:
+    """Indexes never scanned since the statistics were reset. A unique or primary-key
+    index still does its job (it enforces the constraint), so it is flagged, not hidden."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            """SELECT s.schemaname, s.relname AS tablename, s.indexrelname AS indexname,
+                      pg_relation_size(s.indexrelid) AS size_bytes,
+                      i.indisunique OR i.indisprimary AS enforces_constraint
+               FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
+               WHERE s.idx_scan = 0 AND s.schemaname = 'public'
+               ORDER BY pg_relation_size(s.indexrelid) DESC, s.relname, s.indexrelname"""
+        ).fetchall()
+
+
+def list_table_sizes(conn: Connection[Any]) -> list[dict[str, Any]]:
+    """Tables by total size (table, its indexes and TOAST), largest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            """SELECT schemaname, relname AS tablename, n_live_tup AS live_rows_estimate,
+                      pg_total_relation_size(relid) AS total_bytes,
+                      pg_relation_size(relid) AS table_bytes,
+                      pg_indexes_size(relid) AS index_bytes
+               FROM pg_stat_user_tables
+               ORDER BY pg_total_relation_size(relid) DESC, schemaname, relname"""
+        ).fetchall()
+
+
+def list_dead_tuples(conn: Connection[Any]) -> list[dict[str, Any]]:
+    """Tables by dead rows (what VACUUM has yet to reclaim), most first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            """SELECT schemaname, relname AS tablename, n_live_tup, n_dead_tup,
+                      round(100.0 * n_dead_tup / NULLIF(n_live_tup + n_dead_tup, 0), 1)::float
+                          AS dead_percent,
+                      last_vacuum, last_autovacuum, last_analyze, last_autoanalyze
+               FROM pg_stat_user_tables
+               ORDER BY n_dead_tup DESC, schemaname, relname"""
+        ).fetchall()

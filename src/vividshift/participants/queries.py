@@ -1,0 +1,164 @@
+"""SQL of participants. No rules here: the service decides, these functions run."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+from vividshift.paging import PageParams, Sort
+
+JSON_COLUMNS = ("skills", "availability", "preferences", "metadata")
+COLUMNS = ("name", "email", "phone", *JSON_COLUMNS, "is_active")
+SORT_KEYS = frozenset({"name", "email", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """The schema's query patterns; each one maps onto an index (see SCHEMA.md)."""
+
+    has_skill: str | None = None  # skills ? s            (GIN on skills)
+    has_all_skills: list[str] = field(default_factory=list)  # skills @> [...]  (GIN)
+    availability: dict[str, Any] | None = None  # availability @> {...}  (GIN)
+    active_only: bool = True  # is_active = true (partial index)
+    name_contains: str | None = None  # name ILIKE %…% (case-insensitive)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
+    conditions, params = [], {}
+    if filters.active_only:
+        conditions.append("is_active = true")
+    if filters.has_skill is not None:
+        conditions.append("skills ? %(has_skill)s::text")
+        params["has_skill"] = filters.has_skill
+    if filters.has_all_skills:
+        conditions.append("skills @> %(has_all_skills)s::jsonb")
+        params["has_all_skills"] = Jsonb(filters.has_all_skills)
+    if filters.availability is not None:
+        conditions.append("availability @> %(availability)s::jsonb")
+        params["availability"] = Jsonb(filters.availability)
+    if filters.name_contains:
+        conditions.append("name ILIKE %(name_like)s")
+        params["name_like"] = f"%{_escape_like(filters.name_contains)}%"
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def uses_gin(filters: ParticipantFilters) -> bool:
+    return bool(filters.has_skill is not None or filters.has_all_skills or filters.availability)
+
+
+def list_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> tuple[str, dict]:
+    """The page query (public so tests can EXPLAIN exactly what the API runs).
+
+    With a JSONB filter the matching rows are found first (a MATERIALIZED CTE), then
+    sorted: PostgreSQL estimates `?`/`@>` selectivity poorly, and with ORDER BY name
+    LIMIT n it would otherwise walk the name index and test every row, which is slowest
+    exactly when few rows match. Filter-first lets the GIN index do the work."""
+    where, params = where_clause(filters)
+    params = params | {"limit": page.limit, "offset": page.offset}
+    tail = f"{sort.sql()} LIMIT %(limit)s OFFSET %(offset)s"
+    if uses_gin(filters):
+        sql = (
+            f"WITH matches AS MATERIALIZED (SELECT * FROM participants {where})"
+            f" SELECT * FROM matches {tail}"
+        )
+    else:
+        sql = f"SELECT * FROM participants {where} {tail}"
+    return sql, params
+
+
+async def list_participants(
+    conn: Connection, filters: ParticipantFilters, sort: Sort, page: PageParams
+) -> tuple[list[dict[str, Any]], int]:
+    """(rows of the page, count of all matching rows)."""
+    sql, params = list_sql(filters, sort, page)
+    rows = await (await conn.execute(sql, params)).fetchall()
+    if page.offset == 0 and len(rows) < page.limit:
+        return rows, len(rows)
+    where, count_params = where_clause(filters)
+    cur = await conn.execute(f"SELECT count(*) AS n FROM participants {where}", count_params)
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0
+
+
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: Jsonb(v) if k in JSON_COLUMNS else v for k, v in values.items()}
+
+
+async def insert_participant(
+    conn: Connection, values: dict[str, Any], created_by: UUID | None
+) -> dict[str, Any]:
+    columns = [c for c in COLUMNS if c in values]
+    sql = (
+        f"INSERT INTO participants ({', '.join(columns)}, created_by)"
+        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *"
+    )
+    cur = await conn.execute(sql, _values(values) | {"created_by": created_by})
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def insert_participants(
+    conn: Connection, rows: list[dict[str, Any]], created_by: UUID | None
+) -> list[UUID]:
+    """Many rows in one statement; ids in input order."""
+    cur = await conn.execute(
+        """
+        INSERT INTO participants
+            (name, email, phone, skills, availability, preferences, metadata, is_active,
+             created_by)
+        SELECT r.name, r.email, r.phone, r.skills, r.availability, r.preferences, r.metadata,
+               r.is_active, %(created_by)s
+          FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+               name text, email text, phone text, skills jsonb, availability jsonb,
+               preferences jsonb, metadata jsonb, is_active boolean)
+        RETURNING id
+        """,
+        {"rows": Jsonb(rows), "created_by": created_by},
+    )
+    return [row["id"] for row in await cur.fetchall()]
+
+
+async def get_participant(conn: Connection, participant_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute("SELECT * FROM participants WHERE id = %s", (participant_id,))
+    return await cur.fetchone()
+
+
+async def update_participant(
+    conn: Connection, participant_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    if not changes:
+        return await get_participant(conn, participant_id)
+    assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
+    cur = await conn.execute(
+        f"UPDATE participants SET {assignments} WHERE id = %(id)s RETURNING *",
+        _values(changes) | {"id": participant_id},
+    )
+    return await cur.fetchone()
+
+
+async def count_assignment_details(conn: Connection, participant_id: UUID) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM assignment_details WHERE participant_id = %s",
+        (participant_id,),
+    )
+    row = await cur.fetchone()
+    return row["n"] if row else 0
+
+
+async def delete_participant(conn: Connection, participant_id: UUID) -> bool:
+    cur = await conn.execute("DELETE FROM participants WHERE id = %s", (participant_id,))
+    return cur.rowcount > 0
+
+
+async def lock_participant(conn: Connection, participant_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM participants WHERE id = %s FOR UPDATE", (participant_id,)
+    )
+    return await cur.fetchone()

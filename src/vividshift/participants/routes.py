@@ -1,0 +1,199 @@
+"""/api/participants: CRUD, filtered lists, bulk import."""
+
+import json
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Query, Request, Response, status
+
+from vividshift.auth.deps import AdminUser, Reader, Writer
+from vividshift.db import Db
+from vividshift.errors import ValidationFailed
+from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.importing import parse_rows
+from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
+from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.paging import Page, PageParams, page_params, parse_sort
+from vividshift.participants import service
+from vividshift.participants.queries import SORT_KEYS, ParticipantFilters
+from vividshift.participants.schemas import (
+    ImportResult,
+    ParticipantCreate,
+    ParticipantRead,
+    ParticipantUpdate,
+    check_availability,
+)
+from vividshift.routing import api_router
+
+router = api_router(prefix="/api/participants", tags=["participants"])
+
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_IMPORT_ROWS,
+                "items": {"$ref": "#/components/schemas/ParticipantCreate"},
+            }
+        },
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "name,email,skills,availability\n"
+            'Ana,ana@example.org,cleaning;cooking,"{""monday"": {""9:00"": ""available""}}"\n',
+        },
+    },
+}
+
+
+def participant_filters(
+    has_skill: Annotated[
+        str | None,
+        Query(min_length=1, max_length=MAX_SKILL_LENGTH, description="skills ? has_skill"),
+    ] = None,
+    has_all_skills: Annotated[
+        list[str] | None,
+        Query(max_length=MAX_SKILLS, description="repeatable; skills @> [all given]"),
+    ] = None,
+    available: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description='JSON fragment; availability @> it, e.g. {"monday":{"9:00":"available"}}',
+        ),
+    ] = None,
+    active_only: Annotated[bool, Query(description="only is_active = true")] = True,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="name contains (any case)")
+    ] = None,
+) -> ParticipantFilters:
+    return ParticipantFilters(
+        has_skill=has_skill,
+        has_all_skills=list(dict.fromkeys(has_all_skills or [])),
+        availability=parse_availability_filter(available),
+        active_only=active_only,
+        name_contains=q,
+    )
+
+
+def parse_availability_filter(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValidationFailed("available must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise ValidationFailed("available must be a JSON object")
+    try:
+        return check_availability(value)
+    except ValueError as exc:
+        raise ValidationFailed("Invalid availability filter", details=str(exc)) from None
+
+
+SortParam = Annotated[
+    str,
+    Query(
+        max_length=20,
+        description=f"one of {sorted(SORT_KEYS)}; prefix '-' for descending",
+    ),
+]
+Filters = Annotated[ParticipantFilters, Depends(participant_filters)]
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("", response_model=Page[ParticipantRead], responses=READ)
+async def list_participants(
+    _: Reader, db: Db, filters: Filters, page: Paging, sort: SortParam = "name"
+) -> Page[ParticipantRead]:
+    """List participants: filters combine with AND; paged, with the total count."""
+    return await service.list_participants(db, filters, parse_sort(sort, SORT_KEYS), page)
+
+
+@router.post(
+    "",
+    response_model=ParticipantRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+async def create_participant(
+    body: ParticipantCreate,
+    user: Writer,
+    db: Db,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ParticipantRead:
+    """Create a participant (Idempotency-Key accepted)."""
+    created, replayed = await service.create_participant(db, user.id, body, idempotency_key)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return created
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={"requestBody": IMPORT_BODY},
+    responses=WRITE | {415: described("Neither application/json nor text/csv")},
+)
+async def import_participants(
+    request: Request,
+    user: Writer,
+    db: Db,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ImportResult:
+    """Import up to 10 000 participants from JSON or CSV, all or nothing.
+
+    On any bad row nothing is written; the 422 body's `details` lists every bad row
+    (`row`, 1-based) with its errors."""
+    rows = parse_rows(
+        await request.body(),
+        request.headers.get("content-type", ""),
+        list_fields=frozenset({"skills"}),
+        json_fields=frozenset({"availability", "preferences", "metadata"}),
+    )
+    result, replayed = await service.import_participants(
+        db, user.id, rows, idempotency_key=idempotency_key
+    )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
+
+
+@router.get("/{participant_id}", response_model=ParticipantRead, responses=READ_ONE)
+async def get_participant(participant_id: UUID, _: Reader, db: Db) -> ParticipantRead:
+    """One participant, active or not."""
+    return await service.get_participant(db, participant_id)
+
+
+@router.patch("/{participant_id}", response_model=ParticipantRead, responses=WRITE_ONE)
+async def update_participant(
+    participant_id: UUID, body: ParticipantUpdate, user: Writer, db: Db
+) -> ParticipantRead:
+    """Change the fields sent; the others stay."""
+    return await service.patch_participant(db, user.id, participant_id, body)
+
+
+@router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ONE)
+async def deactivate_participant(participant_id: UUID, user: Writer, db: Db) -> None:
+    """Soft delete: mark the participant inactive (kept for history)."""
+    await service.deactivate_participant(db, user.id, participant_id)
+
+
+@router.delete(
+    "/{participant_id}/permanent",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=READ_ONE | {409: described("Named in assignment details and force is not set")},
+)
+async def delete_participant_permanently(
+    participant_id: UUID,
+    user: AdminUser,
+    db: Db,
+    force: Annotated[
+        bool, Query(description="also delete the assignment details naming this participant")
+    ] = False,
+) -> None:
+    """Admin: delete the row for good; 409 while assignments name it unless force=true."""
+    await service.delete_participant_permanently(db, user.id, participant_id, force=force)

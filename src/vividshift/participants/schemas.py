@@ -1,0 +1,188 @@
+"""Participant shapes, and the documented format of `availability`.
+
+`availability` is an object whose keys are:
+- a weekday (`monday` … `sunday`, lowercase) → an object of time slots: `"H:MM"` or
+  `"HH:MM"` (24-hour clock, `"9:00"`, `"17:30"`) → `"available"`, `"unavailable"` or
+  `"preferred"`; at most 96 slots a day;
+- `available` → `false` marks someone away altogether (`true` is allowed, the default);
+- `unavailable` → at most 366 absences, each `{"start": ISO date/datetime, "end": …}`
+  (optionally `"reason"`) or `[start, end]`, end not before start;
+- `preferences` → a free object (e.g. `{"morning_shift": true}`).
+Any other key, a bad time, or an unknown status is a 422. This is what the engine reads
+(`vividshift.engine.availability`), and `availability` filters match it with `@>`.
+"""
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from vividshift.limits import (
+    Email,
+    JsonObject,
+    Name,
+    Phone,
+    SkillList,
+    check_json,
+    unique_skills,
+)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SLOT_STATUSES = ("available", "unavailable", "preferred")
+TIME_SLOT = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+MAX_SLOTS_PER_DAY = 96
+MAX_ABSENCES = 366
+ABSENCE_KEYS = {"start", "end", "reason"}
+
+
+def _instant(value: Any, where: str) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(f"{where}: expected an ISO date or datetime string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not an ISO date or datetime") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _check_absence(raw: Any, where: str) -> None:
+    if isinstance(raw, dict):
+        if set(raw) - ABSENCE_KEYS or not {"start", "end"} <= set(raw):
+            raise ValueError(f"{where}: an absence is {{start, end}} with an optional reason")
+        if "reason" in raw and not isinstance(raw["reason"], str):
+            raise ValueError(f"{where}.reason: expected a string")
+        start, end = raw["start"], raw["end"]
+    elif isinstance(raw, list) and len(raw) == 2:
+        start, end = raw
+    else:
+        raise ValueError(f"{where}: an absence is {{start, end}} or [start, end]")
+    if _instant(end, where) < _instant(start, where):
+        raise ValueError(f"{where}: ends before it starts")
+
+
+def check_availability(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse availability outside the documented format."""
+    check_json(value)
+    for key, slots in value.items():
+        if key in WEEKDAYS:
+            if not isinstance(slots, dict) or len(slots) > MAX_SLOTS_PER_DAY:
+                raise ValueError(f"{key}: expected an object of at most 96 time slots")
+            for time, status in slots.items():
+                if not TIME_SLOT.match(time):
+                    raise ValueError(f"{key}: {time!r} is not a time like 9:00 or 17:30")
+                if status not in SLOT_STATUSES:
+                    raise ValueError(f"{key}.{time}: status must be one of {SLOT_STATUSES}")
+        elif key == "available":
+            if not isinstance(slots, bool):
+                raise ValueError("available: expected true or false")
+        elif key == "unavailable":
+            if not isinstance(slots, list) or len(slots) > MAX_ABSENCES:
+                raise ValueError(f"unavailable: expected a list of at most {MAX_ABSENCES}")
+            for i, absence in enumerate(slots):
+                _check_absence(absence, f"unavailable[{i}]")
+        elif key == "preferences":
+            if not isinstance(slots, dict):
+                raise ValueError("preferences: expected an object")
+        else:
+            raise ValueError(
+                f"{key!r} is not an availability key: use a weekday, available, "
+                "unavailable or preferences"
+            )
+    return value
+
+
+def _check_email(value: str | None) -> str | None:
+    if value is not None and not EMAIL.match(value):
+        raise ValueError("not an email address")
+    return value
+
+
+Availability = Annotated[
+    dict[str, Any],
+    AfterValidator(check_availability),
+    Field(
+        description='weekday → {"H:MM": available|unavailable|preferred}; available: bool; '
+        "unavailable: [{start, end}]; preferences: object",
+        examples=[{"monday": {"9:00": "available", "17:00": "unavailable"}}],
+    ),
+]
+Skills = Annotated[SkillList, AfterValidator(unique_skills)]
+EmailAddress = Annotated[Email, AfterValidator(_check_email)]  # type: ignore[valid-type]
+
+
+class ParticipantCreate(BaseModel):
+    """A new participant. Unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name  # type: ignore[valid-type]
+    email: EmailAddress | None = None
+    phone: Phone | None = None  # type: ignore[valid-type]
+    skills: Skills = Field(default_factory=list)
+    availability: Availability = Field(default_factory=dict)
+    preferences: JsonObject = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict)
+    is_active: bool = True
+
+
+NOT_NULL_ON_UPDATE = ("name", "skills", "availability", "preferences", "metadata", "is_active")
+
+
+class ParticipantUpdate(BaseModel):
+    """A partial change: only the fields sent are written; `email`/`phone` may be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None  # type: ignore[valid-type]
+    email: EmailAddress | None = None
+    phone: Phone | None = None  # type: ignore[valid-type]
+    skills: Skills | None = None
+    availability: Availability | None = None
+    preferences: JsonObject | None = None
+    metadata: JsonObject | None = None
+    is_active: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "ParticipantUpdate":
+        for name in NOT_NULL_ON_UPDATE:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+
+class ParticipantRead(BaseModel):
+    id: UUID
+    name: str
+    email: str | None
+    phone: str | None
+    skills: list[str]
+    availability: dict[str, Any]
+    preferences: dict[str, Any]
+    metadata: dict[str, Any]
+    is_active: bool
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "ParticipantRead":
+        return cls.model_validate(
+            row
+            | {
+                key: row[key] if row[key] is not None else default
+                for key, default in (
+                    ("skills", []),
+                    ("availability", {}),
+                    ("preferences", {}),
+                    ("metadata", {}),
+                )
+            }
+        )
+
+
+class ImportResult(BaseModel):
+    created: int
+    ids: list[UUID]

@@ -1,0 +1,160 @@
+"""SQL of assignment targets."""
+
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+from vividshift.paging import PageParams, Sort
+
+JSON_COLUMNS = ("required_skills", "constraints", "metadata")
+COLUMNS = ("name", "description", "required_count", *JSON_COLUMNS, "is_active")
+SORT_KEYS = frozenset({"name", "required_count", "created_at", "updated_at"})
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(
+    *, active_only: bool, requires_skill: str | None, name_contains: str | None
+) -> tuple[str, dict[str, Any]]:
+    conditions, params = [], {}
+    if active_only:
+        conditions.append("is_active = true")
+    if requires_skill is not None:
+        conditions.append("required_skills ? %(requires_skill)s::text")
+        params["requires_skill"] = requires_skill
+    if name_contains:
+        conditions.append("name ILIKE %(name_like)s")
+        params["name_like"] = f"%{_escape_like(name_contains)}%"
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+async def list_targets(
+    conn: Connection,
+    *,
+    active_only: bool,
+    requires_skill: str | None,
+    name_contains: str | None,
+    sort: Sort,
+    page: PageParams,
+) -> tuple[list[dict[str, Any]], int]:
+    where, params = _where(
+        active_only=active_only, requires_skill=requires_skill, name_contains=name_contains
+    )
+    cur = await conn.execute(
+        f"SELECT *, count(*) OVER () AS total FROM assignment_targets {where} {sort.sql()}"
+        " LIMIT %(limit)s OFFSET %(offset)s",
+        params | {"limit": page.limit, "offset": page.offset},
+    )
+    rows = await cur.fetchall()
+    if rows:
+        return rows, rows[0]["total"]
+    cur = await conn.execute(f"SELECT count(*) AS n FROM assignment_targets {where}", params)
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0
+
+
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: Jsonb(v) if k in JSON_COLUMNS else v for k, v in values.items()}
+
+
+async def insert_target(
+    conn: Connection, values: dict[str, Any], created_by: UUID | None
+) -> dict[str, Any]:
+    columns = [c for c in COLUMNS if c in values]
+    cur = await conn.execute(
+        f"INSERT INTO assignment_targets ({', '.join(columns)}, created_by)"
+        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *",
+        _values(values) | {"created_by": created_by},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def insert_targets(
+    conn: Connection, rows: list[dict[str, Any]], created_by: UUID | None
+) -> list[UUID]:
+    cur = await conn.execute(
+        """
+        INSERT INTO assignment_targets
+            (name, description, required_count, required_skills, constraints, metadata,
+             is_active, created_by)
+        SELECT r.name, r.description, r.required_count, r.required_skills, r.constraints,
+               r.metadata, r.is_active, %(created_by)s
+          FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+               name text, description text, required_count integer, required_skills jsonb,
+               constraints jsonb, metadata jsonb, is_active boolean)
+        RETURNING id
+        """,
+        {"rows": Jsonb(rows), "created_by": created_by},
+    )
+    return [row["id"] for row in await cur.fetchall()]
+
+
+async def get_target(conn: Connection, target_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute("SELECT * FROM assignment_targets WHERE id = %s", (target_id,))
+    return await cur.fetchone()
+
+
+async def lock_target(conn: Connection, target_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM assignment_targets WHERE id = %s FOR UPDATE", (target_id,)
+    )
+    return await cur.fetchone()
+
+
+async def update_target(
+    conn: Connection, target_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    if not changes:
+        return await get_target(conn, target_id)
+    assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
+    cur = await conn.execute(
+        f"UPDATE assignment_targets SET {assignments} WHERE id = %(id)s RETURNING *",
+        _values(changes) | {"id": target_id},
+    )
+    return await cur.fetchone()
+
+
+async def count_assignment_details(conn: Connection, target_id: UUID) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM assignment_details WHERE target_id = %s", (target_id,)
+    )
+    row = await cur.fetchone()
+    return row["n"] if row else 0
+
+
+async def delete_target(conn: Connection, target_id: UUID) -> bool:
+    cur = await conn.execute("DELETE FROM assignment_targets WHERE id = %s", (target_id,))
+    return cur.rowcount > 0
+
+
+def candidates_sql(required_skills: list[str], sort: Sort, page: PageParams) -> tuple[str, dict]:
+    """Active participants whose skills cover `required_skills`: matched first through
+    the GIN index on skills, then sorted (see participants.queries.list_sql)."""
+    return (
+        "WITH matches AS MATERIALIZED (SELECT * FROM participants"
+        " WHERE is_active = true AND skills @> %(required)s::jsonb)"
+        " SELECT *, count(*) OVER () AS total FROM matches"
+        f" {sort.sql()} LIMIT %(limit)s OFFSET %(offset)s",
+        {"required": Jsonb(required_skills), "limit": page.limit, "offset": page.offset},
+    )
+
+
+async def list_candidates(
+    conn: Connection, required_skills: list[str], sort: Sort, page: PageParams
+) -> tuple[list[dict[str, Any]], int]:
+    sql, params = candidates_sql(required_skills, sort, page)
+    rows = await (await conn.execute(sql, params)).fetchall()
+    if rows:
+        return rows, rows[0]["total"]
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM participants WHERE is_active = true AND skills @> %s::jsonb",
+        (Jsonb(required_skills),),
+    )
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0

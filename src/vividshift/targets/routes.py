@@ -1,0 +1,165 @@
+"""/api/targets: CRUD, lists, candidates, bulk import."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Query, Request, Response, status
+
+from vividshift.auth.deps import AdminUser, Reader, Writer
+from vividshift.db import Db
+from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.importing import parse_rows
+from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
+from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.paging import Page, PageParams, page_params, parse_sort
+from vividshift.participants.queries import SORT_KEYS as PARTICIPANT_SORT_KEYS
+from vividshift.participants.schemas import ImportResult, ParticipantRead
+from vividshift.routing import api_router
+from vividshift.targets import service
+from vividshift.targets.queries import SORT_KEYS
+from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate
+
+router = api_router(prefix="/api/targets", tags=["targets"])
+
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_IMPORT_ROWS,
+                "items": {"$ref": "#/components/schemas/TargetCreate"},
+            }
+        },
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "name,required_count,required_skills\nKitchen,2,cleaning;cooking\n",
+        },
+    },
+}
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("", response_model=Page[TargetRead], responses=READ)
+async def list_targets(
+    _: Reader,
+    db: Db,
+    page: Paging,
+    active_only: Annotated[bool, Query(description="only is_active = true")] = True,
+    requires_skill: Annotated[
+        str | None,
+        Query(min_length=1, max_length=MAX_SKILL_LENGTH, description="required_skills ? it"),
+    ] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="name contains (any case)")
+    ] = None,
+    sort: Annotated[
+        str, Query(max_length=20, description=f"one of {sorted(SORT_KEYS)}; '-' descending")
+    ] = "name",
+) -> Page[TargetRead]:
+    """List targets, paged, with the total count."""
+    return await service.list_targets(
+        db,
+        active_only=active_only,
+        requires_skill=requires_skill,
+        name_contains=q,
+        sort=parse_sort(sort, SORT_KEYS),
+        page=page,
+    )
+
+
+@router.post("", response_model=TargetRead, status_code=status.HTTP_201_CREATED, responses=WRITE)
+async def create_target(
+    body: TargetCreate,
+    user: Writer,
+    db: Db,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> TargetRead:
+    """Create a target (Idempotency-Key accepted)."""
+    created, replayed = await service.create_target(db, user.id, body, idempotency_key)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return created
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra={"requestBody": IMPORT_BODY},
+    responses=WRITE | {415: described("Neither application/json nor text/csv")},
+)
+async def import_targets(
+    request: Request,
+    user: Writer,
+    db: Db,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ImportResult:
+    """Import up to 10 000 targets from JSON or CSV, all or nothing (bad rows → 422)."""
+    rows = parse_rows(
+        await request.body(),
+        request.headers.get("content-type", ""),
+        list_fields=frozenset({"required_skills"}),
+        json_fields=frozenset({"constraints", "metadata"}),
+    )
+    result, replayed = await service.import_targets(
+        db, user.id, rows, idempotency_key=idempotency_key
+    )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
+
+
+@router.get("/{target_id}", response_model=TargetRead, responses=READ_ONE)
+async def get_target(target_id: UUID, _: Reader, db: Db) -> TargetRead:
+    """One target, active or not."""
+    return await service.get_target(db, target_id)
+
+
+@router.get("/{target_id}/candidates", response_model=Page[ParticipantRead], responses=READ_ONE)
+async def list_candidates(
+    target_id: UUID,
+    _: Reader,
+    db: Db,
+    page: Paging,
+    sort: Annotated[
+        str,
+        Query(max_length=20, description=f"one of {sorted(PARTICIPANT_SORT_KEYS)}"),
+    ] = "name",
+) -> Page[ParticipantRead]:
+    """Active participants whose skills cover the target's required_skills."""
+    return await service.list_candidates(
+        db, target_id, parse_sort(sort, PARTICIPANT_SORT_KEYS), page
+    )
+
+
+@router.patch("/{target_id}", response_model=TargetRead, responses=WRITE_ONE)
+async def update_target(target_id: UUID, body: TargetUpdate, user: Writer, db: Db) -> TargetRead:
+    """Change the fields sent; the others stay."""
+    return await service.patch_target(db, user.id, target_id, body)
+
+
+@router.delete("/{target_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ONE)
+async def deactivate_target(target_id: UUID, user: Writer, db: Db) -> None:
+    """Soft delete: mark the target inactive (kept for history)."""
+    await service.deactivate_target(db, user.id, target_id)
+
+
+@router.delete(
+    "/{target_id}/permanent",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=READ_ONE | {409: described("Named in assignment details and force is not set")},
+)
+async def delete_target_permanently(
+    target_id: UUID,
+    user: AdminUser,
+    db: Db,
+    force: Annotated[
+        bool, Query(description="also delete the assignment details naming this target")
+    ] = False,
+) -> None:
+    """Admin: delete the row for good; 409 while assignments name it unless force=true."""
+    await service.delete_target_permanently(db, user.id, target_id, force=force)

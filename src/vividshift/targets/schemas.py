@@ -1,0 +1,102 @@
+"""Assignment target shapes.
+
+`required_count` is 1–10 000; `required_skills` a set of skill names (stored as an
+array); `constraints` and `metadata` free objects within the limits of
+`vividshift.limits`. The engine reads `constraints.excluded_groups` (list of group
+names) and `constraints.no_repeat_window` (int); both are checked when present.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from vividshift.limits import Description, JsonObject, Name, SkillList, unique_skills
+
+MAX_REQUIRED_COUNT = 10_000
+
+
+def check_constraints(value: dict[str, Any]) -> dict[str, Any]:
+    groups = value.get("excluded_groups")
+    if groups is not None and not (
+        isinstance(groups, list) and all(isinstance(g, str) for g in groups)
+    ):
+        raise ValueError("excluded_groups: expected a list of group names")
+    window = value.get("no_repeat_window")
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 1000
+    ):
+        raise ValueError("no_repeat_window: expected an integer 0–1000")
+    return value
+
+
+Skills = Annotated[SkillList, AfterValidator(unique_skills)]
+RequiredCount = Annotated[int, Field(ge=1, le=MAX_REQUIRED_COUNT, strict=False)]
+Constraints = Annotated[JsonObject, AfterValidator(check_constraints)]
+
+
+class TargetCreate(BaseModel):
+    """A new assignment target. Unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    required_count: RequiredCount = 1
+    required_skills: Skills = Field(default_factory=list)
+    constraints: Constraints = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict)
+    is_active: bool = True
+
+
+NOT_NULL_ON_UPDATE = (
+    "name",
+    "required_count",
+    "required_skills",
+    "constraints",
+    "metadata",
+    "is_active",
+)
+
+
+class TargetUpdate(BaseModel):
+    """A partial change: only the fields sent are written; `description` may be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    required_count: RequiredCount | None = None
+    required_skills: Skills | None = None
+    constraints: Constraints | None = None
+    metadata: JsonObject | None = None
+    is_active: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "TargetUpdate":
+        for name in NOT_NULL_ON_UPDATE:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+
+class TargetRead(BaseModel):
+    id: UUID
+    name: str
+    description: str | None
+    required_count: int
+    required_skills: list[str]
+    constraints: dict[str, Any]
+    metadata: dict[str, Any]
+    is_active: bool
+    created_by: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "TargetRead":
+        defaults = {"required_skills": [], "constraints": {}, "metadata": {}}
+        return cls.model_validate(
+            row | {k: d if row[k] is None else row[k] for k, d in defaults.items()}
+        )

@@ -1,0 +1,32 @@
+"""`vividshift worker`: a procrastinate worker until SIGTERM or Ctrl-C.
+
+On the first signal the worker takes no new job, lets running ones finish (at most
+`shutdown_timeout` seconds, then aborts them: an aborted job is retried by a later
+worker) and unregisters; procrastinate installs the signal handlers for its run.
+Any number of workers, on any machines, may serve one database.
+"""
+
+from collections.abc import Sequence
+
+from vividshift.config import Settings
+from vividshift.tasks.app import create_task_app
+
+
+async def run_worker(
+    settings: Settings,
+    database_url: str,
+    *,
+    queues: Sequence[str] = (),
+    concurrency: int = 1,
+    name: str | None = None,
+    shutdown_timeout: float | None = None,
+) -> None:
+    """Run jobs of `queues` (all when empty) until stopped by a signal."""
+    app = create_task_app(settings, database_url)
+    async with app.open_async():
+        await app.run_worker_async(
+            queues=list(queues) or None,
+            concurrency=concurrency,
+            name=name,
+            shutdown_graceful_timeout=shutdown_timeout,
+        )
