@@ -104,6 +104,18 @@ async def test_route_template_user_id_and_request_id_on_every_record(
     assert access["user_id"] == user_id and access["request_id"] == request_id
 
 
+async def test_an_authenticated_request_is_logged_with_its_user(
+    client: httpx.AsyncClient, auth_headers, log_output: io.StringIO
+) -> None:
+    headers = await auth_headers("viewer")
+    me = await client.get("/api/me", headers=headers)
+    assert me.status_code == 200
+    [access] = [
+        line for line in json_lines(log_output, "vividshift.access") if line["route"] == "/api/me"
+    ]
+    assert access["user_id"] == me.json()["id"]
+
+
 def make_record(message: str, *args: object, **extra: object) -> logging.LogRecord:
     record = logging.LogRecord("vividshift.x", logging.WARNING, __file__, 1, message, args, None)
     record.__dict__.update(extra)

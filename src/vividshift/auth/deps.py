@@ -34,6 +34,7 @@ from vividshift.auth import queries
 from vividshift.auth.tokens import decode_token
 from vividshift.db import Db
 from vividshift.errors import Forbidden, Unauthorized
+from vividshift.observability.context import bind_user_id
 
 ROLES = ("admin", "user", "viewer")
 
@@ -76,6 +77,7 @@ async def authenticate(
     row = await queries.get_live_session(db, claims.session_id, claims.user_id)
     if row is None:
         raise Unauthorized("Session ended")
+    bind_user_id(row["user_id"])  # the request's log line names who called
     return Principal(
         id=row["user_id"], username=row["username"], role=row["role"], session_id=row["id"]
     )

@@ -45,11 +45,12 @@ def table_progress(description: str) -> Iterator[tuple[Any, Any]]:
 
 def print_report(report: Report, console: Console | None = None) -> None:
     out = console or Console()
-    reset = report.stats_reset.isoformat(" ", "seconds") if report.stats_reset else "never"
-    out.print(
-        f"[bold]{report.database}[/] on PostgreSQL {report.server_version}, "
-        f"statistics since {reset}"
+    since = (
+        f"statistics since {report.stats_reset.isoformat(' ', 'seconds')}"
+        if report.stats_reset
+        else "statistics never reset"
     )
+    out.print(f"[bold]{report.database}[/] on PostgreSQL {report.server_version}, {since}")
     pss = report.pg_stat_statements
     if pss.status != "ok":
         out.print(f"[yellow]note:[/] {pss.note}")
