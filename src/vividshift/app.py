@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 
@@ -22,6 +23,7 @@ from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.routing import StrictJSONRoute
 from vividshift.system.routes import router as system_router
+from vividshift.web import install_web
 
 log = logging.getLogger("vividshift")
 
@@ -66,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_auth(app, settings)  # signing key (refuses a weak one), /auth and /api/me|users
     install_business_api(app)  # /api/domains|participants|targets|entities
     install_assignment_api(app)  # /api/assignments|rules|work-groups
+    install_web(app)  # the web page under / (HTML, session cookie, CSRF)
     if settings.metrics_enabled:
         registry = CollectorRegistry()
         registry.register(PoolCollector(app))
@@ -78,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
             endpoint="/metrics",
             tags=["system"],
             summary="Prometheus metrics",
+            response_class=PlainTextResponse,
             dependencies=[Depends(public)],
         )
     return app

@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
+from vividshift.openapi import ErrorBody, described
+
 _NUL_ESCAPE = b"\\u0000"
 
 
@@ -28,7 +30,12 @@ class StrictJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = await self.body()
-            parsed = json.loads(body)
+            try:
+                parsed = json.loads(body)
+            except UnicodeDecodeError as exc:  # json.loads detects the encoding, then fails
+                raise json.JSONDecodeError(
+                    "The body is not valid UTF-8 text", body.decode("latin-1"), exc.start
+                ) from exc
             # Cheap pre-check on the raw bytes; walk the value only when it may matter.
             if _NUL_ESCAPE in body.lower() and _has_nul(parsed):
                 text = body.decode("utf-8", "replace")
@@ -39,11 +46,32 @@ class StrictJSONRequest(Request):
         return self._json
 
 
+_WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _documented_errors(methods: Any, responses: dict[int | str, Any]) -> dict[int | str, Any]:
+    """The route's responses, each error with the error body's schema, plus the errors
+    any request with a body can meet (413 too large, 422 invalid)."""
+    documented: dict[int | str, Any] = {}
+    for status, response in responses.items():
+        is_error = str(status).isdigit() and int(status) >= 400
+        if is_error and "model" not in response and "content" not in response:
+            response = {**response, "model": ErrorBody}
+        documented[status] = response
+    if methods and _WRITE_METHODS & {m.upper() for m in methods}:
+        documented.setdefault(413, described("Request body too large"))
+        documented.setdefault(422, described("Invalid input"))
+    return documented
+
+
 class StrictJSONRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         # The first line of a route's docstring is its OpenAPI summary.
         if kwargs.get("summary") is None and endpoint.__doc__:
             kwargs["summary"] = endpoint.__doc__.strip().splitlines()[0]
+        kwargs["responses"] = _documented_errors(
+            kwargs.get("methods"), dict(kwargs.get("responses") or {})
+        )
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

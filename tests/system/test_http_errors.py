@@ -94,6 +94,14 @@ async def test_escaped_backslash_before_u0000_is_accepted(echo_client: httpx.Asy
     assert response.json() == {"path": "C:\\u0000"}
 
 
+@pytest.mark.parametrize("raw", [b"SG\xffJIM", b'{"name": "caf\xe9"}', b"\xfe\xff\x00{"])
+async def test_body_that_is_not_utf8_is_422(echo_client: httpx.AsyncClient, raw: bytes) -> None:
+    response = await echo_client.post(
+        "/echo", content=raw, headers={"content-type": "application/json"}
+    )
+    assert_error(response, 422, "VALIDATION_ERROR")
+
+
 async def test_raw_nul_byte_is_422(echo_client: httpx.AsyncClient) -> None:
     response = await echo_client.post(
         "/echo", content=b'{"name": "a\x00b"}', headers={"content-type": "application/json"}

@@ -128,7 +128,11 @@ async def end_session(session_id: UUID, user: Authenticated, db: Db) -> Response
     return Response(status_code=204)
 
 
-@router.post("/password", status_code=204, responses=_ERRORS)
+@router.post(
+    "/password",
+    status_code=204,
+    responses={**_ERRORS, 429: {"description": "Too many wrong current passwords (Retry-After)"}},
+)
 async def change_password(
     body: PasswordChange, request: Request, user: Authenticated, client: Client, db: Db
 ) -> Response:

@@ -43,7 +43,11 @@ async def get_me(user: Authenticated, db: Db) -> UserRead:
 @router.patch(
     "/api/me",
     response_model=UserRead,
-    responses={**_AUTH, 409: {"description": "Username or email taken"}},
+    responses={
+        **_AUTH,
+        409: {"description": "Username or email taken"},
+        429: {"description": "Too many wrong current passwords (Retry-After)"},
+    },
 )
 async def update_me(
     body: MeUpdate, request: Request, user: Authenticated, client: Client, db: Db
