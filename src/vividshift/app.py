@@ -19,9 +19,12 @@ from vividshift.config import Settings
 from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
+from vividshift.jobs.metrics import GENERATION_DURATION, SOLVER_STATUS, QueueCollector
+from vividshift.jobs.routes import router as jobs_router
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.routing import StrictJSONRoute
+from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
 from vividshift.web import install_web
 
@@ -42,6 +45,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     pool = create_pool(url, settings)
     await pool.open(wait=False)
     app.state.pool = pool
+    app.state.database_url = url  # for the job-queue metrics' own short connections
     try:
         yield
     finally:
@@ -68,10 +72,15 @@ def create_app(settings: Settings) -> FastAPI:
     install_auth(app, settings)  # signing key (refuses a weak one), /auth and /api/me|users
     install_business_api(app)  # /api/domains|participants|targets|entities
     install_assignment_api(app)  # /api/assignments|rules|work-groups
+    app.include_router(jobs_router)  # /api/jobs/{id}
+    app.include_router(schedules_router)  # /api/domains/{id}/schedule[/run]
     install_web(app)  # the web page under / (HTML, session cookie, CSRF)
     if settings.metrics_enabled:
         registry = CollectorRegistry()
         registry.register(PoolCollector(app))
+        registry.register(QueueCollector(app))
+        registry.register(GENERATION_DURATION)  # process-wide; every app's registry shows them
+        registry.register(SOLVER_STATUS)
         Instrumentator(
             registry=registry,
             should_group_status_codes=False,

@@ -179,3 +179,69 @@ def worker(
                 shutdown_timeout=shutdown_timeout,
             )
         )
+
+
+@app.command("export")
+def export_command(
+    kind: Annotated[
+        str, typer.Argument(help="participants | targets | assignments (one row per detail)")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | json")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write; stdout when unset")
+    ] = None,
+) -> None:
+    """Export participants, targets or assignments as CSV or JSON."""
+    from vividshift.ops import export
+
+    if kind not in export.QUERIES:
+        typer.echo(f"unknown kind {kind!r}: use participants, targets or assignments", err=True)
+        raise typer.Exit(2)
+    if fmt not in ("csv", "json"):
+        typer.echo(f"unknown format {fmt!r}: use csv or json", err=True)
+        raise typer.Exit(2)
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        typer.echo(f"cannot write {output}: not a file in an existing folder", err=True)
+        raise typer.Exit(2)
+    with database_url(_settings()) as url, export.row_progress(f"export {kind}") as (start, rows):
+        summary = export.export(
+            url,
+            kind,  # type: ignore[arg-type]
+            fmt,  # type: ignore[arg-type]
+            output,
+            stdout=typer.get_text_stream("stdout"),
+            on_start=start,
+            on_rows=rows,
+        )
+    # With the data on stdout, the summary goes to stderr (the data stays pipeable).
+    typer.echo(summary.line(), err=output is None)
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create a demo: the lodge's chore rotation (domain, people, chores, one run)."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from vividshift import demo
+    from vividshift.ops.export import row_progress
+
+    async def work(url: str, step: object) -> demo.DemoSummary:
+        async with await psycopg.AsyncConnection.connect(
+            url, autocommit=True, row_factory=dict_row
+        ) as conn:
+            return await demo.seed(conn, progress=step)
+
+    settings = _settings()
+    try:
+        with database_url(settings) as url, row_progress("seed-demo") as (start, advance):
+            if settings.migrate_on_start:
+                migrate.upgrade(url)
+            start(3)
+            summary = asyncio.run(work(url, lambda _name: advance(1)))
+    except demo.AlreadySeeded as exc:
+        typer.echo(f"seed-demo refused: {exc}; nothing was written", err=True)
+        raise typer.Exit(1) from None
+    for chore, people in summary.rotation.items():
+        typer.echo(f"  {chore:<10} {', '.join(people)}")
+    typer.echo(summary.line())

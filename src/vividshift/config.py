@@ -42,6 +42,18 @@ class Settings(BaseSettings):
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
     )
     migrate_on_start: bool = Field(default=True, description="apply pending migrations at start")
+    # Background generations and schedules (vividshift.jobs, vividshift.schedules).
+    async_generation_threshold: int = Field(
+        default=200_000,
+        ge=0,
+        description="participants × targets above which a generation runs as a job; 0 = never",
+    )
+    worker_stale_seconds: int = Field(
+        default=60,
+        ge=15,
+        le=3600,
+        description="a worker silent (no heartbeat) this long is gone: not counted, jobs retried",
+    )
     # Accounts and security (vividshift.auth; decisions in its module docstrings).
     jwt_issuer: str = Field(default="vividshift", min_length=1)
     jwt_audience: str = Field(default="vividshift-api", min_length=1)

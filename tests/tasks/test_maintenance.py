@@ -6,9 +6,16 @@ import psycopg
 from procrastinate.periodic import PeriodicDeferrer
 
 from tests.conftest import make_settings
-from tests.tasks.conftest import add_sessions, job_statuses, session_tokens
+from tests.tasks.conftest import add_sessions, session_tokens
+from tests.tasks.conftest import job_statuses as all_job_statuses
 from vividshift.tasks import maintenance
 from vividshift.tasks.app import create_task_app
+
+
+def job_statuses(url: str) -> list[tuple[str, str]]:
+    """The maintenance jobs' statuses (the schedule tick and the stalled-job sweep of
+    vividshift.tasks.generation run on the same minute crons; tests/schedules covers them)."""
+    return [job for job in all_job_statuses(url) if job[0].startswith("purge_")]
 
 
 async def run_queued_jobs(url: str, **settings: object) -> None:
@@ -39,6 +46,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
     assert crons == {
         "purge_sessions": maintenance.SESSIONS_CRON,
         "purge_history": maintenance.HISTORY_CRON,
+        "schedule_tick": "* * * * *",
+        "retry_stalled_jobs": "* * * * *",
     }
     now = time.time()
     async with app.open_async():

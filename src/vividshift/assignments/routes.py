@@ -2,10 +2,10 @@
 and /api/participants/{id}/assignments (a person's own rota)."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import Depends, Query, Response, status
+from fastapi import BackgroundTasks, Depends, Query, Request, Response, status
 
 from vividshift.assignments import service
 from vividshift.assignments.schemas import (
@@ -24,6 +24,9 @@ from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db, transaction
 from vividshift.errors import ValidationFailed
 from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_idempotent
+from vividshift.jobs import routes as job_routes
+from vividshift.jobs import service as jobs
+from vividshift.jobs.schemas import JobRead
 from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
 from vividshift.paging import PageParams, page_params
 from vividshift.routing import api_router
@@ -58,22 +61,28 @@ EDIT = {
     f"{PREFIX}/generate",
     response_model=GenerateResponse,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE | INFEASIBLE | BUSY,
+    responses=WRITE | INFEASIBLE | BUSY | job_routes.ACCEPTED,
 )
 async def generate_assignment(
     body: GenerateRequest,
     user: Writer,
     db: Db,
+    request: Request,
     response: Response,
+    background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
-) -> GenerateResponse:
+) -> GenerateResponse | Response:
     """Generate and store an assignment run (compatible; Idempotency-Key accepted).
 
     Empty `participants`/`targets` mean all active ones. `domain` (name or id) supplies
     the default strategy, parameters, validators and business rules; the request
     overrides them. Everything is written in one transaction: the run, its details and
     its history. Generations of the same domain and date are serialised (the second
-    waits for the first, up to 30 s, then 409)."""
+    waits for the first, up to 30 s, then 409). `"async": true` (or a large problem,
+    see the server's threshold) answers 202 with a job to poll at GET /api/jobs/{id};
+    the job's errors are the bodies this endpoint would have answered."""
+    if await jobs.should_run_async(db, request.app.state.settings, body):
+        return await _generate_async(body, user.id, db, request, background, idempotency_key)
     if idempotency_key is None:
         return await service.generate(db, user.id, body)
     async with transaction(db, acting_user=user.id):
@@ -89,6 +98,47 @@ async def generate_assignment(
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return result
+
+
+async def _generate_async(
+    body: GenerateRequest,
+    user_id: UUID,
+    db: Db,
+    request: Request,
+    background: BackgroundTasks,
+    idempotency_key: str | None,
+) -> Response:
+    """Record the job (a replay of an Idempotency-Key answers the same job)."""
+
+    def submit() -> Any:
+        return jobs.submit(
+            db,
+            request.app.state.settings,
+            source="api",
+            request=jobs.generation_request(body),
+            actor_id=user_id,
+            requested_by=user_id,
+        )
+
+    replayed = False
+    if idempotency_key is None:
+        job = await submit()
+    else:
+        async with transaction(db, acting_user=user_id):
+            job, replayed = await run_idempotent(
+                db,
+                idempotency_key,
+                user_id=user_id,
+                scope="assignments.generate.async",
+                body=body.model_dump(mode="json"),
+                model=JobRead,
+                create=submit,
+            )
+        job = await jobs.get_job(db, job.id)
+    answer = job_routes.accepted(request, background, job, start=not replayed)
+    if replayed:
+        answer.headers[REPLAYED_HEADER] = "true"
+    return answer
 
 
 @router.get(PREFIX, response_model=AssignmentPage, responses=READ)

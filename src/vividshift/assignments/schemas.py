@@ -65,6 +65,12 @@ class GenerateRequest(_Strict):
         default=None, description="default: parameters.seed, else 0"
     )
     window: TimeWindow | None = None
+    async_: bool | None = Field(
+        default=None,
+        alias="async",
+        description="true: run as a background job (202 + job URL); false: always answer "
+        "now; unset: a job when participants × targets exceeds the server's threshold",
+    )
 
 
 class GeneratedPlacement(BaseModel):

@@ -70,6 +70,7 @@ from vividshift.engine import (
 )
 from vividshift.engine.model import parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from vividshift.jobs.metrics import observe_generation
 from vividshift.limits import merge_patch
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
@@ -261,6 +262,7 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
             },
         )
     persisted = perf_counter()
+    observe_generation(rules.strategy, result.status, result.method, persisted - started)
     response_meta = metadata | {
         "timings_ms": timings
         | {
@@ -295,12 +297,14 @@ async def _solve(problem: Problem) -> SolveResult:
             partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S)
         )
     except Infeasible as exc:
+        observe_generation(problem.strategy, "infeasible", "none", None)
         raise BusinessRuleViolation("No valid assignment exists", details=exc.to_dict()) from None
     except InvalidParameters as exc:
         raise ValidationFailed("Invalid parameters", details=str(exc)) from None
     except ValueError as exc:  # unknown validator/constraint names, bad windows
         raise ValidationFailed("Invalid run configuration", details=str(exc)) from None
     if result.status == "timeout":
+        observe_generation(problem.strategy, "timeout", result.method, None)
         raise BusinessRuleViolation(
             "No assignment found within the time limit",
             details={"time_limit_s": SOLVE_TIME_LIMIT_S, "method": result.method},

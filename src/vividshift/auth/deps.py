@@ -83,26 +83,6 @@ async def authenticate(
     )
 
 
-def _role_check(name: str, roles: tuple[str, ...]) -> Any:
-    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        if principal.role not in roles:
-            raise Forbidden(f"This action needs one of the roles: {', '.join(roles)}")
-        return principal
-
-    check.__name__ = f"require_{name}"
-    check.__doc__ = f"The caller, when their role is one of {roles}; else 403."
-    return check
-
-
-require_reader = _role_check("reader", ("admin", "user", "viewer"))
-require_writer = _role_check("writer", ("admin", "user"))
-require_admin = _role_check("admin", ("admin",))
-
-Authenticated = Annotated[Principal, Depends(authenticate)]
-Reader = Annotated[Principal, Depends(require_reader)]
-Writer = Annotated[Principal, Depends(require_writer)]
-AdminUser = Annotated[Principal, Depends(require_admin)]
-
 # Permission name → the roles it admits (None: anyone, including anonymous callers).
 PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "public": None,
@@ -111,14 +91,38 @@ PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "writer": ("admin", "user"),
     "admin": ("admin",),
 }
-_PERMISSION_OF: dict[Any, str] = {
-    public: "public",
-    authenticate: "authenticated",
-    require_reader: "reader",
-    require_writer: "writer",
-    require_admin: "admin",
-}
+_PERMISSION_OF: dict[Any, str] = {public: "public", authenticate: "authenticated"}
 _STRICTNESS = ["public", "authenticated", "reader", "writer", "admin"]
+
+
+def require_permission(name: str, resolve: Any = authenticate) -> Any:
+    """A dependency admitting the roles of permission `name`, registered so that
+    `route_permission` (and the route matrix) sees it. `resolve` finds the caller: the
+    bearer token by default, or another way in (the web page's cookie); None → 401."""
+    roles = PERMISSIONS[name]
+    assert roles is not None, "public routes need no check"
+
+    async def check(principal: Annotated[Principal | None, Depends(resolve)]) -> Principal:
+        if principal is None:
+            raise Unauthorized("Not authenticated")
+        if principal.role not in roles:
+            raise Forbidden(f"Your role does not allow this action (needs: {', '.join(roles)})")
+        return principal
+
+    check.__name__ = f"require_{name}"
+    check.__doc__ = f"The caller, when their role is one of {roles}; else 403."
+    _PERMISSION_OF[check] = name
+    return check
+
+
+require_reader = require_permission("reader")
+require_writer = require_permission("writer")
+require_admin = require_permission("admin")
+
+Authenticated = Annotated[Principal, Depends(authenticate)]
+Reader = Annotated[Principal, Depends(require_reader)]
+Writer = Annotated[Principal, Depends(require_writer)]
+AdminUser = Annotated[Principal, Depends(require_admin)]
 
 # Routes FastAPI itself adds (schema and docs pages): public by declaration here.
 FRAMEWORK_PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})

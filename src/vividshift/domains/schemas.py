@@ -10,7 +10,11 @@ configuration = {
                           max_attempts (1–1000), fallback_strategy, seed, ensure_capacity},
   "validators": [{"name": "availability_check" | "capacity_check" | "skill_matching",
                   "severity": "error" | "warning" | "info", "parameters": {…}}],
-  "constraints": {"max_assignments_per_participant": int ≥ 1}
+  "constraints": {"max_assignments_per_participant": int ≥ 1},
+  "schedule": {"cron": "0 6 * * 1", "timezone": "Europe/Berlin", "enabled": true,
+               "strategy", "strategy_parameters", "participants": {ids, metadata,
+               has_all_skills}, "targets": {ids, metadata}, "date_offset_days": 0}
+               (optional; recurring runs made by a worker, see vividshift.schedules)
 }
 business_rules = [ one of
   {"type": "max_assignments_per_participant", "max": int ≥ 1},
@@ -27,10 +31,12 @@ changes (names, description, is_active) leave it.
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from croniter import croniter
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vividshift.limits import Description, text
+from vividshift.limits import Description, JsonObject, text
 
 STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
 VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
@@ -87,13 +93,64 @@ class DomainConstraints(_Strict):
     max_assignments_per_participant: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
 
+class ParticipantSelection(_Strict):
+    """Which active participants a scheduled run takes: all of them when empty, else
+    those matching every filter given."""
+
+    ids: Annotated[list[UUID], Field(max_length=10_000)] | None = None
+    metadata: JsonObject | None = Field(default=None, description="metadata @> this")
+    has_all_skills: Annotated[list[Label], Field(max_length=100)] | None = None  # type: ignore[valid-type]
+
+
+class TargetSelection(_Strict):
+    """Which active targets a scheduled run takes: all of them when empty, else those
+    matching every filter given."""
+
+    ids: Annotated[list[UUID], Field(max_length=10_000)] | None = None
+    metadata: JsonObject | None = Field(default=None, description="metadata @> this")
+
+
+class Schedule(_Strict):
+    """A recurring run of the domain: at each time of `cron` (5 fields, minute
+    resolution) in `timezone` (IANA), a worker generates one run dated that day
+    (+ `date_offset_days`) in that zone."""
+
+    cron: Annotated[str, Field(min_length=9, max_length=120, examples=["0 6 * * 1"])]
+    timezone: Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Berlin"])] = "UTC"
+    enabled: bool = True
+    strategy: Strategy | None = Field(default=None, description="default: default_strategy")
+    strategy_parameters: StrategyParameters = Field(default_factory=StrategyParameters)
+    participants: ParticipantSelection = Field(default_factory=ParticipantSelection)
+    targets: TargetSelection = Field(default_factory=TargetSelection)
+    date_offset_days: Annotated[int, Field(ge=0, le=366)] = 0
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value.split(" ")) != 5 or not croniter.is_valid(value):
+            raise ValueError("cron must be a valid 5-field expression, e.g. '0 6 * * 1'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone: {value!r}") from None
+        return value
+
+
 class DomainConfiguration(_Strict):
-    """Defaults a domain's runs use: strategy, parameters, validators, constraints."""
+    """Defaults a domain's runs use: strategy, parameters, validators, constraints;
+    and optionally a recurring `schedule`."""
 
     default_strategy: Strategy | None = None
     strategy_parameters: StrategyParameters = Field(default_factory=StrategyParameters)
     validators: Annotated[list[ValidatorConfig], Field(max_length=20)] = Field(default_factory=list)
     constraints: DomainConstraints = Field(default_factory=DomainConstraints)
+    schedule: Schedule | None = None
 
     @model_validator(mode="after")
     def _validators_once(self) -> "DomainConfiguration":

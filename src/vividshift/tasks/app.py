@@ -8,7 +8,7 @@ service's settings, whichever process runs it.
 from procrastinate import App, PsycopgConnector
 
 from vividshift.config import Settings
-from vividshift.tasks import maintenance
+from vividshift.tasks import generation, maintenance
 
 
 def create_task_app(settings: Settings, database_url: str) -> App:
@@ -20,4 +20,5 @@ def create_task_app(settings: Settings, database_url: str) -> App:
         },
     )
     maintenance.register(app)
+    generation.register(app)
     return app

@@ -1,0 +1,1 @@
+"""Generation jobs: large generations in the background, and the runs of schedules."""

@@ -1,0 +1,170 @@
+"""SQL of generation jobs (our `generation_jobs` rows next to procrastinate's jobs)."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+
+QUEUE = "generation"
+TASK = "run_generation_job"
+
+_SELECT = """
+SELECT g.*, q.status::text AS queue_status, q.attempts AS queue_attempts
+  FROM generation_jobs g
+  LEFT JOIN procrastinate_jobs q ON q.id = g.queue_job_id
+"""
+
+
+async def live_worker_exists(conn: Connection, stale_seconds: int) -> bool:
+    """A procrastinate worker whose heartbeat is younger than `stale_seconds`."""
+    cur = await conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM procrastinate_workers
+                          WHERE last_heartbeat > now() - make_interval(secs => %s)) AS live""",
+        (stale_seconds,),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["live"])
+
+
+async def count_active(conn: Connection, table: str) -> int:
+    assert table in ("participants", "assignment_targets")
+    cur = await conn.execute(f"SELECT count(*) AS n FROM {table} WHERE is_active")
+    row = await cur.fetchone()
+    return row["n"] if row else 0
+
+
+async def insert_job(
+    conn: Connection,
+    *,
+    source: str,
+    mode: str,
+    request: dict[str, Any],
+    actor_id: UUID | None,
+    requested_by: UUID | None,
+    domain_id: UUID | None = None,
+    due_at: datetime | None = None,
+    missed_runs: int = 0,
+) -> dict[str, Any] | None:
+    """The new row; None when a schedule's (domain, due time) already has one."""
+    cur = await conn.execute(
+        """
+        INSERT INTO generation_jobs
+            (source, mode, request, actor_id, requested_by, domain_id, due_at, missed_runs)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (domain_id, due_at) WHERE source = 'schedule' DO NOTHING
+        RETURNING *
+        """,
+        (source, mode, Jsonb(request), actor_id, requested_by, domain_id, due_at, missed_runs),
+    )
+    return await cur.fetchone()
+
+
+async def defer(conn: Connection, job_id: UUID) -> int:
+    """Queue the procrastinate job that runs `job_id`, in the caller's transaction (the
+    job and our row commit together or not at all)."""
+    cur = await conn.execute(
+        """
+        SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW(%s, %s, 0, NULL, NULL, %s, NULL)
+                ::procrastinate_job_to_defer_v1]))[1] AS id
+        """,
+        (QUEUE, TASK, Jsonb({"job_id": str(job_id)})),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    await conn.execute(
+        "UPDATE generation_jobs SET queue_job_id = %s WHERE id = %s", (row["id"], job_id)
+    )
+    return int(row["id"])
+
+
+async def get_job(conn: Connection, job_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(_SELECT + " WHERE g.id = %s", (job_id,))
+    return await cur.fetchone()
+
+
+async def domain_jobs(conn: Connection, domain_id: UUID, limit: int) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        _SELECT + " WHERE g.domain_id = %s ORDER BY g.created_at DESC, g.id LIMIT %s",
+        (domain_id, limit),
+    )
+    return await cur.fetchall()
+
+
+async def start(conn: Connection, job_id: UUID) -> dict[str, Any] | None:
+    """Mark the job running (one more attempt); None when it has already ended — a
+    retried queue job whose run was committed before its worker died."""
+    cur = await conn.execute(
+        """
+        UPDATE generation_jobs
+           SET status = 'running', attempts = attempts + 1, started_at = now(),
+               progress = '{"percent": 10, "stage": "generating"}'
+         WHERE id = %s AND status IN ('queued', 'running')
+        RETURNING *
+        """,
+        (job_id,),
+    )
+    return await cur.fetchone()
+
+
+async def succeed(conn: Connection, job_id: UUID, assignment_id: UUID) -> None:
+    await conn.execute(
+        """
+        UPDATE generation_jobs
+           SET status = 'succeeded', assignment_id = %s, finished_at = now(), error = NULL,
+               progress = '{"percent": 100, "stage": "done"}'
+         WHERE id = %s
+        """,
+        (assignment_id, job_id),
+    )
+
+
+async def fail(conn: Connection, job_id: UUID, error: dict[str, Any]) -> None:
+    await conn.execute(
+        """
+        UPDATE generation_jobs
+           SET status = 'failed', error = %s, finished_at = now(),
+               progress = progress || '{"stage": "failed"}'
+         WHERE id = %s
+        """,
+        (Jsonb(error), job_id),
+    )
+
+
+async def fail_abandoned_in_process(conn: Connection, older_than_seconds: int) -> int:
+    """In-process jobs still open long after they started: their API process died."""
+    cur = await conn.execute(
+        """
+        UPDATE generation_jobs
+           SET status = 'failed', finished_at = now(),
+               error = '{"code": "INTERNAL_ERROR",
+                         "error": "The API process running the job stopped"}'
+         WHERE mode = 'in_process' AND status IN ('queued', 'running')
+           AND coalesce(started_at, created_at) < now() - make_interval(secs => %s)
+        """,
+        (older_than_seconds,),
+    )
+    return cur.rowcount
+
+
+async def active_ids(conn: Connection, table: str, selection: dict[str, Any]) -> list[UUID]:
+    """Ids of the active rows of `table` matching a schedule's selection (every filter
+    given), by name."""
+    assert table in ("participants", "assignment_targets")
+    conditions = ["is_active"]
+    params: dict[str, Any] = {}
+    if selection.get("ids") is not None:
+        conditions.append("id = ANY(%(ids)s::uuid[])")
+        params["ids"] = selection["ids"]
+    if selection.get("metadata"):
+        conditions.append("metadata @> %(metadata)s")
+        params["metadata"] = Jsonb(selection["metadata"])
+    if selection.get("has_all_skills"):
+        conditions.append("skills @> %(skills)s")
+        params["skills"] = Jsonb(selection["has_all_skills"])
+    cur = await conn.execute(
+        f"SELECT id FROM {table} WHERE {' AND '.join(conditions)} ORDER BY name, id", params
+    )
+    return [r["id"] for r in await cur.fetchall()]

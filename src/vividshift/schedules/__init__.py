@@ -1,0 +1,1 @@
+"""Recurring runs of a domain: its configuration's `schedule`, claimed by workers."""

@@ -1,0 +1,110 @@
+"""Fixtures of the browser tests: a real uvicorn server of the app on a free local port
+(in a background thread, on a migrated database of this module's own) and Debian's
+Chromium driven by Playwright. Without /usr/bin/chromium the browser tests are skipped
+(CI installs the `chromium` package); `playwright install` is never needed."""
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import uvicorn
+
+from tests.conftest import ROOT, create_database, drop_database, make_settings
+from tests.web.helpers import account, new_password
+from vividshift.app import create_app
+
+CHROMIUM = os.environ.get("VIVIDSHIFT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class Live:
+    url: str
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture(scope="module")
+def live(server_url: str, template_name: str) -> Iterator[Live]:
+    """The app served by uvicorn on 127.0.0.1, with an admin, a user and a viewer."""
+    name = f"vs_web_{uuid.uuid4().hex[:12]}"
+    db_url = create_database(server_url, name, template=template_name)
+    accounts: dict[str, dict[str, str]] = {}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for role in ("admin", "user", "viewer"):
+            password = new_password()
+            values = account(role, password, name=f"{role}-{uuid.uuid4().hex[:6]}")
+            conn.execute(
+                "INSERT INTO users (username, email, password_hash, role) "
+                "VALUES (%(username)s, %(email)s, %(password_hash)s, %(role)s)",
+                values,
+            )
+            accounts[role] = {"username": values["username"], "password": password}
+            accounts[role]["email"] = values["email"]
+    app = create_app(make_settings(db_url))
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", accounts)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        drop_database(server_url, name)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"{CHROMIUM} not found: install Debian's chromium package "
+            "(apt-get install -y chromium) to run the browser tests"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
