@@ -11,8 +11,12 @@ from vividshift.assignments import service
 from vividshift.tasks.worker import run_worker
 
 
-async def _stuck(conn: object, assignment_id: UUID) -> None:
+def _mark(assignment_id: UUID) -> None:
     Path(sys.argv[2]).write_text(str(assignment_id))
+
+
+async def _stuck(conn: object, assignment_id: UUID) -> None:
+    _mark(assignment_id)
     await asyncio.sleep(3600)
 
 

@@ -14,18 +14,23 @@ from vividshift.tasks.app import create_task_app
 from vividshift.tasks.generation import retry_stalled
 
 
+def start_doomed_worker(url: str, marker: Path, log_path: Path) -> subprocess.Popen:
+    """A worker (tests/jobs/blocking_worker.py) that stops mid-generation."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.jobs.blocking_worker", url, str(marker)],
+            cwd=ROOT,
+            env=worker_env(url) | {"PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
 async def test_killed_worker_leaves_nothing_and_the_job_is_retried(
     fresh_db_url: str, tmp_path: Path
 ) -> None:
     marker = tmp_path / "stuck"
-    with (tmp_path / "doomed.log").open("w") as log:
-        doomed = subprocess.Popen(
-            [sys.executable, "-m", "tests.jobs.blocking_worker", fresh_db_url, str(marker)],
-            cwd=ROOT,
-            env=worker_env(fresh_db_url) | {"PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
+    doomed = start_doomed_worker(fresh_db_url, marker, tmp_path / "doomed.log")
     try:
         wait_for(lambda: one(fresh_db_url, "SELECT count(*) FROM procrastinate_workers") == 1)
         async with live_app(fresh_db_url) as live:
