@@ -6,7 +6,7 @@ import asyncio
 import psycopg
 
 from tests.assignments.helpers import live_app
-from vividshift.assignments import service
+from vividshift.assignments import generation
 
 GEN = "/api/assignments/generate"
 
@@ -47,7 +47,7 @@ async def test_failure_while_persisting_leaves_no_trace(fresh_db_url: str, monke
             seen["details_written"] = (await cur.fetchone())["n"]
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(service, "persist_hook", explode)
+        monkeypatch.setattr(generation, "persist_hook", explode)
         body = {"participants": people, "targets": targets}
         r = await app.client.post(GEN, json=body, headers=headers)
         assert r.status_code == 500 and r.json()["code"] == "INTERNAL_ERROR"
@@ -55,7 +55,7 @@ async def test_failure_while_persisting_leaves_no_trace(fresh_db_url: str, monke
         for table in ("assignments", "assignment_details", "assignment_history"):
             assert await app.count(table) == 0, table
 
-        monkeypatch.setattr(service, "persist_hook", None)
+        monkeypatch.setattr(generation, "persist_hook", None)
         r = await app.client.post(GEN, json=body, headers=headers)
         assert r.status_code == 201, r.text
         assert await app.count("assignments") == 1
@@ -78,7 +78,7 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
             await asyncio.sleep(0.3)
             order.append(f"end {assignment_id}")
 
-        monkeypatch.setattr(service, "persist_hook", slow)
+        monkeypatch.setattr(generation, "persist_hook", slow)
         first, second = await asyncio.gather(
             app.client.post(GEN, json=body, headers=headers),
             app.client.post(GEN, json=body, headers=headers),
@@ -90,10 +90,10 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
             [f"start {b}", f"end {b}", f"start {a}", f"end {a}"],
         )
         assert await app.count("assignment_details") == 30
-        monkeypatch.setattr(service, "persist_hook", None)
+        monkeypatch.setattr(generation, "persist_hook", None)
 
         # Another date is not blocked by a held lock; the same date gets 409 after the wait.
-        monkeypatch.setattr(service, "GENERATION_LOCK_TIMEOUT_MS", 300)
+        monkeypatch.setattr(generation, "GENERATION_LOCK_TIMEOUT_MS", 300)
         holder = await psycopg.AsyncConnection.connect(fresh_db_url)
         async with holder, holder.transaction():
             await holder.execute(

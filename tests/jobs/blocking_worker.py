@@ -7,7 +7,7 @@ from pathlib import Path
 from uuid import UUID
 
 from tests.conftest import make_settings
-from vividshift.assignments import service
+from vividshift.assignments import generation
 from vividshift.tasks.worker import run_worker
 
 
@@ -22,5 +22,5 @@ async def _stuck(conn: object, assignment_id: UUID) -> None:
 
 if __name__ == "__main__":
     url = sys.argv[1]
-    service.persist_hook = _stuck  # type: ignore[assignment]
+    generation.persist_hook = _stuck  # type: ignore[assignment]
     asyncio.run(run_worker(make_settings(url), url, name="doomed"))

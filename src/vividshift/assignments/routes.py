@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import BackgroundTasks, Depends, Query, Request, Response, status
 
-from vividshift.assignments import service
+from vividshift.assignments import editing, generation, service
 from vividshift.assignments.schemas import (
     AssignmentPage,
     AssignmentRead,
@@ -84,7 +84,7 @@ async def generate_assignment(
     if await jobs.should_run_async(db, request.app.state.settings, body):
         return await _generate_async(body, user.id, db, request, background, idempotency_key)
     if idempotency_key is None:
-        return await service.generate(db, user.id, body)
+        return await generation.generate(db, user.id, body)
     async with transaction(db, acting_user=user.id):
         result, replayed = await run_idempotent(
             db,
@@ -93,7 +93,7 @@ async def generate_assignment(
             scope="assignments.generate",
             body=body.model_dump(mode="json"),
             model=GenerateResponse,
-            create=lambda: service.generate(db, user.id, body),
+            create=lambda: generation.generate(db, user.id, body),
         )
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
@@ -216,7 +216,7 @@ async def update_assignment(
     assignment_id: UUID, body: AssignmentUpdate, user: Writer, db: Db
 ) -> AssignmentRead:
     """Change status (active → completed | cancelled), name, description or metadata."""
-    return await service.update_assignment(db, user.id, assignment_id, body)
+    return await editing.update_assignment(db, user.id, assignment_id, body)
 
 
 @router.post(
@@ -228,7 +228,7 @@ async def reassign_detail(
     assignment_id: UUID, body: ReassignRequest, user: Writer, db: Db
 ) -> EditResult:
     """Put another participant on one detail; re-validated and recorded in history."""
-    return await service.reassign(db, user.id, assignment_id, body)
+    return await editing.reassign(db, user.id, assignment_id, body)
 
 
 @router.post(
@@ -236,7 +236,7 @@ async def reassign_detail(
 )
 async def swap_details(assignment_id: UUID, body: SwapRequest, user: Writer, db: Db) -> EditResult:
     """Exchange the participants of two details; re-validated and recorded in history."""
-    return await service.swap(db, user.id, assignment_id, body)
+    return await editing.swap(db, user.id, assignment_id, body)
 
 
 @router.get(

@@ -13,7 +13,7 @@ Decisions:
   202 (a background task on its own pooled connection): the embedded default with no
   worker still works. A worker that serves only other queues (`--queue maintenance`)
   still counts as running: run at least one worker on all queues or on `generation`.
-- **The run** goes through `assignments.service.generate`, the function the API uses,
+- **The run** goes through `assignments.generation.generate`, the function the API uses,
   in one transaction together with the job's `succeeded` mark: a job is either
   succeeded with its run, or there is no run. A business error (422/409 of the
   synchronous endpoint) fails the job with that error body, without retry.
@@ -39,7 +39,7 @@ from uuid import UUID
 from fastapi.encoders import jsonable_encoder
 from psycopg_pool import AsyncConnectionPool
 
-from vividshift.assignments import service as assignments
+from vividshift.assignments import generation
 from vividshift.assignments.schemas import GenerateRequest
 from vividshift.config import Settings
 from vividshift.db import Connection, transaction
@@ -137,7 +137,7 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
     try:
         body = await _body(conn, row["request"])
         async with conn.transaction():
-            result = await assignments.generate(conn, row["actor_id"], body)
+            result = await generation.generate(conn, row["actor_id"], body)
             await queries.succeed(conn, job_id, result.id)
     except AppError as exc:
         error = {"error": exc.message, "code": exc.code, "details": jsonable_encoder(exc.details)}

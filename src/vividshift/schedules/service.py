@@ -21,7 +21,7 @@ Decisions:
   `created_by`, while that user exists and is active; otherwise to the system: no
   user (`created_by` null, audit rows without a user). `POST …/schedule/run` is a run
   by the caller, attributed to them.
-- **What.** Each run is `assignments.service.generate` (the API's function) with the
+- **What.** Each run is `assignments.generation.generate` (the API's function) with the
   schedule's strategy and parameters (default: the domain's), the domain's rules, the
   participants and targets its selections match *at run time* (active ones; a
   selection that matches nothing fails the job), dated by the due time's day in the

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from vividshift.assignments import service as assignments
+from vividshift.assignments import generation
 from vividshift.assignments.schemas import GenerateRequest
 from vividshift.db import Connection, transaction
 from vividshift.errors import ValidationFailed
@@ -176,7 +176,7 @@ async def generate(conn: Connection, actor: UUID, body: WorkGroupsRequest) -> Wo
                 )
             chores = {r["name"]: r["id"] for r in rows}
             order = list(chores)
-        result = await assignments.generate(
+        result = await generation.generate(
             conn,
             actor,
             GenerateRequest(

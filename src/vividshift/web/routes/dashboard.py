@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from vividshift.assignments import generation
 from vividshift.assignments import service as assignments
 from vividshift.assignments.schemas import AssignmentRead, GenerateRequest
 from vividshift.auth.deps import Principal
@@ -142,9 +143,9 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
             # The real generation, rolled back: the preview is exactly what "save" writes
             # while the data stay the same (the engine is deterministic for a seed).
             async with db.transaction(force_rollback=True):
-                result = await assignments.generate(db, user.id, body)
+                result = await generation.generate(db, user.id, body)
             return await dashboard_page(request, db, user, values=values, preview=result)
-        result = await assignments.generate(db, user.id, body)
+        result = await generation.generate(db, user.id, body)
     except AppError as exc:
         problem = {"message": exc.message, "lines": readable_details(exc.details)}
         return await dashboard_page(

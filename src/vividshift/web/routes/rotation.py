@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from vividshift.assignments import editing
 from vividshift.assignments import service as assignments
 from vividshift.assignments.schemas import AssignmentUpdate, ReassignRequest, SwapRequest
 from vividshift.auth.deps import Principal
@@ -129,11 +130,11 @@ async def _edit(
         )
     try:
         if isinstance(body, SwapRequest):
-            await assignments.swap(db, user.id, assignment_id, body)
+            await editing.swap(db, user.id, assignment_id, body)
         elif isinstance(body, ReassignRequest):
-            await assignments.reassign(db, user.id, assignment_id, body)
+            await editing.reassign(db, user.id, assignment_id, body)
         else:
-            await assignments.update_assignment(db, user.id, assignment_id, body)
+            await editing.update_assignment(db, user.id, assignment_id, body)
     except AppError as exc:
         problem = {"message": exc.message, "lines": readable_details(exc.details)}
         return await rotation_page(

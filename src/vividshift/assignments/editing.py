@@ -1,0 +1,275 @@
+"""Changing an assignment run: status and metadata, reassign, swap.
+
+Decisions:
+- **Edits** (reassign, swap) only on active runs; re-validated with the run's validators
+  plus the group rule; an error-severity breach is refused (422) unless `force`. Each
+  edit writes a history row (`reassign` / `swap`, with before/after) attributed to the
+  caller, and the run's `metadata.validation_results` is refreshed (an `UPDATE` row).
+- **Status** moves only forward: active → completed | cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import psycopg.errors
+
+from vividshift.assignments import queries
+from vividshift.assignments.rules import group_rule_check
+from vividshift.assignments.schemas import (
+    AssignmentRead,
+    AssignmentUpdate,
+    EditResult,
+    ReassignRequest,
+    SwapRequest,
+)
+from vividshift.assignments.service import assignment_not_found, read_model
+from vividshift.db import Connection, transaction
+from vividshift.engine import (
+    Problem,
+    ValidatorSpec,
+    parse_constraint,
+    participant_from_mapping,
+    target_from_mapping,
+    validate_assignment,
+)
+from vividshift.engine.model import parse_window
+from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from vividshift.limits import merge_patch
+
+RESERVED_METADATA = frozenset(
+    {"attempts", "execution_time_ms", "strategy_parameters", "validation_results", "solver"}
+)
+
+
+async def update_assignment(
+    conn: Connection, actor: UUID, assignment_id: UUID, body: AssignmentUpdate
+) -> AssignmentRead:
+    """Status forward only; metadata merged (reserved solver keys refused)."""
+    async with transaction(conn, acting_user=actor):
+        row = await queries.get_assignment(conn, assignment_id, lock=True)
+        if row is None:
+            raise assignment_not_found(assignment_id)
+        changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"metadata"})
+        for key in ("name", "status"):
+            if key in changes and changes[key] is None:
+                raise ValidationFailed(f"{key} may not be null")
+        status = changes.get("status")
+        if status is not None and status != row["status"] and row["status"] != "active":
+            raise BusinessRuleViolation(
+                "Status can only move from active to completed or cancelled",
+                details={"current": row["status"], "requested": status},
+            )
+        if body.metadata is not None:
+            reserved = sorted(RESERVED_METADATA & set(body.metadata))
+            if reserved:
+                raise ValidationFailed(
+                    "These metadata keys are kept by the engine", details={"keys": reserved}
+                )
+            try:
+                changes["metadata"] = merge_patch(row["metadata"], body.metadata)
+            except ValueError as exc:
+                raise ValidationFailed("Invalid metadata", details=str(exc)) from None
+        if changes:
+            row = await queries.update_assignment(conn, assignment_id, changes)
+        details = await queries.get_details(conn, assignment_id)
+    assert row is not None
+    return read_model(row, details)
+
+
+async def _revalidate(
+    conn: Connection, run: dict[str, Any], pairs: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The run's validators and the group rule on `pairs`, against today's data of the
+    run's participants and targets and the run's stored rules."""
+    config = run["configuration"] or {}
+    inputs = config.get("inputs") or {}
+    target_ids = inputs.get("targets") or sorted({t for _, t in pairs})
+    people = [
+        participant_from_mapping(r)
+        for r in await queries.load_participants(
+            conn, [UUID(p) for p in sorted({p for p, _ in pairs})]
+        )
+    ]
+    target_rows = await queries.load_targets(conn, [UUID(t) for t in target_ids])
+    targets = [target_from_mapping(r) for r in target_rows]
+    constraints = []
+    for raw in config.get("constraints") or []:
+        try:
+            constraints.append(parse_constraint({k: v for k, v in raw.items() if k != "source"}))
+        except (ValueError, TypeError):
+            continue
+    window = None
+    if config.get("window"):
+        try:
+            window = parse_window(config["window"])
+        except (ValueError, TypeError, KeyError):
+            window = None
+    specs = [
+        ValidatorSpec(v["name"], v.get("parameters") or {}) for v in config.get("validators") or []
+    ]
+    problem = Problem(
+        participants=tuple(people),
+        targets=tuple(targets),
+        strategy=run["strategy_used"],
+        constraints=tuple(constraints),
+        window=window,
+        **({"validators": tuple(specs)} if specs else {}),
+    )
+    results = list(validate_assignment(problem, pairs))
+    results.append(group_rule_check(people, targets, constraints, pairs))
+    return [r.to_dict() for r in results]
+
+
+def _require_active(run: dict[str, Any]) -> None:
+    if run["status"] != "active":
+        raise BusinessRuleViolation(
+            "Only active assignments can be edited", details={"status": run["status"]}
+        )
+
+
+async def _finish_edit(
+    conn: Connection,
+    run: dict[str, Any],
+    pairs: list[tuple[str, str]],
+    force: bool,
+    apply: Callable[[], Awaitable[None]],
+    action: str,
+    changes: dict[str, Any],
+    reason: str | None,
+) -> EditResult:
+    validation = await _revalidate(conn, run, pairs)
+    errors = [v for v in validation if v["severity"] == "error" and not v["passed"]]
+    if errors and not force:
+        raise BusinessRuleViolation(
+            "The edit breaks the run's rules (send force=true to keep it anyway)",
+            details={"validation_results": validation},
+        )
+    try:
+        async with conn.transaction():
+            await apply()
+    except psycopg.errors.UniqueViolation:
+        raise Conflict("The participant is already on that target in this run") from None
+    await queries.insert_history(
+        conn,
+        run["id"],
+        action,
+        changes,
+        {"reason": reason, "forced": bool(errors and force), "validation_results": validation},
+    )
+    meta = dict(run["metadata"] or {}) | {"validation_results": validation}
+    row = await queries.update_assignment(conn, run["id"], {"metadata": meta})
+    assert row is not None
+    details = await queries.get_details(conn, run["id"])
+    return EditResult(assignment=read_model(row, details), validation_results=validation)
+
+
+async def reassign(
+    conn: Connection, actor: UUID, assignment_id: UUID, body: ReassignRequest
+) -> EditResult:
+    async with transaction(conn, acting_user=actor):
+        run = await queries.get_assignment(conn, assignment_id, lock=True)
+        if run is None:
+            raise assignment_not_found(assignment_id)
+        _require_active(run)
+        detail = await queries.get_detail(conn, assignment_id, body.detail_id)
+        if detail is None:
+            raise NotFound(
+                "Detail not found in this assignment", details={"id": str(body.detail_id)}
+            )
+        if detail["participant_id"] == body.participant_id:
+            raise ValidationFailed("The participant already holds this detail")
+        if not await queries.participant_exists(conn, body.participant_id):
+            raise ValidationFailed(
+                "Unknown participant", details={"participant_id": str(body.participant_id)}
+            )
+        held = (str(detail["participant_id"]), str(detail["target_id"]))
+        current = await queries.detail_pairs(conn, assignment_id)
+        if (str(body.participant_id), held[1]) in current:
+            raise Conflict("The participant is already on that target in this run")
+        pairs = [(str(body.participant_id), t) if (p, t) == held else (p, t) for p, t in current]
+        meta = dict(detail["metadata"] or {}) | {"edited": "reassign"}
+        meta.pop("participant_name", None)
+
+        async def apply() -> None:
+            await queries.set_detail_participant(conn, detail["id"], body.participant_id, meta)
+
+        return await _finish_edit(
+            conn,
+            run,
+            pairs,
+            body.force,
+            apply,
+            "reassign",
+            {
+                "detail_id": str(detail["id"]),
+                "target_id": str(detail["target_id"]),
+                "participant_id": {
+                    "old": str(detail["participant_id"]),
+                    "new": str(body.participant_id),
+                },
+            },
+            body.reason,
+        )
+
+
+async def swap(conn: Connection, actor: UUID, assignment_id: UUID, body: SwapRequest) -> EditResult:
+    if body.first_detail_id == body.second_detail_id:
+        raise ValidationFailed("Swap needs two different details")
+    async with transaction(conn, acting_user=actor):
+        run = await queries.get_assignment(conn, assignment_id, lock=True)
+        if run is None:
+            raise assignment_not_found(assignment_id)
+        _require_active(run)
+        first = await queries.get_detail(conn, assignment_id, body.first_detail_id)
+        second = await queries.get_detail(conn, assignment_id, body.second_detail_id)
+        for wanted, found in ((body.first_detail_id, first), (body.second_detail_id, second)):
+            if found is None:
+                raise NotFound("Detail not found in this assignment", details={"id": str(wanted)})
+        assert first is not None and second is not None
+        if first["target_id"] == second["target_id"]:
+            raise ValidationFailed("Both details are on the same target: nothing to swap")
+        if first["participant_id"] == second["participant_id"]:
+            raise ValidationFailed("Both details hold the same participant: nothing to swap")
+        a = (str(first["participant_id"]), str(first["target_id"]))
+        b = (str(second["participant_id"]), str(second["target_id"]))
+        pairs = []
+        for pair in await queries.detail_pairs(conn, assignment_id):
+            if pair == a:
+                pairs.append((b[0], a[1]))
+            elif pair == b:
+                pairs.append((a[0], b[1]))
+            else:
+                pairs.append(pair)
+        for d in (first, second):
+            d["metadata"] = dict(d["metadata"] or {}) | {"edited": "swap"}
+            d["metadata"].pop("participant_name", None)
+
+        async def apply() -> None:
+            await queries.swap_detail_participants(conn, first, second)
+
+        return await _finish_edit(
+            conn,
+            run,
+            pairs,
+            body.force,
+            apply,
+            "swap",
+            {
+                "details": [
+                    {
+                        "detail_id": str(first["id"]),
+                        "target_id": a[1],
+                        "participant_id": {"old": a[0], "new": b[0]},
+                    },
+                    {
+                        "detail_id": str(second["id"]),
+                        "target_id": b[1],
+                        "participant_id": {"old": b[0], "new": a[0]},
+                    },
+                ]
+            },
+            body.reason,
+        )

@@ -1,0 +1,280 @@
+"""Generating an assignment run: load the inputs, solve, persist.
+
+Decisions:
+- **One transaction per generation.** Inputs are read, the engine solves (in a worker
+  thread, off the event loop) and the run is written — the `assignments` row, every
+  detail (one COPY), and a `generate` history row next to the trigger's `INSERT` row —
+  all in one transaction with `app.current_user_id` set to the caller. Any failure
+  leaves nothing behind.
+- **Concurrent generations of one (domain, date)** are serialised by a transaction-level
+  advisory lock on that key: the second waits until the first commits or rolls back,
+  at most `GENERATION_LOCK_TIMEOUT_MS` (30 s), and then gets 409. Runs of other domains
+  or dates do not wait for each other.
+- **History** of a run: the latest `HISTORY_RUNS` (or more, when a no-repeat window asks
+  for it) non-cancelled runs of the same domain (runs without a domain form one pool)
+  dated strictly before the run's date. Regenerating a date does not learn from the
+  earlier run of that date: cancel the one you replace.
+- **Window**: the request's `window`, else the whole `assignment_date` (UTC):
+  availability is checked against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import partial
+from time import perf_counter
+from typing import Any
+from uuid import UUID
+
+import anyio
+import psycopg.errors
+
+from vividshift.assignments import queries
+from vividshift.assignments.rules import build_rules, run_window
+from vividshift.assignments.schemas import GeneratedPlacement, GenerateRequest, GenerateResponse
+from vividshift.db import Connection, transaction
+from vividshift.engine import (
+    History,
+    Infeasible,
+    InvalidParameters,
+    PastRun,
+    Problem,
+    SolveResult,
+    participant_from_mapping,
+    solve,
+    target_from_mapping,
+)
+from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
+from vividshift.jobs.metrics import observe_generation
+
+GENERATION_LOCK_TIMEOUT_MS = 30_000
+HISTORY_RUNS = 10
+MAX_HISTORY_RUNS = 100
+SOLVE_TIME_LIMIT_S = 20.0
+
+# Test-only: awaited after the details are written, before the transaction commits.
+persist_hook: Callable[[Connection, UUID], Awaitable[None]] | None = None
+
+
+def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
+    found = {r["id"]: r for r in rows}
+    unknown = [str(i) for i in dict.fromkeys(requested) if i not in found]
+    if unknown:
+        raise ValidationFailed(f"Unknown {kind}", details={f"unknown_{kind}": unknown[:100]})
+    inactive = [str(i) for i in dict.fromkeys(requested) if not found[i]["is_active"]]
+    if inactive:
+        raise ValidationFailed(f"Inactive {kind}", details={f"inactive_{kind}": inactive[:100]})
+
+
+def _history_depth(problem_params: dict[str, Any], constraints: list[dict], targets) -> int:
+    windows = [HISTORY_RUNS, int(problem_params.get("history_window") or 0)]
+    for c in constraints:
+        if c.get("name") == "no_repeat":
+            p = c.get("parameters") or {}
+            windows.append(int(p.get("window") or 0))
+            windows.extend(int(v) for v in (p.get("per_target") or {}).values())
+    windows.extend(t.no_repeat_window or 0 for t in targets)
+    return min(max(windows), MAX_HISTORY_RUNS)
+
+
+async def _domain(conn: Connection, ref: str | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    row = await queries.find_domain(conn, ref)
+    if row is None:
+        raise ValidationFailed("Unknown domain", details={"domain": ref})
+    if not row["is_active"]:
+        raise ValidationFailed("Domain is inactive", details={"domain": ref})
+    return row
+
+
+def _engine_rows(kind: str, rows: list[dict[str, Any]], convert: Callable) -> list:
+    try:
+        return [convert(r) for r in rows]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValidationFailed(
+            f"Stored {kind} data the engine cannot read", details=str(exc)
+        ) from None
+
+
+async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> GenerateResponse:
+    """Load, solve, persist: one transaction (see the module's decisions)."""
+    started = perf_counter()
+    run_date = body.assignment_date or datetime.now(UTC).date()
+    async with transaction(conn, acting_user=actor):
+        domain = await _domain(conn, body.domain)
+        domain_name = domain["name"] if domain else None
+        try:
+            await queries.lock_generation(
+                conn, f"{domain_name or ''}|{run_date.isoformat()}", GENERATION_LOCK_TIMEOUT_MS
+            )
+        except psycopg.errors.LockNotAvailable:
+            raise Conflict(
+                "Another generation for this domain and date is in progress",
+                details={"domain": domain_name, "assignment_date": run_date.isoformat()},
+            ) from None
+        people_rows = await queries.load_participants(conn, body.participants or None)
+        target_rows = await queries.load_targets(conn, body.targets or None)
+        _check_ids("participants", body.participants, people_rows)
+        _check_ids("targets", body.targets, target_rows)
+        people = _engine_rows("participant", people_rows, participant_from_mapping)
+        targets = _engine_rows("target", target_rows, target_from_mapping)
+        rules = build_rules(
+            strategy=body.strategy,
+            parameters=body.parameters,
+            constraints=[c.model_dump() for c in body.constraints],
+            validators=None
+            if body.validators is None
+            else [v.model_dump() for v in body.validators],
+            seed=body.seed,
+            domain=domain,
+            participants=people,
+            targets=targets,
+        )
+        window = run_window(
+            run_date,
+            body.window.start if body.window else None,
+            body.window.end if body.window else None,
+        )
+        depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
+        past = await queries.past_runs(conn, domain=domain_name, before=run_date, limit=depth)
+        problem = Problem(
+            participants=tuple(people),
+            targets=tuple(targets),
+            strategy=rules.strategy,
+            parameters=rules.parameters,
+            constraints=tuple(rules.constraints),
+            history=History.from_runs(
+                PastRun(r["assignment_date"].isoformat(), tuple(r["pairs"])) for r in past
+            ),
+            seed=rules.seed,
+            window=window,
+            validators=tuple(rules.validators),
+        )
+        loaded = perf_counter()
+        result = await _solve(problem)
+        solved = perf_counter()
+        timings = {
+            "load_ms": round((loaded - started) * 1e3, 3),
+            "solve_ms": round((solved - loaded) * 1e3, 3),
+        }
+        configuration = {
+            "strategy": rules.strategy,
+            "parameters": result.parameters,
+            "constraints": rules.constraints_raw,
+            "validators": [
+                {"name": v.name, "parameters": dict(v.parameters)} for v in rules.validators
+            ],
+            "seed": rules.seed,
+            "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+            "inputs": {
+                "participants": [str(i) for i in body.participants] or "all_active",
+                "participant_count": len(people),
+                "targets": [t.id for t in targets],
+                "target_count": len(targets),
+                "history_runs": [str(r["id"]) for r in past],
+            },
+        }
+        if domain is not None:
+            configuration |= {"domain": domain["name"], "domain_id": str(domain["id"])}
+        metadata = result.metadata() | {
+            "timings_ms": timings,
+            "notes": list(result.notes) + rules.notes,
+        }
+        row = await queries.insert_assignment(
+            conn,
+            {
+                "name": body.name,
+                "description": body.description,
+                "assignment_date": run_date,
+                "strategy_used": rules.strategy,
+                "configuration": configuration,
+                "metadata": metadata,
+                "created_by": actor,
+            },
+        )
+        names = {p.id: p.name for p in people}
+        tnames = {t.id: t.name for t in targets}
+        details = [
+            (
+                a.participant_id,
+                a.target_id,
+                a.position,
+                {
+                    "strategy": rules.strategy,
+                    "score": round(a.score.total, 4),
+                    "confidence": round(a.confidence, 4),
+                    "target_name": tnames[a.target_id],
+                    "participant_name": names[a.participant_id],
+                    "position": a.position,
+                    "scores": a.score.to_dict(),
+                },
+            )
+            for a in result.assignments
+        ]
+        await queries.copy_details(conn, row["id"], details)
+        if persist_hook is not None:
+            await persist_hook(conn, row["id"])
+        await queries.insert_history(
+            conn,
+            row["id"],
+            "generate",
+            {
+                "details": len(details),
+                "strategy": rules.strategy,
+                "solver_status": result.status,
+                "method": result.method,
+                "objective": result.objective,
+                "seed": rules.seed,
+            },
+        )
+    persisted = perf_counter()
+    observe_generation(rules.strategy, result.status, result.method, persisted - started)
+    response_meta = metadata | {
+        "timings_ms": timings
+        | {
+            "persist_ms": round((persisted - solved) * 1e3, 3),
+            "total_ms": round((persisted - started) * 1e3, 3),
+        }
+    }
+    return GenerateResponse(
+        id=row["id"],
+        strategy_used=row["strategy_used"],
+        assignments=[
+            GeneratedPlacement(
+                participant_id=pid,
+                target_id=tid,
+                confidence=meta["confidence"],
+                position=pos,
+                metadata=meta,
+            )
+            for pid, tid, pos, meta in details
+        ],
+        metadata=response_meta,
+        created_at=row["created_at"],
+        name=row["name"],
+        assignment_date=row["assignment_date"],
+        status=row["status"],
+    )
+
+
+async def _solve(problem: Problem) -> SolveResult:
+    try:
+        result = await anyio.to_thread.run_sync(
+            partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S)
+        )
+    except Infeasible as exc:
+        observe_generation(problem.strategy, "infeasible", "none", None)
+        raise BusinessRuleViolation("No valid assignment exists", details=exc.to_dict()) from None
+    except InvalidParameters as exc:
+        raise ValidationFailed("Invalid parameters", details=str(exc)) from None
+    except ValueError as exc:  # unknown validator/constraint names, bad windows
+        raise ValidationFailed("Invalid run configuration", details=str(exc)) from None
+    if result.status == "timeout":
+        observe_generation(problem.strategy, "timeout", result.method, None)
+        raise BusinessRuleViolation(
+            "No assignment found within the time limit",
+            details={"time_limit_s": SOLVE_TIME_LIMIT_S, "method": result.method},
+        )
+    return result
