@@ -104,3 +104,14 @@ def test_conflicting_side_constraints_are_named() -> None:
     assert caught.value.shortages == ()
     assert set(caught.value.conflicts) == {"a, b must be together", "a, b must not be together"}
     assert "cannot all hold" in caught.value.message
+
+
+def test_a_long_shortage_message_names_the_first_targets_and_counts_the_rest() -> None:
+    targets = tuple(Target(id=f"t{i}", name=f"Task {i}", required_count=1) for i in range(40))
+    problem = Problem(participants=(Participant(id="p1", name="Ann"),), targets=targets)
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    message = str(caught.value)
+    assert "Task 0, Task 1" in message and "… and 28 more" in message
+    assert "Task 39" not in message
+    assert len(caught.value.to_dict()["shortages"][0]["targets"]) == 40
