@@ -75,21 +75,22 @@ def _check_schema_json(value: Any) -> Any:
     return check_json(value, max_depth=MAX_SCHEMA_DEPTH)
 
 
-def text(max_length: int, *, min_length: int = 0) -> Any:
-    """A stripped string of bounded length without NUL characters."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_no_nul),
-    ]
+NO_NUL = AfterValidator(_no_nul)
 
 
-Name = text(200, min_length=1)
-Description = text(MAX_DESCRIPTION)
-Email = text(255)
-Phone = text(20)
-Skill = text(MAX_SKILL_LENGTH, min_length=1)
-SkillList = Annotated[list[Skill], Field(max_length=MAX_SKILLS)]  # type: ignore[valid-type]
+def bounded(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """Strip, then bound the length. A text type is `Annotated[str, bounded(…), NO_NUL]`:
+    a stripped string of bounded length without NUL characters (written out rather than
+    returned by a function, so that type checkers see a type)."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Name = Annotated[str, bounded(200, min_length=1), NO_NUL]
+Description = Annotated[str, bounded(MAX_DESCRIPTION), NO_NUL]
+Email = Annotated[str, bounded(255), NO_NUL]
+Phone = Annotated[str, bounded(20), NO_NUL]
+Skill = Annotated[str, bounded(MAX_SKILL_LENGTH, min_length=1), NO_NUL]
+SkillList = Annotated[list[Skill], Field(max_length=MAX_SKILLS)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(check_json)]
 JsonValue = Annotated[Any, AfterValidator(check_json)]
 SchemaObject = Annotated[dict[str, Any], AfterValidator(_check_schema_json)]

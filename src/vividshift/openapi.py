@@ -1,6 +1,6 @@
 """The error body as an OpenAPI model, and the `responses=` of business routes."""
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel
 
@@ -14,20 +14,24 @@ class ErrorBody(BaseModel):
     timestamp: str
 
 
+# What FastAPI's `responses=` takes: status code (or "default", "4XX") → response.
+Responses: TypeAlias = dict[int | str, dict[str, Any]]
+
+
 def described(description: str) -> dict[str, Any]:
     return {"model": ErrorBody, "description": description}
 
 
-AUTH = {
+AUTH: Responses = {
     401: described("Missing, invalid or expired token"),
     403: described("The role may not do this"),
 }
-NOT_FOUND = {404: described("No such resource")}
-CONFLICT = {409: described("Conflicts with existing data")}
-INVALID = {422: described("Invalid input: unknown fields, wrong types, limits exceeded")}
-TOO_LARGE = {413: described("Request body too large")}
+NOT_FOUND: Responses = {404: described("No such resource")}
+CONFLICT: Responses = {409: described("Conflicts with existing data")}
+INVALID: Responses = {422: described("Invalid input: unknown fields, wrong types, limits exceeded")}
+TOO_LARGE: Responses = {413: described("Request body too large")}
 
-READ = AUTH | INVALID
-READ_ONE = READ | NOT_FOUND
-WRITE = AUTH | INVALID | TOO_LARGE
-WRITE_ONE = WRITE | NOT_FOUND
+READ: Responses = AUTH | INVALID
+READ_ONE: Responses = READ | NOT_FOUND
+WRITE: Responses = AUTH | INVALID | TOO_LARGE
+WRITE_ONE: Responses = WRITE | NOT_FOUND

@@ -35,7 +35,7 @@ from vividshift.engine import (
     target_from_mapping,
     validate_assignment,
 )
-from vividshift.engine.model import parse_window
+from vividshift.engine.model import DEFAULT_VALIDATORS, parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from vividshift.limits import merge_patch
 
@@ -116,7 +116,7 @@ async def _revalidate(
         strategy=run["strategy_used"],
         constraints=tuple(constraints),
         window=window,
-        **({"validators": tuple(specs)} if specs else {}),
+        validators=tuple(specs) if specs else DEFAULT_VALIDATORS,
     )
     results = list(validate_assignment(problem, pairs))
     results.append(group_rule_check(people, targets, constraints, pairs))

@@ -243,8 +243,8 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
         strategy_used=row["strategy_used"],
         assignments=[
             GeneratedPlacement(
-                participant_id=pid,
-                target_id=tid,
+                participant_id=UUID(pid),
+                target_id=UUID(tid),
                 confidence=meta["confidence"],
                 position=pos,
                 metadata=meta,

@@ -202,7 +202,8 @@ async def list_assignments(
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if date_from is not None:
         conditions.append("assignment_date >= %(date_from)s")
         params["date_from"] = date_from

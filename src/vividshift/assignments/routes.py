@@ -27,7 +27,7 @@ from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_
 from vividshift.jobs import routes as job_routes
 from vividshift.jobs import service as jobs
 from vividshift.jobs.schemas import JobRead
-from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
 from vividshift.paging import PageParams, page_params
 from vividshift.routing import api_router
 
@@ -35,7 +35,7 @@ router = api_router(tags=["assignments"])
 PREFIX = "/api/assignments"
 Paging = Annotated[PageParams, Depends(page_params)]
 
-INFEASIBLE = {
+INFEASIBLE: Responses = {
     422: described(
         "VALIDATION_ERROR: invalid body, unknown strategy/validator/constraint, bad "
         "parameters, unknown or inactive ids. BUSINESS_LOGIC_ERROR: no valid assignment "
@@ -43,12 +43,12 @@ INFEASIBLE = {
         "required, eligible_count, eligible, reason}], conflicts}"
     )
 }
-BUSY = {
+BUSY: Responses = {
     409: described(
         "Another generation for the same domain and date held the lock for more than 30 s"
     )
 }
-EDIT = {
+EDIT: Responses = {
     409: described("The participant is already on that target in this run"),
     422: described(
         "Invalid body; or BUSINESS_LOGIC_ERROR: the run is not active, or the edit breaks a "

@@ -6,11 +6,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vividshift.limits import Description, JsonObject, text
+from vividshift.limits import NO_NUL, Description, JsonObject, bounded
 
 MAX_IDS = 100_000
-Label = text(200, min_length=1)
-ShortName = text(100, min_length=1)
+Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
+ShortName = Annotated[str, bounded(100, min_length=1), NO_NUL]
 
 
 class _Strict(BaseModel):
@@ -21,13 +21,13 @@ class ConstraintIn(_Strict):
     """`{name, constraint_type, parameters}`; names and parameter schemas at
     GET /api/rules/constraints (e.g. max_assignments_per_participant {max})."""
 
-    name: ShortName  # type: ignore[valid-type]
-    constraint_type: ShortName | None = None  # type: ignore[valid-type]
+    name: ShortName
+    constraint_type: ShortName | None = None
     parameters: JsonObject = Field(default_factory=dict)
 
 
 class ValidatorIn(_Strict):
-    name: ShortName  # type: ignore[valid-type]
+    name: ShortName
     parameters: JsonObject = Field(default_factory=dict)
 
 
@@ -41,7 +41,7 @@ class TimeWindow(_Strict):
 class GenerateRequest(_Strict):
     """Compatible body, plus native optional fields. Empty lists mean all active ones."""
 
-    strategy: ShortName | None = Field(  # type: ignore[valid-type]
+    strategy: ShortName | None = Field(
         default=None,
         description="balanced_rotation | random_assignment | skill_based | optimal; default: "
         "the domain's default_strategy, else balanced_rotation",
@@ -55,12 +55,12 @@ class GenerateRequest(_Strict):
     validators: Annotated[list[ValidatorIn], Field(max_length=20)] | None = Field(
         default=None, description="default: the domain's validators, else all three"
     )
-    domain: Label | None = Field(  # type: ignore[valid-type]
+    domain: Label | None = Field(
         default=None, description="domain name or id whose configuration supplies defaults"
     )
     assignment_date: date | None = Field(default=None, description="default: today (UTC)")
-    name: Label | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    name: Label | None = None
+    description: Description | None = None
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
         default=None, description="default: parameters.seed, else 0"
     )
@@ -146,8 +146,8 @@ class AssignmentUpdate(_Strict):
     merged into the run's metadata (null removes a key; solver keys are kept)."""
 
     status: Literal["completed", "cancelled"] | None = None
-    name: Label | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    name: Label | None = None
+    description: Description | None = None
     metadata: JsonObject | None = None
 
 
@@ -159,7 +159,7 @@ class ReassignRequest(_Strict):
     force: bool = Field(
         default=False, description="keep the change even if a validator reports an error"
     )
-    reason: Description | None = None  # type: ignore[valid-type]
+    reason: Description | None = None
 
 
 class SwapRequest(_Strict):
@@ -168,7 +168,7 @@ class SwapRequest(_Strict):
     first_detail_id: UUID
     second_detail_id: UUID
     force: bool = False
-    reason: Description | None = None  # type: ignore[valid-type]
+    reason: Description | None = None
 
 
 class EditResult(BaseModel):

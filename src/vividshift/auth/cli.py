@@ -37,7 +37,7 @@ def _run(work: Callable[[Connection, Settings], Awaitable[T]]) -> T:
     async def main(url: str) -> T:
         conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
         try:
-            return await work(conn, settings)  # type: ignore[arg-type]
+            return await work(conn, settings)
         finally:
             await conn.close()
 

@@ -1,6 +1,6 @@
 """/auth/*: registration, login, token refresh, sessions and password change."""
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Request, Response
@@ -19,11 +19,12 @@ from vividshift.auth.schemas import (
 )
 from vividshift.auth.service import ClientInfo, IssuedTokens
 from vividshift.db import Db
+from vividshift.openapi import Responses
 from vividshift.routing import api_router
 
 router = api_router(prefix="/auth", tags=["auth"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: Responses = {
     401: {"description": "Not authenticated"},
     422: {"description": "Invalid body"},
 }

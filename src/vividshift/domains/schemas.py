@@ -36,21 +36,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vividshift.limits import Description, JsonObject, text
+from vividshift.limits import NO_NUL, Description, JsonObject, bounded
 
 STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
 VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
 
 DomainName = Annotated[
-    text(100, min_length=1),  # type: ignore[valid-type]
+    str,
+    bounded(100, min_length=1),
+    NO_NUL,
     Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="lowercase letters, digits, _ and -"),
 ]
 Version = Annotated[
-    text(20, min_length=1),  # type: ignore[valid-type]
+    str,
+    bounded(20, min_length=1),
+    NO_NUL,
     Field(pattern=r"^\d{1,6}(\.\d{1,6}){1,2}$", description="MAJOR.MINOR[.PATCH]"),
 ]
-DisplayName = text(200, min_length=1)
-Label = text(200, min_length=1)
+DisplayName = Annotated[str, bounded(200, min_length=1), NO_NUL]
+Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
 Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Strategy = Literal["balanced_rotation", "random_assignment", "skill_based"]
 Severity = Literal["error", "warning"]
@@ -99,7 +103,7 @@ class ParticipantSelection(_Strict):
 
     ids: Annotated[list[UUID], Field(max_length=10_000)] | None = None
     metadata: JsonObject | None = Field(default=None, description="metadata @> this")
-    has_all_skills: Annotated[list[Label], Field(max_length=100)] | None = None  # type: ignore[valid-type]
+    has_all_skills: Annotated[list[Label], Field(max_length=100)] | None = None
 
 
 class TargetSelection(_Strict):
@@ -162,7 +166,7 @@ class DomainConfiguration(_Strict):
 
 class _Rule(_Strict):
     severity: Severity = "error"
-    description: Description | None = None  # type: ignore[valid-type]
+    description: Description | None = None
 
 
 class MaxAssignmentsRule(_Rule):
@@ -174,15 +178,15 @@ class GroupExclusionRule(_Rule):
     """Participants of `group` are never assigned to `target` (a target name or id)."""
 
     type: Literal["group_exclusion"]
-    group: Label  # type: ignore[valid-type]
-    target: Label  # type: ignore[valid-type]
+    group: Label
+    target: Label
 
 
 class NeverTogetherRule(_Rule):
     """The two participants (names or ids) are never on the same target in one run."""
 
     type: Literal["never_together"]
-    participants: Annotated[list[Label], Field(min_length=2, max_length=2)]  # type: ignore[valid-type]
+    participants: Annotated[list[Label], Field(min_length=2, max_length=2)]
 
     @model_validator(mode="after")
     def _distinct(self) -> "NeverTogetherRule":
@@ -201,8 +205,8 @@ class DomainCreate(_Strict):
     """A new domain. Unknown fields are refused."""
 
     name: DomainName
-    display_name: DisplayName  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    display_name: DisplayName
+    description: Description | None = None
     version: Version = "1.0"
     is_active: bool = True
     configuration: DomainConfiguration = Field(default_factory=DomainConfiguration)
@@ -223,8 +227,8 @@ class DomainUpdate(_Strict):
     """A partial change. `version` is set when sent, else bumped by the documented rule."""
 
     name: DomainName | None = None
-    display_name: DisplayName | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    display_name: DisplayName | None = None
+    description: Description | None = None
     version: Version | None = None
     is_active: bool | None = None
     configuration: DomainConfiguration | None = None

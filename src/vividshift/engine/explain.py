@@ -197,7 +197,7 @@ def _describe(
 
 
 def _join(names: list[str], most: int = 12) -> str:
-    """"A, B and C"; past `most` names, "A, B, … and 40 more" (the details list them all)."""
+    """ "A, B and C"; past `most` names, "A, B, … and 40 more" (the details list them all)."""
     if len(names) > most:
         return ", ".join(names[:most]) + f", … and {len(names) - most} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

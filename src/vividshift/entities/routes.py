@@ -17,7 +17,7 @@ from vividshift.entities.schemas import (
     EntityUpdate,
 )
 from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
-from vividshift.openapi import CONFLICT, READ_ONE, WRITE_ONE, described
+from vividshift.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
 from vividshift.paging import Page, PageParams, page_params
 from vividshift.routing import api_router
 
@@ -42,7 +42,7 @@ DomainQuery = Annotated[
         description="domain name; needed when several domains define the type",
     ),
 ]
-AMBIGUOUS = {422: described("Invalid input, or the type is defined in several domains")}
+AMBIGUOUS: Responses = {422: described("Invalid input, or the type is defined in several domains")}
 
 
 @definitions_router.get("", response_model=Page[DefinitionRead], responses=READ_ONE)

@@ -19,7 +19,7 @@ from jsonschema import validators
 from jsonschema.exceptions import SchemaError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.limits import Description, Name, SchemaObject, check_json, text
+from vividshift.limits import NO_NUL, Description, Name, SchemaObject, bounded, check_json
 
 BUILT_IN_TYPES = ("participant", "assignment_target")
 RESERVED_KEYS = frozenset(
@@ -34,7 +34,9 @@ SUPPORTED_DRAFTS = {
 }
 
 TypeName = Annotated[
-    text(100, min_length=1),  # type: ignore[valid-type]
+    str,
+    bounded(100, min_length=1),
+    NO_NUL,
     Field(pattern=r"^[a-z][a-z0-9_]*$", description="lowercase identifier"),
 ]
 
@@ -80,14 +82,15 @@ def _not_built_in(name: str) -> str:
 
 JsonSchema = Annotated[SchemaObject, AfterValidator(check_json_schema)]
 DefinitionName = Annotated[TypeName, AfterValidator(_not_built_in)]
+DisplayName = Annotated[str, bounded(200, min_length=1), NO_NUL]
 
 
 class DefinitionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: DefinitionName
-    display_name: text(200, min_length=1) | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    display_name: DisplayName | None = None
+    description: Description | None = None
     json_schema: JsonSchema = Field(
         default_factory=dict, examples=[{"type": "object", "required": ["capacity"]}]
     )
@@ -100,8 +103,8 @@ class DefinitionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: DefinitionName | None = None
-    display_name: text(200, min_length=1) | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    display_name: DisplayName | None = None
+    description: Description | None = None
     json_schema: JsonSchema | None = None
     is_active: bool | None = None
 
@@ -146,7 +149,7 @@ class EntityCreate(BaseModel):
         },
     )
 
-    name: Name  # type: ignore[valid-type]
+    name: Name
 
     @model_validator(mode="after")
     def _flat(self) -> "EntityCreate":
@@ -162,7 +165,7 @@ class EntityUpdate(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    name: Name | None = None  # type: ignore[valid-type]
+    name: Name | None = None
 
     @model_validator(mode="after")
     def _flat(self) -> "EntityUpdate":

@@ -18,7 +18,7 @@ and the stored response commit together or not at all.
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypedDict, TypeVar
 from uuid import UUID
 
 from fastapi import Header
@@ -32,6 +32,15 @@ KEY_LIFETIME_SECONDS = 24 * 3600
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _KeyId(TypedDict):
+    """What identifies a stored key (the keyword arguments of the key queries)."""
+
+    user_id: UUID
+    scope: str
+    key: str
+
 
 IdempotencyKey = Annotated[
     str | None,
@@ -67,7 +76,7 @@ async def run_idempotent(
     if key is None:
         return await create(), False
     digest = request_hash(body)
-    ids = {"user_id": user_id, "scope": scope, "key": key}
+    ids: _KeyId = {"user_id": user_id, "scope": scope, "key": key}
     if await queries.claim_key(conn, request_hash=digest, ttl_seconds=KEY_LIFETIME_SECONDS, **ids):
         result = await create()
         await queries.store_response(

@@ -1,6 +1,5 @@
 """/api/jobs/{id}: where a background generation stands."""
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import BackgroundTasks, Request, status
@@ -11,12 +10,12 @@ from vividshift.auth.deps import Reader
 from vividshift.db import Db
 from vividshift.jobs import service
 from vividshift.jobs.schemas import JobRead
-from vividshift.openapi import READ_ONE
+from vividshift.openapi import READ_ONE, Responses
 from vividshift.routing import api_router
 
 router = api_router(prefix="/api/jobs", tags=["jobs"])
 
-ACCEPTED: dict[int | str, dict[str, Any]] = {
+ACCEPTED: Responses = {
     202: {
         "model": JobRead,
         "description": "Accepted as a background job: poll `url` (also in `Location`) until "

@@ -9,7 +9,10 @@ from alembic import op
 def _run_file(path: Path) -> None:
     # The driver connection runs the whole file as one simple query (several statements,
     # function bodies with $$ quoting), inside the revision's transaction.
-    op.get_bind().connection.driver_connection.execute(path.read_text())
+    driver = op.get_bind().connection.driver_connection
+    if driver is None:  # only once the connection was closed or invalidated
+        raise RuntimeError("The migration's database connection is closed")
+    driver.execute(path.read_text())
 
 
 def sql_migration(revision_file: str) -> tuple[Callable[[], None], Callable[[], None]]:

@@ -103,7 +103,7 @@ class TextFormatter(logging.Formatter):
         return f"{line} {extras}" if extras else line
 
 
-class _OurHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _OurHandler(logging.StreamHandler):
     """The handler `configure_logging` installed (a second call replaces it). Without a
     stream of its own it writes to the sys.stderr of the moment, not of its creation:
     a stream swapped in for a while (a test runner's) may be closed by then."""

@@ -100,11 +100,11 @@ def _rows(url: str, kind: Kind, on_start: Callable[[int], None]) -> Iterator[Any
     count_sql, select_sql = QUERIES[kind]
     with psycopg.connect(url, row_factory=dict_row) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        total = conn.execute(count_sql).fetchone()  # type: ignore[arg-type]
+        total = conn.execute(count_sql).fetchone()
         on_start(int(next(iter(total.values()))) if total else 0)
         with conn.cursor(name="vividshift_export") as cur:
             cur.itersize = BATCH
-            cur.execute(select_sql)  # type: ignore[arg-type]
+            cur.execute(select_sql)
             yield [c.name for c in cur.description or []]
             yield from cur
 

@@ -30,7 +30,8 @@ def _escape_like(value: str) -> str:
 
 
 def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if filters.active_only:
         conditions.append("is_active = true")
     if filters.has_skill is not None:

@@ -110,7 +110,7 @@ Availability = Annotated[
     ),
 ]
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]
-EmailAddress = Annotated[Email, AfterValidator(_check_email)]  # type: ignore[valid-type]
+EmailAddress = Annotated[Email, AfterValidator(_check_email)]
 
 
 class ParticipantCreate(BaseModel):
@@ -118,9 +118,9 @@ class ParticipantCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name  # type: ignore[valid-type]
+    name: Name
     email: EmailAddress | None = None
-    phone: Phone | None = None  # type: ignore[valid-type]
+    phone: Phone | None = None
     skills: Skills = Field(default_factory=list)
     availability: Availability = Field(default_factory=dict)
     preferences: JsonObject = Field(default_factory=dict)
@@ -136,9 +136,9 @@ class ParticipantUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None  # type: ignore[valid-type]
+    name: Name | None = None
     email: EmailAddress | None = None
-    phone: Phone | None = None  # type: ignore[valid-type]
+    phone: Phone | None = None
     skills: Skills | None = None
     availability: Availability | None = None
     preferences: JsonObject | None = None

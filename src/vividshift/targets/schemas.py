@@ -41,8 +41,8 @@ class TargetCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    name: Name
+    description: Description | None = None
     required_count: RequiredCount = 1
     required_skills: Skills = Field(default_factory=list)
     constraints: Constraints = Field(default_factory=dict)
@@ -65,8 +65,8 @@ class TargetUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None  # type: ignore[valid-type]
-    description: Description | None = None  # type: ignore[valid-type]
+    name: Name | None = None
+    description: Description | None = None
     required_count: RequiredCount | None = None
     required_skills: Skills | None = None
     constraints: Constraints | None = None
@@ -96,7 +96,7 @@ class TargetRead(BaseModel):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "TargetRead":
-        defaults = {"required_skills": [], "constraints": {}, "metadata": {}}
+        defaults: dict[str, Any] = {"required_skills": [], "constraints": {}, "metadata": {}}
         return cls.model_validate(
             row | {k: d if row[k] is None else row[k] for k, d in defaults.items()}
         )

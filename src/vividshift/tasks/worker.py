@@ -8,6 +8,8 @@ Any number of workers, on any machines, may serve one database.
 
 from collections.abc import Sequence
 
+from procrastinate.app import WorkerOptions
+
 from vividshift.config import Settings
 from vividshift.tasks.app import create_task_app
 
@@ -23,10 +25,14 @@ async def run_worker(
 ) -> None:
     """Run jobs of `queues` (all when empty) until stopped by a signal."""
     app = create_task_app(settings, database_url)
+    # procrastinate's WorkerOptions types these without None, though its Worker takes None.
+    # Left out, queues and shutdown_graceful_timeout are None (every queue, no timeout).
+    options: WorkerOptions = {"concurrency": concurrency}
+    if queues:
+        options["queues"] = list(queues)
+    if shutdown_timeout is not None:
+        options["shutdown_graceful_timeout"] = shutdown_timeout
+    # Left out, name would be "worker"; None keeps the worker unnamed.
+    options["name"] = name  # type: ignore[typeddict-item]  # Worker(name: str | None)
     async with app.open_async():
-        await app.run_worker_async(
-            queues=list(queues) or None,
-            concurrency=concurrency,
-            name=name,
-            shutdown_graceful_timeout=shutdown_timeout,
-        )
+        await app.run_worker_async(**options)

@@ -1,6 +1,6 @@
 """/api/me (own account and profile) and /api/users (administration, admins only)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query, Request
@@ -9,6 +9,7 @@ from vividshift.auth.deps import AdminUser, Authenticated
 from vividshift.auth.routes import Client
 from vividshift.auth.schemas import Role
 from vividshift.db import Db
+from vividshift.openapi import Responses
 from vividshift.routing import api_router
 from vividshift.users import service
 from vividshift.users.schemas import (
@@ -23,13 +24,13 @@ from vividshift.users.schemas import (
 
 router = api_router(tags=["users"])
 
-_AUTH: dict[int | str, dict[str, Any]] = {401: {"description": "Not authenticated"}}
-_ADMIN: dict[int | str, dict[str, Any]] = {
+_AUTH: Responses = {401: {"description": "Not authenticated"}}
+_ADMIN: Responses = {
     **_AUTH,
     403: {"description": "Admins only"},
     404: {"description": "No such user"},
 }
-_LAST_ADMIN: dict[int | str, dict[str, Any]] = {
+_LAST_ADMIN: Responses = {
     422: {"description": "Would remove the last active admin, or invalid body"}
 }
 

@@ -197,7 +197,7 @@ def readable_details(details: Any) -> list[str]:
 
 def install_page_errors(app: FastAPI) -> None:
     """Wrap the app's error handlers: pages get HTML, everything else keeps its JSON."""
-    handlers: dict[Any, Handler] = dict(app.exception_handlers)  # type: ignore[arg-type]
+    handlers: dict[Any, Handler] = dict(app.exception_handlers)
     app_error = handlers[AppError]
     http_error = handlers[StarletteHTTPException]
     invalid = handlers[RequestValidationError]

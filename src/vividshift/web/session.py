@@ -99,7 +99,7 @@ async def _from_cookie(request: Request, db: Connection, raw: str) -> Principal 
 async def current_principal(request: Request, db: Connection) -> Principal | None:
     """The signed-in user of this request (bearer header, else session cookie), or None."""
     if hasattr(request.state, "web_principal"):
-        return request.state.web_principal  # type: ignore[no-any-return]
+        return request.state.web_principal
     header = request.headers.get("authorization")
     principal: Principal | None
     if header:

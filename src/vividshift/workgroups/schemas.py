@@ -16,9 +16,9 @@ class WorkGroupsRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    names_a: Annotated[list[Name], Field(max_length=10_000)] = Field(default_factory=list)  # type: ignore[valid-type]
-    names_b: Annotated[list[Name], Field(max_length=10_000)] = Field(default_factory=list)  # type: ignore[valid-type]
-    custom_assignments: Annotated[dict[Name, Count], Field(max_length=1_000)] = Field(  # type: ignore[valid-type]
+    names_a: Annotated[list[Name], Field(max_length=10_000)] = Field(default_factory=list)
+    names_b: Annotated[list[Name], Field(max_length=10_000)] = Field(default_factory=list)
+    custom_assignments: Annotated[dict[Name, Count], Field(max_length=1_000)] = Field(
         default_factory=dict
     )
 

@@ -24,6 +24,7 @@ How it maps (decisions):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -84,7 +85,7 @@ async def ensure_domain(conn: Connection) -> dict[str, Any]:
 
 
 async def ensure_people(
-    conn: Connection, actor: UUID | None, groups: dict[str, str | None]
+    conn: Connection, actor: UUID | None, groups: Mapping[str, str | None]
 ) -> dict[str, UUID]:
     """name → participant id; creates the missing ones, sets group (when not None)."""
     names = list(groups)
@@ -124,7 +125,7 @@ async def ensure_chores(
     found = await queries.members_by_name(conn, "assignment_targets", DOMAIN, names)
     missing = [n for n in names if n not in found]
     if missing:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "name": n,
                 "description": None,
@@ -161,7 +162,7 @@ def _info(timestamp: datetime, people: int, assignments: int) -> GenerationInfo:
 async def generate(conn: Connection, actor: UUID, body: WorkGroupsRequest) -> WorkGroupsResult:
     """Upsert people and chores, then one generation of the work-groups domain; all in
     one transaction."""
-    groups: dict[str, str | None] = {n: "A" for n in body.names_a} | {n: "B" for n in body.names_b}
+    groups = {n: "A" for n in body.names_a} | {n: "B" for n in body.names_b}
     async with transaction(conn, acting_user=actor):
         await ensure_domain(conn)
         people = await ensure_people(conn, actor, groups)
