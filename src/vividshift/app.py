@@ -35,21 +35,24 @@ log = logging.getLogger("vividshift")
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     embedded = None
-    url = settings.database_url
-    if not url:
-        # No server given: run our own, migrated to the latest schema.
-        embedded = EmbeddedPostgres(settings.resolved_data_dir())
-        url = embedded.database_url()
-    if settings.migrate_on_start:
-        migrate.upgrade(url)
-    pool = create_pool(url, settings)
-    await pool.open(wait=False)
-    app.state.pool = pool
-    app.state.database_url = url  # for the job-queue metrics' own short connections
     try:
-        yield
+        url = settings.database_url
+        if not url:
+            # No server given: run our own, migrated to the latest schema.
+            embedded = EmbeddedPostgres(settings.resolved_data_dir())
+            url = embedded.database_url()
+        if settings.migrate_on_start:
+            migrate.upgrade(url)
+        pool = create_pool(url, settings)
+        await pool.open(wait=False)
+        app.state.pool = pool
+        app.state.database_url = url  # for the job-queue metrics' own short connections
+        try:
+            yield
+        finally:
+            await pool.close()
     finally:
-        await pool.close()
+        # Also when start-up fails (a migration error): never leave our server running.
         if embedded is not None:
             embedded.stop()
 
