@@ -25,6 +25,8 @@ from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.routing import StrictJSONRoute
 from vividshift.schedules.routes import router as schedules_router
+from vividshift.system.metrics_access import RESPONSES as METRICS_RESPONSES
+from vividshift.system.metrics_access import require_metrics_token
 from vividshift.system.routes import router as system_router
 from vividshift.web import install_web
 
@@ -93,7 +95,12 @@ def create_app(settings: Settings) -> FastAPI:
             endpoint="/metrics",
             tags=["system"],
             summary="Prometheus metrics",
+            description="Prometheus text format. Public unless VIVIDSHIFT_METRICS_TOKEN is "
+            "set; then only with `Authorization: Bearer <that token>`.",
             response_class=PlainTextResponse,
-            dependencies=[Depends(public)],
+            # Public in the route matrix (no user route); VIVIDSHIFT_METRICS_TOKEN, when
+            # set, is checked by require_metrics_token.
+            dependencies=[Depends(public), Depends(require_metrics_token)],
+            responses=METRICS_RESPONSES,
         )
     return app

@@ -1,5 +1,7 @@
 """Settings, read from the environment (prefix VIVIDSHIFT_, plus DATABASE_URL)."""
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -8,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "your-secret-key"}
+MIN_METRICS_TOKEN_CHARS = 16
+_TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")  # visible ASCII: sendable as a bearer token
 
 
 class Settings(BaseSettings):
@@ -38,6 +42,16 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=5.0, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     metrics_enabled: bool = True
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="when set, /metrics needs `Authorization: Bearer <token>` (≥ 16 visible "
+        "ASCII characters); unset = public",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="comma-separated addresses/networks of proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto `serve` trusts; `*` = any peer",
+    )
     history_retention_days: int = Field(
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
     )
@@ -86,6 +100,42 @@ class Settings(BaseSettings):
         if raw.lower() in PLACEHOLDER_SECRETS:
             raise ValueError("VIVIDSHIFT_JWT_SECRET is a placeholder")
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def refuse_weak_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """Set means required: an empty or short value is refused, not taken as unset."""
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if len(raw) < MIN_METRICS_TOKEN_CHARS:
+            raise ValueError(
+                f"VIVIDSHIFT_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_CHARS} characters"
+            )
+        if not _TOKEN_CHARS.fullmatch(raw):
+            raise ValueError("VIVIDSHIFT_METRICS_TOKEN may hold visible ASCII characters only")
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def check_forwarded_allow_ips(cls, value: str) -> str:
+        """`*`, or IP addresses and networks (`10.0.0.0/8`), comma-separated; normalised.
+        Refused otherwise: uvicorn would take a typo as a name that never matches."""
+        items = [item.strip() for item in value.split(",")]
+        if items == ["*"]:
+            return "*"
+        for item in items:
+            try:
+                if "/" in item:
+                    ipaddress.ip_network(item)  # strict, as uvicorn parses it
+                else:
+                    ipaddress.ip_address(item)
+            except ValueError:
+                raise ValueError(
+                    f"VIVIDSHIFT_FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network"
+                    " (or `*` alone)"
+                ) from None
+        return ",".join(items)
 
     @property
     def is_embedded(self) -> bool:

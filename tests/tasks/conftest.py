@@ -33,3 +33,30 @@ def job_statuses(url: str) -> list[tuple[str, str]]:
             "SELECT task_name, status::text FROM procrastinate_jobs ORDER BY id"
         ).fetchall()
     return [(r[0], r[1]) for r in rows]
+
+
+IDEMPOTENCY_KEYS = """
+INSERT INTO users (username, email, password_hash) VALUES ('kim', 'kim@example.org', 'x');
+INSERT INTO idempotency_keys (user_id, scope, key, request_hash, status_code, response,
+                              created_at, expires_at)
+SELECT u.id, 'POST /api/participants', k.key, repeat('0', 64), 201, '{}',
+       now() + k.expires - interval '24 hours', now() + k.expires
+FROM users u,
+     (VALUES ('live', interval '23 hours'),
+             ('nearly-expired', interval '1 minute'),
+             ('expired', interval '-1 second'),
+             ('long-expired', interval '-30 days'))
+         AS k(key, expires)
+WHERE u.username = 'kim';
+"""
+
+
+def add_idempotency_keys(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(IDEMPOTENCY_KEYS)
+
+
+def idempotency_keys(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT key FROM idempotency_keys ORDER BY 1").fetchall()
+    return [r[0] for r in rows]

@@ -6,7 +6,12 @@ import psycopg
 from procrastinate.periodic import PeriodicDeferrer
 
 from tests.conftest import make_settings
-from tests.tasks.conftest import add_sessions, session_tokens
+from tests.tasks.conftest import (
+    add_idempotency_keys,
+    add_sessions,
+    idempotency_keys,
+    session_tokens,
+)
 from tests.tasks.conftest import job_statuses as all_job_statuses
 from vividshift.tasks import maintenance
 from vividshift.tasks.app import create_task_app
@@ -20,7 +25,8 @@ def job_statuses(url: str) -> list[tuple[str, str]]:
 
 async def run_queued_jobs(url: str, **settings: object) -> None:
     """One worker that runs every queued job, then stops. (Its periodic deferrer runs
-    too, and may add a purge_sessions job when one fell due in the last 10 minutes.)"""
+    too, and may add a purge_sessions or purge_idempotency_keys job when one fell due in
+    the last 10 minutes.)"""
     app = create_task_app(make_settings(url, **settings), url)
     async with app.open_async():
         await app.run_worker_async(wait=False, install_signal_handlers=False)
@@ -36,18 +42,47 @@ async def test_session_cleanup_job_purges_dead_sessions(fresh_db_url: str) -> No
     await run_queued_jobs(fresh_db_url)
 
     assert session_tokens(fresh_db_url) == ["live"]
-    assert set(job_statuses(fresh_db_url)) == {("purge_sessions", "succeeded")}
+    assert ("purge_sessions", "succeeded") in job_statuses(fresh_db_url)
+    assert {status for _, status in job_statuses(fresh_db_url)} == {"succeeded"}
+
+
+async def test_idempotency_key_job_purges_only_expired_keys(fresh_db_url: str) -> None:
+    add_idempotency_keys(fresh_db_url)
+    app = create_task_app(make_settings(fresh_db_url), fresh_db_url)
+    async with app.open_async():
+        await app.tasks["purge_idempotency_keys"].defer_async(timestamp=int(time.time()))
+    assert idempotency_keys(fresh_db_url) == ["expired", "live", "long-expired", "nearly-expired"]
+
+    await run_queued_jobs(fresh_db_url)
+
+    assert idempotency_keys(fresh_db_url) == ["live", "nearly-expired"]
+    assert ("purge_idempotency_keys", "succeeded") in job_statuses(fresh_db_url)
+    assert {status for _, status in job_statuses(fresh_db_url)} == {"succeeded"}
+    # Idempotent: a second run finds nothing more to delete.
+    assert await maintenance.purge_idempotency_keys(fresh_db_url) == {"idempotency_keys": 0}
+    assert idempotency_keys(fresh_db_url) == ["live", "nearly-expired"]
 
 
 async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -> None:
     add_sessions(fresh_db_url)
     app = create_task_app(make_settings(fresh_db_url), fresh_db_url)
-    crons = {t.task.name: t.cron for t in app.periodic_registry.periodic_tasks.values()}
+    periodic = app.periodic_registry.periodic_tasks.values()
+    crons = {t.task.name: t.cron for t in periodic}
     assert crons == {
         "purge_sessions": maintenance.SESSIONS_CRON,
+        "purge_idempotency_keys": maintenance.IDEMPOTENCY_CRON,
         "purge_history": maintenance.HISTORY_CRON,
         "schedule_tick": "* * * * *",
         "retry_stalled_jobs": "* * * * *",
+    }
+    assert maintenance.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
+    queues = {t.task.name: t.task.queue for t in periodic}
+    assert queues == {
+        "purge_sessions": "maintenance",
+        "purge_idempotency_keys": "maintenance",
+        "purge_history": "maintenance",
+        "schedule_tick": "schedules",
+        "retry_stalled_jobs": "maintenance",
     }
     now = time.time()
     async with app.open_async():
@@ -57,6 +92,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
             await deferrer.defer_jobs(deferrer.get_previous_tasks(at=now))
     assert sorted(job_statuses(fresh_db_url)) == [
         ("purge_history", "todo"),
+        ("purge_idempotency_keys", "todo"),
         ("purge_sessions", "todo"),
     ]
 
@@ -64,6 +100,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
 
     assert sorted(job_statuses(fresh_db_url)) == [
         ("purge_history", "succeeded"),
+        ("purge_idempotency_keys", "succeeded"),
         ("purge_sessions", "succeeded"),
     ]
     assert session_tokens(fresh_db_url) == ["live"]

@@ -9,7 +9,8 @@ request. The key is scoped to the calling user and the endpoint. Within its life
 - parallel requests with one key wait for the first to finish, then replay it: exactly
   one row is created. If the first fails (rolls back) the key stays free.
 After 24 hours the key may be used again as if new. Expired rows are reclaimed on reuse
-and removed by `delete_expired_keys`.
+and removed by `delete_expired_keys`, which the worker's hourly `purge_idempotency_keys`
+job runs (vividshift.tasks.maintenance).
 
 `run_idempotent` must run inside the caller's transaction: the key, the created rows
 and the stored response commit together or not at all.

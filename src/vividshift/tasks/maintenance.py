@@ -1,10 +1,11 @@
-"""Periodic maintenance: dead sessions and, when configured, old history.
+"""Periodic maintenance: dead sessions, expired idempotency keys and, when configured,
+old history.
 
-Schedules (UTC, the worker's clock): sessions every 15 minutes, history retention
-daily at 03:17. Each periodic job is deferred once per due time however many workers
-run (procrastinate records each (task, time) it deferred), carries a queueing lock so
-jobs do not pile up while no worker takes them, and is idempotent: a repeated run
-deletes nothing more.
+Schedules (UTC, the worker's clock): sessions every 15 minutes, idempotency keys hourly
+at minute 41, history retention daily at 03:17. Each periodic job is deferred once per
+due time however many workers run (procrastinate records each (task, time) it
+deferred), carries a queueing lock so jobs do not pile up while no worker takes them,
+and is idempotent: a repeated run deletes nothing more.
 """
 
 import logging
@@ -16,12 +17,14 @@ from psycopg.rows import dict_row
 
 from vividshift.auth import service as auth_service
 from vividshift.config import Settings
+from vividshift.idempotency import service as idempotency
 from vividshift.tasks import queries
 
 log = logging.getLogger("vividshift.tasks")
 
 QUEUE = "maintenance"
 SESSIONS_CRON = "*/15 * * * *"
+IDEMPOTENCY_CRON = "41 * * * *"  # hourly, off the quarter hours the session purge takes
 HISTORY_CRON = "17 3 * * *"
 HISTORY_BATCH = 5000
 
@@ -34,6 +37,18 @@ async def purge_sessions(settings: Settings, database_url: str) -> dict[str, int
     ) as conn:
         sessions, failures = await auth_service.cleanup(conn, settings)
     return {"sessions": sessions, "login_failures": failures}
+
+
+async def purge_idempotency_keys(database_url: str) -> dict[str, int]:
+    """Delete Idempotency-Key records past their 24-hour lifetime (the idempotency
+    service's own cleanup); live keys, and so their replays, are kept."""
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        keys = await idempotency.delete_expired_keys(conn)
+    if keys:
+        log.info("idempotency keys: %d expired keys deleted", keys)
+    return {"idempotency_keys": keys}
 
 
 async def purge_history(settings: Settings, database_url: str) -> dict[str, int]:
@@ -69,6 +84,17 @@ def register(app: App) -> None:
     @app.task(name="purge_sessions", queue=QUEUE, pass_context=True, queueing_lock="sessions")
     async def purge_sessions_task(context: JobContext, timestamp: int) -> dict[str, int]:
         return await purge_sessions(*_context(context))
+
+    @app.periodic(cron=IDEMPOTENCY_CRON, periodic_id="purge_idempotency_keys")
+    @app.task(
+        name="purge_idempotency_keys",
+        queue=QUEUE,
+        pass_context=True,
+        queueing_lock="idempotency_keys",
+    )
+    async def purge_idempotency_keys_task(context: JobContext, timestamp: int) -> dict[str, int]:
+        _, url = _context(context)
+        return await purge_idempotency_keys(url)
 
     @app.periodic(cron=HISTORY_CRON, periodic_id="purge_history")
     @app.task(name="purge_history", queue=QUEUE, pass_context=True, queueing_lock="history")
