@@ -137,6 +137,7 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
         "participants": [],
         "targets": [],
         "parameters": {"skill_threshold": 0.0 if dense else 1.0},
+        "async": False,  # measure the request itself, not a job handed to a worker
     }
     headers = {"Authorization": f"Bearer {token}"}
     walls, parts = [], []

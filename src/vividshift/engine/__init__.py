@@ -34,6 +34,7 @@ from vividshift.engine.model import (
     target_from_mapping,
 )
 from vividshift.engine.params import InvalidParameters
+from vividshift.engine.prune import Pruning
 from vividshift.engine.result import (
     PairScore,
     Placement,
@@ -63,6 +64,7 @@ __all__ = [
     "PastRun",
     "Placement",
     "Problem",
+    "Pruning",
     "Quota",
     "RunWindow",
     "Separate",

@@ -11,10 +11,11 @@ import numpy as np
 from vividshift.engine.cpsat import solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, capacity_of, compute_eligibility
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
-from vividshift.engine.flow import FlowOutcome, solve_flow
-from vividshift.engine.instance import Instance, build_instance
+from vividshift.engine.flow import FlowOutcome
+from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.model import Problem
 from vividshift.engine.params import read_parameters
+from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
 from vividshift.engine.result import Method, PairScore, Placement, SolveResult, Status, Timings
 from vividshift.engine.scoring import Scores, compute_scores, load_marginals
 from vividshift.engine.side import compile_side_rules
@@ -35,7 +36,10 @@ class _Prepared:
     rank: np.ndarray
 
     def instance(self, problem: Problem, capacity: int, relaxed: bool) -> Instance:
-        return build_instance(
+        return self.dense(problem, capacity, relaxed).instance()
+
+    def dense(self, problem: Problem, capacity: int, relaxed: bool) -> DenseInstance:
+        return build_dense(
             self.allowed,
             self.eligibility.repeat_weight,
             self.plan.pair_cost,
@@ -53,6 +57,7 @@ def solve(
     time_limit_s: float = 10.0,
     workers: int = 1,
     method: MethodChoice = "auto",
+    pruning: Pruning | None = DEFAULT_PRUNING,
 ) -> SolveResult:
     """Generate an assignment for `problem` with its strategy.
 
@@ -73,6 +78,9 @@ def solve(
       random_assignment). CP-SAT is deterministic with `workers=1` (the default)
       when it finishes before its time limit.
     `method` forces a solver ("cp_sat" cross-checks the flow on the same costs).
+    `pruning`: on large dense instances the flow is solved on a subset of the pairs
+    and proven optimal for all of them (see `prune`; a note says so); the objective
+    is the full flow's either way. None always solves the full graph.
     """
     started = perf_counter()
     capacity = capacity_of(problem)
@@ -85,15 +93,27 @@ def solve(
     rule = prepared.eligibility.no_repeat
     relaxable = bool(rule and rule.relax_if_infeasible and prepared.eligibility.repeat_weight.any())
 
-    inst = prepared.instance(problem, capacity, relaxed=False)
+    # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
+    prune = None if use_cp else pruning
+    dense = prepared.dense(problem, capacity, relaxed=False)
     prepared_at = perf_counter()
-    flow = solve_flow(inst, exact=plan.exact_fill)
-    relaxed_pair: tuple[Instance, FlowOutcome] | None = None
-    if not flow.complete and relaxable:
-        relaxed = prepared.instance(problem, capacity, relaxed=True)
-        relaxed_pair = (relaxed, solve_flow(relaxed, exact=plan.exact_fill))
-        if relaxed_pair[1].complete:
-            inst, flow = relaxed_pair
+    relaxed_run: FlowRun | None = None
+    if relaxable and prune is not None and surely_short(dense):
+        # Provably short without repeats: the relaxation decides first, and the hard
+        # flow (as costly as the full graph) is solved only if it is still needed.
+        relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
+        relaxed_run = solve_dense(relaxed_dense, exact=plan.exact_fill, pruning=prune)
+    if relaxed_run is not None and relaxed_run.flow.complete:
+        run = relaxed_run
+    else:
+        run = solve_dense(dense, exact=plan.exact_fill, pruning=prune)
+        if not run.flow.complete and relaxable and relaxed_run is None:
+            relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
+            relaxed_run = solve_dense(relaxed_dense, exact=plan.exact_fill, pruning=prune)
+            if relaxed_run.flow.complete:
+                run = relaxed_run
+    inst, flow = run.inst, run.flow
+    relaxed_pair = None if relaxed_run is None else (relaxed_run.inst, relaxed_run.flow)
 
     shortages: tuple[Shortage, ...] = ()
     if not flow.complete:
@@ -157,7 +177,7 @@ def solve(
         objective=None if status == "timeout" else objective,
         validation=validation,
         relaxations=_relaxations(problem, inst, chosen),
-        notes=plan.notes,
+        notes=plan.notes + ((run.note,) if run.note else ()),
         shortages=shortages,
         timings=Timings(
             prepare_ms=(prepared_at - started) * 1e3,

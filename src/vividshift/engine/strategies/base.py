@@ -71,16 +71,35 @@ class Strategy(Protocol):
 
 
 def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
-    """SCALE × Σ weight × (1 − score) over the pair components, as int64."""
-    cost = np.zeros(scores.rotation.shape, dtype=np.float64)
-    for w, s in (
-        (weights.rotation, scores.rotation),
-        (weights.skill, scores.skill),
-        (weights.preference, scores.preference),
-    ):
-        if w:
-            cost += w * (1.0 - s.astype(np.float64))
-    return np.rint(cost * SCALE).astype(np.int64)
+    """SCALE × Σ weight × (1 − score) over the pair components, as int64.
+
+    Computed by blocks of rows with in-place float64 operations (the same operations,
+    in the same order, as the plain expression: bit for bit the same costs), which
+    keeps a 10 000 × 1 000 instance from allocating a dozen 80 MB temporaries.
+    """
+    terms = [
+        (w, s)
+        for w, s in (
+            (weights.rotation, scores.rotation),
+            (weights.skill, scores.skill),
+            (weights.preference, scores.preference),
+        )
+        if w
+    ]
+    n_rows, n_cols = scores.rotation.shape
+    out = np.empty((n_rows, n_cols), dtype=np.int64)
+    step = max(1, (1 << 16) // max(n_cols, 1))
+    for r0 in range(0, n_rows, step):
+        rows = slice(r0, min(n_rows, r0 + step))
+        cost = np.zeros((rows.stop - r0, n_cols), dtype=np.float64)
+        term = np.empty_like(cost)
+        for w, s in terms:
+            np.subtract(1.0, s[rows], out=term, dtype=np.float64)
+            term *= w
+            cost += term
+        cost *= SCALE
+        out[rows] = np.rint(cost, out=cost)
+    return out
 
 
 UNIT = {"type": "number", "minimum": 0, "maximum": 1}

@@ -1,0 +1,232 @@
+"""The min-cost flow on a subset of the pairs, with a certificate that it is optimal for all.
+
+When nearly every pair is eligible (10 000 × 1 000 = 10 M arcs), building and solving
+the full flow dominates the run, yet an optimum only ever uses a few cheap pairs per
+target. So:
+
+1. Candidates: each target's cheapest `per_target × required + extra` eligible
+   participants (by pair cost plus the participant's first load step), and each
+   participant's `capacity + per_participant` cheapest eligible targets. Ties are
+   broken by the seeded participant order, scrambled per target (per participant) so
+   that targets with equal costs look at different people.
+2. Solve the flow on those arcs only, with node potentials π (an optimal dual,
+   verified on every residual arc: see `flow.node_potentials`).
+3. Certificate: the full graph's residual graph is the subset's plus one arc p → t
+   per pruned pair (unused, cost(p, t)). If every such arc also has reduced cost
+   `cost(p, t) + π[p] − π[t] ≥ 0` — checked for all P × T pairs at once (numpy, by
+   blocks) — π is a feasible dual of the full problem, so its residual graph has no
+   negative cycle: the flow is a min-cost flow of the full problem, with the full
+   problem's objective (and it places everyone, so it is also the maximum flow).
+4. Otherwise the pairs with negative reduced cost join the subset and the flow is
+   solved again (column generation; the subset only grows, so this ends).
+
+Exactness never depends on the candidate sizes, only speed does. If the subset
+cannot place everyone (while the full graph might), grows past `max_share` of the
+pairs or needs more than `max_rounds` rounds, the full graph is solved instead — so
+infeasibility and its explanation always come from the full graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vividshift.engine.flow import FlowOutcome, Potentials, solve_flow
+from vividshift.engine.instance import DenseInstance, Instance
+
+_BLOCK = 1 << 19  # pairs per block in the P × T passes (keeps temporaries in cache)
+
+
+@dataclass(frozen=True)
+class Pruning:
+    """When and how much to prune. The result is exact whatever the values."""
+
+    min_arcs: int = 250_000  # fewer eligible pairs: solve the full graph directly
+    per_target: float = 2.0  # candidates per target: per_target × required + extra
+    extra: int = 4
+    per_participant: int = 2  # candidates per participant: capacity + per_participant
+    max_rounds: int = 8  # certificate rounds before giving up (full graph)
+    max_share: float = 0.3  # subset larger than this share of all pairs: full graph
+
+
+DEFAULT_PRUNING = Pruning()
+
+
+@dataclass(frozen=True)
+class FlowRun:
+    """The flow, the instance its `chosen` refers to (a subset when pruned), and a note."""
+
+    inst: Instance
+    flow: FlowOutcome
+    note: str | None = None
+
+
+def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -> FlowRun:
+    """The min-cost flow of `dense` — over all its pairs, or pruned with a certificate."""
+    n_pairs = int(np.count_nonzero(dense.eligible))
+    if pruning is None or n_pairs == 0 or n_pairs < pruning.min_arcs or surely_short(dense):
+        return _full(dense, exact)
+    usable = dense.capacity > 0
+    first = dense.load_cost[:, 0] if dense.load_cost.shape[1] else np.zeros(dense.n_participants)
+    first = np.where(usable, first, 0).astype(np.int64)
+    keys = _candidates(dense, first, usable, pruning)
+    for round_ in range(1, pruning.max_rounds + 1):
+        if keys.size > pruning.max_share * n_pairs:
+            break
+        n_t = dense.n_targets
+        inst = dense.sub_instance(keys // n_t, keys % n_t)
+        flow = solve_flow(inst, exact=exact, potentials=True)
+        if not flow.complete or flow.potentials is None:
+            break
+        chosen = inst.arc_p[flow.chosen] * n_t + inst.arc_t[flow.chosen]
+        p, t, reduced = _violations(dense, flow.potentials, chosen)
+        if p.size == 0:
+            note = (
+                f"min-cost flow pruned with an optimality certificate: {keys.size} of "
+                f"{n_pairs} eligible pairs, {round_} round(s)"
+            )
+            return FlowRun(inst, flow, note)
+        keys = np.union1d(keys, _most_negative(p, t, reduced, dense, pruning))
+    return _full(dense, exact)
+
+
+def _full(dense: DenseInstance, exact: bool) -> FlowRun:
+    inst = dense.instance()
+    return FlowRun(inst, solve_flow(inst, exact=exact))
+
+
+def surely_short(dense: DenseInstance) -> bool:
+    """A target has fewer eligible people than places, or all places exceed all capacity:
+    the full graph is infeasible, and only it may explain why."""
+    usable = dense.eligible & (dense.capacity > 0)[:, None]
+    if (usable.sum(axis=0) < dense.required).any():
+        return True
+    return int(dense.required.sum()) > int(dense.capacity.sum())
+
+
+def _candidates(
+    dense: DenseInstance, first: np.ndarray, usable: np.ndarray, pruning: Pruning
+) -> np.ndarray:
+    """Sorted unique keys p × T + t of the starting subset."""
+    n_p, n_t = dense.n_participants, dense.n_targets
+    bits_p, bits_t = max(n_p - 1, 1).bit_length(), max(n_t - 1, 1).bit_length()
+    # Sort keys (cost << bits) + tie-break, in the narrowest integer type that holds them.
+    spread = int(np.abs(dense.pair_cost).max(initial=0)) + int(np.abs(first).max(initial=0))
+    spread += dense.penalty * int(dense.repeat_weight.max(initial=0)) + 1
+    dtype, shifts = _key_type(spread, max(bits_p, bits_t))
+    none = np.iinfo(dtype).max
+    # Ties go by the seeded participant order, scrambled per target (xor with a fixed
+    # pattern) so that targets with equally cheap candidates do not all pick the same.
+    scramble = np.random.default_rng(0)
+    rank = dense.rank.astype(dtype)
+    target_mask = scramble.integers(0, 1 << bits_p, size=n_t).astype(dtype)
+    person_mask = scramble.integers(0, 1 << bits_t, size=n_p).astype(dtype)[dense.rank]
+    want = np.ceil(pruning.per_target * dense.required).astype(np.int64) + pruning.extra
+    want = np.where(dense.required > 0, np.minimum(want, n_p), 0)
+    found_p, found_t = [], []
+
+    # Each target's cheapest participants (pair cost + first load step).
+    first_d = first.astype(dtype)
+    step = max(1, _BLOCK // max(n_p, 1))
+    for t0 in range(0, n_t, step):
+        cols = slice(t0, min(n_t, t0 + step))
+        k = int(want[cols].max(initial=0))
+        if k == 0:
+            continue
+        key = dense.cost_block(slice(None), cols).T.astype(dtype)  # targets × participants
+        key += first_d[None, :]
+        if shifts:
+            key <<= bits_p
+            key += rank[None, :] ^ target_mask[cols, None]
+        key[~(dense.eligible[:, cols].T & usable[None, :])] = none
+        idx = _smallest(key, k)
+        rows, pos = np.nonzero(
+            (np.arange(k)[None, :] < want[cols, None])
+            & (np.take_along_axis(key, idx, axis=1) < none)
+        )
+        found_p.append(idx[rows, pos])
+        found_t.append(rows + t0)
+
+    # Each participant's cheapest targets (pair cost alone: the load step is the same).
+    m = min(int(dense.capacity.max(initial=0)) + pruning.per_participant, n_t)
+    if m > 0:
+        targets = np.arange(n_t).astype(dtype)
+        step = max(1, _BLOCK // max(n_t, 1))
+        for p0 in range(0, n_p, step):
+            rows_ = slice(p0, min(n_p, p0 + step))
+            key = dense.cost_block(rows_, slice(None)).astype(dtype)
+            if shifts:
+                key <<= bits_t
+                key += targets[None, :] ^ person_mask[rows_, None]
+            key[~(dense.eligible[rows_] & usable[rows_, None])] = none
+            idx = _smallest(key, m)
+            rows, pos = np.nonzero(np.take_along_axis(key, idx, axis=1) < none)
+            found_p.append(rows + p0)
+            found_t.append(idx[rows, pos])
+
+    if not found_p:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found_p) * n_t + np.concatenate(found_t))
+
+
+def _key_type(spread: int, bits: int) -> tuple[type[np.signedinteger], bool]:
+    """(dtype, with tie-break) for sort keys of costs within ±spread."""
+    for dtype in (np.int32, np.int64):
+        if (spread + 1) << (bits + 1) < np.iinfo(dtype).max:
+            return dtype, True
+    return np.int64, False  # huge costs: plain costs (exact still; ties by position)
+
+
+def _smallest(key: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the column indices of the k smallest keys in increasing key order."""
+    if k < key.shape[1]:
+        idx = np.argpartition(key, k - 1, axis=1)[:, :k]
+    else:
+        idx = np.broadcast_to(np.arange(key.shape[1]), key.shape).copy()
+    order = np.argsort(np.take_along_axis(key, idx, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(idx, order, axis=1)
+
+
+def _violations(
+    dense: DenseInstance, pi: Potentials, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eligible pairs outside the flow with negative reduced cost: (p, t, reduced cost)."""
+    n_p, n_t = dense.n_participants, dense.n_targets
+    step = max(1, _BLOCK // max(n_t, 1))
+    found_p, found_t = [], []
+    for p0 in range(0, n_p, step):
+        rows_ = slice(p0, min(n_p, p0 + step))
+        # cost + π[p] − π[t] < 0  ⇔  cost < π[t] − π[p]
+        bound = pi.target[None, :] - pi.participant[rows_, None]
+        bad = dense.cost_block(rows_, slice(None)) < bound
+        bad &= dense.eligible[rows_]
+        if bad.any():
+            rows, cols = np.nonzero(bad)
+            found_p.append(rows + p0)
+            found_t.append(cols)
+    if not found_p:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    p, t = np.concatenate(found_p), np.concatenate(found_t)
+    outside = ~np.isin(p * n_t + t, chosen)  # a used arc's forward direction is no arc
+    p, t = p[outside], t[outside]
+    reduced = dense.costs_at(p, t) + pi.participant[p] - pi.target[t]
+    return p, t, reduced
+
+
+def _most_negative(
+    p: np.ndarray, t: np.ndarray, reduced: np.ndarray, dense: DenseInstance, pruning: Pruning
+) -> np.ndarray:
+    """Keys of the violations to add: per target and per participant, the most negative."""
+    n_t = dense.n_targets
+    per_target = int(np.ceil(pruning.per_target * int(dense.required.max(initial=0))))
+    per_target += pruning.extra
+    per_person = int(dense.capacity.max(initial=0)) + pruning.per_participant
+    keep = np.zeros(p.size, dtype=bool)
+    for group, limit in ((t, per_target), (p, per_person)):
+        order = np.lexsort((p * n_t + t, reduced, group))  # most negative first, then key
+        g = group[order]
+        start = np.searchsorted(g, g, side="left")
+        keep[order[np.arange(g.size) - start < limit]] = True
+    return np.unique(p[keep] * n_t + t[keep])
