@@ -22,6 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from vividshift.errors import ValidationFailed
+
 MAX_DESCRIPTION = 10_000
 MAX_SKILL_LENGTH = 100
 MAX_SKILLS = 100
@@ -110,3 +112,13 @@ def merge_patch(current: dict[str, Any] | None, patch: dict[str, Any]) -> dict[s
         else:
             merged[key] = value
     return check_json(merged)
+
+
+def merge_patch_or_reject(
+    current: dict[str, Any] | None, patch: dict[str, Any], problem: str
+) -> dict[str, Any]:
+    """`merge_patch`, a result over the JSON limits refused with 422 `problem`."""
+    try:
+        return merge_patch(current, patch)
+    except ValueError as exc:
+        raise ValidationFailed(problem, details=str(exc)) from None

@@ -37,7 +37,7 @@ from vividshift.engine import (
 )
 from vividshift.engine.model import DEFAULT_VALIDATORS, parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
-from vividshift.limits import merge_patch
+from vividshift.limits import merge_patch_or_reject
 
 RESERVED_METADATA = frozenset(
     {"attempts", "execution_time_ms", "strategy_parameters", "validation_results", "solver"}
@@ -68,10 +68,9 @@ async def update_assignment(
                 raise ValidationFailed(
                     "These metadata keys are kept by the engine", details={"keys": reserved}
                 )
-            try:
-                changes["metadata"] = merge_patch(row["metadata"], body.metadata)
-            except ValueError as exc:
-                raise ValidationFailed("Invalid metadata", details=str(exc)) from None
+            changes["metadata"] = merge_patch_or_reject(
+                row["metadata"], body.metadata, "Invalid metadata"
+            )
         if changes:
             row = await queries.update_assignment(conn, assignment_id, changes)
         details = await queries.get_details(conn, assignment_id)

@@ -17,7 +17,7 @@ from vividshift.domains.schemas import (
     DomainRead,
     DomainUpdate,
 )
-from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.openapi import AUTH, CONFLICT, READ, READ_ONE, WRITE, WRITE_ONE, described
 from vividshift.paging import Page, PageParams, page_params, parse_sort
 from vividshift.routing import api_router
@@ -57,10 +57,9 @@ async def create_domain(
     idempotency_key: IdempotencyKey = None,
 ) -> DomainRead:
     """Create a domain (unique name; Idempotency-Key accepted)."""
-    created, replayed = await service.create_domain(db, user.id, body, idempotency_key)
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return created
+    return with_replay_header(
+        response, await service.create_domain(db, user.id, body, idempotency_key)
+    )
 
 
 @router.get("/configuration-schema", responses=AUTH)

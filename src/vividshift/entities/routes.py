@@ -16,7 +16,7 @@ from vividshift.entities.schemas import (
     EntityRead,
     EntityUpdate,
 )
-from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
 from vividshift.paging import Page, PageParams, page_params
 from vividshift.routing import api_router
@@ -68,12 +68,9 @@ async def create_definition(
     idempotency_key: IdempotencyKey = None,
 ) -> DefinitionRead:
     """Define an entity type (name unique in the domain) with a JSON Schema."""
-    created, replayed = await definitions.create_definition(
-        db, user.id, domain_id, body, idempotency_key
+    return with_replay_header(
+        response, await definitions.create_definition(db, user.id, domain_id, body, idempotency_key)
     )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return created
 
 
 @definitions_router.get("/{definition_id}", response_model=DefinitionRead, responses=READ_ONE)
@@ -140,12 +137,12 @@ async def create_entity(
     idempotency_key: IdempotencyKey = None,
 ) -> EntityRead:
     """Create an entity from a flat body (Idempotency-Key accepted)."""
-    created, replayed = await service.create_entity(
-        db, user.id, entity_type, body, domain=domain, idempotency_key=idempotency_key
+    return with_replay_header(
+        response,
+        await service.create_entity(
+            db, user.id, entity_type, body, domain=domain, idempotency_key=idempotency_key
+        ),
     )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return created
 
 
 @entities_router.get("/{entity_type}/{entity_id}", response_model=EntityRead, responses=READ_ONE)

@@ -27,7 +27,7 @@ from vividshift.entities.definitions import schema_errors
 from vividshift.entities.schemas import EntityCreate, EntityRead, EntityUpdate
 from vividshift.errors import NotFound, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
-from vividshift.limits import merge_patch
+from vividshift.limits import merge_patch_or_reject
 from vividshift.paging import PageParams, Sort
 from vividshift.participants import service as participants
 from vividshift.participants.queries import ParticipantFilters
@@ -236,10 +236,9 @@ async def update_entity(
             raise _entity_not_found(type_name, entity_id)
         changes: dict[str, Any] = dict(name)
         if attributes:
-            try:
-                changes["attributes"] = merge_patch(row["attributes"], attributes)
-            except ValueError as exc:
-                raise ValidationFailed("Invalid attributes", details=str(exc)) from None
+            changes["attributes"] = merge_patch_or_reject(
+                row["attributes"], attributes, "Invalid attributes"
+            )
             _check_schema(row["json_schema"], changes["attributes"])
         updated = await queries.update_entity(conn, entity_id, changes) if changes else row
     assert updated is not None

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypedDict, TypeVar
 from uuid import UUID
 
-from fastapi import Header
+from fastapi import Header, Response
 from pydantic import BaseModel
 
 from vividshift.db import Connection
@@ -54,6 +54,15 @@ IdempotencyKey = Annotated[
         "first result; same key + another body → 422",
     ),
 ]
+
+
+def with_replay_header(response: Response, outcome: tuple[M, bool]) -> M:
+    """The result of a (result, replayed) pair, with `Idempotent-Replayed: true` set on
+    `response` when it is a replay."""
+    result, replayed = outcome
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
 
 
 def request_hash(body: Any) -> str:

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request, Response, status
 from vividshift.auth.deps import AdminUser, Reader, Writer
 from vividshift.db import Db
 from vividshift.errors import ValidationFailed
-from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.importing import parse_rows
 from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
 from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
@@ -124,10 +124,9 @@ async def create_participant(
     idempotency_key: IdempotencyKey = None,
 ) -> ParticipantRead:
     """Create a participant (Idempotency-Key accepted)."""
-    created, replayed = await service.create_participant(db, user.id, body, idempotency_key)
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return created
+    return with_replay_header(
+        response, await service.create_participant(db, user.id, body, idempotency_key)
+    )
 
 
 @router.post(
@@ -154,12 +153,10 @@ async def import_participants(
         list_fields=frozenset({"skills"}),
         json_fields=frozenset({"availability", "preferences", "metadata"}),
     )
-    result, replayed = await service.import_participants(
-        db, user.id, rows, idempotency_key=idempotency_key
+    return with_replay_header(
+        response,
+        await service.import_participants(db, user.id, rows, idempotency_key=idempotency_key),
     )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return result
 
 
 @router.get("/{participant_id}", response_model=ParticipantRead, responses=READ_ONE)

@@ -17,10 +17,10 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.db import Connection, transaction
-from vividshift.errors import Conflict, NotFound, ValidationFailed
+from vividshift.errors import Conflict, NotFound
 from vividshift.idempotency.service import run_idempotent
 from vividshift.importing import validate_rows
-from vividshift.limits import merge_patch
+from vividshift.limits import merge_patch_or_reject
 from vividshift.paging import Page, PageParams, Sort
 from vividshift.participants import queries
 from vividshift.participants.queries import ParticipantFilters
@@ -118,10 +118,9 @@ async def update_participant_and_metadata(
         if current is None:
             raise _not_found(participant_id)
         if metadata_patch:
-            try:
-                changes["metadata"] = merge_patch(current["metadata"], metadata_patch)
-            except ValueError as exc:
-                raise ValidationFailed("Invalid attributes", details=str(exc)) from None
+            changes["metadata"] = merge_patch_or_reject(
+                current["metadata"], metadata_patch, "Invalid attributes"
+            )
         row = await queries.update_participant(conn, participant_id, changes)
     assert row is not None
     return ParticipantRead.from_row(row)

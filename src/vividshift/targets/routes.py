@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request, Response, status
 
 from vividshift.auth.deps import AdminUser, Reader, Writer
 from vividshift.db import Db
-from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
+from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.importing import parse_rows
 from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
 from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
@@ -78,10 +78,9 @@ async def create_target(
     idempotency_key: IdempotencyKey = None,
 ) -> TargetRead:
     """Create a target (Idempotency-Key accepted)."""
-    created, replayed = await service.create_target(db, user.id, body, idempotency_key)
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return created
+    return with_replay_header(
+        response, await service.create_target(db, user.id, body, idempotency_key)
+    )
 
 
 @router.post(
@@ -105,12 +104,9 @@ async def import_targets(
         list_fields=frozenset({"required_skills"}),
         json_fields=frozenset({"constraints", "metadata"}),
     )
-    result, replayed = await service.import_targets(
-        db, user.id, rows, idempotency_key=idempotency_key
+    return with_replay_header(
+        response, await service.import_targets(db, user.id, rows, idempotency_key=idempotency_key)
     )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return result
 
 
 @router.get("/{target_id}", response_model=TargetRead, responses=READ_ONE)

@@ -9,10 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.db import Connection, transaction
-from vividshift.errors import Conflict, NotFound, ValidationFailed
+from vividshift.errors import Conflict, NotFound
 from vividshift.idempotency.service import run_idempotent
 from vividshift.importing import validate_rows
-from vividshift.limits import merge_patch
+from vividshift.limits import merge_patch_or_reject
 from vividshift.paging import Page, PageParams, Sort
 from vividshift.participants.schemas import ImportResult, ParticipantRead
 from vividshift.targets import queries
@@ -112,10 +112,9 @@ async def update_target_and_metadata(
         if current is None:
             raise _not_found(target_id)
         if metadata_patch:
-            try:
-                changes["metadata"] = merge_patch(current["metadata"], metadata_patch)
-            except ValueError as exc:
-                raise ValidationFailed("Invalid attributes", details=str(exc)) from None
+            changes["metadata"] = merge_patch_or_reject(
+                current["metadata"], metadata_patch, "Invalid attributes"
+            )
         row = await queries.update_target(conn, target_id, changes)
     assert row is not None
     return TargetRead.from_row(row)

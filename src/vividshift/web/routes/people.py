@@ -7,14 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, Db
-from vividshift.errors import AppError, ValidationFailed
-from vividshift.importing import RowErrors, parse_csv_rows
-from vividshift.paging import PageParams, Sort
+from vividshift.errors import AppError
+from vividshift.paging import Sort
 from vividshift.participants import service
 from vividshift.participants.queries import ParticipantFilters
 from vividshift.participants.schemas import WEEKDAYS, ParticipantCreate, ParticipantUpdate
@@ -29,41 +28,17 @@ from vividshift.web.forms import (
     tags,
     text,
 )
-from vividshift.web.render import readable_details, redirect, render
+from vividshift.web.render import redirect, render
+from vividshift.web.resource_pages import import_report, list_window, read_csv_rows, render_list
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
-PAGE_SIZE = 50
 SLOTS = (("9:00", "Morning"), ("13:00", "Afternoon"), ("18:00", "Evening"))
 SLOT_CHOICES = ("", "available", "preferred", "unavailable")
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def slot_field(day: str, slot: str) -> str:
     return f"avail_{day}_{slot.replace(':', '')}"
-
-
-async def read_upload(form: FormData, name: str = "file") -> bytes | None:
-    upload = form.get(name)
-    if not isinstance(upload, UploadFile):
-        return None
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ValidationFailed("The file is larger than 5 MB")
-    return data or None
-
-
-def import_report(exc: AppError) -> dict[str, Any]:
-    rows = exc.details if isinstance(exc, RowErrors) and isinstance(exc.details, list) else []
-    return {
-        "message": exc.message,
-        "rows": [
-            {"row": r["row"], "errors": readable_details(r["errors"])}
-            for r in rows
-            if isinstance(r, dict)
-        ],
-        "lines": [] if rows else readable_details(exc.details),
-    }
 
 
 async def people_list(
@@ -80,18 +55,15 @@ async def people_list(
     filters = ParticipantFilters(
         has_skill=skill[:100] or None, active_only=not inactive, name_contains=q[:200] or None
     )
-    page = min(max(page, 1), 10_000)
-    result = await service.list_participants(
-        db, filters, Sort("name", False), PageParams(PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    )
-    return render(
+    page, rows = list_window(page)
+    result = await service.list_participants(db, filters, Sort("name", False), rows)
+    return render_list(
         request,
         "people.html",
         status_code,
-        result=result,
+        result,
         values={"q": q, "skill": skill, "inactive": inactive},
         page=page,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
         report=report,
     )
 
@@ -235,11 +207,8 @@ async def create_person(request: Request, user: PageWriter, db: Db, form: Form) 
 async def import_people(request: Request, user: PageWriter, db: Db, form: Form) -> Response:
     """Import people from a CSV file, all or nothing, with a row-by-row report."""
     try:
-        raw = await read_upload(form)
-        if raw is None:
-            raise ValidationFailed("Choose a CSV file to import")
-        rows = parse_csv_rows(
-            raw,
+        rows = await read_csv_rows(
+            form,
             list_fields=frozenset({"skills"}),
             json_fields=frozenset({"availability", "preferences", "metadata"}),
         )

@@ -12,9 +12,8 @@ from starlette.responses import Response
 
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, Db
-from vividshift.errors import AppError, ValidationFailed
-from vividshift.importing import parse_csv_rows
-from vividshift.paging import PageParams, Sort
+from vividshift.errors import AppError
+from vividshift.paging import Sort
 from vividshift.targets import service
 from vividshift.targets.schemas import TargetCreate, TargetUpdate
 from vividshift.web.deps import Form, PageReader, PageWriter
@@ -29,11 +28,10 @@ from vividshift.web.forms import (
     text,
 )
 from vividshift.web.render import redirect, render
-from vividshift.web.routes.people import import_report, read_upload
+from vividshift.web.resource_pages import import_report, list_window, read_csv_rows, render_list
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
-PAGE_SIZE = 50
 FIELDS = (
     "name",
     "description",
@@ -56,23 +54,22 @@ async def tasks_list(
     page: int = 1,
     report: dict[str, Any] | None = None,
 ) -> Response:
-    page = min(max(page, 1), 10_000)
+    page, rows = list_window(page)
     result = await service.list_targets(
         db,
         active_only=not inactive,
         requires_skill=skill[:100] or None,
         name_contains=q[:200] or None,
         sort=Sort("name", False),
-        page=PageParams(PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        page=rows,
     )
-    return render(
+    return render_list(
         request,
         "tasks.html",
         status_code,
-        result=result,
+        result,
         values={"q": q, "skill": skill, "inactive": inactive},
         page=page,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
         report=report,
     )
 
@@ -194,11 +191,8 @@ async def create_task(request: Request, user: PageWriter, db: Db, form: Form) ->
 async def import_tasks(request: Request, user: PageWriter, db: Db, form: Form) -> Response:
     """Import tasks from a CSV file, all or nothing, with a row-by-row report."""
     try:
-        raw = await read_upload(form)
-        if raw is None:
-            raise ValidationFailed("Choose a CSV file to import")
-        rows = parse_csv_rows(
-            raw,
+        rows = await read_csv_rows(
+            form,
             list_fields=frozenset({"required_skills"}),
             json_fields=frozenset({"constraints", "metadata"}),
         )
