@@ -18,9 +18,10 @@ by the route class already; this module refuses it again for CSV imports and the
 """
 
 import math
+from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from vividshift.errors import ValidationFailed
 
@@ -122,3 +123,10 @@ def merge_patch_or_reject(
         return merge_patch(current, patch)
     except ValueError as exc:
         raise ValidationFailed(problem, details=str(exc)) from None
+
+
+def reject_sent_nulls(model: BaseModel, fields: Iterable[str]) -> None:
+    """A partial update may leave a NOT NULL field out, but not send it as null."""
+    for name in fields:
+        if name in model.model_fields_set and getattr(model, name) is None:
+            raise ValueError(f"{name} may not be null")

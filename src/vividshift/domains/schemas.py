@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vividshift.limits import NO_NUL, Description, JsonObject, bounded
+from vividshift.limits import NO_NUL, Description, JsonObject, bounded, reject_sent_nulls
 
 STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
 VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
@@ -236,9 +236,7 @@ class DomainUpdate(_Strict):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "DomainUpdate":
-        for name in NOT_NULL_ON_UPDATE:
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
+        reject_sent_nulls(self, NOT_NULL_ON_UPDATE)
         return self
 
 

@@ -19,7 +19,15 @@ from jsonschema import validators
 from jsonschema.exceptions import SchemaError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.limits import NO_NUL, Description, Name, SchemaObject, bounded, check_json
+from vividshift.limits import (
+    NO_NUL,
+    Description,
+    Name,
+    SchemaObject,
+    bounded,
+    check_json,
+    reject_sent_nulls,
+)
 
 BUILT_IN_TYPES = ("participant", "assignment_target")
 RESERVED_KEYS = frozenset(
@@ -110,9 +118,7 @@ class DefinitionUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "DefinitionUpdate":
-        for name in ("name", "json_schema", "is_active"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
+        reject_sent_nulls(self, ("name", "json_schema", "is_active"))
         return self
 
 

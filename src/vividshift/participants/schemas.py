@@ -26,6 +26,7 @@ from vividshift.limits import (
     Phone,
     SkillList,
     check_json,
+    reject_sent_nulls,
     unique_skills,
 )
 
@@ -147,9 +148,7 @@ class ParticipantUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "ParticipantUpdate":
-        for name in NOT_NULL_ON_UPDATE:
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
+        reject_sent_nulls(self, NOT_NULL_ON_UPDATE)
         return self
 
 

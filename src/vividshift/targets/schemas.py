@@ -12,7 +12,14 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.limits import Description, JsonObject, Name, SkillList, unique_skills
+from vividshift.limits import (
+    Description,
+    JsonObject,
+    Name,
+    SkillList,
+    reject_sent_nulls,
+    unique_skills,
+)
 
 MAX_REQUIRED_COUNT = 10_000
 
@@ -75,9 +82,7 @@ class TargetUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "TargetUpdate":
-        for name in NOT_NULL_ON_UPDATE:
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
+        reject_sent_nulls(self, NOT_NULL_ON_UPDATE)
         return self
 
 
