@@ -1,6 +1,8 @@
 """Small row factories: one row per call, with overridable columns."""
 
+import itertools
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -46,8 +48,14 @@ async def make_target(db: Connection, **overrides: Any) -> dict[str, Any]:
     return await insert_row(db, "assignment_targets", {"name": _unique("task")} | overrides)
 
 
+_run_days = itertools.count()
+
+
 async def make_assignment(db: Connection, **overrides: Any) -> dict[str, Any]:
-    return await insert_row(db, "assignments", {"strategy_used": "balanced_rotation"} | overrides)
+    """A run on a date of its own by default: a domain has one active run per date."""
+    day = date(2000, 1, 1) + timedelta(days=next(_run_days))
+    values = {"strategy_used": "balanced_rotation", "assignment_date": day}
+    return await insert_row(db, "assignments", values | overrides)
 
 
 async def make_detail(db: Connection, **overrides: Any) -> dict[str, Any]:

@@ -174,9 +174,9 @@ async def import_legacy_history(
                         "date_estimated": k > 0,
                     },
                     "created_by": actor,
+                    "status": "completed",
                 },
             )
-            await run_queries.update_assignment(conn, row["id"], {"status": "completed"})
             details = []
             position: dict[str, int] = {}
             for person in sorted(run):

@@ -68,9 +68,15 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
     async with live_app(fresh_db_url) as app:
         headers, _ = await app.headers("user")
         people, targets = await _setup(app)
-        body = {"participants": people, "targets": targets, "assignment_date": "2026-02-02"}
+        body = {
+            "participants": people,
+            "targets": targets,
+            "assignment_date": "2026-02-02",
+            "replace": "complete",
+        }
 
-        # Both at once: the second waits for the first; both complete, never interleaved.
+        # Both at once: the second waits for the first (and then completes it, as asked);
+        # both complete, never interleaved.
         order: list[str] = []
 
         async def slow(conn, assignment_id) -> None:

@@ -54,12 +54,9 @@ async def test_crud_and_version_rule(client: httpx.AsyncClient, auth_headers) ->
         headers=headers,
     )
     assert set_by_client.json()["version"] == "2.0"
-    assert set_by_client.json()["configuration"] == {
-        "default_strategy": "skill_based",
-        "strategy_parameters": {},
-        "validators": [],
-        "constraints": {},
-    }
+    # Stored as sent: no defaults filled in (they apply when a generation reads it).
+    assert set_by_client.json()["configuration"] == {"default_strategy": "skill_based"}
+    assert domain["configuration"] == LODGE["configuration"]
     listed = (await client.get("/api/domains", headers=headers)).json()
     assert did in {d["id"] for d in listed["items"]}
 

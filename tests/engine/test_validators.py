@@ -18,6 +18,7 @@ from vividshift.engine import (
     describe_validators,
     validate_assignment,
 )
+from vividshift.engine.strategies import eligibility_for
 
 WEEK = RunWindow(datetime(2025, 10, 13), datetime(2025, 10, 20))  # Monday to Monday
 
@@ -93,8 +94,9 @@ def test_availability_check_severities() -> None:
     assert (r.severity, r.passed) == ("info", True)
     r = run("availability_check", [("bob", "kitchen")])  # away on Tuesday
     assert (r.severity, r.passed) == ("error", False) and "away" in r.messages[0]
-    r = run("availability_check", [("cy", "kitchen")])  # no slot available on Tuesday
-    assert (r.severity, r.passed) == ("error", False) and "tuesday" in r.messages[0]
+    r = run("availability_check", [("cy", "kitchen")])  # unavailable Tuesday 09:00–13:00
+    assert (r.severity, r.passed) == ("error", False)
+    assert r.messages == ("cy on Kitchen: unavailable Tuesday 09:00",)
     # Bob is only away on Tuesday: the Saturday van is fine for him.
     assert run("availability_check", [("bob", "van")]).passed
     r = run("availability_check", [("ann", "van"), ("ann", "market")])  # overlapping windows
@@ -126,12 +128,34 @@ def test_results_serialise_for_metadata() -> None:
     (r,) = validate_assignment(problem(), GOOD, [ValidatorSpec("skill_matching")])
     assert r.to_dict() == {
         "validator": "skill_matching",
+        "rule_name": "skill_matching",
         "severity": "info",
         "passed": True,
         "messages": ["all required skills covered"],
+        "message": "all required skills covered",
     }
 
 
 def test_unknown_validator_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown validator"):
         validate_assignment(problem(), GOOD, [ValidatorSpec("vibes_check")])
+
+
+def test_a_partial_fill_asked_for_is_a_capacity_warning() -> None:
+    people = (Participant("x"),)
+    targets = (Target("t", "T", required_count=2),)
+    pairs = [("x", "t")]
+    spec = [ValidatorSpec("capacity_check")]
+    partial = Problem(
+        people, targets, strategy="random_assignment", parameters={"ensure_capacity": False}
+    )
+    (r,) = validate_assignment(partial, pairs, spec)
+    assert (r.severity, r.passed) == ("warning", True)
+    (r,) = validate_assignment(Problem(people, targets, strategy="random_assignment"), pairs, spec)
+    assert (r.severity, r.passed) == ("error", False)
+
+
+def test_solve_hands_its_eligibility_to_the_validators() -> None:
+    p = problem()
+    given = eligibility_for(p)
+    assert validate_assignment(p, GOOD, eligibility=given) == validate_assignment(p, GOOD)

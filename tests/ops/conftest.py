@@ -23,8 +23,8 @@ INSERT INTO participants (name, skills, availability)
     FROM generate_series(1, 600) g;
 INSERT INTO assignment_targets (name, required_count)
     SELECT 'task ' || g, 1 + g % 3 FROM generate_series(1, 25) g;
-INSERT INTO assignments (name, strategy_used)
-    SELECT 'run ' || g, 'balanced_rotation' FROM generate_series(1, 6) g;
+INSERT INTO assignments (name, strategy_used, assignment_date)
+    SELECT 'run ' || g, 'balanced_rotation', DATE '2026-01-01' + g FROM generate_series(1, 6) g;
 INSERT INTO assignment_details (assignment_id, participant_id, target_id, position)
     SELECT a.id, p.id, t.id, 1
     FROM (SELECT id FROM assignments ORDER BY name LIMIT 3) a,

@@ -107,8 +107,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
 
 
 HISTORY = """
-INSERT INTO assignments (name, strategy_used)
-    SELECT 'run ' || g, 'balanced_rotation' FROM generate_series(1, 4) g;
+INSERT INTO assignments (name, strategy_used, assignment_date)
+    SELECT 'run ' || g, 'balanced_rotation', DATE '2026-01-01' + g FROM generate_series(1, 4) g;
 UPDATE assignment_history SET changed_at = now() - interval '40 days'
     WHERE assignment_id IN (SELECT id FROM assignments WHERE name IN ('run 1', 'run 2'));
 """

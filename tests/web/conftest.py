@@ -1,25 +1,32 @@
 """Fixtures of the browser tests: a real uvicorn server of the app on a free local port
 (in a background thread, on a migrated database of this module's own) and Debian's
 Chromium driven by Playwright. Without /usr/bin/chromium the browser tests are skipped
-(CI installs the `chromium` package); `playwright install` is never needed."""
+(CI installs the `chromium` package); `playwright install` is never needed. And for the
+tests without a browser, `browser_like`: a cookie-keeping HTTP client signed in through
+the page's own form."""
 
 import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 import uvicorn
 
 from tests.conftest import ROOT, create_database, drop_database, make_settings
-from tests.web.helpers import account, new_password
+from tests.factories import make_user
+from tests.secrets_registry import remember
+from tests.web.helpers import account, csrf_of, new_password
 from vividshift.app import create_app
+from vividshift.db import Connection, get_db
+from vividshift.web.session import SESSION_COOKIE
 
 CHROMIUM = os.environ.get("VIVIDSHIFT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +38,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @dataclass
@@ -105,6 +113,62 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def page(browser: Any, live: Live) -> Iterator[Any]:
+    """A fresh browser context (desktop size) on the live server."""
+    context = browser.new_context(base_url=live.url, viewport=DESKTOP, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+SignIn = Callable[..., Awaitable[tuple[httpx.AsyncClient, dict[str, Any]]]]
+
+
+@pytest.fixture
+async def browser_like(database_url: str, db: Connection) -> AsyncIterator[SignIn]:
+    """`await sign_in(role, base_url=…)`: a cookie-keeping client signed in through the
+    page's own form, on the test's `db` transaction."""
+    clients: list[httpx.AsyncClient] = []
+    app = create_app(make_settings(database_url))
+
+    async def test_db() -> AsyncIterator[Connection]:
+        yield db
+
+    app.dependency_overrides[get_db] = test_db
+
+    async def sign_in(
+        role: str | None = "user", base_url: str = "http://test"
+    ) -> tuple[httpx.AsyncClient, dict[str, Any]]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        http = httpx.AsyncClient(transport=transport, base_url=base_url, headers=HTML)
+        clients.append(http)
+        if role is None:
+            return http, {}
+        password = new_password()
+        user = await make_user(db, **account(role, password))
+        page = await http.get("/login")
+        response = await http.post(
+            "/login",
+            data={
+                "username": user["username"],
+                "password": password,
+                "csrf_token": csrf_of(page.text),
+            },
+        )
+        assert response.status_code == 303, response.text
+        remember(http.cookies.get(SESSION_COOKIE))
+        return http, user
+
+    async with app.router.lifespan_context(app):
+        yield sign_in
+    for http in clients:
+        await http.aclose()

@@ -3,28 +3,14 @@ whole flow, a viewer, a form error, keyboard use, 375-px phones, axe-core, scree
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.secrets_registry import remember
-from tests.web.conftest import Live
+from tests.web.conftest import DESKTOP, Live
 
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 SERIOUS = {"serious", "critical"}
-
-
-@pytest.fixture
-def page(browser: Any, live: Live) -> Iterator[Any]:
-    context = browser.new_context(base_url=live.url, viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def sign_in(page: Any, live: Live, role: str) -> None:

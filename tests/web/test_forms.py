@@ -1,63 +1,15 @@
 """The page without a browser (always runs): session cookie flags, sign-in and sign-out
 on `user_sessions`, CSRF refusals, permissions, readable errors, JSON for API clients."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
-
 import httpx
 import pytest
 
-from tests.conftest import make_settings
 from tests.factories import make_participant, make_user
 from tests.secrets_registry import remember
+from tests.web.conftest import HTML, SignIn
 from tests.web.helpers import account, csrf_of, new_password
-from vividshift.app import create_app
-from vividshift.db import Connection, get_db
+from vividshift.db import Connection
 from vividshift.web.session import SESSION_COOKIE
-
-HTML = {"Accept": "text/html,application/xhtml+xml"}
-SignIn = Callable[..., Awaitable[tuple[httpx.AsyncClient, dict[str, Any]]]]
-
-
-@pytest.fixture
-async def browser_like(database_url: str, db: Connection) -> AsyncIterator[SignIn]:
-    """`await sign_in(role, base_url=…)`: a cookie-keeping client signed in through the
-    page's own form, on the test's `db` transaction."""
-    clients: list[httpx.AsyncClient] = []
-    app = create_app(make_settings(database_url))
-
-    async def test_db() -> AsyncIterator[Connection]:
-        yield db
-
-    app.dependency_overrides[get_db] = test_db
-
-    async def sign_in(
-        role: str | None = "user", base_url: str = "http://test"
-    ) -> tuple[httpx.AsyncClient, dict[str, Any]]:
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        http = httpx.AsyncClient(transport=transport, base_url=base_url, headers=HTML)
-        clients.append(http)
-        if role is None:
-            return http, {}
-        password = new_password()
-        user = await make_user(db, **account(role, password))
-        page = await http.get("/login")
-        response = await http.post(
-            "/login",
-            data={
-                "username": user["username"],
-                "password": password,
-                "csrf_token": csrf_of(page.text),
-            },
-        )
-        assert response.status_code == 303, response.text
-        remember(http.cookies.get(SESSION_COOKIE))
-        return http, user
-
-    async with app.router.lifespan_context(app):
-        yield sign_in
-    for http in clients:
-        await http.aclose()
 
 
 def _set_cookie(response: httpx.Response, name: str) -> str:

@@ -17,7 +17,7 @@ from uuid import UUID
 import psycopg.errors
 
 from vividshift.assignments import queries
-from vividshift.assignments.rules import group_rule_check
+from vividshift.assignments.rules import group_rule_check, house_of
 from vividshift.assignments.schemas import (
     AssignmentRead,
     AssignmentUpdate,
@@ -109,13 +109,18 @@ async def _revalidate(
     specs = [
         ValidatorSpec(v["name"], v.get("parameters") or {}) for v in config.get("validators") or []
     ]
+    domain = await queries.find_domain(conn, config["domain"]) if config.get("domain") else None
+    house = house_of(domain)
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),
         strategy=run["strategy_used"],
+        parameters=config.get("parameters") or {},
         constraints=tuple(constraints),
         window=window,
         validators=tuple(specs) if specs else DEFAULT_VALIDATORS,
+        timezone=house.timezone,
+        availability_default=house.availability_default,
     )
     results = list(validate_assignment(problem, pairs))
     results.append(group_rule_check(people, targets, constraints, pairs))

@@ -10,18 +10,26 @@ Decisions:
   advisory lock on that key: the second waits until the first commits or rolls back,
   at most `GENERATION_LOCK_TIMEOUT_MS` (30 s), and then gets 409. Runs of other domains
   or dates do not wait for each other.
+- **One active run per (domain, date)**, enforced by a partial unique index. When the
+  (domain, date) already has one, the request's `replace` decides: unset → 409 naming
+  it; `cancel` → it is cancelled (and no longer counts as history); `complete` → it is
+  completed (it becomes history). Both runs' history records the replacement.
 - **History** of a run: the latest `HISTORY_RUNS` (or more, when a no-repeat window asks
   for it) non-cancelled runs of the same domain (runs without a domain form one pool)
-  dated strictly before the run's date. Regenerating a date does not learn from the
-  earlier run of that date: cancel the one you replace.
-- **Window**: the request's `window`, else the whole `assignment_date` (UTC):
-  availability is checked against it.
+  dated on or before the run's date, ordered by (assignment_date, created_at): a run
+  created later on the same date is the more recent one.
+- **Error-level validation failures block the run** (422 with the failures) unless the
+  body says `force` (the route allows that to admins only); a forced run says so in its
+  metadata and history.
+- **Window**: the request's `window`, else the whole `assignment_date` in the domain's
+  time zone (`configuration.timezone`, default UTC): availability is checked against it.
+  The date defaults to today in that zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import date
 from functools import partial
 from time import perf_counter
 from typing import Any
@@ -31,7 +39,7 @@ import anyio
 import psycopg.errors
 
 from vividshift.assignments import queries
-from vividshift.assignments.rules import build_rules, run_window
+from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GeneratedPlacement, GenerateRequest, GenerateResponse
 from vividshift.db import Connection, transaction
 from vividshift.engine import (
@@ -101,87 +109,37 @@ def _engine_rows(kind: str, rows: list[dict[str, Any]], convert: Callable) -> li
 async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> GenerateResponse:
     """Load, solve, persist: one transaction (see the module's decisions)."""
     started = perf_counter()
-    run_date = body.assignment_date or datetime.now(UTC).date()
     async with transaction(conn, acting_user=actor):
         domain = await _domain(conn, body.domain)
         domain_name = domain["name"] if domain else None
-        try:
-            await queries.lock_generation(
-                conn, f"{domain_name or ''}|{run_date.isoformat()}", GENERATION_LOCK_TIMEOUT_MS
-            )
-        except psycopg.errors.LockNotAvailable:
-            raise Conflict(
-                "Another generation for this domain and date is in progress",
-                details={"domain": domain_name, "assignment_date": run_date.isoformat()},
-            ) from None
-        people_rows = await queries.load_participants(conn, body.participants or None)
-        target_rows = await queries.load_targets(conn, body.targets or None)
-        _check_ids("participants", body.participants, people_rows)
-        _check_ids("targets", body.targets, target_rows)
-        people = _engine_rows("participant", people_rows, participant_from_mapping)
-        targets = _engine_rows("target", target_rows, target_from_mapping)
-        rules = build_rules(
-            strategy=body.strategy,
-            parameters=body.parameters,
-            constraints=[c.model_dump() for c in body.constraints],
-            validators=None
-            if body.validators is None
-            else [v.model_dump() for v in body.validators],
-            seed=body.seed,
-            domain=domain,
-            participants=people,
-            targets=targets,
-        )
-        window = run_window(
-            run_date,
-            body.window.start if body.window else None,
-            body.window.end if body.window else None,
-        )
-        depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
-        past = await queries.past_runs(conn, domain=domain_name, before=run_date, limit=depth)
-        problem = Problem(
-            participants=tuple(people),
-            targets=tuple(targets),
-            strategy=rules.strategy,
-            parameters=rules.parameters,
-            constraints=tuple(rules.constraints),
-            history=History.from_runs(
-                PastRun(r["assignment_date"].isoformat(), tuple(r["pairs"])) for r in past
-            ),
-            seed=rules.seed,
-            window=window,
-            validators=tuple(rules.validators),
-        )
+        house = house_of(domain)
+        run_date = body.assignment_date or house.today()
+        await _lock(conn, domain_name, run_date)
+        replaced = await _settle_active_run(conn, domain_name, run_date, body.replace)
+        problem, rules, inputs = await _load_problem(conn, body, domain, house, run_date)
         loaded = perf_counter()
         result = await _solve(problem)
         solved = perf_counter()
+        failures = _error_failures(result)
+        if failures and not body.force:
+            raise BusinessRuleViolation(
+                "The run breaks error-level rules; nothing was saved (an admin may send "
+                "force=true to keep it anyway)",
+                details={"validation_results": failures},
+            )
         timings = {
             "load_ms": round((loaded - started) * 1e3, 3),
             "solve_ms": round((solved - loaded) * 1e3, 3),
         }
-        configuration = {
-            "strategy": rules.strategy,
-            "parameters": result.parameters,
-            "constraints": rules.constraints_raw,
-            "validators": [
-                {"name": v.name, "parameters": dict(v.parameters)} for v in rules.validators
-            ],
-            "seed": rules.seed,
-            "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
-            "inputs": {
-                "participants": [str(i) for i in body.participants] or "all_active",
-                "participant_count": len(people),
-                "targets": [t.id for t in targets],
-                "target_count": len(targets),
-                "history_runs": [str(r["id"]) for r in past],
-            },
-        }
-        if domain is not None:
-            configuration |= {"domain": domain["name"], "domain_id": str(domain["id"])}
+        configuration = _configuration(rules, result, problem, domain, inputs)
         metadata = result.metadata() | {
             "timings_ms": timings,
             "notes": list(result.notes) + rules.notes,
         }
+        if failures:
+            metadata["forced"] = True
+        if replaced is not None:
+            metadata["replaced"] = {"run": str(replaced["id"]), "replace": body.replace}
         row = await queries.insert_assignment(
             conn,
             {
@@ -194,41 +152,19 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
                 "created_by": actor,
             },
         )
-        names = {p.id: p.name for p in people}
-        tnames = {t.id: t.name for t in targets}
-        details = [
-            (
-                a.participant_id,
-                a.target_id,
-                a.position,
-                {
-                    "strategy": rules.strategy,
-                    "score": round(a.score.total, 4),
-                    "confidence": round(a.confidence, 4),
-                    "target_name": tnames[a.target_id],
-                    "participant_name": names[a.participant_id],
-                    "position": a.position,
-                    "scores": a.score.to_dict(),
-                },
-            )
-            for a in result.assignments
-        ]
+        details = _detail_rows(result, problem, rules.strategy)
         await queries.copy_details(conn, row["id"], details)
         if persist_hook is not None:
             await persist_hook(conn, row["id"])
-        await queries.insert_history(
-            conn,
-            row["id"],
-            "generate",
-            {
-                "details": len(details),
-                "strategy": rules.strategy,
-                "solver_status": result.status,
-                "method": result.method,
-                "objective": result.objective,
-                "seed": rules.seed,
-            },
-        )
+        await _record_history(conn, row["id"], result, rules, len(details), failures, replaced)
+        if replaced is not None:
+            await queries.insert_history(
+                conn,
+                replaced["id"],
+                "replaced",
+                {"status": {"from": "active", "to": replaced["status"]}, "by_run": str(row["id"])},
+                {"replace": body.replace},
+            )
     persisted = perf_counter()
     observe_generation(rules.strategy, result.status, result.method, persisted - started)
     response_meta = metadata | {
@@ -257,6 +193,179 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
         assignment_date=row["assignment_date"],
         status=row["status"],
     )
+
+
+async def _lock(conn: Connection, domain_name: str | None, run_date: date) -> None:
+    try:
+        await queries.lock_generation(
+            conn, f"{domain_name or ''}|{run_date.isoformat()}", GENERATION_LOCK_TIMEOUT_MS
+        )
+    except psycopg.errors.LockNotAvailable:
+        raise Conflict(
+            "Another generation for this domain and date is in progress",
+            details={"domain": domain_name, "assignment_date": run_date.isoformat()},
+        ) from None
+
+
+async def _settle_active_run(
+    conn: Connection, domain_name: str | None, run_date: date, replace: str | None
+) -> dict[str, Any] | None:
+    """The (domain, date)'s active run, cancelled or completed as `replace` says (then
+    returned, with its new status), or 409 when `replace` is unset. None: there is none."""
+    active = await queries.active_run(conn, domain=domain_name, on=run_date)
+    if active is None:
+        return None
+    if replace is None:
+        raise Conflict(
+            "This domain already has an active run on that date: complete or cancel it, or "
+            'send "replace": "complete" | "cancel"',
+            details={
+                "active_run": str(active["id"]),
+                "domain": domain_name,
+                "assignment_date": run_date.isoformat(),
+            },
+        )
+    status = "cancelled" if replace == "cancel" else "completed"
+    updated = await queries.update_assignment(conn, active["id"], {"status": status})
+    assert updated is not None
+    return updated
+
+
+async def _load_problem(
+    conn: Connection,
+    body: GenerateRequest,
+    domain: dict[str, Any] | None,
+    house: House,
+    run_date: date,
+) -> tuple[Problem, RunRules, dict[str, Any]]:
+    """The engine's Problem from the stored people, targets, rules and history."""
+    people_rows = await queries.load_participants(conn, body.participants or None)
+    target_rows = await queries.load_targets(conn, body.targets or None)
+    _check_ids("participants", body.participants, people_rows)
+    _check_ids("targets", body.targets, target_rows)
+    people = _engine_rows("participant", people_rows, participant_from_mapping)
+    targets = _engine_rows("target", target_rows, target_from_mapping)
+    rules = build_rules(
+        strategy=body.strategy,
+        parameters=body.parameters,
+        constraints=[c.model_dump() for c in body.constraints],
+        validators=None if body.validators is None else [v.model_dump() for v in body.validators],
+        seed=body.seed,
+        domain=domain,
+        participants=people,
+        targets=targets,
+    )
+    window = run_window(
+        run_date,
+        body.window.start if body.window else None,
+        body.window.end if body.window else None,
+        house,
+    )
+    depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
+    past = await queries.past_runs(
+        conn, domain=domain["name"] if domain else None, until=run_date, limit=depth
+    )
+    problem = Problem(
+        participants=tuple(people),
+        targets=tuple(targets),
+        strategy=rules.strategy,
+        parameters=rules.parameters,
+        constraints=tuple(rules.constraints),
+        history=History.from_runs(
+            PastRun(r["assignment_date"].isoformat(), tuple(r["pairs"]), created_at=r["created_at"])
+            for r in past
+        ),
+        seed=rules.seed,
+        window=window,
+        validators=tuple(rules.validators),
+        timezone=house.timezone,
+        availability_default=house.availability_default,
+    )
+    inputs = {
+        "participants": [str(i) for i in body.participants] or "all_active",
+        "participant_count": len(people),
+        "targets": [t.id for t in targets],
+        "target_count": len(targets),
+        "history_runs": [str(r["id"]) for r in past],
+    }
+    return problem, rules, inputs
+
+
+def _error_failures(result: SolveResult) -> list[dict[str, Any]]:
+    return [v.to_dict() for v in result.validation if v.severity == "error" and not v.passed]
+
+
+def _configuration(
+    rules: RunRules,
+    result: SolveResult,
+    problem: Problem,
+    domain: dict[str, Any] | None,
+    inputs: dict[str, Any],
+) -> dict[str, Any]:
+    """What the run was generated from (edits re-validate against it)."""
+    window = problem.window
+    assert window is not None
+    configuration: dict[str, Any] = {
+        "strategy": rules.strategy,
+        "parameters": result.parameters,
+        "constraints": rules.constraints_raw,
+        "validators": [
+            {"name": v.name, "parameters": dict(v.parameters)} for v in rules.validators
+        ],
+        "seed": rules.seed,
+        "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+        "inputs": inputs,
+    }
+    if domain is not None:
+        configuration |= {"domain": domain["name"], "domain_id": str(domain["id"])}
+    return configuration
+
+
+def _detail_rows(
+    result: SolveResult, problem: Problem, strategy: str
+) -> list[tuple[str, str, int, dict[str, Any]]]:
+    names = {p.id: p.name for p in problem.participants}
+    tnames = {t.id: t.name for t in problem.targets}
+    return [
+        (
+            a.participant_id,
+            a.target_id,
+            a.position,
+            {
+                "strategy": strategy,
+                "score": round(a.score.total, 4),
+                "confidence": round(a.confidence, 4),
+                "target_name": tnames[a.target_id],
+                "participant_name": names[a.participant_id],
+                "position": a.position,
+                "scores": a.score.to_dict(),
+            },
+        )
+        for a in result.assignments
+    ]
+
+
+async def _record_history(
+    conn: Connection,
+    run_id: UUID,
+    result: SolveResult,
+    rules: RunRules,
+    detail_count: int,
+    failures: list[dict[str, Any]],
+    replaced: dict[str, Any] | None,
+) -> None:
+    changes: dict[str, Any] = {
+        "details": detail_count,
+        "strategy": rules.strategy,
+        "solver_status": result.status,
+        "method": result.method,
+        "objective": result.objective,
+        "seed": rules.seed,
+    }
+    if replaced is not None:
+        changes["replaces"] = {"run": str(replaced["id"]), "status": replaced["status"]}
+    extra = {"forced": True, "validation_results": failures} if failures else None
+    await queries.insert_history(conn, run_id, "generate", changes, extra)
 
 
 async def _solve(problem: Problem) -> SolveResult:

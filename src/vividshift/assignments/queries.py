@@ -10,9 +10,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+from vividshift.errors import Conflict
 
 ENGINE_PARTICIPANT_COLUMNS = "id, name, skills, availability, preferences, metadata, is_active"
 ENGINE_TARGET_COLUMNS = (
@@ -79,18 +81,19 @@ def _domain_filter(domain: str | None) -> tuple[str, dict[str, Any]]:
 
 
 async def past_runs(
-    conn: Connection, *, domain: str | None, before: date, limit: int
+    conn: Connection, *, domain: str | None, until: date, limit: int
 ) -> list[dict[str, Any]]:
-    """The latest `limit` non-cancelled runs of the domain dated before `before`, with
-    their (participant, target) pairs; latest first."""
+    """The latest `limit` non-cancelled runs of the domain dated on or before `until`, with
+    their (participant, target) pairs; latest first by (assignment_date, created_at). A
+    run being generated is not stored yet, so every run of its own date is earlier."""
     where, params = _domain_filter(domain)
     cur = await conn.execute(
         f"""
-        SELECT id, assignment_date FROM assignments
-         WHERE status <> 'cancelled' AND assignment_date < %(before)s AND {where}
+        SELECT id, assignment_date, created_at FROM assignments
+         WHERE status <> 'cancelled' AND assignment_date <= %(until)s AND {where}
          {LIST_SORT} LIMIT %(limit)s
         """,
-        params | {"before": before, "limit": limit},
+        params | {"until": until, "limit": limit},
     )
     runs = await cur.fetchall()
     if not runs:
@@ -104,6 +107,17 @@ async def past_runs(
     for row in await cur.fetchall():
         pairs[row["assignment_id"]].append((row["p"], row["t"]))
     return [r | {"pairs": pairs[r["id"]]} for r in runs]
+
+
+async def active_run(conn: Connection, *, domain: str | None, on: date) -> dict[str, Any] | None:
+    """The active run of (domain, date), locked (the partial unique index allows one)."""
+    where, params = _domain_filter(domain)
+    cur = await conn.execute(
+        f"SELECT * FROM assignments WHERE status = 'active' AND assignment_date = %(on)s"
+        f" AND {where} FOR UPDATE",
+        params | {"on": on},
+    )
+    return await cur.fetchone()
 
 
 async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
@@ -120,18 +134,35 @@ async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
 
 
 async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
-    cur = await conn.execute(
-        """
-        INSERT INTO assignments
-            (name, description, assignment_date, strategy_used, configuration, metadata,
-             created_by)
-        VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
-                %(configuration)s, %(metadata)s, %(created_by)s)
-        RETURNING *
-        """,
-        values
-        | {"configuration": Jsonb(values["configuration"]), "metadata": Jsonb(values["metadata"])},
-    )
+    """A new run (status `values["status"]`, default active); a second active run of its
+    (domain, date) raises Conflict. `created_at` is the moment of the insert, not of the
+    transaction's start: history orders runs of one date by it, and several runs may be
+    made in one transaction (an import, a test)."""
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(
+                """
+                INSERT INTO assignments
+                    (name, description, assignment_date, strategy_used, configuration,
+                     metadata, created_by, status, created_at, updated_at)
+                VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
+                        %(configuration)s, %(metadata)s, %(created_by)s, %(status)s,
+                        clock_timestamp(), clock_timestamp())
+                RETURNING *
+                """,
+                {"status": "active"}
+                | values
+                | {
+                    "configuration": Jsonb(values["configuration"]),
+                    "metadata": Jsonb(values["metadata"]),
+                },
+            )
+    except psycopg.errors.UniqueViolation:
+        domain = values["configuration"].get("domain")
+        raise Conflict(
+            "This domain already has an active run on that date",
+            details={"domain": domain, "assignment_date": str(values["assignment_date"])},
+        ) from None
     row = await cur.fetchone()
     assert row is not None
     return row

@@ -22,7 +22,8 @@ from vividshift.assignments.schemas import (
 )
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db, transaction
-from vividshift.errors import ValidationFailed
+from vividshift.entities.compat import Warned, report, warnings_header
+from vividshift.errors import Forbidden, ValidationFailed
 from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_idempotent
 from vividshift.jobs import routes as job_routes
 from vividshift.jobs import service as jobs
@@ -40,14 +41,24 @@ INFEASIBLE: Responses = {
         "VALIDATION_ERROR: invalid body, unknown strategy/validator/constraint, bad "
         "parameters, unknown or inactive ids. BUSINESS_LOGIC_ERROR: no valid assignment "
         "exists — `details` is the engine's explanation {message, shortages:[{targets, "
-        "required, eligible_count, eligible, reason}], conflicts}"
+        "required, eligible_count, eligible, reason}], conflicts}; or an error-level "
+        "validation fails and `force` is not set — details.validation_results"
     )
 }
 BUSY: Responses = {
     409: described(
-        "Another generation for the same domain and date held the lock for more than 30 s"
+        "The domain already has an active run on that date (details.active_run; send "
+        '"replace"), or another generation for the same domain and date held the lock for '
+        "more than 30 s"
     )
 }
+ADMIN_FORCE: Responses = {403: described("`force` was sent by someone who is not an admin")}
+
+
+class GenerateResult(Warned, GenerateResponse):
+    """The generated run, plus `warnings` about request fields that were ignored."""
+
+
 EDIT: Responses = {
     409: described("The participant is already on that target in this run"),
     422: described(
@@ -59,9 +70,11 @@ EDIT: Responses = {
 
 @router.post(
     f"{PREFIX}/generate",
-    response_model=GenerateResponse,
+    response_model=GenerateResult,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE | INFEASIBLE | BUSY | job_routes.ACCEPTED,
+    responses=warnings_header(
+        WRITE | INFEASIBLE | BUSY | ADMIN_FORCE | job_routes.ACCEPTED, 201, 202
+    ),
 )
 async def generate_assignment(
     body: GenerateRequest,
@@ -71,20 +84,31 @@ async def generate_assignment(
     response: Response,
     background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
-) -> GenerateResponse | Response:
+) -> GenerateResult | Response:
     """Generate and store an assignment run (compatible; Idempotency-Key accepted).
 
     Empty `participants`/`targets` mean all active ones. `domain` (name or id) supplies
     the default strategy, parameters, validators and business rules; the request
     overrides them. Everything is written in one transaction: the run, its details and
-    its history. Generations of the same domain and date are serialised (the second
-    waits for the first, up to 30 s, then 409). `"async": true` (or a large problem,
+    its history. A domain has one active run per date: when there is one already, 409
+    names it unless `replace` says to cancel or complete it first. A run that breaks an
+    error-level rule is refused (422) unless an admin sends `force`. Generations of the
+    same domain and date are serialised (the second waits for the first, up to 30 s,
+    then 409). `"async": true` (or a large problem,
     see the server's threshold) answers 202 with a job to poll at GET /api/jobs/{id};
-    the job's errors are the bodies this endpoint would have answered."""
+    the job's errors are the bodies this endpoint would have answered. Unknown fields
+    are ignored and listed in `warnings` and the X-VividShift-Warnings header."""
+    if body.force and user.role != "admin":
+        raise Forbidden("Only an admin may force a run that breaks error-level rules")
+    warnings = body.warnings()
     if await jobs.should_run_async(db, request.app.state.settings, body):
-        return await _generate_async(body, user.id, db, request, background, idempotency_key)
+        answer = await _generate_async(body, user.id, db, request, background, idempotency_key)
+        report(answer, warnings)
+        return answer
+    report(response, warnings)
     if idempotency_key is None:
-        return await generation.generate(db, user.id, body)
+        result = await generation.generate(db, user.id, body)
+        return GenerateResult.model_construct(**dict(result), warnings=warnings)
     async with transaction(db, acting_user=user.id):
         result, replayed = await run_idempotent(
             db,
@@ -97,7 +121,7 @@ async def generate_assignment(
         )
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
-    return result
+    return GenerateResult.model_construct(**dict(result), warnings=warnings)
 
 
 async def _generate_async(

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vividshift.engine import (
     STRATEGIES,
@@ -223,13 +224,54 @@ def _from_domain_validator(name: str, params: dict[str, Any], notes: list[str]) 
     return out
 
 
-def run_window(assignment_date: date, start: datetime | None, end: datetime | None) -> RunWindow:
-    """The run's window as naive UTC: the given one, else its whole day."""
+@dataclass(frozen=True)
+class House:
+    """How a domain reads time and missing availability (its `configuration`):
+    `timezone` (IANA, default UTC) — local slot and shift times are clock times there;
+    `availability_default` ("available" | "unavailable", default available) — what a
+    day without any slot of a person means."""
+
+    timezone: str = "UTC"
+    availability_default: str = "available"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        return datetime.now(self.zone).date()
+
+
+def house_of(domain: Mapping[str, Any] | None) -> House:
+    """The domain's House; a stored zone or default that is no longer valid is a 422."""
+    config = (domain or {}).get("configuration") or {}
+    zone = config.get("timezone") or "UTC"
+    default = config.get("availability_default") or "available"
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            "The domain's timezone is unknown", details={"timezone": zone}
+        ) from None
+    if default not in ("available", "unavailable"):
+        raise ValidationFailed(
+            "The domain's availability_default must be available or unavailable",
+            details={"availability_default": default},
+        )
+    return House(str(zone), default)
+
+
+def run_window(
+    assignment_date: date, start: datetime | None, end: datetime | None, house: House = House()
+) -> RunWindow:
+    """The run's window as naive UTC: the given one, else its whole local day in the
+    house's zone (23 or 25 hours on a daylight-saving change)."""
     try:
         if start is not None and end is not None:
             return RunWindow(_naive(start), _naive(end))
-        day = datetime.combine(assignment_date, time())
-        return RunWindow(day, day + timedelta(days=1))
+        first = datetime.combine(assignment_date, time(), house.zone)
+        after = datetime.combine(assignment_date + timedelta(days=1), time(), house.zone)
+        return RunWindow(_naive(first), _naive(after))
     except (ValueError, OverflowError) as exc:
         raise ValidationFailed("Invalid window", details=str(exc)) from None
 

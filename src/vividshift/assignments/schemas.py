@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vividshift.entities.compat import Lenient
 from vividshift.limits import NO_NUL, Description, JsonObject, bounded
 
 MAX_IDS = 100_000
@@ -38,8 +39,11 @@ class TimeWindow(_Strict):
     end: datetime
 
 
-class GenerateRequest(_Strict):
-    """Compatible body, plus native optional fields. Empty lists mean all active ones."""
+class GenerateRequest(Lenient):
+    """Compatible body, plus native optional fields. Empty lists mean all active ones.
+
+    Unknown top-level fields are ignored (the predecessor ignored them) and listed in the
+    answer's `warnings`; nested objects stay strict."""
 
     strategy: ShortName | None = Field(
         default=None,
@@ -65,6 +69,17 @@ class GenerateRequest(_Strict):
         default=None, description="default: parameters.seed, else 0"
     )
     window: TimeWindow | None = None
+    replace: Literal["cancel", "complete"] | None = Field(
+        default=None,
+        description="when the (domain, date) already has an active run: `cancel` it (it "
+        "no longer counts as history) or `complete` it (it becomes history) before this "
+        "run is stored; unset: 409 naming the active run",
+    )
+    force: bool = Field(
+        default=False,
+        description="admin only: store the run even when an error-level validation fails "
+        "(recorded in its history as forced); otherwise such a run is refused with 422",
+    )
     async_: bool | None = Field(
         default=None,
         alias="async",

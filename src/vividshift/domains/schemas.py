@@ -11,6 +11,9 @@ configuration = {
   "validators": [{"name": "availability_check" | "capacity_check" | "skill_matching",
                   "severity": "error" | "warning" | "info", "parameters": {…}}],
   "constraints": {"max_assignments_per_participant": int ≥ 1},
+  "timezone": "Europe/Berlin" (IANA, default UTC: slots, shift times and run days are
+              local clock times there),
+  "availability_default": "available" | "unavailable" (a day without any slot),
   "schedule": {"cron": "0 6 * * 1", "timezone": "Europe/Berlin", "enabled": true,
                "strategy", "strategy_parameters", "participants": {ids, metadata,
                has_all_skills}, "targets": {ids, metadata}, "date_offset_days": 0}
@@ -21,6 +24,9 @@ business_rules = [ one of
   {"type": "group_exclusion", "group": "A", "target": "X"}     # group A never does X
   {"type": "never_together", "participants": ["p1", "p2"]}      # a pair kept apart
   each with optional "severity" ("error" default | "warning") and "description" ]
+
+The configuration is stored as the client sent it (no defaults filled in); defaults
+apply when a generation reads it.
 
 Versions are `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (digits). Rule for updates: a
 `version` sent by the client is taken as is; otherwise a change of `configuration` or
@@ -34,7 +40,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vividshift.limits import NO_NUL, Description, JsonObject, bounded, reject_sent_nulls
 
@@ -58,6 +64,21 @@ Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
 Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Strategy = Literal["balanced_rotation", "random_assignment", "skill_based"]
 Severity = Literal["error", "warning"]
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone: {value!r}") from None
+    return value
+
+
+Zone = Annotated[
+    str,
+    Field(min_length=1, max_length=64, examples=["Europe/Berlin"]),
+    AfterValidator(_known_zone),
+]
 
 
 class _Strict(BaseModel):
@@ -120,7 +141,7 @@ class Schedule(_Strict):
     (+ `date_offset_days`) in that zone."""
 
     cron: Annotated[str, Field(min_length=9, max_length=120, examples=["0 6 * * 1"])]
-    timezone: Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Berlin"])] = "UTC"
+    timezone: Zone = "UTC"
     enabled: bool = True
     strategy: Strategy | None = Field(default=None, description="default: default_strategy")
     strategy_parameters: StrategyParameters = Field(default_factory=StrategyParameters)
@@ -136,15 +157,6 @@ class Schedule(_Strict):
             raise ValueError("cron must be a valid 5-field expression, e.g. '0 6 * * 1'")
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone: {value!r}") from None
-        return value
-
 
 class DomainConfiguration(_Strict):
     """Defaults a domain's runs use: strategy, parameters, validators, constraints;
@@ -155,6 +167,15 @@ class DomainConfiguration(_Strict):
     validators: Annotated[list[ValidatorConfig], Field(max_length=20)] = Field(default_factory=list)
     constraints: DomainConstraints = Field(default_factory=DomainConstraints)
     schedule: Schedule | None = None
+    timezone: Zone = Field(
+        default="UTC",
+        description="IANA zone of the house: participants' weekday slots, targets' daily "
+        "time windows and each run's day are clock times there",
+    )
+    availability_default: Literal["available", "unavailable"] = Field(
+        default="available",
+        description="what a day for which a participant lists no availability slots means",
+    )
 
     @model_validator(mode="after")
     def _validators_once(self) -> "DomainConfiguration":

@@ -27,9 +27,13 @@ def _not_found(domain_id: UUID) -> NotFound:
 
 
 def _stored(body: DomainCreate | DomainUpdate) -> dict[str, Any]:
+    """The row's values; `configuration` as the client sent it (checked, but no defaults
+    filled in: they apply when a generation reads it)."""
     values = body.model_dump(mode="json", exclude_unset=isinstance(body, DomainUpdate))
     if body.configuration is not None:
-        values["configuration"] = body.configuration.model_dump(mode="json", exclude_none=True)
+        values["configuration"] = body.configuration.model_dump(
+            mode="json", exclude_unset=True, exclude_none=True
+        )
     if body.business_rules is not None:
         values["business_rules"] = [
             r.model_dump(mode="json", exclude_none=True) for r in body.business_rules

@@ -5,8 +5,12 @@
 `solve` returns a `SolveResult` (assignment with per-pair scores, validation,
 solver status, objective, method, timings) or raises `Infeasible` with an
 explanation. See `solve` for the guarantees (validity, optimality, determinism).
+`eligibility` is the one answer to "may P do T in this run" (skills, time slots in
+the house's zone, groups, no-repeat); `validate_assignment` checks any assignment
+with it, so edits and generated runs are judged alike.
 """
 
+from vividshift.engine.availability import target_windows, unavailability_reason
 from vividshift.engine.constraints import (
     CONSTRAINT_SCHEMAS,
     Constraint,
@@ -19,17 +23,20 @@ from vividshift.engine.constraints import (
     Together,
     parse_constraint,
 )
+from vividshift.engine.eligibility import SKILL, Eligibility, Reasons, SkillPolicy
 from vividshift.engine.explain import Infeasible, Shortage
 from vividshift.engine.flow import SolverError
 from vividshift.engine.greedy import GreedyFailed, greedy_assign
 from vividshift.engine.history import History, PastRun, infer_groups
 from vividshift.engine.instance import Instance
 from vividshift.engine.model import (
+    DailyWindow,
     Participant,
     Problem,
     RunWindow,
     Target,
     ValidatorSpec,
+    parse_target_window,
     participant_from_mapping,
     target_from_mapping,
 )
@@ -43,14 +50,17 @@ from vividshift.engine.result import (
     ValidationResult,
 )
 from vividshift.engine.solve import compile_instance, solve
-from vividshift.engine.strategies import STRATEGIES, describe_strategies
+from vividshift.engine.strategies import STRATEGIES, describe_strategies, eligibility_for
 from vividshift.engine.validators import VALIDATORS, describe_validators, validate_assignment
 
 __all__ = [
     "CONSTRAINT_SCHEMAS",
+    "SKILL",
     "STRATEGIES",
     "VALIDATORS",
     "Constraint",
+    "DailyWindow",
+    "Eligibility",
     "GreedyFailed",
     "GroupExclusion",
     "History",
@@ -66,9 +76,11 @@ __all__ = [
     "Problem",
     "Pruning",
     "Quota",
+    "Reasons",
     "RunWindow",
     "Separate",
     "Shortage",
+    "SkillPolicy",
     "SolveResult",
     "SolverError",
     "Target",
@@ -80,11 +92,15 @@ __all__ = [
     "compile_instance",
     "describe_strategies",
     "describe_validators",
+    "eligibility_for",
     "greedy_assign",
     "infer_groups",
     "parse_constraint",
+    "parse_target_window",
     "participant_from_mapping",
     "solve",
     "target_from_mapping",
+    "target_windows",
+    "unavailability_reason",
     "validate_assignment",
 ]

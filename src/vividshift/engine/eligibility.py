@@ -1,23 +1,51 @@
-"""Which (participant, target) pairs the hard rules allow, and why the others are not.
+"""May participant P do target T in this run? The one answer every part of the engine uses.
 
-The reasons are kept per rule so an infeasibility can be explained in the domain's
-words ("excluded by the group rule: 8") rather than as a graph fact.
+Every strategy, both solvers, the validators (and through `validate_assignment` the
+service's edits) read the matrices built here. The hard rules:
+- group exclusions (constraints and the target's `excluded_groups`);
+- availability (`availability`, in the house's time zone);
+- required skills: P qualifies for T when the share of T's required skills P has,
+  `len(required & skills) / len(required)`, reaches the strategy's threshold (1.0, all
+  skills, unless `skill_based`/`optimal` set `skill_threshold`); a target without
+  required skills takes everyone. A `skill_matching` validator with
+  `required_match: false` makes this a preference (scores only). With a
+  `fallback_strategy` (skill_based), a target too few otherwise eligible people qualify
+  for drops the skill rule and is listed in `fallbacks`;
+- no-repeat (`repeat_weight`, relaxable: see `constraints.NoRepeat`).
+Each rule keeps its own mask so an infeasibility names who was ruled out and why, in
+the same words as the validators (`Reasons`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from vividshift.engine.availability import is_available
+from vividshift.engine.availability import (
+    availability_matrices,
+    calendar_of,
+    schedule_of,
+    target_windows,
+    unavailability_reason,
+)
 from vividshift.engine.constraints import GroupExclusion, MaxAssignments, NoRepeat
-from vividshift.engine.model import Problem, RunWindow
+from vividshift.engine.model import Participant, Problem, Target
 
 GROUP_RULE = "group rule"
 UNAVAILABLE = "unavailable"
+SKILL = "skill"
 NO_REPEAT = "no-repeat"
-SKILL_THRESHOLD = "skill threshold"
+NO_FALLBACK = "none"
+
+
+@dataclass(frozen=True)
+class SkillPolicy:
+    """What a strategy makes of required skills."""
+
+    threshold: float = 1.0  # share of required skills a person must have
+    fallback: str = NO_FALLBACK  # strategy for targets too few qualify for
 
 
 @dataclass(frozen=True)
@@ -26,6 +54,10 @@ class Eligibility:
     repeat_weight: np.ndarray  # int32 P × T: 0 = not a recent repeat, else window - i
     excluded_by: dict[str, np.ndarray]  # rule → bool P × T of the pairs it forbids
     no_repeat: NoRepeat | None  # the effective rule (None: no history rule at all)
+    policy: SkillPolicy
+    unqualified: np.ndarray  # bool P × T: below the skill threshold (hard or not)
+    fallbacks: tuple[int, ...]  # targets whose skill rule gave way to policy.fallback
+    preferred_slot: np.ndarray  # bool P × T: the target's window meets a preferred slot
 
 
 def capacity_of(problem: Problem) -> int:
@@ -34,7 +66,49 @@ def capacity_of(problem: Problem) -> int:
     return min(limits) if limits else 1
 
 
-def compute_eligibility(problem: Problem, default_window: int) -> Eligibility:
+def skill_is_hard(problem: Problem) -> bool:
+    """False when the run's skill_matching validator says `required_match: false`."""
+    return all(
+        v.parameters.get("required_match", True) is not False
+        for v in problem.validators
+        if v.name == "skill_matching"
+    )
+
+
+def unqualified_pairs(
+    participants: Sequence[Participant], targets: Sequence[Target], threshold: float
+) -> np.ndarray:
+    """bool P × T: P has less than `threshold` of T's required skills (the skill rule).
+
+    Computed once per distinct set of required skills (targets often share one)."""
+    sets: dict[frozenset[str], int] = {}
+    column_set = np.array(
+        [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
+    )
+    vocabulary = sorted(set().union(*sets))
+    index = {s: k for k, s in enumerate(vocabulary)}
+    has = np.zeros((len(participants), len(vocabulary)), dtype=np.int16)
+    rows, cols = [], []
+    for i, p in enumerate(participants):
+        for s in p.skills:
+            if s in index:
+                rows.append(i)
+                cols.append(index[s])
+    has[rows, cols] = 1
+    per_set = np.zeros((len(participants), len(sets)), dtype=bool)
+    for required, k in sets.items():
+        n = len(required)
+        if n:
+            # The fewest skills reaching the share, found with the rule's own division,
+            # so this is exactly `len(required & skills) / n >= threshold`.
+            least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
+            per_set[:, k] = has[:, [index[s] for s in required]].sum(axis=1) < least
+    return np.take(per_set, column_set, axis=1)
+
+
+def compute_eligibility(
+    problem: Problem, default_window: int, policy: SkillPolicy = SkillPolicy()
+) -> Eligibility:
     """`default_window` is the strategy's no-repeat window when no rule is given."""
     participants, targets = problem.participants, problem.targets
     shape = (len(participants), len(targets))
@@ -50,13 +124,7 @@ def compute_eligibility(problem: Problem, default_window: int) -> Eligibility:
         for g in t.excluded_groups:
             group_block[groups == g, j] = True
 
-    away = np.zeros(shape, dtype=bool)
-    windows: dict[RunWindow | None, list[int]] = {}
-    for j, t in enumerate(targets):
-        windows.setdefault(t.time_window or problem.window, []).append(j)
-    for window, cols in windows.items():
-        absent = np.array([not is_available(p, window) for p in participants], dtype=bool)
-        away[np.ix_(absent, np.array(cols, dtype=np.int64))] = True
+    away, preferred = availability_matrices(problem, [schedule_of(p) for p in participants])
 
     rule = _effective_no_repeat(problem, default_window)
     repeat = np.zeros(shape, dtype=np.int32)
@@ -70,12 +138,73 @@ def compute_eligibility(problem: Problem, default_window: int) -> Eligibility:
                     if col is not None and k < limit[col]:
                         repeat[i, col] = limit[col] - k
 
+    unqualified = unqualified_pairs(participants, targets, policy.threshold)
+    skill_block = unqualified.copy() if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
+    fallbacks: tuple[int, ...] = ()
+    if policy.fallback != NO_FALLBACK and skill_block.any():
+        others = ~(group_block | away) & (repeat == 0)
+        required = np.array([t.required_count for t in targets], dtype=np.int64)
+        short = ((others & ~skill_block).sum(axis=0) < required) & (others & skill_block).any(0)
+        skill_block[:, short] = False
+        fallbacks = tuple(np.nonzero(short)[0].tolist())
+
     return Eligibility(
-        allowed=~(group_block | away),
+        allowed=~(group_block | away | skill_block),
         repeat_weight=repeat,
-        excluded_by={GROUP_RULE: group_block, UNAVAILABLE: away, NO_REPEAT: repeat > 0},
+        excluded_by={
+            UNAVAILABLE: away,
+            SKILL: skill_block,
+            GROUP_RULE: group_block,
+            NO_REPEAT: repeat > 0,
+        },
         no_repeat=rule,
+        policy=policy,
+        unqualified=unqualified,
+        fallbacks=fallbacks,
+        preferred_slot=preferred,
     )
+
+
+class Reasons:
+    """Why a pair is ruled out, in a person's words, by the rules that built the masks."""
+
+    def __init__(self, problem: Problem, eligibility: Eligibility) -> None:
+        self.problem, self.eligibility = problem, eligibility
+        self.calendar = calendar_of(problem)
+
+    def unavailable(self, i: int, j: int) -> str:
+        problem = self.problem
+        windows = target_windows(problem, problem.targets[j])
+        why = unavailability_reason(schedule_of(problem.participants[i]), windows, self.calendar)
+        return why or "unavailable"
+
+    def skill(self, i: int, j: int) -> str:
+        person, target = self.problem.participants[i], self.problem.targets[j]
+        missing = sorted(target.required_skills - person.skills)
+        text = "lacks " + ", ".join(missing)
+        if self.eligibility.policy.threshold < 1:
+            have = len(target.required_skills) - len(missing)
+            text += (
+                f" (has {have} of {len(target.required_skills)} required skills, "
+                f"needs {self.eligibility.policy.threshold:.0%})"
+            )
+        return text
+
+    def group(self, i: int, j: int) -> str:
+        return f"in group {self.problem.participants[i].group}"
+
+    def repeat(self, i: int, j: int) -> str:
+        target = self.problem.targets[j]
+        runs = self.problem.history.of(self.problem.participants[i].id)
+        ago = next((k + 1 for k, run in enumerate(runs) if target.id in run), 0)
+        return f"did {target.label} last run" if ago == 1 else f"did {target.label} {ago} runs ago"
+
+    def of(self, i: int, j: int, rules: Sequence[str]) -> list[str]:
+        """The reasons among `rules` (names in `excluded_by`) that rule out (i, j)."""
+        texts = {UNAVAILABLE: self.unavailable, SKILL: self.skill, GROUP_RULE: self.group}
+        texts[NO_REPEAT] = self.repeat
+        masks = self.eligibility.excluded_by
+        return [texts[r](i, j) for r in rules if r in masks and masks[r][i, j]]
 
 
 def _effective_no_repeat(problem: Problem, default_window: int) -> NoRepeat | None:

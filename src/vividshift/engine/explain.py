@@ -8,13 +8,14 @@ can give — Hall's condition fails for X:
     required(X) > Σ over people p eligible for X of min(capacity(p), |X ∩ eligible(p)|)
 
 X is split into groups of targets that share candidates, and each group that is
-short on its own is reported with its candidates and the rules that excluded
-everybody else.
+short on its own is reported with its candidates and the people the hard rules ruled
+out, each with the reason the validators would give ("Emma: unavailable Saturday
+13:00", "Noah: lacks first_aid").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,10 +33,14 @@ class Shortage:
     required: int
     eligible_count: int  # places the eligible people can fill together
     eligible: tuple[str, ...]  # participant ids
-    reason: str
+    reason: str  # "ruled out: Emma: unavailable Saturday 13:00; …" or "too few participants"
+    ruled_out: tuple[tuple[str, str], ...] = ()  # (participant id, reason), label order
+    ruled_out_count: int = 0  # all ruled out; `ruled_out` lists the first RULED_OUT_LISTED
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["ruled_out"] = [{"participant": p, "reason": r} for p, r in self.ruled_out]
+        return out
 
 
 class Infeasible(Exception):
@@ -61,6 +66,13 @@ class Infeasible(Exception):
         }
 
 
+RULED_OUT_LISTED = 100  # per shortage in `ruled_out`
+SHOWN = 12  # names per list in messages
+
+# (participant index, target index) → the reasons the rules give for ruling it out
+PairReasons = Callable[[int, int], list[str]]
+
+
 def find_shortages(
     inst: Instance,
     flow: FlowOutcome,
@@ -68,8 +80,11 @@ def find_shortages(
     participant_ids: Sequence[str],
     participant_labels: Sequence[str],
     excluded_by: Mapping[str, np.ndarray],
+    reasons: PairReasons,
 ) -> list[Shortage]:
-    """Hall shortages behind an incomplete maximum flow (empty if the flow is complete)."""
+    """Hall shortages behind an incomplete maximum flow (empty if the flow is complete).
+
+    `excluded_by` holds the rules that count as causes; `reasons` words them."""
     x = _sink_side_targets(inst, flow)
     if not x:
         return []
@@ -79,7 +94,14 @@ def find_shortages(
         found = [s for s in [_shortage(inst, sorted(x))] if s is not None]
     return [
         _describe(
-            inst, targets, supply, target_ids, participant_ids, participant_labels, excluded_by
+            inst,
+            targets,
+            supply,
+            target_ids,
+            participant_ids,
+            participant_labels,
+            excluded_by,
+            reasons,
         )
         for targets, supply in found
     ]
@@ -90,21 +112,24 @@ def shortage_message(
     target_labels: Mapping[str, str],
     participant_labels: Mapping[str, str],
 ) -> str:
+    """ "Saturday afternoon needs 2, 1 can do it (Liam); ruled out: Emma: unavailable
+    Saturday 13:00; Noah: lacks first_aid", one sentence per shortage."""
     parts = []
     for s in shortages:
         names = _join([target_labels[t] for t in s.targets])
         people = [participant_labels[p] for p in s.eligible]
-        shown = ", ".join(people[:12]) + (f", … ({len(people)} in all)" if len(people) > 12 else "")
-        verb = "needs" if len(s.targets) == 1 else "need"
+        single = len(s.targets) == 1
+        verb, it = ("needs", "it") if single else ("need", "them")
         if s.eligible_count == len(people):
-            head = f"{names} {verb} {s.required} people; only {s.eligible_count} eligible"
+            head = f"{names} {verb} {s.required}, {len(people) or 'none'} can do {it}"
         else:
             head = (
-                f"{names} {verb} {s.required} places; the {len(people)} eligible people "
+                f"{names} {verb} {s.required} places; the {len(people)} who can do {it} "
                 f"can fill only {s.eligible_count}"
             )
-        parts.append(f"{head}{': ' + shown if people else ''} ({s.reason})")
-    return "No valid assignment: " + "; ".join(parts) + "."
+        shown = f" ({_join(people, SHOWN)})" if people else ""
+        parts.append(f"{head}{shown}; {s.reason}")
+    return "No valid assignment: " + ". ".join(parts) + "."
 
 
 def _sink_side_targets(inst: Instance, flow: FlowOutcome) -> set[int]:
@@ -176,27 +201,42 @@ def _describe(
     participant_ids: Sequence[str],
     participant_labels: Sequence[str],
     excluded_by: Mapping[str, np.ndarray],
+    reasons: PairReasons,
 ) -> Shortage:
     inside = np.isin(inst.arc_t, targets)
     eligible = sorted(set(inst.arc_p[inside].tolist()), key=lambda p: participant_labels[p])
     others = np.ones(inst.n_participants, dtype=bool)
     others[eligible] = False
-    counted = []
-    for rule, mask in excluded_by.items():
-        n = int((mask[:, targets].any(axis=1) & others).sum())
-        if n:
-            counted.append(f"{rule}: {n}")
-    reason = "others excluded by " + ", ".join(counted) if counted else "too few participants"
+    hit = np.zeros((inst.n_participants, len(targets)), dtype=bool)
+    for mask in excluded_by.values():
+        hit |= mask[:, targets]
+    out = sorted(
+        np.nonzero(hit.any(axis=1) & others)[0].tolist(), key=lambda p: participant_labels[p]
+    )
+    listed = []
+    for p in out[:RULED_OUT_LISTED]:
+        texts: list[str] = []
+        for k in np.nonzero(hit[p])[0][:3].tolist():  # a few targets say enough
+            texts.extend(r for r in reasons(p, targets[k]) if r not in texts)
+        listed.append((p, ", ".join(texts)))
+    if listed:
+        named = [f"{participant_labels[p]}: {why}" for p, why in listed[:SHOWN]]
+        more = len(out) - len(named)
+        reason = "ruled out: " + "; ".join(named) + (f"; and {more} more" if more else "")
+    else:
+        reason = "too few participants"
     return Shortage(
         targets=tuple(target_ids[t] for t in targets),
         required=int(inst.required[targets].sum()),
         eligible_count=supply,
         eligible=tuple(participant_ids[p] for p in eligible),
         reason=reason,
+        ruled_out=tuple((participant_ids[p], why) for p, why in listed),
+        ruled_out_count=len(out),
     )
 
 
-def _join(names: list[str], most: int = 12) -> str:
+def _join(names: list[str], most: int = SHOWN) -> str:
     """ "A, B and C"; past `most` names, "A, B, … and 40 more" (the details list them all)."""
     if len(names) > most:
         return ", ".join(names[:most]) + f", … and {len(names) - most} more"

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 
 @dataclass(frozen=True)
 class PastRun:
-    """One earlier run: its date and its (participant id, target id) pairs."""
+    """One earlier run: its date, its (participant id, target id) pairs and, when known,
+    when it was created (orders runs of the same date)."""
 
     date: date | datetime | str
     pairs: tuple[tuple[str, str], ...]
+    created_at: datetime | str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,28 @@ class History:
 
     @classmethod
     def from_runs(cls, past: Iterable[PastRun]) -> History:
-        """From dated runs in any order; the latest date becomes run 0 (ties keep order)."""
-        ordered = sorted(past, key=lambda r: str(r.date), reverse=True)
+        """From dated runs in any order; the latest (date, created_at) becomes run 0, so a
+        run created later the same day is the more recent (full ties keep input order)."""
+        ordered = sorted(past, key=_recency, reverse=True)
         people = sorted({p for run in ordered for p, _ in run.pairs})
         runs: dict[str, list[set[str]]] = {p: [set() for _ in ordered] for p in people}
         for i, run in enumerate(ordered):
             for pid, tid in run.pairs:
                 runs[pid][i].add(tid)
         return cls({p: tuple(frozenset(s) for s in rs) for p, rs in runs.items()})
+
+
+def _recency(run: PastRun) -> tuple[datetime, datetime]:
+    created = datetime.min if run.created_at is None else _naive_utc(run.created_at)
+    return _naive_utc(run.date), created
+
+
+def _naive_utc(value: date | datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def infer_groups(

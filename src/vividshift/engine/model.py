@@ -7,15 +7,19 @@ engine never mutates them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vividshift.engine.constraints import Constraint
 from vividshift.engine.history import History
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_MINUTES = 24 * 60
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,36 @@ class RunWindow:
 
     def overlaps(self, other: RunWindow) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class DailyWindow:
+    """A target's local clock times, e.g. 13:00–17:00 on Saturdays (`constraints.time_window`
+    `{"start": "13:00", "end": "17:00", "days": ["saturday"]}`).
+
+    `start`/`end` are minutes after local midnight (end 1440 = "24:00"; end <= start ends
+    the next day); `days` are weekday numbers (0 = Monday), empty = every day. It has no
+    date of its own: `availability.target_windows` resolves it against the run's window.
+    """
+
+    start: int
+    end: int
+    days: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.days, frozenset):
+            object.__setattr__(self, "days", frozenset(self.days))
+        if not (0 <= self.start < DAY_MINUTES and 0 <= self.end <= DAY_MINUTES):
+            raise ValueError(f"daily window {self.start}–{self.end}: minutes out of range")
+        if not self.days <= set(range(7)):
+            raise ValueError(f"daily window days must be weekday numbers 0–6, got {self.days}")
+
+    @property
+    def minutes(self) -> int:
+        """Length in minutes (an end at or before the start is on the next day)."""
+        return (
+            self.end - self.start if self.end > self.start else self.end + DAY_MINUTES - self.start
+        )
 
 
 @dataclass(frozen=True)
@@ -74,7 +108,8 @@ class Target:
 
     `excluded_groups` and `no_repeat_window` are the target-level rules (the schema's
     `constraints` JSONB: `{"excluded_groups": [...], "no_repeat_window": 1}`);
-    `time_window` overrides the run's window for availability.
+    `time_window` (absolute, naive UTC, or daily local times) overrides the run's window
+    for availability.
     """
 
     id: str
@@ -83,7 +118,7 @@ class Target:
     required_skills: frozenset[str] = frozenset()
     excluded_groups: frozenset[str] = frozenset()
     no_repeat_window: int | None = None
-    time_window: RunWindow | None = None
+    time_window: RunWindow | DailyWindow | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -114,9 +149,17 @@ DEFAULT_VALIDATORS = (
 )
 
 
+AVAILABILITY_DEFAULTS = ("available", "unavailable")
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Everything one generation run needs. Same Problem (incl. seed) → same result."""
+    """Everything one generation run needs. Same Problem (incl. seed) → same result.
+
+    `timezone` (IANA) is the house's zone: weekday slots and daily target windows are
+    local clock times there, while `window` and absolute windows are naive UTC.
+    `availability_default` is what a day with no slots listed means (see `availability`).
+    """
 
     participants: tuple[Participant, ...]
     targets: tuple[Target, ...]
@@ -127,8 +170,19 @@ class Problem:
     seed: int = 0
     window: RunWindow | None = None
     validators: tuple[ValidatorSpec, ...] = DEFAULT_VALIDATORS
+    timezone: str = "UTC"
+    availability_default: str = "available"
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValueError(f"unknown time zone {self.timezone!r}") from None
+        if self.availability_default not in AVAILABILITY_DEFAULTS:
+            raise ValueError(
+                f"availability_default must be one of {AVAILABILITY_DEFAULTS}, "
+                f"got {self.availability_default!r}"
+            )
         for kind, items in (("participant", self.participants), ("target", self.targets)):
             if not isinstance(items, tuple):
                 object.__setattr__(self, kind + "s", tuple(items))
@@ -176,9 +230,49 @@ def target_from_mapping(row: Mapping[str, Any]) -> Target:
         required_skills=frozenset(str(s) for s in row.get("required_skills") or []),
         excluded_groups=frozenset(str(g) for g in constraints.get("excluded_groups") or []),
         no_repeat_window=None if no_repeat is None else int(no_repeat),
-        time_window=None if window is None else parse_window(window),
+        time_window=None if window is None else parse_target_window(window),
         metadata=dict(row.get("metadata") or {}),
     )
+
+
+def parse_target_window(raw: Any) -> RunWindow | DailyWindow:
+    """A target's window: absolute (`parse_window`) or daily local clock times
+    `{"start": "13:00", "end": "17:00", "days": ["saturday"]}` (days optional)."""
+    if isinstance(raw, DailyWindow):
+        return raw
+    if isinstance(raw, Mapping) and isinstance(raw.get("start"), str) and is_clock(raw["start"]):
+        days = raw.get("days") or ()
+        if isinstance(days, str):
+            days = (days,)
+        return DailyWindow(
+            start=parse_clock(raw["start"]),
+            end=parse_clock(raw["end"], allow_midnight_end=True),
+            days=frozenset(_weekday(d) for d in days),
+        )
+    return parse_window(raw)
+
+
+def is_clock(text: str) -> bool:
+    return _CLOCK.match(text) is not None
+
+
+def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
+    """ "13:00" or "9:00" → minutes after midnight; "24:00" only as an end."""
+    match = _CLOCK.match(str(text))
+    if match is None:
+        raise ValueError(f"expected a clock time HH:MM, got {text!r}")
+    hours, minutes = int(match[1]), int(match[2])
+    value = hours * 60 + minutes
+    if minutes > 59 or value > DAY_MINUTES or (value == DAY_MINUTES and not allow_midnight_end):
+        raise ValueError(f"not a clock time: {text!r}")
+    return value
+
+
+def _weekday(name: Any) -> int:
+    try:
+        return WEEKDAYS.index(str(name).strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown weekday {name!r}; expected one of {WEEKDAYS}") from None
 
 
 def parse_window(raw: Any) -> RunWindow:

@@ -43,7 +43,10 @@ class Placement:
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """Outcome of one validator, shaped for `metadata.validation_results`."""
+    """Outcome of one validator, shaped for `metadata.validation_results`.
+
+    `to_dict` also carries the predecessor's keys (`rule_name`, `message`) so its
+    clients keep reading results."""
 
     validator: str
     severity: Severity
@@ -53,9 +56,11 @@ class ValidationResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "validator": self.validator,
+            "rule_name": self.validator,
             "severity": self.severity,
             "passed": self.passed,
             "messages": list(self.messages),
+            "message": "; ".join(self.messages) or ("ok" if self.passed else "failed"),
         }
 
 
@@ -73,7 +78,8 @@ class SolveResult:
     time limit), infeasible (only with ensure_capacity=false: `assignments` is the largest
     partial one and `shortages` say what is missing), timeout (no solution in time).
     `objective` is the integer cost the solver minimised (scores × 1000, plus the
-    documented no-repeat penalty when `relaxations` is not empty).
+    documented no-repeat penalty when `relaxations` is not empty). `fallbacks`: ids of
+    the targets whose skill rule gave way to skill_based's `fallback_strategy`.
     """
 
     status: Status
@@ -88,6 +94,7 @@ class SolveResult:
     relaxations: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     shortages: tuple[Shortage, ...] = ()
+    fallbacks: tuple[str, ...] = ()
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0, 0.0))
 
     def by_target(self) -> dict[str, list[str]]:
@@ -99,9 +106,10 @@ class SolveResult:
 
     def metadata(self) -> dict[str, Any]:
         """The run's `assignments.metadata` (compatible keys first)."""
-        return {
+        out: dict[str, Any] = {
             "attempts": 1,
-            "execution_time_ms": round(self.timings.total_ms, 3),
+            "execution_time_ms": round(self.timings.total_ms),
+            "execution_time_ms_precise": round(self.timings.total_ms, 3),
             "strategy_parameters": dict(self.parameters),
             "validation_results": [v.to_dict() for v in self.validation],
             "solver": {
@@ -116,3 +124,7 @@ class SolveResult:
             "notes": list(self.notes),
             "shortages": [s.to_dict() for s in self.shortages],
         }
+        if self.fallbacks:
+            strategy = self.parameters.get("fallback_strategy")
+            out["fallback"] = {"strategy": strategy, "targets": list(self.fallbacks)}
+        return out

@@ -4,8 +4,9 @@
   i / depth, where i is the index of the most recent run with it (latest run = 0).
 - skill: 1 for a target without required skills, else the mean level of the
   participant in each required skill (a missing skill counts 0).
-- preference: 0.5 neutral; `preferred_targets` → 1, `avoided_targets` → 0,
-  `targets: {id: x}` → x.
+- preference: 0.5 neutral; 1 when the target's window overlaps one of the person's
+  `preferred` time slots (`availability`); the person's explicit target preferences
+  override that: `preferred_targets` → 1, `avoided_targets` → 0, `targets: {id: x}` → x.
 - balance is per assignment, not per pair: `load_marginals` gives, for each
   participant, the normalised load of their 1st, 2nd, … new assignment, counting
   their assignments over the whole given history. It increases with each extra
@@ -33,7 +34,8 @@ class Scores:
     past_load: np.ndarray  # int64, P
 
 
-def compute_scores(problem: Problem) -> Scores:
+def compute_scores(problem: Problem, preferred_slot: np.ndarray | None = None) -> Scores:
+    """`preferred_slot`: bool P × T from `Eligibility.preferred_slot` (None: no slots)."""
     participants, targets = problem.participants, problem.targets
     n_p, n_t = len(participants), len(targets)
     t_index = {t.id: j for j, t in enumerate(targets)}
@@ -51,7 +53,8 @@ def compute_scores(problem: Problem) -> Scores:
                 if j is not None:
                     rotation[i, j] = k / depth
 
-    return Scores(rotation, _skill_matrix(problem), _preference_matrix(problem, t_index), past_load)
+    preference = _preference_matrix(problem, t_index, preferred_slot)
+    return Scores(rotation, _skill_matrix(problem), preference, past_load)
 
 
 def _skill_matrix(problem: Problem) -> np.ndarray:
@@ -76,9 +79,13 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
     return np.clip(matrix, 0.0, 1.0)
 
 
-def _preference_matrix(problem: Problem, t_index: dict[str, int]) -> np.ndarray:
+def _preference_matrix(
+    problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
+) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
     pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+    if preferred_slot is not None:
+        pref[preferred_slot] = 1.0
     for i, p in enumerate(problem.participants):
         if not p.preferences:
             continue

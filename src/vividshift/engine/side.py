@@ -1,7 +1,8 @@
 """Side constraints compiled to participant/target indices for CP-SAT.
 
 Besides the explicit ones, a participant who may take several targets must not
-take two whose own time windows overlap: that becomes a set limit of 1 per
+take two whose own time windows overlap (`availability.target_windows`, so daily
+windows count by their occurrences in the run): that becomes a set limit of 1 per
 overlapping pair (only generated when max assignments > 1, since otherwise it
 cannot happen).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from vividshift.engine.availability import overlap, target_windows
 from vividshift.engine.constraints import Quota, Separate, TargetSetLimit, Together
 from vividshift.engine.model import Problem
 
@@ -75,11 +77,15 @@ def compile_side_rules(problem: Problem, capacity: int) -> list[SideRule]:
 
 
 def _overlap_rules(problem: Problem, t_label: list[str]) -> list[SideRule]:
-    timed = [(j, t.time_window) for j, t in enumerate(problem.targets) if t.time_window]
+    timed = [
+        (j, target_windows(problem, t))
+        for j, t in enumerate(problem.targets)
+        if t.time_window is not None
+    ]
     rules = []
     for a, (ja, wa) in enumerate(timed):
         for jb, wb in timed[a + 1 :]:
-            if wa is not None and wb is not None and wa.overlaps(wb):
+            if overlap(wa, wb):
                 label = f"{t_label[ja]} and {t_label[jb]} overlap in time"
                 rules.append(SideRule(label, "set_limit", targets=(ja, jb), high=1))
     return rules

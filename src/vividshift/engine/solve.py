@@ -9,17 +9,25 @@ from typing import Literal
 import numpy as np
 
 from vividshift.engine.cpsat import solve_cp_sat
-from vividshift.engine.eligibility import NO_REPEAT, Eligibility, capacity_of, compute_eligibility
+from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.model import Problem
 from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
-from vividshift.engine.result import Method, PairScore, Placement, SolveResult, Status, Timings
+from vividshift.engine.result import (
+    Method,
+    PairScore,
+    Placement,
+    SolveResult,
+    Status,
+    Timings,
+    ValidationResult,
+)
 from vividshift.engine.scoring import Scores, compute_scores, load_marginals
 from vividshift.engine.side import compile_side_rules
-from vividshift.engine.strategies import SCALE, Context, Plan, get_strategy
+from vividshift.engine.strategies import SCALE, Context, Plan, eligibility_for, get_strategy
 from vividshift.engine.validators import validate_assignment
 
 MethodChoice = Literal["auto", "min_cost_flow", "cp_sat"]
@@ -63,9 +71,12 @@ def solve(
 
     Guarantees:
     - Validity: every hard rule holds (required counts exactly, max assignments,
-      eligibility, group exclusions, availability, side constraints). When no such
-      assignment exists, raises `Infeasible` naming the targets that cannot be filled
-      and why (or the side constraints that conflict) — it never fails otherwise.
+      required skills, group exclusions, time-slot availability — see `eligibility` —
+      and side constraints). When no such assignment exists, raises `Infeasible`
+      naming the targets that cannot be filled and the people ruled out, with why (or
+      the side constraints that conflict) — it never fails otherwise. The one
+      exception is skill_based with a `fallback_strategy`: targets too few qualify
+      for drop the skill rule, and `fallbacks` lists them.
     - Optimality: without side constraints the min-cost flow is exact (status
       "optimal"). With side constraints CP-SAT runs within `time_limit_s`; the status
       says whether it proved optimality ("optimal"), found a valid but unproven
@@ -162,7 +173,9 @@ def solve(
     solved_at = perf_counter()
 
     placements = _placements(problem, inst, chosen, prepared)
-    validation = validate_assignment(problem, placements) if status != "timeout" else ()
+    validation: tuple[ValidationResult, ...] = ()
+    if status != "timeout":
+        validation = validate_assignment(problem, placements, eligibility=prepared.eligibility)
     done = perf_counter()
     return SolveResult(
         status=status,
@@ -179,6 +192,7 @@ def solve(
         relaxations=_relaxations(problem, inst, chosen),
         notes=plan.notes + ((run.note,) if run.note else ()),
         shortages=shortages,
+        fallbacks=tuple(problem.targets[j].id for j in prepared.eligibility.fallbacks),
         timings=Timings(
             prepare_ms=(prepared_at - started) * 1e3,
             solve_ms=(solved_at - prepared_at) * 1e3,
@@ -197,17 +211,14 @@ def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
 def _prepare(problem: Problem, capacity: int) -> _Prepared:
     strategy = get_strategy(problem.strategy)
     params = read_parameters(strategy.name, strategy.schema, problem.parameters)
-    scores = compute_scores(problem)
-    eligibility = compute_eligibility(problem, strategy.default_window(params))
+    eligibility = eligibility_for(problem)
+    scores = compute_scores(problem, eligibility.preferred_slot)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
-    allowed = eligibility.allowed.copy()
-    for mask in plan.blocked.values():
-        allowed &= ~mask
     marginals = load_marginals(scores.past_load, capacity)
     load_cost = np.rint(SCALE * plan.balance_weight * marginals).astype(np.int64)
     # rank[p]: p's place in a seeded order; it only breaks ties between equal optima.
     rank = np.argsort(np.random.default_rng(problem.seed).permutation(len(problem.participants)))
-    return _Prepared(scores, eligibility, plan, allowed, marginals, load_cost, rank)
+    return _Prepared(scores, eligibility, plan, eligibility.allowed, marginals, load_cost, rank)
 
 
 def _shortages(
@@ -216,7 +227,8 @@ def _shortages(
     excluded = dict(prepared.eligibility.excluded_by)
     if inst.relaxed:  # the shortage persists even with repeats allowed: not the cause
         excluded.pop(NO_REPEAT, None)
-    excluded.update(prepared.plan.blocked)
+    reasons = Reasons(problem, prepared.eligibility)
+    rules = list(excluded)
     return tuple(
         find_shortages(
             inst,
@@ -225,6 +237,7 @@ def _shortages(
             [p.id for p in problem.participants],
             [p.label for p in problem.participants],
             excluded,
+            lambda i, j: reasons.of(i, j, rules),
         )
     )
 

@@ -1,5 +1,9 @@
 """Validators: run on any assignment (generated or edited), one structured result each.
 
+They decide breaches with the engine's eligibility (`eligibility`: skills, availability
+in the house's zone), so a validator never disagrees with the solver; `solve` passes
+the eligibility it computed, other callers get it computed from the problem.
+
 Severity: `error` — the assignment breaks a hard rule; `warning` — it is usable but
 someone should look (a soft breach, or a breach the parameters tolerate); `info` —
 nothing to report. `passed` is False exactly when the validator found a breach it is
@@ -8,13 +12,16 @@ configured to reject.
 - capacity_check (strict_mode=true, tolerance=0): a count off by more than
   `tolerance`, a participant over their maximum, a duplicate or unknown pair →
   error (warning when not strict_mode), not passed; counts off within tolerance →
-  warning, passed; all exact → info.
+  warning, passed; all exact → info. Under random_assignment with
+  `ensure_capacity: false` the caller asked for a partial fill: under-filled targets
+  are a warning, passed.
 - availability_check (check_conflicts=true, time_window=none): someone unavailable
-  in the window (`time_window` overrides the target's and the run's) → error;
-  someone on two targets whose own windows overlap → warning, not passed; else info.
-- skill_matching (required_match=true, report_missing=true): someone lacking a
-  required skill → error (warning and passed when not required_match), listing the
-  missing skills when report_missing; else info.
+  for a target's windows (`time_window` overrides every window) → error; someone on
+  two targets whose own windows overlap → warning, not passed; else info.
+- skill_matching (required_match=true, report_missing=true): someone below the skill
+  threshold → error (warning and passed when not required_match), listing the
+  missing skills when report_missing; on a target that fell back
+  (`fallback_strategy`) → warning, passed; else info.
 """
 
 from __future__ import annotations
@@ -22,16 +29,51 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from vividshift.engine.availability import unavailability_reason
-from vividshift.engine.eligibility import capacity_of
+from vividshift.engine.availability import (
+    calendar_of,
+    overlap,
+    schedule_of,
+    target_windows,
+    unavailability_reason,
+)
+from vividshift.engine.eligibility import UNAVAILABLE, Eligibility, Reasons, capacity_of
 from vividshift.engine.model import Problem, ValidatorSpec, parse_window
 from vividshift.engine.params import read_parameters
 from vividshift.engine.result import Placement, ValidationResult
+from vividshift.engine.strategies import eligibility_for, get_strategy
 
 Pairs = Sequence[tuple[str, str]]
-Check = Callable[[Problem, Pairs, Mapping[str, Any]], ValidationResult]
+
+
+class Checked:
+    """The problem as the validators see it: indices, and eligibility computed at most once."""
+
+    def __init__(self, problem: Problem, eligibility: Eligibility | None) -> None:
+        self.problem = problem
+        self.given = eligibility
+        self.person = {p.id: i for i, p in enumerate(problem.participants)}
+        self.target = {t.id: j for j, t in enumerate(problem.targets)}
+
+    @cached_property
+    def eligibility(self) -> Eligibility:
+        return self.given if self.given is not None else eligibility_for(self.problem)
+
+    @cached_property
+    def reasons(self) -> Reasons:
+        return Reasons(self.problem, self.eligibility)
+
+    def known(self, pairs: Pairs) -> list[tuple[int, int]]:
+        return [
+            (self.person[pid], self.target[tid])
+            for pid, tid in pairs
+            if pid in self.person and tid in self.target
+        ]
+
+
+Check = Callable[[Checked, Pairs, Mapping[str, Any]], ValidationResult]
 
 
 @dataclass(frozen=True)
@@ -46,22 +88,29 @@ def validate_assignment(
     problem: Problem,
     assignment: Iterable[tuple[str, str]] | Iterable[Placement],
     specs: Sequence[ValidatorSpec] | None = None,
+    *,
+    eligibility: Eligibility | None = None,
 ) -> tuple[ValidationResult, ...]:
-    """Run `specs` (default: the problem's validators) on (participant, target) pairs."""
+    """Run `specs` (default: the problem's validators) on (participant, target) pairs.
+
+    `eligibility`: the problem's, when the caller has it (`solve`); else computed."""
     pairs: list[tuple[str, str]] = [
         (a.participant_id, a.target_id) if isinstance(a, Placement) else (a[0], a[1])
         for a in assignment
     ]
+    checked = Checked(problem, eligibility)
     out = []
     for spec in problem.validators if specs is None else specs:
         validator = get_validator(spec.name)
         params = read_parameters(spec.name, validator.schema, spec.parameters)
-        out.append(validator.check(problem, pairs, params))
+        out.append(validator.check(checked, pairs, params))
     return tuple(out)
 
 
-def capacity_check(problem: Problem, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def capacity_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
     name = "capacity_check"
+    problem = checked.problem
+    partial = _asked_for_partial_fill(problem)
     targets = {t.id: t for t in problem.targets}
     people = {x.id: x for x in problem.participants}
     breaches: list[str] = []
@@ -76,7 +125,8 @@ def capacity_check(problem: Problem, pairs: Pairs, p: Mapping[str, Any]) -> Vali
         have, diff = per_target.get(t.id, 0), per_target.get(t.id, 0) - t.required_count
         if diff:
             text = f"{t.label} has {have} of {t.required_count} required"
-            (breaches if abs(diff) > p["tolerance"] else tolerated).append(text)
+            ok = abs(diff) <= p["tolerance"] or (partial and diff < 0)
+            (tolerated if ok else breaches).append(text)
     cap = capacity_of(problem)
     for pid, n in Counter(pid for pid, _ in pairs).items():
         if n > cap:
@@ -90,62 +140,84 @@ def capacity_check(problem: Problem, pairs: Pairs, p: Mapping[str, Any]) -> Vali
     return ValidationResult(name, "info", True, (f"all {len(problem.targets)} targets filled",))
 
 
-def availability_check(problem: Problem, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def _asked_for_partial_fill(problem: Problem) -> bool:
+    if problem.strategy != "random_assignment":
+        return False
+    strategy = get_strategy(problem.strategy)
+    return not read_parameters(strategy.name, strategy.schema, problem.parameters)[
+        "ensure_capacity"
+    ]
+
+
+def availability_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
     name = "availability_check"
-    targets = {t.id: t for t in problem.targets}
-    people = {x.id: x for x in problem.participants}
-    override = parse_window(p["time_window"]) if p.get("time_window") else None
+    problem = checked.problem
+    people, targets = problem.participants, problem.targets
     away: list[str] = []
-    for pid, tid in pairs:
-        if pid not in people or tid not in targets:
-            continue
-        window = override or targets[tid].time_window or problem.window
-        why = unavailability_reason(people[pid], window)
-        if why:
-            away.append(f"{people[pid].label} on {targets[tid].label}: {why}")
+    if p.get("time_window"):
+        override = (parse_window(p["time_window"]),)
+        calendar = calendar_of(problem)
+        for i, j in checked.known(pairs):
+            why = unavailability_reason(schedule_of(people[i]), override, calendar)
+            if why:
+                away.append(f"{people[i].label} on {targets[j].label}: {why}")
+    else:
+        unavailable = checked.eligibility.excluded_by[UNAVAILABLE]
+        for i, j in checked.known(pairs):
+            if unavailable[i, j]:
+                away.append(
+                    f"{people[i].label} on {targets[j].label}: {checked.reasons.unavailable(i, j)}"
+                )
     clashes: list[str] = []
     if p["check_conflicts"]:
-        timed: dict[str, list[str]] = {}
-        for pid, tid in pairs:
-            if tid in targets and targets[tid].time_window is not None:
-                timed.setdefault(pid, []).append(tid)
-        for pid, tids in timed.items():
-            for i, a in enumerate(tids):
-                for b in tids[i + 1 :]:
-                    wa, wb = targets[a].time_window, targets[b].time_window
-                    if wa is not None and wb is not None and wa.overlaps(wb):
+        timed: dict[int, list[int]] = {}
+        for i, j in checked.known(pairs):
+            if targets[j].time_window is not None:
+                timed.setdefault(i, []).append(j)
+        for i, js in timed.items():
+            windows = {j: target_windows(problem, targets[j]) for j in js}
+            for k, a in enumerate(js):
+                for b in js[k + 1 :]:
+                    if overlap(windows[a], windows[b]):
                         clashes.append(
-                            f"{_label(people, pid)} is on {targets[a].label} and "
+                            f"{people[i].label} is on {targets[a].label} and "
                             f"{targets[b].label}, which overlap"
                         )
     if away:
         return ValidationResult(name, "error", False, tuple(away + clashes))
     if clashes:
         return ValidationResult(name, "warning", False, tuple(clashes))
-    has_window = override or problem.window or any(t.time_window for t in problem.targets)
+    has_window = p.get("time_window") or any(target_windows(problem, t) for t in targets)
     note = "everyone available" if has_window else "no time window: only absences marked"
     return ValidationResult(name, "info", True, (note,))
 
 
-def skill_matching(problem: Problem, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def skill_matching(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
     name = "skill_matching"
-    targets = {t.id: t for t in problem.targets}
-    people = {x.id: x for x in problem.participants}
+    problem, eligibility = checked.problem, checked.eligibility
+    fallbacks = set(eligibility.fallbacks)
     missing: list[str] = []
-    for pid, tid in pairs:
-        if pid not in people or tid not in targets:
-            continue
-        lacks = sorted(targets[tid].required_skills - people[pid].skills)
-        if lacks:
-            missing.append(f"{people[pid].label} lacks {', '.join(lacks)} for {targets[tid].label}")
-    if not missing:
+    fell_back: list[str] = []
+    for i, j in checked.known(pairs):
+        if eligibility.unqualified[i, j]:
+            text = (
+                f"{problem.participants[i].label} {checked.reasons.skill(i, j)} "
+                f"for {problem.targets[j].label}"
+            )
+            (fell_back if j in fallbacks else missing).append(text)
+    if fell_back:
+        how = f"fallback {eligibility.policy.fallback}: too few qualified"
+        fell_back = [f"{m} ({how})" for m in fell_back]
+    if not missing and not fell_back:
         return ValidationResult(name, "info", True, ("all required skills covered",))
-    messages = (
-        tuple(missing)
-        if p["report_missing"]
-        else (f"{len(missing)} assignments lack required skills",)
-    )
-    if p["required_match"]:
+    if not p["report_missing"]:
+        counted = [f"{len(missing)} assignments lack required skills"] if missing else []
+        if fell_back:
+            counted.append(f"{len(fell_back)} assignments on fallback targets lack required skills")
+        messages = tuple(counted)
+    else:
+        messages = tuple(missing + fell_back)
+    if missing and p["required_match"]:
         return ValidationResult(name, "error", False, messages)
     return ValidationResult(name, "warning", True, messages)
 
@@ -174,8 +246,9 @@ VALIDATORS: dict[str, Validator] = {
         ),
         Validator(
             "availability_check",
-            "Everyone assigned is available in the run's (or target's) window; with "
-            "check_conflicts, nobody is on two targets whose windows overlap.",
+            "Everyone assigned is available for the target's windows (its own, absolute "
+            "or daily local times, else the run's), time slots read in the house's zone; "
+            "with check_conflicts, nobody is on two targets whose windows overlap.",
             {
                 "type": "object",
                 "properties": {
@@ -190,7 +263,8 @@ VALIDATORS: dict[str, Validator] = {
         ),
         Validator(
             "skill_matching",
-            "Everyone assigned has the target's required skills.",
+            "Everyone assigned has the share of the target's required skills the strategy "
+            "asks for (all, unless skill_threshold says otherwise).",
             {
                 "type": "object",
                 "properties": {"required_match": _BOOL_TRUE, "report_missing": _BOOL_TRUE},

@@ -3,7 +3,12 @@
 Types:
 - `participant` → the `participants` table. Known keys go to their columns: `email`,
   `phone`, `skills`, `availability`, `preferences`, `is_active`; every other key (e.g.
-  `group`) is kept in `metadata` and comes back inside `attributes`.
+  `group`) is kept in `metadata` and comes back inside `attributes`. The predecessor's
+  boolean `availability` maps to the native shape: on create `true` → `{"available":
+  true}`, `false` → `{"available": false}` (away altogether, as the engine reads it);
+  on update the boolean sets only the `available` key of the stored availability (its
+  weekly slots and absences stay). An object is taken as it is, as on the native API.
+  Attributes answer the stored (native) shape.
 - `assignment_target` → `assignment_targets`: `description`, `required_count`,
   `required_skills`, `constraints`, `is_active`; other keys in `metadata`.
 - any other name → an active entity definition of an active domain. Names are unique
@@ -29,6 +34,7 @@ from vividshift.errors import NotFound, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 from vividshift.limits import merge_patch_or_reject
 from vividshift.paging import PageParams, Sort
+from vividshift.participants import queries as participant_queries
 from vividshift.participants import service as participants
 from vividshift.participants.queries import ParticipantFilters
 from vividshift.participants.schemas import (
@@ -52,6 +58,15 @@ def _split(attributes: dict[str, Any], columns: tuple[str, ...]) -> tuple[dict, 
     known = {k: v for k, v in attributes.items() if k in columns}
     extra = {k: v for k, v in attributes.items() if k not in columns}
     return known, extra
+
+
+def _availability(known: dict[str, Any], current: dict[str, Any] | None = None) -> dict:
+    """`known` with a boolean availability (the predecessor's) in the native shape:
+    `{"available": <bool>}` merged into `current` (the stored availability)."""
+    value = known.get("availability")
+    if not isinstance(value, bool):
+        return known
+    return known | {"availability": dict(current or {}) | {"available": value}}
 
 
 def _build(model: type[M], values: dict[str, Any]) -> M:
@@ -125,6 +140,7 @@ async def create_entity(
     attributes = body.attributes()
     if type_name == PARTICIPANT:
         known, extra = _split(attributes, PARTICIPANT_COLUMNS)
+        known = _availability(known)
         p_body = _build(ParticipantCreate, {"name": body.name, **known, "metadata": extra})
         created, replayed = await participants.create_participant(
             conn, actor, p_body, idempotency_key
@@ -218,12 +234,18 @@ async def update_entity(
     name = {"name": body.name} if "name" in body.model_fields_set else {}
     if type_name == PARTICIPANT:
         known, extra = _split(attributes, PARTICIPANT_COLUMNS)
-        p_changes = _build(ParticipantUpdate, name | known)
-        return from_participant(
-            await participants.update_participant_and_metadata(
-                conn, actor, entity_id, p_changes, extra
+        async with transaction(conn, acting_user=actor):
+            if isinstance(known.get("availability"), bool):
+                current = await participant_queries.lock_participant(conn, entity_id)
+                if current is None:
+                    raise NotFound("Participant not found", details={"id": str(entity_id)})
+                known = _availability(known, current["availability"])
+            p_changes = _build(ParticipantUpdate, name | known)
+            return from_participant(
+                await participants.update_participant_and_metadata(
+                    conn, actor, entity_id, p_changes, extra
+                )
             )
-        )
     if type_name == TARGET:
         known, extra = _split(attributes, TARGET_COLUMNS)
         t_changes = _build(TargetUpdate, name | known)

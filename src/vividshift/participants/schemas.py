@@ -2,8 +2,14 @@
 
 `availability` is an object whose keys are:
 - a weekday (`monday` … `sunday`, lowercase) → an object of time slots: `"H:MM"` or
-  `"HH:MM"` (24-hour clock, `"9:00"`, `"17:30"`) → `"available"`, `"unavailable"` or
-  `"preferred"`; at most 96 slots a day;
+  `"HH:MM"` (24-hour clock, `"9:00"`, `"17:30"`), or a range `"13:00-17:00"` →
+  `"available"`, `"unavailable"` or `"preferred"`; at most 96 slots a day. Times are
+  clock times in the domain's time zone. A slot `"HH:MM"` lasts until the day's next
+  listed slot or the next of the web page's grid times (9:00, 13:00, 18:00), else
+  midnight: alone, `"13:00"` is 13:00–18:00. An `unavailable` slot that overlaps a
+  shift rules the person out of it; `preferred` is available and preferred; a day
+  without slots is available unless the domain's `availability_default` says
+  "unavailable";
 - `available` → `false` marks someone away altogether (`true` is allowed, the default);
 - `unavailable` → at most 366 absences, each `{"start": ISO date/datetime, "end": …}`
   (optionally `"reason"`) or `[start, end]`, end not before start;
@@ -32,7 +38,7 @@ from vividshift.limits import (
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_STATUSES = ("available", "unavailable", "preferred")
-TIME_SLOT = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+TIME_SLOT = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(-(([01]?\d|2[0-3]):[0-5]\d|24:00))?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 MAX_SLOTS_PER_DAY = 96
 MAX_ABSENCES = 366
@@ -73,7 +79,10 @@ def check_availability(value: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"{key}: expected an object of at most 96 time slots")
             for time, status in slots.items():
                 if not TIME_SLOT.match(time):
-                    raise ValueError(f"{key}: {time!r} is not a time like 9:00 or 17:30")
+                    raise ValueError(
+                        f"{key}: {time!r} is not a time like 9:00 or 17:30, or a range like "
+                        "13:00-17:00"
+                    )
                 if status not in SLOT_STATUSES:
                     raise ValueError(f"{key}.{time}: status must be one of {SLOT_STATUSES}")
         elif key == "available":

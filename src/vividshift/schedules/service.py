@@ -25,7 +25,8 @@ Decisions:
   schedule's strategy and parameters (default: the domain's), the domain's rules, the
   participants and targets its selections match *at run time* (active ones; a
   selection that matches nothing fails the job), dated by the due time's day in the
-  schedule's zone plus `date_offset_days`, named "<display name> <date>".
+  schedule's zone plus `date_offset_days`, named "<display name> <date>". An active
+  run already on that date is completed first (`replace: complete`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def run_request(domain: dict[str, Any], schedule: Schedule, day: Any, note: str)
         "name": f"{domain['display_name']} {day.isoformat()}"[:200],
         "description": note,
         "parameters": schedule.strategy_parameters.model_dump(mode="json", exclude_none=True),
+        # A scheduled run follows the date's earlier run, as the predecessor's weekly
+        # job did: that one is completed and becomes history.
+        "replace": "complete",
     }
     if schedule.strategy is not None:
         generate["strategy"] = schedule.strategy

@@ -3,7 +3,11 @@
 `required_count` is 1–10 000; `required_skills` a set of skill names (stored as an
 array); `constraints` and `metadata` free objects within the limits of
 `vividshift.limits`. The engine reads `constraints.excluded_groups` (list of group
-names) and `constraints.no_repeat_window` (int); both are checked when present.
+names), `constraints.no_repeat_window` (int) and `constraints.time_window`: absolute
+`{"start": ISO datetime, "end": ISO datetime}`, or daily clock times in the domain's
+time zone `{"start": "13:00", "end": "17:00", "days": ["saturday"]}` (`days` optional:
+every day; `"24:00"` may end it; an end before the start runs past midnight). All are
+checked when present, the window by the engine's own reading of it.
 """
 
 from datetime import datetime
@@ -12,6 +16,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from vividshift.engine.model import parse_target_window
 from vividshift.limits import (
     Description,
     JsonObject,
@@ -35,6 +40,11 @@ def check_constraints(value: dict[str, Any]) -> dict[str, Any]:
         isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 1000
     ):
         raise ValueError("no_repeat_window: expected an integer 0–1000")
+    if value.get("time_window") is not None:
+        try:
+            parse_target_window(value["time_window"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"time_window: {exc}") from None
     return value
 
 

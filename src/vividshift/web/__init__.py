@@ -6,6 +6,8 @@ routes/   one module per page: auth (sign in/out), dashboard, rotation, history,
           people, tasks, admin, static
 session   the session cookie (a `user_sessions` row of the auth service)
 csrf      tokens on every form that changes something
+idempotency  a fresh key on every form that creates: sent twice, it creates once
+runs      the dashboard's current and upcoming runs (today in the house's zone)
 deps      page permissions, registered with the API's deny-by-default table
 render    templates, post/redirect/get, readable error pages
 """

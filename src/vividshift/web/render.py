@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from vividshift.errors import AppError, Unauthorized
 from vividshift.web.csrf import apply_nonce_cookie, csrf_token
+from vividshift.web.idempotency import idempotency_field
 from vividshift.web.session import apply_session_changes, is_https
 
 log = logging.getLogger("vividshift.web")
@@ -58,6 +59,7 @@ env = Environment(
 )
 env.filters["when"] = _when
 env.filters["pretty_json"] = _json
+env.globals["idempotency_field"] = idempotency_field
 
 
 def finish(request: Request, response: Response) -> Response:

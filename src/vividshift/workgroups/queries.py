@@ -47,16 +47,65 @@ async def members_by_name(
     return {r["name"]: r for r in await cur.fetchall()}
 
 
+# The stored order of a domain's chores: metadata.order (set from the defaults and by
+# POST /api/work-groups/assignments), then chores added since, oldest first.
+CHORE_ORDER = """
+    CASE WHEN jsonb_typeof(metadata->'order') = 'number'
+         THEN (metadata->>'order')::numeric END NULLS LAST, created_at, name, id
+"""
+
+
 async def active_targets(conn: Connection, domain: str) -> list[dict[str, Any]]:
+    """The domain's active chores, in their stored order."""
     cur = await conn.execute(
         "SELECT * FROM assignment_targets WHERE metadata @> %s AND is_active = true"
-        " ORDER BY name, id",
+        f" ORDER BY {CHORE_ORDER}",
         (Jsonb({"domain": domain}),),
     )
     return await cur.fetchall()
 
 
+async def has_targets(conn: Connection, domain: str) -> bool:
+    """Whether the domain has any chore at all, active or not."""
+    cur = await conn.execute(
+        "SELECT 1 FROM assignment_targets WHERE metadata @> %s LIMIT 1",
+        (Jsonb({"domain": domain}),),
+    )
+    return await cur.fetchone() is not None
+
+
+async def deactivate_targets_except(conn: Connection, domain: str, keep: list[UUID]) -> int:
+    cur = await conn.execute(
+        "UPDATE assignment_targets SET is_active = false"
+        " WHERE metadata @> %s AND is_active AND NOT (id = ANY(%s))",
+        (Jsonb({"domain": domain}), keep),
+    )
+    return cur.rowcount
+
+
+async def runs_by_day(conn: Connection, domain: str, days: int) -> list[dict[str, Any]]:
+    """Every non-cancelled run of the `days` most recent dates that have one, by
+    (assignment_date, created_at), each with `n`: its rank within its date (1 = first)."""
+    cur = await conn.execute(
+        """
+        SELECT * FROM (
+            SELECT id, assignment_date, created_at, updated_at,
+                   row_number() OVER (PARTITION BY assignment_date
+                                      ORDER BY created_at, id) AS n,
+                   dense_rank() OVER (ORDER BY assignment_date DESC) AS day_rank
+              FROM assignments
+             WHERE configuration @> %s AND status <> 'cancelled'
+        ) runs
+         WHERE day_rank <= %s
+         ORDER BY assignment_date, created_at, id
+        """,
+        (Jsonb({"domain": domain}), days),
+    )
+    return await cur.fetchall()
+
+
 async def latest_runs_per_day(conn: Connection, domain: str, limit: int) -> list[dict[str, Any]]:
+    """Per date, the latest non-cancelled run (the `limit` most recent dates)."""
     cur = await conn.execute(
         """
         SELECT * FROM (
@@ -94,5 +143,7 @@ async def imported_run_exists(conn: Connection, domain: str, source: str, index:
     return await cur.fetchone() is not None
 
 
-def run_date_key(day: date) -> str:
-    return day.isoformat()
+def run_date_key(day: date, n: int = 1) -> str:
+    """The history key of the n-th run (by created_at) of a date: "YYYY-MM-DD" for the
+    first, "YYYY-MM-DD.2", "YYYY-MM-DD.3", … for later ones."""
+    return day.isoformat() if n == 1 else f"{day.isoformat()}.{n}"

@@ -2,9 +2,10 @@
 
 Rotation cost prefers the targets a participant did least recently; the balance
 cost (convex in each participant's load over the history) prefers the least-loaded
-people. `history_window` (native, default 2) is the no-repeat window used when the
-run gives no `no_repeat` constraint. `max_attempts` is accepted for compatibility:
-the exact solver needs no retries.
+people. Required skills are a hard rule (all of them; see `eligibility`).
+`history_window` (native, default 2) is the no-repeat window used when the run gives
+no `no_repeat` constraint. `max_attempts` is accepted for compatibility: the exact
+solver needs no retries.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vividshift.engine.eligibility import SkillPolicy
 from vividshift.engine.strategies.base import UNIT, Context, Plan, Weights, weighted_cost
 
 
@@ -38,6 +40,9 @@ class BalancedRotation:
 
     def default_window(self, parameters: Mapping[str, Any]) -> int:
         return int(parameters["history_window"])
+
+    def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
+        return SkillPolicy()
 
     def plan(self, context: Context) -> Plan:
         p = context.parameters

@@ -1,20 +1,21 @@
 """What a strategy is: parameters in, a cost plan for the solver out.
 
-A strategy never assigns anyone itself. It turns scores into integer costs (and,
-for `skill_based`, extra exclusions); the same exact solver then finds the cheapest
-valid assignment. So every strategy inherits validity and optimality from the
-solver, and differs only in what "cheapest" means.
+A strategy never assigns anyone itself. It turns scores into integer costs and says
+how strict required skills are (`skill_policy`; the rule itself lives in
+`eligibility`); the same exact solver then finds the cheapest valid assignment. So
+every strategy inherits validity and optimality from the solver, and differs only in
+what "cheapest" means.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
-from vividshift.engine.eligibility import Eligibility
+from vividshift.engine.eligibility import Eligibility, SkillPolicy
 from vividshift.engine.model import Problem
 from vividshift.engine.scoring import Scores
 
@@ -53,7 +54,6 @@ class Plan:
     weights: Weights
     pair_cost: np.ndarray  # int64 P × T, in SCALE units
     balance_weight: float  # cost of load, per unit of normalised load
-    blocked: dict[str, np.ndarray] = field(default_factory=dict)  # rule → bool P × T
     exact_fill: bool = True  # False: fill what can be filled (ensure_capacity=false)
     notes: tuple[str, ...] = ()
 
@@ -65,6 +65,10 @@ class Strategy(Protocol):
 
     def default_window(self, parameters: Mapping[str, Any]) -> int:
         """No-repeat window applied when the run gives no `no_repeat` constraint."""
+        ...
+
+    def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
+        """The skill threshold (and fallback) eligibility applies for this strategy."""
         ...
 
     def plan(self, context: Context) -> Plan: ...

@@ -1,7 +1,8 @@
 """`optimal`: every rule of the configuration at once, weighted by the parameters.
 
-Rotation, balance, skill and preference all enter the cost; `skill_threshold`
-(default 0: skills only weigh, never exclude) turns skill into a hard rule.
+Rotation, balance, skill and preference all enter the cost. `skill_threshold` (default
+1.0) is the share of required skills a person must have to be eligible at all (a hard
+rule, see `eligibility`); 0 lets skills only weigh.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vividshift.engine.eligibility import SKILL_THRESHOLD
+from vividshift.engine.eligibility import SkillPolicy
 from vividshift.engine.strategies.base import UNIT, Context, Plan, Weights, weighted_cost
 
 
@@ -26,13 +27,20 @@ class Optimal:
             "balance_weight": {**UNIT, "default": 0.2},
             "skill_weight": {**UNIT, "default": 0.2},
             "preference_weight": {**UNIT, "default": 0.2},
-            "skill_threshold": {**UNIT, "default": 0.0},
+            "skill_threshold": {
+                **UNIT,
+                "default": 1.0,
+                "description": "Share of required skills a person must have (1 = all).",
+            },
             "history_window": {"type": "integer", "minimum": 0, "default": 2},
         },
     }
 
     def default_window(self, parameters: Mapping[str, Any]) -> int:
         return int(parameters["history_window"])
+
+    def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
+        return SkillPolicy(threshold=float(parameters["skill_threshold"]))
 
     def plan(self, context: Context) -> Plan:
         p = context.parameters
@@ -42,7 +50,4 @@ class Optimal:
             skill=p["skill_weight"],
             preference=p["preference_weight"],
         )
-        blocked = {}
-        if p["skill_threshold"] > 0:
-            blocked[SKILL_THRESHOLD] = context.scores.skill < p["skill_threshold"]
-        return Plan(weights, weighted_cost(context.scores, weights), weights.balance, blocked)
+        return Plan(weights, weighted_cost(context.scores, weights), weights.balance)

@@ -2,7 +2,8 @@
 
 Each eligible pair gets a random cost from a generator seeded with `seed` (default:
 the run's seed) and the same exact solver picks the cheapest assignment — so the
-result is random yet always valid, and the same seed gives the same assignment.
+result is random yet always valid (required skills included: all of them), and the
+same seed gives the same assignment.
 `ensure_capacity` (default true) requires every target filled exactly; false
 returns the largest possible partial assignment instead of raising `Infeasible`.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from vividshift.engine.eligibility import SkillPolicy
 from vividshift.engine.strategies.base import SCALE, Context, Plan, Weights
 
 
@@ -33,6 +35,9 @@ class RandomAssignment:
 
     def default_window(self, parameters: Mapping[str, Any]) -> int:
         return 0
+
+    def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
+        return SkillPolicy()
 
     def plan(self, context: Context) -> Plan:
         seed = context.parameters.get("seed")

@@ -1,13 +1,13 @@
-"""`skill_based`: the best-qualified people, only qualified ones where possible.
+"""`skill_based`: the best-qualified people, and only qualified ones.
 
-A pair qualifies when the participant's skill score for the target (mean level in
-its required skills) reaches `skill_threshold`. A target with fewer qualified,
-otherwise eligible people than it needs falls back to `fallback_strategy`: the
-threshold is dropped for it and the fallback's costs apply, plus the skill cost so
-the qualified people it has are still chosen first. The result notes which targets
-fell back. `fallback_strategy: "none"` keeps the threshold hard (and may raise
-`Infeasible`). The issue asked for a fallback where *no one* qualifies; falling back
-whenever too few qualify also covers that case and never fails needlessly.
+A person qualifies for a target when they have at least `skill_threshold` (default
+1.0: all) of its required skills (the rule is in `eligibility`); among the qualified,
+higher skill levels cost less. `fallback_strategy` (default "none") decides what a
+target too few otherwise eligible people qualify for does: with "none" the rule stays
+hard and `solve` raises `Infeasible` naming the target and the missing skill; with
+`balanced_rotation` or `random_assignment` the skill rule is dropped for that target
+only and the fallback's costs are added to the skill cost (so its qualified people
+still come first). `SolveResult.fallbacks` and a note list those targets.
 """
 
 from __future__ import annotations
@@ -17,27 +17,32 @@ from typing import Any
 
 import numpy as np
 
-from vividshift.engine.eligibility import SKILL_THRESHOLD
+from vividshift.engine.eligibility import NO_FALLBACK, SkillPolicy
 from vividshift.engine.strategies.base import UNIT, Context, Plan, Weights, weighted_cost
 from vividshift.engine.strategies.random_assignment import random_costs
 
-FALLBACKS = ("balanced_rotation", "random_assignment", "none")
+FALLBACKS = ("balanced_rotation", "random_assignment", NO_FALLBACK)
 
 
 class SkillBased:
     name = "skill_based"
     description = (
-        "Assign the best-qualified people; targets too few people qualify for use "
-        "`fallback_strategy`."
+        "Assign the best-qualified people; a target too few people qualify for is "
+        "infeasible, or uses `fallback_strategy` when one is set."
     )
     schema: dict[str, Any] = {
         "type": "object",
         "properties": {
-            "skill_threshold": {**UNIT, "default": 0.5},
+            "skill_threshold": {
+                **UNIT,
+                "default": 1.0,
+                "description": "Share of required skills a person must have (1 = all).",
+            },
             "fallback_strategy": {
                 "type": "string",
                 "enum": list(FALLBACKS),
-                "default": FALLBACKS[0],
+                "default": NO_FALLBACK,
+                "description": "For targets too few people qualify for; none: infeasible.",
             },
             "balance_weight": {**UNIT, "default": 0.1},
         },
@@ -46,24 +51,20 @@ class SkillBased:
     def default_window(self, parameters: Mapping[str, Any]) -> int:
         return 0
 
+    def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
+        return SkillPolicy(float(parameters["skill_threshold"]), parameters["fallback_strategy"])
+
     def plan(self, context: Context) -> Plan:
         p = context.parameters
-        scores, problem = context.scores, context.problem
         weights = Weights(skill=1.0, balance=p["balance_weight"])
-        cost = weighted_cost(scores, weights)
-        unqualified = scores.skill < p["skill_threshold"]
-
-        eligible = context.eligibility.allowed & (context.eligibility.repeat_weight == 0)
-        qualified_count = (eligible & ~unqualified).sum(axis=0)
-        required = np.array([t.required_count for t in problem.targets])
-        short = qualified_count < required
+        cost = weighted_cost(context.scores, weights)
+        fallbacks = list(context.eligibility.fallbacks)
         notes: tuple[str, ...] = ()
-        if p["fallback_strategy"] != "none" and short.any():
-            unqualified[:, short] = False
-            cost[:, short] += self._fallback_cost(context, p["fallback_strategy"])[:, short]
-            names = ", ".join(t.label for t, s in zip(problem.targets, short, strict=True) if s)
+        if fallbacks:
+            cost[:, fallbacks] += self._fallback_cost(context, p["fallback_strategy"])[:, fallbacks]
+            names = ", ".join(context.problem.targets[j].label for j in fallbacks)
             notes = (f"fallback {p['fallback_strategy']} for: {names} (too few qualified)",)
-        return Plan(weights, cost, weights.balance, {SKILL_THRESHOLD: unqualified}, notes=notes)
+        return Plan(weights, cost, weights.balance, notes=notes)
 
     @staticmethod
     def _fallback_cost(context: Context, fallback: str) -> np.ndarray:

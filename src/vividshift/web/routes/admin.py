@@ -19,6 +19,7 @@ from vividshift.paging import PageParams, Sort
 from vividshift.users import service as users
 from vividshift.web.deps import Form, PageAdmin
 from vividshift.web.forms import FieldErrors, checked, optional, service_errors, text
+from vividshift.web.idempotency import form_key, readable
 from vividshift.web.render import readable_details, redirect, render
 
 router = APIRouter(prefix="/admin", tags=["web"], include_in_schema=False)
@@ -154,9 +155,9 @@ async def create_domain(request: Request, admin: PageAdmin, db: Db, form: Form) 
     except ValidationError as exc:
         return await domain_list_page(request, db, 422, values=values, errors=_domain_errors(exc))
     try:
-        created, _ = await domains.create_domain(db, admin.id, body)
+        created, _ = await domains.create_domain(db, admin.id, body, idempotency_key=form_key(form))
     except AppError as exc:
-        errors = service_errors(exc) or {"name": exc.message}
+        errors = service_errors(exc) or {"name": readable(exc).message}
         return await domain_list_page(request, db, exc.status_code, values=values, errors=errors)
     return redirect(request, f"/admin/domains/{created.id}", flash="The domain was created.")
 

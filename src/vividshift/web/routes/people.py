@@ -28,6 +28,7 @@ from vividshift.web.forms import (
     tags,
     text,
 )
+from vividshift.web.idempotency import form_key, readable
 from vividshift.web.render import redirect, render
 from vividshift.web.resource_pages import import_report, list_window, read_csv_rows, render_list
 
@@ -187,12 +188,14 @@ async def _save(
         return person_form(request, person, values, errors, 422)
     try:
         if person is None:
-            saved, _ = await service.create_participant(db, user.id, parsed)
+            saved, _ = await service.create_participant(
+                db, user.id, parsed, idempotency_key=form_key(form)
+            )
         else:
             saved = await service.patch_participant(db, user.id, person.id, parsed)
     except AppError as exc:
         return person_form(
-            request, person, values, service_errors(exc), exc.status_code, exc.message
+            request, person, values, service_errors(exc), exc.status_code, readable(exc).message
         )
     return redirect(request, "/people", flash=f"Saved {saved.name}.")
 
@@ -212,9 +215,11 @@ async def import_people(request: Request, user: PageWriter, db: Db, form: Form) 
             list_fields=frozenset({"skills"}),
             json_fields=frozenset({"availability", "preferences", "metadata"}),
         )
-        result, _ = await service.import_participants(db, user.id, rows)
+        result, _ = await service.import_participants(
+            db, user.id, rows, idempotency_key=form_key(form)
+        )
     except AppError as exc:
-        return await people_list(request, db, exc.status_code, report=import_report(exc))
+        return await people_list(request, db, exc.status_code, report=import_report(readable(exc)))
     return redirect(request, "/people", flash=f"Imported {result.created} people.")
 
 

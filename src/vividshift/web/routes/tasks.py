@@ -27,6 +27,7 @@ from vividshift.web.forms import (
     tags,
     text,
 )
+from vividshift.web.idempotency import form_key, readable
 from vividshift.web.render import redirect, render
 from vividshift.web.resource_pages import import_report, list_window, read_csv_rows, render_list
 
@@ -173,11 +174,15 @@ async def _save(
         return task_form(request, task, values, errors, 422)
     try:
         if task is None:
-            saved, _ = await service.create_target(db, user.id, parsed)
+            saved, _ = await service.create_target(
+                db, user.id, parsed, idempotency_key=form_key(form)
+            )
         else:
             saved = await service.patch_target(db, user.id, task.id, parsed)
     except AppError as exc:
-        return task_form(request, task, values, service_errors(exc), exc.status_code, exc.message)
+        return task_form(
+            request, task, values, service_errors(exc), exc.status_code, readable(exc).message
+        )
     return redirect(request, "/tasks", flash=f"Saved {saved.name}.")
 
 
@@ -196,9 +201,9 @@ async def import_tasks(request: Request, user: PageWriter, db: Db, form: Form) -
             list_fields=frozenset({"required_skills"}),
             json_fields=frozenset({"constraints", "metadata"}),
         )
-        result, _ = await service.import_targets(db, user.id, rows)
+        result, _ = await service.import_targets(db, user.id, rows, idempotency_key=form_key(form))
     except AppError as exc:
-        return await tasks_list(request, db, exc.status_code, report=import_report(exc))
+        return await tasks_list(request, db, exc.status_code, report=import_report(readable(exc)))
     return redirect(request, "/tasks", flash=f"Imported {result.created} tasks.")
 
 
