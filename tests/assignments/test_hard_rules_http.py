@@ -200,3 +200,32 @@ async def test_slots_keep_their_local_time_on_a_daylight_saving_weekend(
     }
     run = await _post(client, GEN, body, headers)
     assert _placed(run) == {afternoon: morning_off, morning: afternoon_off}
+
+
+async def test_the_calendar_shows_shifts_at_the_house_clock_time(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+):
+    from icalendar import Calendar
+
+    headers = await auth_headers("user")
+    club = await _club(client, headers)
+    ida = await _person(client, headers, "Ida")
+    bo = await _person(client, headers, "Bo")
+    afternoon = await _shift(client, headers, "Saturday afternoon", "13:00", "17:00", "saturday")
+    bar = (await _post(client, "/api/targets", {"name": "Bar", "required_count": 1}, headers))["id"]
+    body = {
+        "domain": club,
+        "participants": [ida, bo],
+        "targets": [afternoon, bar],
+        "assignment_date": "2026-12-05",
+    }
+    run = await _post(client, GEN, body, headers)
+    r = await client.get(f"/api/assignments/{run['id']}.ics", headers=headers)
+    assert r.status_code == 200, r.text
+    events = {
+        str(e["summary"]).split(":")[0]: e for e in Calendar.from_ical(r.content).walk("VEVENT")
+    }
+    shift = events["Saturday afternoon"]
+    assert shift.decoded("dtstart").isoformat() == "2026-12-05T12:00:00+00:00"  # 13:00 Berlin
+    assert shift.decoded("dtend").isoformat() == "2026-12-05T16:00:00+00:00"
+    assert str(events["Bar"].decoded("dtstart")) == "2026-12-05"  # the house's whole day

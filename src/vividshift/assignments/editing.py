@@ -86,12 +86,17 @@ async def _revalidate(
     config = run["configuration"] or {}
     inputs = config.get("inputs") or {}
     target_ids = inputs.get("targets") or sorted({t for _, t in pairs})
-    people = [
-        participant_from_mapping(r)
-        for r in await queries.load_participants(
-            conn, [UUID(p) for p in sorted({p for p, _ in pairs})]
-        )
-    ]
+    # The run's whole pool, not only the people in `pairs`: whether a target fell back
+    # from its skill rule depends on how many others could have done it.
+    pool = inputs.get("participants")
+    wanted = {UUID(p) for p, _ in pairs} | (
+        {UUID(p) for p in pool} if isinstance(pool, list) else set()
+    )
+    rows = await queries.load_participants(conn, None if pool == "all_active" else sorted(wanted))
+    if pool == "all_active":
+        missing = wanted - {r["id"] for r in rows}  # people since deactivated
+        rows += await queries.load_participants(conn, sorted(missing)) if missing else []
+    people = [participant_from_mapping(r) for r in rows]
     target_rows = await queries.load_targets(conn, [UUID(t) for t in target_ids])
     targets = [target_from_mapping(r) for r in target_rows]
     constraints = []

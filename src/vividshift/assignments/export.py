@@ -5,10 +5,12 @@ Cells that a spreadsheet would run as a formula (starting with = + - @, tab or C
 leading apostrophe.
 
 iCalendar (RFC 5545, via the `icalendar` package): every run has a date, so every
-detail becomes an event. Its time is the target's `constraints.time_window` when set,
-else the run's window; a window of whole days (midnight to midnight, the default for a
-run) becomes an all-day event. UID `<detail id>@vividshift`, so re-importing updates
-rather than duplicates; a cancelled run's events have STATUS:CANCELLED.
+detail becomes an event. Its time is the target's `constraints.time_window` when set
+(a daily window: its occurrences in the run's window, as the engine resolves them),
+else the run's window; a window of whole days in the house's zone (midnight to
+midnight, the default for a run) becomes an all-day event. UID `<detail id>@vividshift`,
+so re-importing updates rather than duplicates; a cancelled run's events have
+STATUS:CANCELLED.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from vividshift import __version__
-from vividshift.engine.model import RunWindow, parse_window
+from vividshift.engine import Problem, Target
+from vividshift.engine import target_windows as engine_windows
+from vividshift.engine.model import RunWindow, parse_target_window, parse_window
 
 CSV_COLUMNS = (
     "assignment_id",
@@ -79,21 +84,41 @@ def _window(raw: Any) -> RunWindow | None:
         return None
 
 
-def _whole_days(window: RunWindow) -> bool:
-    return (
-        window.start.time() == time() and window.end.time() == time() and window.end > window.start
-    )
+def _target(target_id: str, raw: Any) -> Target:
+    """The target as the engine reads its window (an unreadable one: the run's)."""
+    try:
+        return Target(target_id, time_window=parse_target_window(raw) if raw else None)
+    except (ValueError, TypeError, KeyError):
+        return Target(target_id)
+
+
+def _whole_days(window: RunWindow, zone: ZoneInfo) -> bool:
+    start, end = _local(window.start, zone), _local(window.end, zone)
+    return start.time() == time() and end.time() == time() and end > start
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(zone)
 
 
 def to_ics(
-    run: dict[str, Any], details: list[dict[str, Any]], target_windows: dict[str, Any]
+    run: dict[str, Any],
+    details: list[dict[str, Any]],
+    target_windows: dict[str, Any],
+    timezone: str = "UTC",
 ) -> bytes:
-    """`target_windows`: target id (text) → its constraints.time_window, if any."""
+    """`target_windows`: target id (text) → its constraints.time_window, if any;
+    `timezone`: the house's zone, in which daily windows and whole days are read. A
+    target that occurs several times in the run's window (a daily shift over a week)
+    gives one event per occurrence; the first keeps the detail's UID."""
+    zone = ZoneInfo(timezone)
     config = run["configuration"] or {}
     default = _window(config.get("window"))
     if default is None:
-        day = datetime.combine(run["assignment_date"], time())
-        default = RunWindow(day, day + timedelta(days=1))
+        first = datetime.combine(run["assignment_date"], time(), zone)
+        after = datetime.combine(run["assignment_date"] + timedelta(days=1), time(), zone)
+        default = RunWindow(_naive(first), _naive(after))
+    problem = Problem(participants=(), targets=(), window=default, timezone=timezone)
     cal = Calendar()
     cal.add("prodid", f"-//VividShift//{__version__}//EN")
     cal.add("version", "2.0")
@@ -101,20 +126,26 @@ def to_ics(
     cal.add("x-wr-calname", run["name"] or f"Assignment {run['assignment_date'].isoformat()}")
     stamp = run["updated_at"].astimezone(UTC)
     for d in details:
-        window = _window(target_windows.get(str(d["target_id"]))) or default
-        event = Event()
-        event.add("uid", f"{d['id']}@vividshift")
-        event.add("dtstamp", stamp)
-        if _whole_days(window):
-            event.add("dtstart", window.start.date())
-            event.add("dtend", window.end.date())
-        else:
-            event.add("dtstart", window.start.replace(tzinfo=UTC))
-            event.add("dtend", window.end.replace(tzinfo=UTC))
-        event.add("summary", f"{d['target_name']}: {d['participant_name']}")
-        lines = [f"Assignment: {run['name'] or run['id']}", f"Position: {d['position']}"]
-        event.add("description", "\n".join(lines))
-        event.add("status", "CANCELLED" if run["status"] == "cancelled" else "CONFIRMED")
-        event.add("categories", [d["target_name"]])
-        cal.add_component(event)
+        target = _target(str(d["target_id"]), target_windows.get(str(d["target_id"])))
+        windows = engine_windows(problem, target) or (default,)
+        for k, window in enumerate(windows):
+            event = Event()
+            event.add("uid", f"{d['id']}@vividshift" if k == 0 else f"{d['id']}.{k}@vividshift")
+            event.add("dtstamp", stamp)
+            if _whole_days(window, zone):
+                event.add("dtstart", _local(window.start, zone).date())
+                event.add("dtend", _local(window.end, zone).date())
+            else:
+                event.add("dtstart", window.start.replace(tzinfo=UTC))
+                event.add("dtend", window.end.replace(tzinfo=UTC))
+            event.add("summary", f"{d['target_name']}: {d['participant_name']}")
+            lines = [f"Assignment: {run['name'] or run['id']}", f"Position: {d['position']}"]
+            event.add("description", "\n".join(lines))
+            event.add("status", "CANCELLED" if run["status"] == "cancelled" else "CONFIRMED")
+            event.add("categories", [d["target_name"]])
+            cal.add_component(event)
     return cal.to_ical()
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.assignments import export, queries
+from vividshift.assignments.rules import house_of
 from vividshift.assignments.schemas import (
     AssignmentPage,
     AssignmentRead,
@@ -104,4 +105,6 @@ async def export_ics(conn: Connection, assignment_id: UUID) -> tuple[dict[str, A
         str(t["id"]): (t["constraints"] or {}).get("time_window")
         for t in await queries.load_targets(conn, target_ids)
     }
-    return row, export.to_ics(row, details, windows)
+    domain_ref = (row["configuration"] or {}).get("domain")
+    domain = await queries.find_domain(conn, domain_ref) if domain_ref else None
+    return row, export.to_ics(row, details, windows, house_of(domain).timezone)
