@@ -73,3 +73,14 @@ async def transaction(conn: Connection, *, acting_user: UUID | None = None) -> A
                 "SELECT set_config('app.current_user_id', %s, true)", (str(acting_user),)
             )
         yield
+
+
+@asynccontextmanager
+async def connect(url: str) -> AsyncIterator[Connection]:
+    """One connection outside the pool (the CLI, a worker task), configured like the
+    pool's: autocommit, rows as dicts. Closed on exit."""
+    conn = await AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+    try:
+        yield conn
+    finally:
+        await conn.close()
