@@ -10,25 +10,23 @@ from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from vividshift import __version__, migrate
-from vividshift.assignments.api import install_assignment_api
+from vividshift.api import include_routers
+from vividshift.assignments.metrics import GENERATION_DURATION, SOLVER_STATUS
+from vividshift.auth import passwords
 from vividshift.auth.deps import public
-from vividshift.auth.setup import install_auth
-from vividshift.body_limit import BodyLimitMiddleware
-from vividshift.business_api import install_business_api
+from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
-from vividshift.jobs.metrics import GENERATION_DURATION, SOLVER_STATUS, QueueCollector
-from vividshift.jobs.routes import router as jobs_router
+from vividshift.http.body_limit import BodyLimitMiddleware
+from vividshift.http.routing import StrictJSONRoute
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
-from vividshift.routing import StrictJSONRoute
-from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.metrics_access import RESPONSES as METRICS_RESPONSES
 from vividshift.system.metrics_access import require_metrics_token
-from vividshift.system.routes import router as system_router
-from vividshift.web import install_web
+from vividshift.web.render import install_page_errors
+from vividshift.worker.metrics import QueueCollector
 
 log = logging.getLogger("vividshift")
 
@@ -73,13 +71,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
-    app.include_router(system_router, dependencies=[Depends(public)])
-    install_auth(app, settings)  # signing key (refuses a weak one), /auth and /api/me|users
-    install_business_api(app)  # /api/domains|participants|targets|entities
-    install_assignment_api(app)  # /api/assignments|rules|work-groups
-    app.include_router(jobs_router)  # /api/jobs/{id}
-    app.include_router(schedules_router)  # /api/domains/{id}/schedule[/run]
-    install_web(app)  # the web page under / (HTML, session cookie, CSRF)
+    install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body
+    app.state.jwt_key = resolve_signing_key(settings)  # refuses a weak or placeholder key
+    passwords.warm_up()
+    include_routers(app)  # every router, in /openapi.json order: vividshift.api
     if settings.metrics_enabled:
         registry = CollectorRegistry()
         registry.register(PoolCollector(app))

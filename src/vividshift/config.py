@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
     )
     migrate_on_start: bool = Field(default=True, description="apply pending migrations at start")
-    # Background generations and schedules (vividshift.jobs, vividshift.schedules).
+    # Background generations and schedules (vividshift.assignments.jobs, vividshift.schedules).
     async_generation_threshold: int = Field(
         default=200_000,
         ge=0,

@@ -22,7 +22,7 @@ from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import Connection, get_db
-from vividshift.routing import api_router
+from vividshift.http.routing import api_router
 
 CALLERS = ("anonymous", "viewer", "user", "admin")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

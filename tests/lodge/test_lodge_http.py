@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import SHARED
 from vividshift.db import Connection
 from vividshift.engine import infer_groups
-from vividshift.legacy import import_legacy_history
+from vividshift.workgroups.legacy import import_legacy_history
 
 LODGE = SHARED / "data" / "lodge"
 SNAPSHOT = LODGE / "history-2025-10-13.json"

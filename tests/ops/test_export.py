@@ -8,8 +8,8 @@ from pathlib import Path
 import psycopg
 from typer.testing import CliRunner
 
+from vividshift.bulk_import import parse_csv_rows
 from vividshift.cli import app as cli
-from vividshift.importing import parse_csv_rows
 from vividshift.participants.schemas import ParticipantCreate
 
 

@@ -10,8 +10,9 @@ import pytest
 from psycopg.rows import dict_row
 
 from vividshift.db import Connection
-from vividshift.paging import PageParams, Sort
-from vividshift.participants.queries import ParticipantFilters, list_sql
+from vividshift.http.paging import PageParams, Sort
+from vividshift.participants.queries import list_sql
+from vividshift.participants.schemas import ParticipantFilters
 from vividshift.targets.queries import candidates_sql
 
 pytestmark = pytest.mark.slow

@@ -12,12 +12,12 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from tests.jobs.helpers import (
+from tests.worker.helpers import (
     live_app,
     live_workers,
     one,
     rows,
-    seed_people_and_tasks,
+    seed_people_and_targets,
     start_worker,
     stop_worker,
     wait_for,
@@ -141,7 +141,7 @@ async def test_two_workers_run_a_due_schedule_exactly_once(
     fresh_db_url: str, tmp_path: Path
 ) -> None:
     async with live_app(fresh_db_url) as live:
-        await seed_people_and_tasks(live.conn)
+        await seed_people_and_targets(live.conn)
         _, owner = await live.headers("user")
         did = await make_scheduled_domain(live.conn, BERLIN, owner=owner["id"])
         due = datetime.now(UTC) - timedelta(seconds=5)
@@ -268,7 +268,7 @@ async def test_a_new_schedule_is_armed_for_its_next_due_time(fresh_db_url: str) 
 
 async def test_run_now_and_system_actor(fresh_db_url: str) -> None:
     async with live_app(fresh_db_url) as live:
-        await seed_people_and_tasks(live.conn)
+        await seed_people_and_targets(live.conn)
         await live.conn.execute(
             'UPDATE participants SET metadata = \'{"team": "red"}\''
             " WHERE name IN ('person 00', 'person 01', 'person 02', 'person 03')"

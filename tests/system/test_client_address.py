@@ -16,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tests.auth.helpers import login, register
 from tests.conftest import make_settings
-from vividshift.cli import server_config
+from vividshift.cli.serve import server_config
 from vividshift.config import Settings
 from vividshift.db import Connection, get_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from vividshift.db import Connection
 from vividshift.engine import infer_groups
-from vividshift.legacy import import_legacy_history
+from vividshift.workgroups.legacy import import_legacy_history
 
 LODGE = Path(
     os.environ.get(

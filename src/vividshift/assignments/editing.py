@@ -28,6 +28,7 @@ from vividshift.assignments.schemas import (
 from vividshift.assignments.service import assignment_not_found, read_model
 from vividshift.db import Connection, transaction
 from vividshift.engine import (
+    InvalidProblem,
     Problem,
     ValidatorSpec,
     parse_constraint,
@@ -37,7 +38,7 @@ from vividshift.engine import (
 )
 from vividshift.engine.model import DEFAULT_VALIDATORS, parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
-from vividshift.limits import merge_patch_or_reject
+from vividshift.patching import merge_patch_or_reject
 
 RESERVED_METADATA = frozenset(
     {"attempts", "execution_time_ms", "strategy_parameters", "validation_results", "solver"}
@@ -99,18 +100,19 @@ async def _revalidate(
     people = [participant_from_mapping(r) for r in rows]
     target_rows = await queries.load_targets(conn, [UUID(t) for t in target_ids])
     targets = [target_from_mapping(r) for r in target_rows]
-    constraints = []
-    for raw in config.get("constraints") or []:
-        try:
-            constraints.append(parse_constraint({k: v for k, v in raw.items() if k != "source"}))
-        except (ValueError, TypeError):
-            continue
-    window = None
-    if config.get("window"):
-        try:
-            window = parse_window(config["window"])
-        except (ValueError, TypeError, KeyError):
-            window = None
+    # The run was generated from these, so they parsed then; if they no longer do, the
+    # edit cannot be checked against the run's rules and is refused rather than let by.
+    try:
+        constraints = [
+            parse_constraint({k: v for k, v in raw.items() if k != "source"})
+            for raw in config.get("constraints") or []
+        ]
+        window = parse_window(config["window"]) if config.get("window") else None
+    except InvalidProblem as exc:
+        raise ValidationFailed(
+            "The run's stored rules can no longer be read; the edit cannot be checked",
+            details=str(exc),
+        ) from None
     specs = [
         ValidatorSpec(v["name"], v.get("parameters") or {}) for v in config.get("validators") or []
     ]

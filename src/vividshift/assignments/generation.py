@@ -39,6 +39,7 @@ import anyio
 import psycopg.errors
 
 from vividshift.assignments import queries
+from vividshift.assignments.metrics import observe_generation
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GeneratedPlacement, GenerateRequest, GenerateResponse
 from vividshift.db import Connection, transaction
@@ -46,6 +47,7 @@ from vividshift.engine import (
     History,
     Infeasible,
     InvalidParameters,
+    InvalidProblem,
     PastRun,
     Problem,
     SolveResult,
@@ -54,9 +56,10 @@ from vividshift.engine import (
     target_from_mapping,
 )
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
-from vividshift.jobs.metrics import observe_generation
+from vividshift.idempotency.service import run_idempotent
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
+GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
 SOLVE_TIME_LIMIT_S = 20.0
@@ -193,6 +196,25 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
         assignment_date=row["assignment_date"],
         status=row["status"],
     )
+
+
+async def generate_once(
+    conn: Connection, actor: UUID, body: GenerateRequest, idempotency_key: str | None
+) -> tuple[GenerateResponse, bool]:
+    """`generate`, at most once per Idempotency-Key: a repeated key with the same body
+    replays the stored answer (True), another body is a 422."""
+    if idempotency_key is None:
+        return await generate(conn, actor, body), False
+    async with transaction(conn, acting_user=actor):
+        return await run_idempotent(
+            conn,
+            idempotency_key,
+            user_id=actor,
+            scope=GENERATE_SCOPE,
+            body=body.model_dump(mode="json"),
+            model=GenerateResponse,
+            create=lambda: generate(conn, actor, body),
+        )
 
 
 async def _lock(conn: Connection, domain_name: str | None, run_date: date) -> None:
@@ -378,7 +400,7 @@ async def _solve(problem: Problem) -> SolveResult:
         raise BusinessRuleViolation("No valid assignment exists", details=exc.to_dict()) from None
     except InvalidParameters as exc:
         raise ValidationFailed("Invalid parameters", details=str(exc)) from None
-    except ValueError as exc:  # unknown validator/constraint names, bad windows
+    except InvalidProblem as exc:  # stored data the engine cannot read, e.g. a bad window
         raise ValidationFailed("Invalid run configuration", details=str(exc)) from None
     if result.status == "timeout":
         observe_generation(problem.strategy, "timeout", result.method, None)
@@ -387,3 +409,12 @@ async def _solve(problem: Problem) -> SolveResult:
             details={"time_limit_s": SOLVE_TIME_LIMIT_S, "method": result.method},
         )
     return result
+
+
+async def preview(conn: Connection, actor: UUID, body: GenerateRequest) -> GenerateResponse:
+    """What `generate` would save, with nothing saved: the real generation in a
+    transaction rolled back, so a preview is exactly what a save writes while the data
+    stay the same (the engine is deterministic for a seed). It runs forced, so that a
+    run with error-level failures is still shown with them (nothing is kept)."""
+    async with conn.transaction(force_rollback=True):
+        return await generate(conn, actor, body.model_copy(update={"force": True}))

@@ -8,6 +8,9 @@ from uuid import UUID
 from fastapi import BackgroundTasks, Depends, Query, Request, Response, status
 
 from vividshift.assignments import editing, generation, service
+from vividshift.assignments.jobs import routes as job_routes
+from vividshift.assignments.jobs import service as jobs
+from vividshift.assignments.jobs.schemas import JobRead
 from vividshift.assignments.schemas import (
     AssignmentPage,
     AssignmentRead,
@@ -22,15 +25,12 @@ from vividshift.assignments.schemas import (
 )
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db, transaction
-from vividshift.entities.compat import Warned, report, warnings_header
 from vividshift.errors import Forbidden, ValidationFailed
+from vividshift.http.lenient import Warned, report, warnings_header
+from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
+from vividshift.http.paging import PageParams, page_params
+from vividshift.http.routing import api_router
 from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_idempotent
-from vividshift.jobs import routes as job_routes
-from vividshift.jobs import service as jobs
-from vividshift.jobs.schemas import JobRead
-from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
-from vividshift.paging import PageParams, page_params
-from vividshift.routing import api_router
 
 router = api_router(tags=["assignments"])
 PREFIX = "/api/assignments"
@@ -106,19 +106,7 @@ async def generate_assignment(
         report(answer, warnings)
         return answer
     report(response, warnings)
-    if idempotency_key is None:
-        result = await generation.generate(db, user.id, body)
-        return GenerateResult.model_construct(**dict(result), warnings=warnings)
-    async with transaction(db, acting_user=user.id):
-        result, replayed = await run_idempotent(
-            db,
-            idempotency_key,
-            user_id=user.id,
-            scope="assignments.generate",
-            body=body.model_dump(mode="json"),
-            model=GenerateResponse,
-            create=lambda: generation.generate(db, user.id, body),
-        )
+    result, replayed = await generation.generate_once(db, user.id, body, idempotency_key)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return GenerateResult.model_construct(**dict(result), warnings=warnings)

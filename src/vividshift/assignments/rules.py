@@ -25,6 +25,7 @@ from vividshift.engine import (
     Constraint,
     GroupExclusion,
     InvalidParameters,
+    InvalidProblem,
     Participant,
     Target,
     ValidationResult,
@@ -172,7 +173,7 @@ def build_rules(
                 continue
             try:
                 parsed.append(parse_constraint(resolved))
-            except (ValueError, TypeError, AttributeError) as exc:
+            except InvalidProblem as exc:
                 raise ValidationFailed("Invalid constraint", details=str(exc)) from None
             raw_list.append(resolved | {"source": source})
 

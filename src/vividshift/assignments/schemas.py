@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vividshift.entities.compat import Lenient
-from vividshift.limits import NO_NUL, Description, JsonObject, bounded
+from vividshift.fields import NO_NUL, Description, JsonObject, bounded
+from vividshift.http.lenient import Lenient
 
 MAX_IDS = 100_000
 Label = Annotated[str, bounded(200, min_length=1), NO_NUL]

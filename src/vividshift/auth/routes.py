@@ -19,8 +19,8 @@ from vividshift.auth.schemas import (
 )
 from vividshift.auth.service import ClientInfo, IssuedTokens
 from vividshift.db import Db
-from vividshift.openapi import Responses
-from vividshift.routing import api_router
+from vividshift.http.openapi import Responses
+from vividshift.http.routing import api_router
 
 router = api_router(prefix="/auth", tags=["auth"])
 

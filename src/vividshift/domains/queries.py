@@ -8,7 +8,7 @@ from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
 from vividshift.errors import Conflict
-from vividshift.paging import PageParams, Sort
+from vividshift.http.paging import PageParams, Sort
 
 JSON_COLUMNS = ("configuration", "business_rules")
 COLUMNS = ("name", "display_name", "description", "version", "is_active", *JSON_COLUMNS)

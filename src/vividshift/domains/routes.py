@@ -17,10 +17,10 @@ from vividshift.domains.schemas import (
     DomainRead,
     DomainUpdate,
 )
+from vividshift.http.openapi import AUTH, CONFLICT, READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
-from vividshift.openapi import AUTH, CONFLICT, READ, READ_ONE, WRITE, WRITE_ONE, described
-from vividshift.paging import Page, PageParams, page_params, parse_sort
-from vividshift.routing import api_router
 
 router = api_router(prefix="/api/domains", tags=["domains"])
 

@@ -42,7 +42,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vividshift.limits import NO_NUL, Description, JsonObject, bounded, reject_sent_nulls
+from vividshift.fields import NO_NUL, Description, JsonObject, bounded
+from vividshift.patching import reject_sent_nulls
 
 STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
 VALIDATORS = ("availability_check", "capacity_check", "skill_matching")

@@ -18,8 +18,8 @@ from vividshift.db import Connection, transaction
 from vividshift.domains import queries
 from vividshift.domains.schemas import DomainCreate, DomainRead, DomainUpdate, bump_version
 from vividshift.errors import Conflict, NotFound
+from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
-from vividshift.paging import Page, PageParams, Sort
 
 
 def _not_found(domain_id: UUID) -> NotFound:

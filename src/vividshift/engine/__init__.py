@@ -24,6 +24,7 @@ from vividshift.engine.constraints import (
     parse_constraint,
 )
 from vividshift.engine.eligibility import SKILL, Eligibility, Reasons, SkillPolicy
+from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.explain import Infeasible, Shortage
 from vividshift.engine.flow import SolverError
 from vividshift.engine.greedy import GreedyFailed, greedy_assign
@@ -67,6 +68,7 @@ __all__ = [
     "Instance",
     "Infeasible",
     "InvalidParameters",
+    "InvalidProblem",
     "MaxAssignments",
     "NoRepeat",
     "PairScore",

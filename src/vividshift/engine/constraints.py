@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vividshift.engine.errors import InvalidProblem
+
 
 @dataclass(frozen=True)
 class MaxAssignments:
@@ -168,7 +170,7 @@ CONSTRAINT_SCHEMAS: dict[str, dict[str, Any]] = {
 
 
 def parse_constraint(raw: Mapping[str, Any]) -> Constraint:
-    """API constraint object → dataclass; raises ValueError naming what is wrong."""
+    """API constraint object → dataclass; raises InvalidProblem naming what is wrong."""
     name = str(raw.get("name", ""))
     p = dict(raw.get("parameters") or {})
     try:
@@ -198,23 +200,25 @@ def parse_constraint(raw: Mapping[str, Any]) -> Constraint:
         if name == "target_set_limit":
             return TargetSetLimit(_ids(p["targets"]), _count(p.get("max", 1), "max"))
     except KeyError as missing:
-        raise ValueError(f"constraint {name!r}: missing parameter {missing}") from None
-    raise ValueError(f"unknown constraint {name!r}; known: {sorted(CONSTRAINT_SCHEMAS)}")
+        raise InvalidProblem(f"constraint {name!r}: missing parameter {missing}") from None
+    except (TypeError, AttributeError):
+        raise InvalidProblem(f"constraint {name!r}: parameters of the wrong shape") from None
+    raise InvalidProblem(f"unknown constraint {name!r}; known: {sorted(CONSTRAINT_SCHEMAS)}")
 
 
 def _ids(value: Any) -> frozenset[str]:
     if isinstance(value, str) or not value:
-        raise ValueError("expected a non-empty list of ids")
+        raise InvalidProblem("expected a non-empty list of ids")
     return frozenset(str(v) for v in value)
 
 
 def _count(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{what} must be an integer >= 0, got {value!r}")
+        raise InvalidProblem(f"{what} must be an integer >= 0, got {value!r}")
     return value
 
 
 def _positive(value: Any, what: str) -> int:
     if _count(value, what) < 1:
-        raise ValueError(f"{what} must be >= 1, got {value!r}")
+        raise InvalidProblem(f"{what} must be >= 1, got {value!r}")
     return int(value)

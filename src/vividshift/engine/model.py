@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vividshift.engine.constraints import Constraint
+from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.history import History
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -31,7 +32,7 @@ class RunWindow:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+            raise InvalidProblem(f"window ends ({self.end}) before it starts ({self.start})")
 
     def overlaps(self, other: RunWindow) -> bool:
         return self.start < other.end and other.start < self.end
@@ -55,9 +56,9 @@ class DailyWindow:
         if not isinstance(self.days, frozenset):
             object.__setattr__(self, "days", frozenset(self.days))
         if not (0 <= self.start < DAY_MINUTES and 0 <= self.end <= DAY_MINUTES):
-            raise ValueError(f"daily window {self.start}–{self.end}: minutes out of range")
+            raise InvalidProblem(f"daily window {self.start}–{self.end}: minutes out of range")
         if not self.days <= set(range(7)):
-            raise ValueError(f"daily window days must be weekday numbers 0–6, got {self.days}")
+            raise InvalidProblem(f"daily window days must be weekday numbers 0–6, got {self.days}")
 
     @property
     def minutes(self) -> int:
@@ -123,7 +124,7 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.required_count < 0:
-            raise ValueError(f"target {self.id}: required_count must be >= 0")
+            raise InvalidProblem(f"target {self.id}: required_count must be >= 0")
         for name in ("required_skills", "excluded_groups"):
             value = getattr(self, name)
             if not isinstance(value, frozenset):
@@ -177,9 +178,9 @@ class Problem:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValueError(f"unknown time zone {self.timezone!r}") from None
+            raise InvalidProblem(f"unknown time zone {self.timezone!r}") from None
         if self.availability_default not in AVAILABILITY_DEFAULTS:
-            raise ValueError(
+            raise InvalidProblem(
                 f"availability_default must be one of {AVAILABILITY_DEFAULTS}, "
                 f"got {self.availability_default!r}"
             )
@@ -189,7 +190,7 @@ class Problem:
             seen: set[str] = set()
             for item in getattr(self, kind + "s"):
                 if item.id in seen:
-                    raise ValueError(f"duplicate {kind} id {item.id!r}")
+                    raise InvalidProblem(f"duplicate {kind} id {item.id!r}")
                 seen.add(item.id)
         if not isinstance(self.constraints, tuple):
             object.__setattr__(self, "constraints", tuple(self.constraints))
@@ -260,11 +261,11 @@ def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
     """ "13:00" or "9:00" → minutes after midnight; "24:00" only as an end."""
     match = _CLOCK.match(str(text))
     if match is None:
-        raise ValueError(f"expected a clock time HH:MM, got {text!r}")
+        raise InvalidProblem(f"expected a clock time HH:MM, got {text!r}")
     hours, minutes = int(match[1]), int(match[2])
     value = hours * 60 + minutes
     if minutes > 59 or value > DAY_MINUTES or (value == DAY_MINUTES and not allow_midnight_end):
-        raise ValueError(f"not a clock time: {text!r}")
+        raise InvalidProblem(f"not a clock time: {text!r}")
     return value
 
 
@@ -272,21 +273,27 @@ def _weekday(name: Any) -> int:
     try:
         return WEEKDAYS.index(str(name).strip().lower())
     except ValueError:
-        raise ValueError(f"unknown weekday {name!r}; expected one of {WEEKDAYS}") from None
+        raise InvalidProblem(f"unknown weekday {name!r}; expected one of {WEEKDAYS}") from None
 
 
 def parse_window(raw: Any) -> RunWindow:
     """`{"start": iso, "end": iso}` or `[start, end]` → RunWindow."""
     if isinstance(raw, RunWindow):
         return raw
-    start, end = (raw["start"], raw["end"]) if isinstance(raw, Mapping) else raw
+    try:
+        start, end = (raw["start"], raw["end"]) if isinstance(raw, Mapping) else raw
+    except (KeyError, TypeError, ValueError):
+        raise InvalidProblem(f"a window is {{start, end}} or [start, end], got {raw!r}") from None
     return RunWindow(_as_datetime(start), _as_datetime(end))
 
 
 def _as_datetime(value: Any) -> datetime:
     """Naive UTC: stored windows mix dates, naive and offset datetimes, and comparing a
     naive with an aware datetime would raise."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidProblem(f"not an ISO date or datetime: {value!r}") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment

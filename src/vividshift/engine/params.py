@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vividshift.engine.errors import InvalidProblem
 
-class InvalidParameters(ValueError):
+
+class InvalidParameters(InvalidProblem):
     """A parameter has the wrong type or is out of range (the service answers 422)."""
 
 

@@ -40,6 +40,7 @@ from vividshift.engine.availability import (
     unavailability_reason,
 )
 from vividshift.engine.eligibility import UNAVAILABLE, Eligibility, Reasons, capacity_of
+from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.model import Problem, ValidatorSpec, parse_window
 from vividshift.engine.params import read_parameters
 from vividshift.engine.result import Placement, ValidationResult
@@ -279,7 +280,7 @@ def get_validator(name: str) -> Validator:
     try:
         return VALIDATORS[name]
     except KeyError:
-        raise ValueError(f"unknown validator {name!r}; known: {sorted(VALIDATORS)}") from None
+        raise InvalidProblem(f"unknown validator {name!r}; known: {sorted(VALIDATORS)}") from None
 
 
 def describe_validators() -> list[dict[str, Any]]:

@@ -17,8 +17,8 @@ from vividshift.domains import queries as domain_queries
 from vividshift.entities import queries
 from vividshift.entities.schemas import DefinitionCreate, DefinitionRead, DefinitionUpdate
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound
+from vividshift.http.paging import Page, PageParams
 from vividshift.idempotency.service import run_idempotent
-from vividshift.paging import Page, PageParams
 
 MAX_REPORTED_ERRORS = 20
 

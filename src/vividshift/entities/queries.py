@@ -8,7 +8,7 @@ from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
 from vividshift.errors import Conflict
-from vividshift.paging import PageParams
+from vividshift.http.paging import PageParams
 
 DEFINITION_COLUMNS = ("name", "display_name", "description", "json_schema", "is_active")
 

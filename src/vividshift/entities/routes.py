@@ -16,10 +16,10 @@ from vividshift.entities.schemas import (
     EntityRead,
     EntityUpdate,
 )
+from vividshift.http.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
+from vividshift.http.paging import Page, PageParams, page_params
+from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
-from vividshift.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
-from vividshift.paging import Page, PageParams, page_params
-from vividshift.routing import api_router
 
 definitions_router = api_router(
     prefix="/api/domains/{domain_id}/entity-definitions", tags=["entity definitions"]

@@ -19,15 +19,15 @@ from jsonschema import validators
 from jsonschema.exceptions import SchemaError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.limits import (
+from vividshift.fields import (
     NO_NUL,
     Description,
     Name,
     SchemaObject,
     bounded,
     check_json,
-    reject_sent_nulls,
 )
+from vividshift.patching import reject_sent_nulls
 
 BUILT_IN_TYPES = ("participant", "assignment_target")
 RESERVED_KEYS = frozenset(

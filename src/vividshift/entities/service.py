@@ -31,17 +31,17 @@ from vividshift.entities import queries
 from vividshift.entities.definitions import schema_errors
 from vividshift.entities.schemas import EntityCreate, EntityRead, EntityUpdate
 from vividshift.errors import NotFound, ValidationFailed
+from vividshift.http.paging import PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
-from vividshift.limits import merge_patch_or_reject
-from vividshift.paging import PageParams, Sort
 from vividshift.participants import queries as participant_queries
 from vividshift.participants import service as participants
-from vividshift.participants.queries import ParticipantFilters
 from vividshift.participants.schemas import (
     ParticipantCreate,
+    ParticipantFilters,
     ParticipantRead,
     ParticipantUpdate,
 )
+from vividshift.patching import merge_patch_or_reject
 from vividshift.targets import service as targets
 from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate
 

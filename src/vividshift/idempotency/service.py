@@ -10,7 +10,7 @@ request. The key is scoped to the calling user and the endpoint. Within its life
   one row is created. If the first fails (rolls back) the key stays free.
 After 24 hours the key may be used again as if new. Expired rows are reclaimed on reuse
 and removed by `delete_expired_keys`, which the worker's hourly `purge_idempotency_keys`
-job runs (vividshift.tasks.maintenance).
+job runs (vividshift.idempotency.tasks).
 
 `run_idempotent` must run inside the caller's transaction: the key, the created rows
 and the stored response commit together or not at all.

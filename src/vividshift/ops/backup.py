@@ -78,14 +78,16 @@ def backup(
     started = time.monotonic()
     file = file.expanduser().resolve()
     with psycopg.connect(url, autocommit=True) as conn:
-        snapshot = queries.export_snapshot(conn)
-        tables = queries.list_tables(conn)
-        rows = {f"{s}.{t}": queries.count_rows(conn, (s, t)) for s, t in tables}
-        on_start(len(tables))
-        # The snapshot lives as long as this transaction: pg_dump must finish first.
-        args = ["--format=custom", "--verbose", f"--snapshot={snapshot}", f"--file={file}"]
-        _follow(pgtools.start("pg_dump", args, url), _DUMPING, on_table, "pg_dump")
-        conn.execute("COMMIT")
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        # The snapshot lives as long as this transaction: pg_dump must finish inside it.
+        with conn.transaction():
+            snapshot = queries.export_snapshot(conn)
+            tables = queries.list_tables(conn)
+            rows = {f"{s}.{t}": queries.count_rows(conn, (s, t)) for s, t in tables}
+            on_start(len(tables))
+            args = ["--format=custom", "--verbose", f"--snapshot={snapshot}", f"--file={file}"]
+            _follow(pgtools.start("pg_dump", args, url), _DUMPING, on_table, "pg_dump")
     return Summary("backup", file, rows, file.stat().st_size, time.monotonic() - started)
 
 

@@ -5,7 +5,7 @@ they can be piped or captured.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,26 @@ def table_progress(description: str) -> Iterator[tuple[Any, Any]]:
             progress.update(task, advance=1, table=name)
 
         yield on_start, on_table
+
+
+@contextmanager
+def row_progress(description: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """(on_start, on_rows) driving a rich progress bar on stderr (only on a terminal)."""
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+        yield (
+            lambda total: progress.update(task, total=total),
+            lambda n: progress.update(task, advance=n),
+        )
 
 
 def print_report(report: Report, console: Console | None = None) -> None:

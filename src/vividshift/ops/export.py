@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,40 +21,13 @@ from typing import Any, Literal, TextIO
 from uuid import UUID
 
 import psycopg
-from psycopg.rows import dict_row
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from vividshift.ops import queries
 
 Kind = Literal["participants", "targets", "assignments"]
 Format = Literal["csv", "json"]
 
-QUERIES: dict[str, tuple[str, str]] = {
-    "participants": (
-        "SELECT count(*) FROM participants",
-        """SELECT id, name, email, phone, skills, availability, preferences, metadata,
-                  is_active, created_at, updated_at
-             FROM participants ORDER BY name, id""",
-    ),
-    "targets": (
-        "SELECT count(*) FROM assignment_targets",
-        """SELECT id, name, description, required_count, required_skills, constraints,
-                  metadata, is_active, created_at, updated_at
-             FROM assignment_targets ORDER BY name, id""",
-    ),
-    "assignments": (
-        "SELECT count(*) FROM assignment_details",
-        """SELECT a.id AS assignment_id, a.name AS assignment_name, a.assignment_date,
-                  a.status, a.strategy_used, a.configuration->>'domain' AS domain,
-                  t.id AS target_id, t.name AS target_name, d.position,
-                  p.id AS participant_id, p.name AS participant_name,
-                  (d.metadata->>'score')::numeric AS score, a.created_at
-             FROM assignment_details d
-             JOIN assignments a ON a.id = d.assignment_id
-             JOIN participants p ON p.id = d.participant_id
-             JOIN assignment_targets t ON t.id = d.target_id
-            ORDER BY a.assignment_date, a.created_at, a.id, t.name, d.position, p.name""",
-    ),
-}
+KINDS = queries.EXPORT_KINDS
 BATCH = 1000
 
 
@@ -96,17 +68,13 @@ def _csv_cell(value: Any) -> str:
 
 
 def _rows(url: str, kind: Kind, on_start: Callable[[int], None]) -> Iterator[Any]:
-    """The column names, then each row (a dict)."""
-    count_sql, select_sql = QUERIES[kind]
-    with psycopg.connect(url, row_factory=dict_row) as conn:
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        total = conn.execute(count_sql).fetchone()
-        on_start(int(next(iter(total.values()))) if total else 0)
-        with conn.cursor(name="vividshift_export") as cur:
-            cur.itersize = BATCH
-            cur.execute(select_sql)
-            yield [c.name for c in cur.description or []]
-            yield from cur
+    """The column names, then each row (a dict), all read in one snapshot."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        with conn.transaction():
+            on_start(queries.count_export_rows(conn, kind))
+            yield from queries.list_export_rows(conn, kind, batch=BATCH)
 
 
 def write(
@@ -173,23 +141,3 @@ def to_string(url: str, kind: Kind, fmt: Format) -> str:
     buffer = io.StringIO()
     write(url, kind, fmt, buffer)
     return buffer.getvalue()
-
-
-@contextmanager
-def row_progress(description: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
-    """(on_start, on_rows) driving a rich progress bar on stderr (only on a terminal)."""
-    err = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task(description, total=None)
-        yield (
-            lambda total: progress.update(task, total=total),
-            lambda n: progress.update(task, advance=n),
-        )

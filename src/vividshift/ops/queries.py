@@ -1,11 +1,12 @@
-"""SQL of the operator tools: what a database holds (backup/restore) and the monitoring
-queries of the schema document (stats). Plain synchronous psycopg: only the CLI runs
-these, one connection at a time."""
+"""SQL of the operator tools: what a database holds (backup/restore), the monitoring
+queries of the schema document (stats) and the rows of `vividshift export`. Plain
+synchronous psycopg: only the CLI runs these, one connection at a time."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from psycopg import Connection, sql
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 # Schemas that belong to PostgreSQL itself, never to a backup's content.
 _USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
@@ -58,9 +59,8 @@ def count_objects(conn: Connection[Any]) -> dict[str, int]:
 
 
 def export_snapshot(conn: Connection[Any]) -> str:
-    """Opens a repeatable-read transaction on `conn` and names its snapshot, so pg_dump
-    (--snapshot) and our row counts see the very same data."""
-    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    """Names the snapshot of the transaction `conn` is in (a repeatable-read one), so
+    pg_dump (--snapshot) and our row counts see the very same data."""
     row = conn.execute("SELECT pg_export_snapshot()").fetchone()
     assert row is not None
     return str(row[0])
@@ -154,3 +154,51 @@ def list_dead_tuples(conn: Connection[Any]) -> list[dict[str, Any]]:
                FROM pg_stat_user_tables
                ORDER BY n_dead_tup DESC, schemaname, relname"""
         ).fetchall()
+
+
+# --- export (`vividshift export`): (count, rows) per kind ----------------------------
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "participants": (
+        "SELECT count(*) FROM participants",
+        """SELECT id, name, email, phone, skills, availability, preferences, metadata,
+                  is_active, created_at, updated_at
+             FROM participants ORDER BY name, id""",
+    ),
+    "targets": (
+        "SELECT count(*) FROM assignment_targets",
+        """SELECT id, name, description, required_count, required_skills, constraints,
+                  metadata, is_active, created_at, updated_at
+             FROM assignment_targets ORDER BY name, id""",
+    ),
+    "assignments": (
+        "SELECT count(*) FROM assignment_details",
+        """SELECT a.id AS assignment_id, a.name AS assignment_name, a.assignment_date,
+                  a.status, a.strategy_used, a.configuration->>'domain' AS domain,
+                  t.id AS target_id, t.name AS target_name, d.position,
+                  p.id AS participant_id, p.name AS participant_name,
+                  (d.metadata->>'score')::numeric AS score, a.created_at
+             FROM assignment_details d
+             JOIN assignments a ON a.id = d.assignment_id
+             JOIN participants p ON p.id = d.participant_id
+             JOIN assignment_targets t ON t.id = d.target_id
+            ORDER BY a.assignment_date, a.created_at, a.id, t.name, d.position, p.name""",
+    ),
+}
+EXPORT_KINDS = tuple(_EXPORTS)
+
+
+def count_export_rows(conn: Connection[Any], kind: str) -> int:
+    """How many rows `list_export_rows(conn, kind)` gives."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        row = cur.execute(_EXPORTS[kind][0]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def list_export_rows(conn: Connection[Any], kind: str, *, batch: int) -> Iterator[Any]:
+    """The column names, then each row (a dict), read `batch` rows at a time through a
+    server-side cursor (inside the caller's transaction)."""
+    with conn.cursor("vividshift_export", row_factory=dict_row) as cur:
+        cur.itersize = batch
+        cur.execute(_EXPORTS[kind][1])
+        yield [c.name for c in cur.description or []]
+        yield from cur

@@ -9,33 +9,26 @@ import asyncio
 from pathlib import Path
 from typing import Annotated
 
-import psycopg
 import typer
-from psycopg.rows import dict_row
 
+from vividshift import cli_context
+from vividshift.bulk_import import parse_csv_rows, parse_json_rows
+from vividshift.db import connect
 from vividshift.errors import AppError
-from vividshift.importing import parse_csv_rows, parse_json_rows
 from vividshift.participants import service
-
-import_app = typer.Typer(help="Bulk imports (all or nothing).", no_args_is_help=True)
 
 
 async def _import(url: str, rows: list) -> int:
-    async with await psycopg.AsyncConnection.connect(
-        url, autocommit=True, row_factory=dict_row
-    ) as conn:
+    async with connect(url) as conn:
         with typer.progressbar(length=len(rows), label="importing participants") as bar:
             result, _ = await service.import_participants(conn, None, rows, progress=bar.update)
     return result.created
 
 
-@import_app.command("participants")
 def import_participants(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Import participants from FILE (.csv with a header row, or .json: an array)."""
-    from vividshift.cli import _settings, database_url
-
     raw = file.read_bytes()
     try:
         if file.suffix.lower() == ".json":
@@ -46,7 +39,7 @@ def import_participants(
                 list_fields=frozenset({"skills"}),
                 json_fields=frozenset({"availability", "preferences", "metadata"}),
             )
-        with database_url(_settings()) as url:
+        with cli_context.database_url(cli_context.settings()) as url:
             created = asyncio.run(_import(url, rows))
     except AppError as exc:
         typer.echo(f"error: {exc.message}; nothing was imported", err=True)

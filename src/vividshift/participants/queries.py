@@ -1,28 +1,17 @@
 """SQL of participants. No rules here: the service decides, these functions run."""
 
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
-from vividshift.paging import PageParams, Sort
+from vividshift.http.paging import PageParams, Sort
+from vividshift.participants.schemas import ParticipantFilters
 
 JSON_COLUMNS = ("skills", "availability", "preferences", "metadata")
 COLUMNS = ("name", "email", "phone", *JSON_COLUMNS, "is_active")
 SORT_KEYS = frozenset({"name", "email", "created_at", "updated_at"})
-
-
-@dataclass(frozen=True)
-class ParticipantFilters:
-    """The schema's query patterns; each one maps onto an index (see SCHEMA.md)."""
-
-    has_skill: str | None = None  # skills ? s            (GIN on skills)
-    has_all_skills: list[str] = field(default_factory=list)  # skills @> [...]  (GIN)
-    availability: dict[str, Any] | None = None  # availability @> {...}  (GIN)
-    active_only: bool = True  # is_active = true (partial index)
-    name_contains: str | None = None  # name ILIKE %…% (case-insensitive)
 
 
 def _escape_like(value: str) -> str:

@@ -7,23 +7,24 @@ from uuid import UUID
 from fastapi import Depends, Query, Request, Response, status
 
 from vividshift.auth.deps import AdminUser, Reader, Writer
+from vividshift.bulk_import import parse_rows
 from vividshift.db import Db
 from vividshift.errors import ValidationFailed
+from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
+from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
-from vividshift.importing import parse_rows
-from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
-from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
-from vividshift.paging import Page, PageParams, page_params, parse_sort
 from vividshift.participants import service
-from vividshift.participants.queries import SORT_KEYS, ParticipantFilters
+from vividshift.participants.queries import SORT_KEYS
 from vividshift.participants.schemas import (
     ImportResult,
     ParticipantCreate,
+    ParticipantFilters,
     ParticipantRead,
     ParticipantUpdate,
     check_availability,
 )
-from vividshift.routing import api_router
 
 router = api_router(prefix="/api/participants", tags=["participants"])
 

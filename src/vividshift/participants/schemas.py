@@ -19,22 +19,36 @@ Any other key, a bad time, or an unknown status is a 422. This is what the engin
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.limits import (
+from vividshift.fields import (
     Email,
     JsonObject,
     Name,
     Phone,
     SkillList,
     check_json,
-    reject_sent_nulls,
     unique_skills,
 )
+from vividshift.patching import reject_sent_nulls
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """The schema's query patterns; each one maps onto an index (see SCHEMA.md): what
+    `list_participants` filters on."""
+
+    has_skill: str | None = None  # skills ? s            (GIN on skills)
+    has_all_skills: list[str] = field(default_factory=list)  # skills @> [...]  (GIN)
+    availability: dict[str, Any] | None = None  # availability @> {...}  (GIN)
+    active_only: bool = True  # is_active = true (partial index)
+    name_contains: str | None = None  # name ILIKE %…% (case-insensitive)
+
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_STATUSES = ("available", "unavailable", "preferred")

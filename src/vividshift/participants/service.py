@@ -9,27 +9,27 @@ Decisions:
   adds `force=true`: then those detail rows are deleted with it (the assignments and
   their history stay).
 - `created_by` is always the caller; it cannot be sent.
-- Import is all or nothing (see `vividshift.importing`).
+- Import is all or nothing (see `vividshift.bulk_import`).
 """
 
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from vividshift.bulk_import import validate_rows
 from vividshift.db import Connection, transaction
 from vividshift.errors import Conflict, NotFound
+from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
-from vividshift.importing import validate_rows
-from vividshift.limits import merge_patch_or_reject
-from vividshift.paging import Page, PageParams, Sort
 from vividshift.participants import queries
-from vividshift.participants.queries import ParticipantFilters
 from vividshift.participants.schemas import (
     ImportResult,
     ParticipantCreate,
+    ParticipantFilters,
     ParticipantRead,
     ParticipantUpdate,
 )
+from vividshift.patching import merge_patch_or_reject
 
 IMPORT_CHUNK = 1_000
 

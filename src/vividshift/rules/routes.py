@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from vividshift.auth.deps import Reader
 from vividshift.engine import CONSTRAINT_SCHEMAS, describe_strategies, describe_validators
-from vividshift.openapi import READ
-from vividshift.routing import api_router
+from vividshift.http.openapi import READ
+from vividshift.http.routing import api_router
 
 router = api_router(prefix="/api/rules", tags=["rules"])
 

@@ -5,11 +5,11 @@ from uuid import UUID
 
 from fastapi import BackgroundTasks, Query, Request, Response
 
+from vividshift.assignments.jobs import routes as job_routes
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
-from vividshift.jobs import routes as job_routes
-from vividshift.openapi import READ_ONE, WRITE_ONE, described
-from vividshift.routing import api_router
+from vividshift.http.openapi import READ_ONE, WRITE_ONE, described
+from vividshift.http.routing import api_router
 from vividshift.schedules import service
 from vividshift.schedules.schemas import ScheduleRead
 

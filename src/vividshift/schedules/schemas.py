@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from vividshift.jobs.schemas import JobRead
+from vividshift.assignments.jobs.schemas import JobRead
 
 
 class NextRun(BaseModel):

@@ -9,7 +9,7 @@ Decisions:
   `generation_jobs` row for (domain, due time) — unique, so a duplicate is impossible
   even past the lock — queues its procrastinate job (same transaction), and moves the
   cursor to the next due time after now. Any number of workers on any machines can run
-  ticks; each due time yields one job, and the job one run (see vividshift.jobs).
+  ticks; each due time yields one job, and the job one run (see vividshift.assignments.jobs).
 - **Arming.** A schedule is armed by the first tick that sees it: its first due time is
   the first one after that moment (saving a schedule never fires a run for a time
   already past). Changing `cron` or `timezone` re-arms it the same way. Removing or
@@ -38,14 +38,14 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from vividshift.assignments.jobs import queries as job_queries
+from vividshift.assignments.jobs import service as jobs
+from vividshift.assignments.jobs.schemas import JobRead
 from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.schemas import Schedule
 from vividshift.errors import BusinessRuleViolation, NotFound
-from vividshift.jobs import queries as job_queries
-from vividshift.jobs import service as jobs
-from vividshift.jobs.schemas import JobRead
 from vividshift.schedules import cron, queries
 from vividshift.schedules.schemas import CursorRead, NextRun, ScheduleRead
 

@@ -13,7 +13,7 @@ import hmac
 from fastapi import Request
 
 from vividshift.errors import Unauthorized
-from vividshift.openapi import Responses
+from vividshift.http.openapi import Responses
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="metrics"'}
 # The route's own media type is text/plain, which FastAPI would give a `model` too: the

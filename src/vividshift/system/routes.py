@@ -2,7 +2,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from vividshift.errors import error_body
-from vividshift.routing import api_router
+from vividshift.http.routing import api_router
 from vividshift.system.schemas import Health, Readiness, ReadinessFailure
 from vividshift.system.service import is_database_reachable
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
-from vividshift.paging import PageParams, Sort
+from vividshift.http.paging import PageParams, Sort
 
 JSON_COLUMNS = ("required_skills", "constraints", "metadata")
 COLUMNS = ("name", "description", "required_count", *JSON_COLUMNS, "is_active")

@@ -6,15 +6,15 @@ from uuid import UUID
 from fastapi import Depends, Query, Request, Response, status
 
 from vividshift.auth.deps import AdminUser, Reader, Writer
+from vividshift.bulk_import import parse_rows
 from vividshift.db import Db
+from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
+from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
-from vividshift.importing import parse_rows
-from vividshift.limits import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
-from vividshift.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
-from vividshift.paging import Page, PageParams, page_params, parse_sort
 from vividshift.participants.queries import SORT_KEYS as PARTICIPANT_SORT_KEYS
 from vividshift.participants.schemas import ImportResult, ParticipantRead
-from vividshift.routing import api_router
 from vividshift.targets import service
 from vividshift.targets.queries import SORT_KEYS
 from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate

@@ -2,7 +2,7 @@
 
 `required_count` is 1–10 000; `required_skills` a set of skill names (stored as an
 array); `constraints` and `metadata` free objects within the limits of
-`vividshift.limits`. The engine reads `constraints.excluded_groups` (list of group
+`vividshift.fields`. The engine reads `constraints.excluded_groups` (list of group
 names), `constraints.no_repeat_window` (int) and `constraints.time_window`: absolute
 `{"start": ISO datetime, "end": ISO datetime}`, or daily clock times in the domain's
 time zone `{"start": "13:00", "end": "17:00", "days": ["saturday"]}` (`days` optional:
@@ -17,14 +17,14 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from vividshift.engine.model import parse_target_window
-from vividshift.limits import (
+from vividshift.fields import (
     Description,
     JsonObject,
     Name,
     SkillList,
-    reject_sent_nulls,
     unique_skills,
 )
+from vividshift.patching import reject_sent_nulls
 
 MAX_REQUIRED_COUNT = 10_000
 

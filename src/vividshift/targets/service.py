@@ -8,13 +8,13 @@ deletes those details with it). Import is all or nothing.
 from typing import Any
 from uuid import UUID
 
+from vividshift.bulk_import import validate_rows
 from vividshift.db import Connection, transaction
 from vividshift.errors import Conflict, NotFound
+from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
-from vividshift.importing import validate_rows
-from vividshift.limits import merge_patch_or_reject
-from vividshift.paging import Page, PageParams, Sort
 from vividshift.participants.schemas import ImportResult, ParticipantRead
+from vividshift.patching import merge_patch_or_reject
 from vividshift.targets import queries
 from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate
 

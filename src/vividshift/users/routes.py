@@ -9,8 +9,8 @@ from vividshift.auth.deps import AdminUser, Authenticated
 from vividshift.auth.routes import Client
 from vividshift.auth.schemas import Role
 from vividshift.db import Db
-from vividshift.openapi import Responses
-from vividshift.routing import api_router
+from vividshift.http.openapi import Responses
+from vividshift.http.routing import api_router
 from vividshift.users import service
 from vividshift.users.schemas import (
     MeUpdate,

@@ -6,9 +6,9 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
+from vividshift.bulk_import import RowErrors, parse_csv_rows
 from vividshift.errors import AppError, ValidationFailed
-from vividshift.importing import RowErrors, parse_csv_rows
-from vividshift.paging import Page, PageParams
+from vividshift.http.paging import Page, PageParams
 from vividshift.web.render import readable_details, render
 
 PAGE_SIZE = 50

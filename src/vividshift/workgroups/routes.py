@@ -6,9 +6,9 @@ from fastapi import Query, Response
 
 from vividshift.auth.deps import AdminUser, Reader, Writer
 from vividshift.db import Db
-from vividshift.entities.compat import report, warnings_header
-from vividshift.openapi import READ, WRITE, described
-from vividshift.routing import api_router
+from vividshift.http.lenient import report, warnings_header
+from vividshift.http.openapi import READ, WRITE, described
+from vividshift.http.routing import api_router
 from vividshift.workgroups import service
 from vividshift.workgroups.schemas import (
     ChoreCounts,

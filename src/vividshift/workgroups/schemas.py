@@ -4,8 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, RootModel, model_validator
 
-from vividshift.entities.compat import Lenient, Warned
-from vividshift.limits import Name
+from vividshift.fields import Name
+from vividshift.http.lenient import Lenient, Warned
 
 Count = Annotated[int, Field(ge=1, le=10_000)]
 MAX_CHORES = 1_000

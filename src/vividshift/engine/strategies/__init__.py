@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vividshift.engine.eligibility import Eligibility, SkillPolicy, compute_eligibility
+from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.model import Problem
 from vividshift.engine.params import read_parameters
 from vividshift.engine.strategies.balanced_rotation import BalancedRotation
@@ -22,7 +23,7 @@ def get_strategy(name: str) -> Strategy:
     try:
         return STRATEGIES[name]
     except KeyError:
-        raise ValueError(f"unknown strategy {name!r}; known: {sorted(STRATEGIES)}") from None
+        raise InvalidProblem(f"unknown strategy {name!r}; known: {sorted(STRATEGIES)}") from None
 
 
 def eligibility_for(problem: Problem) -> Eligibility:

@@ -1,0 +1,101 @@
+"""Field types of the request bodies, and the input limits they enforce.
+
+Documented limits (every violation is a 422 VALIDATION_ERROR, never a 500):
+
+- request body: `VIVIDSHIFT_MAX_BODY_BYTES` (default 10 MiB) → 413;
+- name, display name, email, phone, version: the column's length (200, 200, 255, 20,
+  20 characters); a description: 10 000 characters;
+- a skill (an entry of `skills` / `required_skills`): 1–100 characters; at most 100
+  skills in a list (duplicates are dropped);
+- a free JSON value (`metadata`, `preferences`, `constraints`, entity attributes, …):
+  nesting depth ≤ 8, at most 2 000 values in all, strings ≤ 10 000 characters, keys
+  ≤ 200 characters, arrays ≤ 1 000 entries, no NaN/Infinity;
+- a JSON Schema of an entity definition: the same, with depth ≤ 16;
+- an import: at most 10 000 rows.
+
+No string anywhere may hold U+0000 (PostgreSQL cannot store it): JSON bodies are refused
+by the route class already; this module refuses it again for CSV imports and the CLI.
+"""
+
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+MAX_DESCRIPTION = 10_000
+MAX_SKILL_LENGTH = 100
+MAX_SKILLS = 100
+MAX_JSON_DEPTH = 8
+MAX_SCHEMA_DEPTH = 16
+MAX_JSON_NODES = 2_000
+MAX_JSON_STRING = 10_000
+MAX_JSON_KEY = 200
+MAX_JSON_ARRAY = 1_000
+MAX_IMPORT_ROWS = 10_000
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters (\\u0000) are not allowed")
+    return value
+
+
+def check_json(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Refuse a JSON value deeper, larger or longer than the documented limits."""
+    nodes = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_JSON_NODES:
+            raise ValueError(f"JSON value holds more than {MAX_JSON_NODES} values")
+        if isinstance(item, str):
+            if len(item) > MAX_JSON_STRING:
+                raise ValueError(f"JSON strings may hold at most {MAX_JSON_STRING} characters")
+            _no_nul(item)
+        elif isinstance(item, dict | list):
+            if depth > max_depth:
+                raise ValueError(f"JSON nesting deeper than {max_depth} levels")
+            if isinstance(item, dict):
+                for key in item:
+                    if not isinstance(key, str) or len(key) > MAX_JSON_KEY:
+                        raise ValueError(f"JSON keys may hold at most {MAX_JSON_KEY} characters")
+                    _no_nul(key)
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                if len(item) > MAX_JSON_ARRAY:
+                    raise ValueError(f"JSON arrays may hold at most {MAX_JSON_ARRAY} entries")
+                stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("NaN and Infinity are not JSON values")
+    return value
+
+
+def _check_schema_json(value: Any) -> Any:
+    return check_json(value, max_depth=MAX_SCHEMA_DEPTH)
+
+
+NO_NUL = AfterValidator(_no_nul)
+
+
+def bounded(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """Strip, then bound the length. A text type is `Annotated[str, bounded(…), NO_NUL]`:
+    a stripped string of bounded length without NUL characters (written out rather than
+    returned by a function, so that type checkers see a type)."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Name = Annotated[str, bounded(200, min_length=1), NO_NUL]
+Description = Annotated[str, bounded(MAX_DESCRIPTION), NO_NUL]
+Email = Annotated[str, bounded(255), NO_NUL]
+Phone = Annotated[str, bounded(20), NO_NUL]
+Skill = Annotated[str, bounded(MAX_SKILL_LENGTH, min_length=1), NO_NUL]
+SkillList = Annotated[list[Skill], Field(max_length=MAX_SKILLS)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(check_json)]
+JsonValue = Annotated[Any, AfterValidator(check_json)]
+SchemaObject = Annotated[dict[str, Any], AfterValidator(_check_schema_json)]
+
+
+def unique_skills(skills: list[str]) -> list[str]:
+    """Skills in first-seen order without duplicates (a set, stored as a JSON array)."""
+    return list(dict.fromkeys(skills))

@@ -1,0 +1,76 @@
+"""Job-queue metrics on /metrics.
+
+`vividshift_job_queue_depth{queue}`, `vividshift_job_queue_oldest_age_seconds{queue}`,
+`vividshift_job_queue_running{queue}`, `vividshift_workers_live`: read from
+procrastinate's tables at each scrape on a short-lived connection (2 s connect timeout,
+1 s statement timeout); on failure they are left out of that scrape and
+`vividshift_job_queue_scrape_errors_total` goes up. (The generation metrics are
+`vividshift.assignments.metrics`.)
+"""
+
+import logging
+from collections.abc import Iterator
+
+import psycopg
+from fastapi import FastAPI
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from vividshift.worker import queries
+
+log = logging.getLogger("vividshift.metrics")
+
+
+class QueueCollector(Collector):
+    """Queue depth and age, read at each collection (the /metrics handler runs in a
+    thread, so a blocking connection does not stall the event loop)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+        self._errors = 0
+
+    def collect(self) -> Iterator[Metric]:
+        url = getattr(self._app.state, "database_url", None)
+        if url is None:
+            return
+        stale = self._app.state.settings.worker_stale_seconds
+        try:
+            with psycopg.connect(
+                url, connect_timeout=2, options="-c statement_timeout=1000", autocommit=True
+            ) as conn:
+                rows = queries.list_queue_stats(conn)
+                live = queries.count_live_workers(conn, stale)
+        except psycopg.Error as exc:
+            self._errors += 1
+            log.warning("job queue metrics unavailable: %s", type(exc).__name__)
+            rows, live = None, None
+        yield CounterMetricFamily(
+            "vividshift_job_queue_scrape_errors",
+            "Scrapes whose queue query failed",
+            value=self._errors,
+        )
+        if rows is None:
+            return
+        depth = GaugeMetricFamily(
+            "vividshift_job_queue_depth", "Jobs waiting to run (due now)", labels=["queue"]
+        )
+        running = GaugeMetricFamily(
+            "vividshift_job_queue_running", "Jobs being run by a worker", labels=["queue"]
+        )
+        oldest = GaugeMetricFamily(
+            "vividshift_job_queue_oldest_age_seconds",
+            "Age of the oldest waiting job (0 when none)",
+            labels=["queue"],
+        )
+        for queue, waiting, doing, age in rows:
+            depth.add_metric([queue], waiting)
+            running.add_metric([queue], doing)
+            oldest.add_metric([queue], float(age or 0))
+        yield depth
+        yield running
+        yield oldest
+        yield GaugeMetricFamily(
+            "vividshift_workers_live",
+            "Workers with a recent heartbeat",
+            value=live,
+        )
