@@ -104,7 +104,7 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
         async with holder, holder.transaction():
             await holder.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('vividshift.generate'), hashtext(%s))",
-                ("|2026-02-02",),
+                ("default|2026-02-02",),
             )
             r = await app.client.post(GEN, json=body, headers=headers)
             assert r.status_code == 409 and r.json()["code"] == "DUPLICATE_RESOURCE"

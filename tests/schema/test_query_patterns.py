@@ -187,10 +187,15 @@ async def many_rows(big_db: Connection) -> dict[str, Any]:
            SELECT 'task ' || i FROM generate_series(1, 10) AS i"""
     )
     await db.execute(
-        """INSERT INTO assignments (name, assignment_date, status, strategy_used, configuration)
+        """INSERT INTO domains (name, display_name)
+           SELECT 'house ' || i, 'House ' || i FROM generate_series(0, 6) AS i"""
+    )
+    # Seven houses, so that no (house, date) has two active runs.
+    await db.execute(
+        """INSERT INTO assignments (name, assignment_date, status, strategy_used, domain_id)
            SELECT 'run ' || i, DATE '2016-01-01' + (i % 3650),
                   (ARRAY['active', 'completed', 'cancelled'])[1 + i % 3], 'balanced_rotation',
-                  jsonb_build_object('domain', 'house ' || (i % 7))
+                  (SELECT id FROM domains WHERE name = 'house ' || (i % 7))
            FROM generate_series(1, 20000) AS i"""
     )
     await db.execute(

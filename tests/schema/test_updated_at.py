@@ -36,6 +36,11 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
         "participants": await insert_row(db, "participants", {"name": "p"}),
         "assignment_targets": await insert_row(db, "assignment_targets", {"name": "t"}),
         "assignments": await insert_row(db, "assignments", {"strategy_used": "s"}),
+        "domain_members": await insert_row(
+            db,
+            "domain_members",
+            {"domain_id": domain["id"], "user_id": user["id"], "role": "member"},
+        ),
     }
 
 

@@ -15,8 +15,8 @@ Decisions:
   it; `cancel` → it is cancelled (and no longer counts as history); `complete` → it is
   completed (it becomes history). Both runs' history records the replacement.
 - **History** of a run: the latest `HISTORY_RUNS` (or more, when a no-repeat window asks
-  for it) non-cancelled runs of the same domain (runs without a domain form one pool)
-  dated on or before the run's date, ordered by (assignment_date, created_at): a run
+  for it) non-cancelled runs of the same domain (a run that names none is of the domain
+  `default`) dated on or before the run's date, ordered by (assignment_date, created_at): a run
   created later on the same date is the more recent one.
 - **Error-level validation failures block the run** (422 with the failures) unless the
   body says `force` (the route allows that to admins only); a forced run says so in its
@@ -59,6 +59,7 @@ from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
+DEFAULT_DOMAIN = "default"  # the domain of runs that name none (made by the migration)
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
@@ -115,11 +116,12 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
     async with transaction(conn, acting_user=actor):
         domain = await _domain(conn, body.domain)
         domain_name = domain["name"] if domain else None
+        domain_id = domain["id"] if domain else await queries.default_domain_id(conn)
         house = house_of(domain)
         run_date = body.assignment_date or house.today()
-        await _lock(conn, domain_name, run_date)
-        replaced = await _settle_active_run(conn, domain_name, run_date, body.replace)
-        problem, rules, inputs = await _load_problem(conn, body, domain, house, run_date)
+        await _lock(conn, domain_name or DEFAULT_DOMAIN, run_date)
+        replaced = await _settle_active_run(conn, domain_id, domain_name, run_date, body.replace)
+        problem, rules, inputs = await _load_problem(conn, body, domain, domain_id, house, run_date)
         loaded = perf_counter()
         result = await _solve(problem)
         solved = perf_counter()
@@ -153,6 +155,7 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
                 "configuration": configuration,
                 "metadata": metadata,
                 "created_by": actor,
+                "domain_id": domain_id,
             },
         )
         details = _detail_rows(result, problem, rules.strategy)
@@ -217,10 +220,10 @@ async def generate_once(
         )
 
 
-async def _lock(conn: Connection, domain_name: str | None, run_date: date) -> None:
+async def _lock(conn: Connection, domain_name: str, run_date: date) -> None:
     try:
         await queries.lock_generation(
-            conn, f"{domain_name or ''}|{run_date.isoformat()}", GENERATION_LOCK_TIMEOUT_MS
+            conn, f"{domain_name}|{run_date.isoformat()}", GENERATION_LOCK_TIMEOUT_MS
         )
     except psycopg.errors.LockNotAvailable:
         raise Conflict(
@@ -230,11 +233,15 @@ async def _lock(conn: Connection, domain_name: str | None, run_date: date) -> No
 
 
 async def _settle_active_run(
-    conn: Connection, domain_name: str | None, run_date: date, replace: str | None
+    conn: Connection,
+    domain_id: UUID,
+    domain_name: str | None,
+    run_date: date,
+    replace: str | None,
 ) -> dict[str, Any] | None:
     """The (domain, date)'s active run, cancelled or completed as `replace` says (then
     returned, with its new status), or 409 when `replace` is unset. None: there is none."""
-    active = await queries.active_run(conn, domain=domain_name, on=run_date)
+    active = await queries.active_run(conn, domain_id=domain_id, on=run_date)
     if active is None:
         return None
     if replace is None:
@@ -257,6 +264,7 @@ async def _load_problem(
     conn: Connection,
     body: GenerateRequest,
     domain: dict[str, Any] | None,
+    domain_id: UUID,
     house: House,
     run_date: date,
 ) -> tuple[Problem, RunRules, dict[str, Any]]:
@@ -284,9 +292,7 @@ async def _load_problem(
         house,
     )
     depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
-    past = await queries.past_runs(
-        conn, domain=domain["name"] if domain else None, until=run_date, limit=depth
-    )
+    past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),

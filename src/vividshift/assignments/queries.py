@@ -74,26 +74,29 @@ async def find_domain(conn: Connection, ref: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
-def _domain_filter(domain: str | None) -> tuple[str, dict[str, Any]]:
-    if domain is None:
-        return "NOT (configuration ? 'domain')", {}
-    return "configuration @> %(domain)s", {"domain": Jsonb({"domain": domain})}
+async def default_domain_id(conn: Connection) -> UUID:
+    """The id of the domain named 'default' (made by the migration): where rows and runs
+    go when no domain is named."""
+    cur = await conn.execute("SELECT default_domain_id() AS id")
+    row = await cur.fetchone()
+    assert row is not None and row["id"] is not None, "the 'default' domain is missing"
+    return row["id"]
 
 
 async def past_runs(
-    conn: Connection, *, domain: str | None, until: date, limit: int
+    conn: Connection, *, domain_id: UUID, until: date, limit: int
 ) -> list[dict[str, Any]]:
     """The latest `limit` non-cancelled runs of the domain dated on or before `until`, with
     their (participant, target) pairs; latest first by (assignment_date, created_at). A
     run being generated is not stored yet, so every run of its own date is earlier."""
-    where, params = _domain_filter(domain)
     cur = await conn.execute(
         f"""
         SELECT id, assignment_date, created_at FROM assignments
-         WHERE status <> 'cancelled' AND assignment_date <= %(until)s AND {where}
+         WHERE domain_id = %(domain_id)s AND status <> 'cancelled'
+           AND assignment_date <= %(until)s
          {LIST_SORT} LIMIT %(limit)s
         """,
-        params | {"until": until, "limit": limit},
+        {"domain_id": domain_id, "until": until, "limit": limit},
     )
     runs = await cur.fetchall()
     if not runs:
@@ -109,13 +112,12 @@ async def past_runs(
     return [r | {"pairs": pairs[r["id"]]} for r in runs]
 
 
-async def active_run(conn: Connection, *, domain: str | None, on: date) -> dict[str, Any] | None:
+async def active_run(conn: Connection, *, domain_id: UUID, on: date) -> dict[str, Any] | None:
     """The active run of (domain, date), locked (the partial unique index allows one)."""
-    where, params = _domain_filter(domain)
     cur = await conn.execute(
-        f"SELECT * FROM assignments WHERE status = 'active' AND assignment_date = %(on)s"
-        f" AND {where} FOR UPDATE",
-        params | {"on": on},
+        "SELECT * FROM assignments WHERE domain_id = %s AND assignment_date = %s"
+        " AND status = 'active' FOR UPDATE",
+        (domain_id, on),
     )
     return await cur.fetchone()
 
@@ -144,13 +146,14 @@ async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[st
                 """
                 INSERT INTO assignments
                     (name, description, assignment_date, strategy_used, configuration,
-                     metadata, created_by, status, created_at, updated_at)
+                     metadata, created_by, status, domain_id, created_at, updated_at)
                 VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
                         %(configuration)s, %(metadata)s, %(created_by)s, %(status)s,
+                        COALESCE(%(domain_id)s, default_domain_id()),
                         clock_timestamp(), clock_timestamp())
                 RETURNING *
                 """,
-                {"status": "active"}
+                {"status": "active", "domain_id": None}
                 | values
                 | {
                     "configuration": Jsonb(values["configuration"]),

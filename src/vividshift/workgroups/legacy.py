@@ -170,6 +170,7 @@ async def import_legacy_history(
                     },
                     "created_by": actor,
                     "status": "completed",
+                    "domain_id": domain["id"],
                 },
             )
             details = []
