@@ -103,3 +103,55 @@ async def count_referencing_assignments(conn: Connection, domain_id: UUID, name:
 async def delete_domain(conn: Connection, domain_id: UUID) -> bool:
     cur = await conn.execute("DELETE FROM domains WHERE id = %s", (domain_id,))
     return cur.rowcount > 0
+
+
+# --- members ---------------------------------------------------------------------------
+
+
+async def find_domain_for_user(conn: Connection, ref: str, user_id: UUID) -> dict[str, Any] | None:
+    """A domain by name, or by id when `ref` is a UUID, with the user's membership role
+    (`member_role`, None when not a member)."""
+    try:
+        domain_id: UUID | None = UUID(ref)
+    except ValueError:
+        domain_id = None
+    where = "d.id = %(ref)s" if domain_id is not None else "d.name = %(ref)s"
+    cur = await conn.execute(
+        f"""
+        SELECT d.*, m.role AS member_role FROM domains AS d
+          LEFT JOIN domain_members AS m ON m.domain_id = d.id AND m.user_id = %(user)s
+         WHERE {where}
+        """,
+        {"ref": domain_id if domain_id is not None else ref, "user": user_id},
+    )
+    return await cur.fetchone()
+
+
+async def list_visible_domain_ids(conn: Connection, user_id: UUID, default_name: str) -> list[UUID]:
+    """The domains a (non-admin) user is a member of, and the default domain."""
+    cur = await conn.execute(
+        """
+        SELECT id FROM domains WHERE name = %(default)s
+        UNION
+        SELECT domain_id FROM domain_members WHERE user_id = %(user)s
+        """,
+        {"default": default_name, "user": user_id},
+    )
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def upsert_member(
+    conn: Connection, domain_id: UUID, user_id: UUID, role: str, created_by: UUID | None
+) -> dict[str, Any]:
+    cur = await conn.execute(
+        """
+        INSERT INTO domain_members (domain_id, user_id, role, created_by)
+        VALUES (%s, %s, %s, %s)
+        ON CONFLICT (domain_id, user_id) DO UPDATE SET role = EXCLUDED.role
+        RETURNING *
+        """,
+        (domain_id, user_id, role, created_by),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
