@@ -4,7 +4,7 @@ import asyncio
 
 from typer.testing import CliRunner
 
-from tests.worker.helpers import live_app
+from tests.assignments.helpers import live_app
 from vividshift.cli import app as cli
 
 

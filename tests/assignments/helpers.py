@@ -56,9 +56,10 @@ class LiveApp:
 
 
 @asynccontextmanager
-async def live_app(url: str) -> AsyncIterator[LiveApp]:
-    """The app with its own pool on `url` (no shared test connection)."""
-    app = create_app(make_settings(url, db_pool_max_size=6))
+async def live_app(url: str, **overrides: object) -> AsyncIterator[LiveApp]:
+    """The app with its own pool on `url` (no shared test connection); `overrides` are
+    settings."""
+    app = create_app(make_settings(url, **({"db_pool_max_size": 6} | overrides)))
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
     try:
         async with app.router.lifespan_context(app):

@@ -6,7 +6,7 @@ import asyncio
 import psycopg
 
 from tests.assignments.helpers import live_app
-from vividshift.assignments import generation
+from vividshift.assignments import generation, queries
 
 GEN = "/api/assignments/generate"
 
@@ -39,7 +39,8 @@ async def test_failure_while_persisting_leaves_no_trace(fresh_db_url: str, monke
         people, targets = await _setup(app)
         seen: dict[str, int] = {}
 
-        async def explode(conn, assignment_id) -> None:
+        # The run's last write (its `generate` history row) comes after the details.
+        async def explode(conn, assignment_id, *args) -> None:
             cur = await conn.execute(
                 "SELECT count(*) AS n FROM assignment_details WHERE assignment_id = %s",
                 (assignment_id,),
@@ -47,7 +48,7 @@ async def test_failure_while_persisting_leaves_no_trace(fresh_db_url: str, monke
             seen["details_written"] = (await cur.fetchone())["n"]
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(generation, "persist_hook", explode)
+        monkeypatch.setattr(queries, "insert_history", explode)
         body = {"participants": people, "targets": targets}
         r = await app.client.post(GEN, json=body, headers=headers)
         assert r.status_code == 500 and r.json()["code"] == "INTERNAL_ERROR"
@@ -55,7 +56,7 @@ async def test_failure_while_persisting_leaves_no_trace(fresh_db_url: str, monke
         for table in ("assignments", "assignment_details", "assignment_history"):
             assert await app.count(table) == 0, table
 
-        monkeypatch.setattr(generation, "persist_hook", None)
+        monkeypatch.undo()
         r = await app.client.post(GEN, json=body, headers=headers)
         assert r.status_code == 201, r.text
         assert await app.count("assignments") == 1
@@ -79,12 +80,16 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
         # both complete, never interleaved.
         order: list[str] = []
 
-        async def slow(conn, assignment_id) -> None:
-            order.append(f"start {assignment_id}")
-            await asyncio.sleep(0.3)
-            order.append(f"end {assignment_id}")
+        write_history = queries.insert_history
 
-        monkeypatch.setattr(generation, "persist_hook", slow)
+        async def slow(conn, assignment_id, action, *args) -> None:
+            if action == "generate":  # the run's last write, after its details
+                order.append(f"start {assignment_id}")
+                await asyncio.sleep(0.3)
+                order.append(f"end {assignment_id}")
+            await write_history(conn, assignment_id, action, *args)
+
+        monkeypatch.setattr(queries, "insert_history", slow)
         first, second = await asyncio.gather(
             app.client.post(GEN, json=body, headers=headers),
             app.client.post(GEN, json=body, headers=headers),
@@ -96,7 +101,7 @@ async def test_concurrent_generations_of_one_domain_and_date_are_serialised(
             [f"start {b}", f"end {b}", f"start {a}", f"end {a}"],
         )
         assert await app.count("assignment_details") == 30
-        monkeypatch.setattr(generation, "persist_hook", None)
+        monkeypatch.undo()
 
         # Another date is not blocked by a held lock; the same date gets 409 after the wait.
         monkeypatch.setattr(generation, "GENERATION_LOCK_TIMEOUT_MS", 300)

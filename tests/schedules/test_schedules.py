@@ -12,8 +12,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from tests.assignments.helpers import live_app
 from tests.worker.helpers import (
-    live_app,
     live_workers,
     one,
     rows,

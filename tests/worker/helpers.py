@@ -6,18 +6,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from tests.assignments.helpers import LiveApp
 from tests.conftest import make_settings
-from vividshift.app import create_app
 from vividshift.worker.app import create_task_app
 
 VIVIDSHIFT = Path(sys.executable).parent / "vividshift"
@@ -76,20 +72,6 @@ def stop_worker(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-@asynccontextmanager
-async def live_app(url: str, **overrides: object) -> AsyncIterator[LiveApp]:
-    """The app with its own pool on `url` (no shared test connection)."""
-    app = create_app(make_settings(url, db_pool_max_size=6, **overrides))
-    conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-                yield LiveApp(http, url, conn)
-    finally:
-        await conn.close()
 
 
 async def seed_people_and_targets(conn: Any, people: int = 6, targets: int = 2) -> None:

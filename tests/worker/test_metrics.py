@@ -1,6 +1,7 @@
 """/metrics: generation duration and solver status, job queue depth and age."""
 
-from tests.worker.helpers import live_app, seed_people_and_targets
+from tests.assignments.helpers import live_app
+from tests.worker.helpers import seed_people_and_targets
 
 
 async def test_generation_and_queue_metrics(fresh_db_url: str) -> None:

@@ -28,7 +28,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from time import perf_counter
@@ -64,9 +64,6 @@ GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with th
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
 SOLVE_TIME_LIMIT_S = 20.0
-
-# Test-only: awaited after the details are written, before the transaction commits.
-persist_hook: Callable[[Connection, UUID], Awaitable[None]] | None = None
 
 
 def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
@@ -160,8 +157,6 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
         )
         details = _detail_rows(result, problem, rules.strategy)
         await queries.copy_details(conn, row["id"], details)
-        if persist_hook is not None:
-            await persist_hook(conn, row["id"])
         await _record_history(conn, row["id"], result, rules, len(details), failures, replaced)
         if replaced is not None:
             await queries.insert_history(

@@ -137,29 +137,29 @@ async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
 
 async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
     """A new run (status `values["status"]`, default active); a second active run of its
-    (domain, date) raises Conflict. `created_at` is the moment of the insert, not of the
-    transaction's start: history orders runs of one date by it, and several runs may be
-    made in one transaction (an import, a test)."""
+    (domain, date) raises Conflict, and the caller's transaction is rolled back.
+    `created_at` is the moment of the insert, not of the transaction's start: history
+    orders runs of one date by it, and several runs may be made in one transaction (an
+    import, a test)."""
     try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                """
-                INSERT INTO assignments
-                    (name, description, assignment_date, strategy_used, configuration,
-                     metadata, created_by, status, domain_id, created_at, updated_at)
-                VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
-                        %(configuration)s, %(metadata)s, %(created_by)s, %(status)s,
-                        COALESCE(%(domain_id)s, default_domain_id()),
-                        clock_timestamp(), clock_timestamp())
-                RETURNING *
-                """,
-                {"status": "active", "domain_id": None}
-                | values
-                | {
-                    "configuration": Jsonb(values["configuration"]),
-                    "metadata": Jsonb(values["metadata"]),
-                },
-            )
+        cur = await conn.execute(
+            """
+            INSERT INTO assignments
+                (name, description, assignment_date, strategy_used, configuration,
+                 metadata, created_by, status, domain_id, created_at, updated_at)
+            VALUES (%(name)s, %(description)s, %(assignment_date)s, %(strategy_used)s,
+                    %(configuration)s, %(metadata)s, %(created_by)s, %(status)s,
+                    COALESCE(%(domain_id)s, default_domain_id()),
+                    clock_timestamp(), clock_timestamp())
+            RETURNING *
+            """,
+            {"status": "active", "domain_id": None}
+            | values
+            | {
+                "configuration": Jsonb(values["configuration"]),
+                "metadata": Jsonb(values["metadata"]),
+            },
+        )
     except psycopg.errors.UniqueViolation:
         domain = values["configuration"].get("domain")
         raise Conflict(

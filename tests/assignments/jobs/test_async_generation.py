@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.assignments.helpers import live_app
 from tests.worker.helpers import (
-    live_app,
     live_workers,
     one,
     seed_people_and_targets,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import psycopg
 
+from tests.assignments.helpers import live_app
 from tests.conftest import ROOT, make_settings
-from tests.worker.helpers import live_app, one, seed_people_and_targets, wait_for, worker_env
+from tests.worker.helpers import one, seed_people_and_targets, wait_for, worker_env
 from vividshift.assignments.tasks import retry_stalled
 from vividshift.worker.app import create_task_app
 
