@@ -33,6 +33,7 @@ from vividshift.engine import (
     Problem,
     Shortage,
     Target,
+    ValidatorSpec,
     compile_instance,
     greedy_assign,
     solve,
@@ -194,6 +195,8 @@ def lodge_like(scale: int, unable: int, rng: random.Random) -> Problem | None:
             constraints=(*rules, NoRepeat(window=2, per_target={"Toilet B": 1})),
             history=History.from_recent(recent),
             seed=rng.randrange(2**31),
+            # The past was drawn before the residents' limits: skills do not bind it.
+            validators=(ValidatorSpec("skill_matching", {"required_match": False}),),
         )
         try:
             for a in solve(past).assignments:
