@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
@@ -135,3 +136,17 @@ def test_solves_exactly_when_feasible_and_proves_otherwise(problem: Problem) -> 
             assert s.eligible_count == places < s.required
         return
     raise AssertionError("solve returned although no valid assignment exists")
+
+
+def test_more_places_than_people_is_proven_by_counting() -> None:
+    """11 places × 30 targets for 300 people at most 1 each: the count is the proof,
+    and the shortage says so, naming the people able to take a place."""
+    people = tuple(Participant(f"p{i}") for i in range(300))
+    away = Participant("away", availability={"available": False})
+    targets = tuple(Target(f"t{j}", required_count=11) for j in range(30))
+    with pytest.raises(Infeasible) as caught:
+        solve(Problem((*people, away), targets))
+    [shortage] = caught.value.shortages
+    assert (shortage.required, shortage.eligible_count) == (330, 300)
+    assert shortage.reason == "too few participants"
+    assert set(shortage.eligible) == {p.id for p in people}

@@ -101,6 +101,8 @@ def solve(
     if method == "min_cost_flow" and rules:
         raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
     use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
+    if plan.exact_fill:
+        _refuse_too_few_people(problem, prepared, capacity)
     rule = prepared.eligibility.no_repeat
     relaxable = bool(rule and rule.relax_if_infeasible and prepared.eligibility.repeat_weight.any())
 
@@ -114,7 +116,9 @@ def solve(
         # flow (as costly as the full graph) is solved only if it is still needed.
         relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
         relaxed_run = solve_dense(relaxed_dense, exact=plan.exact_fill, pruning=prune)
-    if relaxed_run is not None and relaxed_run.flow.complete:
+    if relaxed_run is not None and (relaxed_run.flow.complete or plan.exact_fill):
+        # Complete: the answer. Short: so is the flow without repeats (it has fewer
+        # arcs), and an exact fill is infeasible either way: no second flow is needed.
         run = relaxed_run
     else:
         run = solve_dense(dense, exact=plan.exact_fill, pruning=prune)
@@ -200,6 +204,24 @@ def solve(
             total_ms=(done - started) * 1e3,
         ),
     )
+
+
+def _refuse_too_few_people(problem: Problem, prepared: _Prepared, capacity: int) -> None:
+    """More places than people × max per person: infeasible, proven by counting (the
+    flows and the Hall explanation reach the same verdict, in seconds on a large
+    instance). The shortage names everyone the hard rules let do any of the targets."""
+    places = sum(t.required_count for t in problem.targets)
+    if places <= len(problem.participants) * capacity:
+        return
+    able = np.flatnonzero(prepared.eligibility.allowed.any(axis=1))
+    shortage = Shortage(
+        targets=tuple(t.id for t in problem.targets),
+        required=places,
+        eligible_count=len(able) * capacity,
+        eligible=tuple(problem.participants[i].id for i in able),
+        reason="too few participants",
+    )
+    raise Infeasible(_message(problem, (shortage,)), (shortage,))
 
 
 def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
