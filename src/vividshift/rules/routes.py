@@ -12,9 +12,9 @@ from fastapi import Query
 from pydantic import BaseModel
 
 from vividshift.auth.deps import Reader
-from vividshift.engine import CONSTRAINT_SCHEMAS, describe_strategies, describe_validators
 from vividshift.http.openapi import READ
 from vividshift.http.routing import api_router
+from vividshift.rules import service
 
 router = api_router(prefix="/api/rules", tags=["rules"])
 
@@ -38,33 +38,24 @@ class ConstraintInfo(RuleInfo):
 
 
 def _answer(items: list[dict[str, Any]], detail: bool) -> list[str] | list[RuleInfo]:
-    ordered = sorted(items, key=lambda i: i["name"])
     if not detail:
-        return [i["name"] for i in ordered]
-    return [RuleInfo.model_validate(i) for i in ordered]
+        return [i["name"] for i in items]
+    return [RuleInfo.model_validate(i) for i in items]
 
 
 @router.get("/strategies", response_model=list[str] | list[RuleInfo], responses=READ)
 async def list_strategies(_: Reader, detail: Detail = False) -> list[str] | list[RuleInfo]:
     """Strategy names (compatible), or with ?detail=true their parameter schemas."""
-    return _answer(describe_strategies(), detail)
+    return _answer(service.list_strategies(), detail)
 
 
 @router.get("/validators", response_model=list[str] | list[RuleInfo], responses=READ)
 async def list_validators(_: Reader, detail: Detail = False) -> list[str] | list[RuleInfo]:
     """Validator names (compatible), or with ?detail=true their parameter schemas."""
-    return _answer(describe_validators(), detail)
+    return _answer(service.list_validators(), detail)
 
 
 @router.get("/constraints", response_model=list[ConstraintInfo], responses=READ)
 async def list_constraints(_: Reader) -> list[ConstraintInfo]:
     """Constraints a generate request (or a domain) may give, with their parameters."""
-    return [
-        ConstraintInfo(
-            name=name,
-            description=spec["description"],
-            parameters=spec["parameters"],
-            constraint_type=spec["constraint_type"],
-        )
-        for name, spec in sorted(CONSTRAINT_SCHEMAS.items())
-    ]
+    return [ConstraintInfo.model_validate(c) for c in service.list_constraints()]
