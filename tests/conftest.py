@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -185,16 +186,21 @@ async def auth_headers(
 ) -> Callable[..., Awaitable[dict[str, str]]]:
     """Async factory: `await auth_headers("viewer")` creates a user of that role with a
     real session (through the auth service) and returns its Authorization header, valid
-    for `client`. Each call is a new user."""
-    from tests.factories import make_user
+    for `client`. Each call is a new user. `member_of={domain_id: "member"}` also gives
+    them those roles in those domains."""
+    from tests.factories import make_member, make_user
     from tests.secrets_registry import remember
     from vividshift.auth.service import ClientInfo, open_session
     from vividshift.auth.tokens import resolve_signing_key
 
     key = resolve_signing_key(settings)
 
-    async def make(role: str = "user", **user_overrides: object) -> dict[str, str]:
+    async def make(
+        role: str = "user", *, member_of: dict[Any, str] | None = None, **user_overrides: object
+    ) -> dict[str, str]:
         user = await make_user(db, role=role, **user_overrides)
+        for domain_id, domain_role in (member_of or {}).items():
+            await make_member(db, domain_id, user["id"], domain_role)
         issued = await open_session(db, settings, key, user, ClientInfo("127.0.0.1", "pytest"))
         remember(issued.access_token, issued.refresh_token)
         return {"Authorization": f"Bearer {issued.access_token}"}

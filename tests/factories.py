@@ -40,6 +40,14 @@ async def make_domain(db: Connection, **overrides: Any) -> dict[str, Any]:
     return await insert_row(db, "domains", {"name": name, "display_name": name} | overrides)
 
 
+async def make_member(
+    db: Connection, domain_id: Any, user_id: Any, role: str = "member"
+) -> dict[str, Any]:
+    """A `domain_members` row: the user has `role` in the domain."""
+    values = {"domain_id": domain_id, "user_id": user_id, "role": role}
+    return await insert_row(db, "domain_members", values)
+
+
 async def make_participant(db: Connection, **overrides: Any) -> dict[str, Any]:
     return await insert_row(db, "participants", {"name": _unique("person")} | overrides)
 

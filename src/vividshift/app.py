@@ -20,6 +20,7 @@ from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
 from vividshift.http.body_limit import BodyLimitMiddleware
+from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.routing import StrictJSONRoute
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
@@ -68,7 +69,12 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.router.route_class = StrictJSONRoute
     app.state.settings = settings
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        timeout_seconds=settings.body_timeout_seconds,
+    )
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
@@ -40,7 +40,41 @@ class Settings(BaseSettings):
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
     db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="longest wait of a request for a free pooled connection, then 503",
+    )
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Slow or oversized requests (vividshift.http.server_protocol, http.body_limit).
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=4096,
+        le=1024 * 1024,
+        description="largest request head (request line and header fields) `serve` reads, else 431",
+    )
+    max_header_field_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="largest request line or single header field `serve` reads, else 431",
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="time a connection has to send a complete request head, else 408",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="longest wait for the next piece of a request body, else 408",
+    )
+    keep_alive_timeout_seconds: int = Field(
+        default=5, ge=1, le=3600, description="an idle kept-alive connection is closed after this"
+    )
     metrics_enabled: bool = True
     metrics_token: SecretStr | None = Field(
         default=None,
@@ -136,6 +170,14 @@ class Settings(BaseSettings):
                     " (or `*` alone)"
                 ) from None
         return ",".join(items)
+
+    @model_validator(mode="after")
+    def check_header_limits(self) -> "Settings":
+        if self.max_header_field_bytes > self.max_header_bytes:
+            raise ValueError(
+                "VIVIDSHIFT_MAX_HEADER_FIELD_BYTES may not exceed VIVIDSHIFT_MAX_HEADER_BYTES"
+            )
+        return self
 
     @property
     def is_embedded(self) -> bool:

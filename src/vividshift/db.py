@@ -48,6 +48,8 @@ def create_pool(url: str, settings: Settings) -> AsyncConnectionPool:
         kwargs={"autocommit": True, "connect_timeout": max(1, int(settings.db_connect_timeout))},
         configure=_configure,
         check=AsyncConnectionPool.check_connection,
+        # Past this a request gets PoolTimeout, answered 503 with Retry-After (errors.py).
+        timeout=settings.db_pool_timeout_seconds,
         open=False,
         name="vividshift",
     )

@@ -14,18 +14,29 @@ Every 4xx/5xx leaves as the JSON body of spec/API.md:
 {"error", "code", "details", "timestamp"}. Framework errors (unknown route, wrong
 method, invalid body, oversized body) are mapped onto the same codes; anything else is
 a logged 500 INTERNAL_ERROR that tells the client nothing more.
+
+The database failing under a request is no bug of ours and no 500: a pool with no free
+connection within VIVIDSHIFT_DB_POOL_TIMEOUT_SECONDS (psycopg_pool.PoolTimeout) and a
+connection lost or refused mid-request (psycopg.OperationalError: server shut down or
+restarted, backend terminated, statement cancelled) answer 503 SERVICE_UNAVAILABLE with
+`Retry-After`, as `Unavailable`.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 log = logging.getLogger("vividshift.errors")
 
@@ -94,6 +105,12 @@ class Unavailable(AppError):
     code = "SERVICE_UNAVAILABLE"
 
 
+# Seconds a client should wait before retrying: a busy pool frees up quickly, a lost
+# server takes a restart.
+RETRY_AFTER_BUSY_SECONDS = 2
+RETRY_AFTER_LOST_SECONDS = 5
+
+
 # Codes for errors raised by the framework itself, by status.
 _CODES_BY_STATUS = {
     400: "VALIDATION_ERROR",
@@ -160,6 +177,59 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "Validation failed", "VALIDATION_ERROR", _field_errors(exc))
 
 
+def database_unavailable(exc: psycopg.OperationalError) -> Unavailable:
+    """The 503 answered for a database failure (`exc` is not shown to the client)."""
+    if isinstance(exc, PoolTimeout):
+        return Unavailable(
+            "Service unavailable",
+            details="No database connection became free in time (the service is busy or "
+            "the database unreachable); retry after the delay in Retry-After",
+            headers={"Retry-After": str(RETRY_AFTER_BUSY_SECONDS)},
+        )
+    return Unavailable(
+        "Service unavailable",
+        details="The database connection failed during the request; retry after the delay "
+        "in Retry-After (writes with the same Idempotency-Key)",
+        headers={"Retry-After": str(RETRY_AFTER_LOST_SECONDS)},
+    )
+
+
+async def _on_database_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, psycopg.OperationalError)
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    # Through the app's AppError handler, so a page still gets its HTML error page.
+    return await _render(request, database_unavailable(exc))
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _handler_for(app: Any, exc: Exception) -> Handler | None:
+    """The app's handler of `exc`, looked up by class as Starlette does."""
+    handlers: dict[Any, Handler] = getattr(app, "exception_handlers", {})
+    return next((handlers[c] for c in type(exc).__mro__ if c in handlers), None)
+
+
+async def _render(request: Request, exc: AppError) -> Response:
+    handler = _handler_for(request.scope.get("app"), exc) or _on_app_error
+    return await handler(request, exc)
+
+
+async def respond_outside_routing(
+    exc: Exception, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Answer `exc` from a middleware as the app's own handlers would inside a route
+    (JSON body, or a page's HTML error); an exception they do not handle propagates."""
+    request = Request(scope, receive)
+    handler = _handler_for(scope.get("app"), exc)
+    if handler is None:
+        raise exc
+    response = await handler(request, exc)
+    await response(scope, receive, send)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "Internal server error", "INTERNAL_ERROR", None)
@@ -170,4 +240,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _on_app_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(psycopg.OperationalError, _on_database_error)  # PoolTimeout too
     app.add_exception_handler(Exception, _on_unexpected)

@@ -1,10 +1,13 @@
 """Helpers of the assignment tests: people, targets, and an app on a database of its own
 (real pool, real commits) for tests that need several connections."""
 
+import base64
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import httpx
 import psycopg
@@ -17,6 +20,7 @@ from vividshift.app import create_app
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.db import Connection
+from vividshift.domains.queries import upsert_member
 
 
 async def people(db: Connection, n: int, **overrides: Any) -> list[dict[str, Any]]:
@@ -32,6 +36,20 @@ async def targets(db: Connection, counts: dict[str, int], **overrides: Any) -> l
 
 def ids(rows: list[dict[str, Any]]) -> list[str]:
     return [str(r["id"]) for r in rows]
+
+
+def user_id_of(headers: dict[str, str]) -> UUID:
+    """The account of a bearer header (the token's `sub`; read, not verified)."""
+    payload = headers["Authorization"].split()[1].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return UUID(claims["sub"])
+
+
+async def member_of(
+    db: Connection, headers: dict[str, str], domain: dict[str, Any], role: str = "manager"
+) -> None:
+    """Make the caller of `headers` a member of `domain` (a row with an `id`)."""
+    await upsert_member(db, domain["id"], user_id_of(headers), role, None)
 
 
 @dataclass

@@ -7,17 +7,19 @@ from typing import Any
 
 import httpx
 
-from tests.assignments.helpers import ids, live_app, people, targets
+from tests.assignments.helpers import ids, live_app, member_of, people, targets
 from tests.factories import make_domain
 from vividshift.db import Connection
 
 GEN = "/api/assignments/generate"
 
 
-async def _rota(db: Connection, n_people: int = 6) -> dict[str, Any]:
+async def _rota(db: Connection, manager: dict[str, str], n_people: int = 6) -> dict[str, Any]:
+    """A house (its people and chores in it) that the caller of `manager` manages."""
     domain = await make_domain(db)
-    crew = await people(db, n_people)
-    chores = await targets(db, {"Kitchen": 2, "Hall": 2, "Bath": 2})
+    await member_of(db, manager, domain)
+    crew = await people(db, n_people, domain_id=domain["id"])
+    chores = await targets(db, {"Kitchen": 2, "Hall": 2, "Bath": 2}, domain_id=domain["id"])
     return {
         "domain": domain["name"],
         "participants": ids(crew),
@@ -34,7 +36,7 @@ async def test_a_second_active_run_is_409_naming_the_first(
     client: httpx.AsyncClient, db: Connection, auth_headers
 ):
     headers = await auth_headers("user")
-    body = await _rota(db)
+    body = await _rota(db, headers)
     first = await client.post(GEN, json=body, headers=headers)
     assert first.status_code == 201, first.text
     again = await client.post(GEN, json=body, headers=headers)
@@ -46,17 +48,15 @@ async def test_a_second_active_run_is_409_naming_the_first(
     assert (
         await client.post(GEN, json=body | {"assignment_date": "2026-12-14"}, headers=headers)
     ).status_code == 201
-    other = await make_domain(db)
-    assert (
-        await client.post(GEN, json=body | {"domain": other["name"]}, headers=headers)
-    ).status_code == 201
+    other = await _rota(db, headers)
+    assert (await client.post(GEN, json=other, headers=headers)).status_code == 201
 
 
 async def test_replace_complete_keeps_the_old_run_as_history(
     client: httpx.AsyncClient, db: Connection, auth_headers
 ):
     headers = await auth_headers("user")
-    body = await _rota(db)
+    body = await _rota(db, headers)
     first = (await client.post(GEN, json=body, headers=headers)).json()
     second = await client.post(GEN, json=body | {"replace": "complete"}, headers=headers)
     assert second.status_code == 201, second.text
@@ -80,7 +80,7 @@ async def test_replace_cancel_drops_the_old_run_from_history(
     client: httpx.AsyncClient, db: Connection, auth_headers
 ):
     headers = await auth_headers("user")
-    body = await _rota(db)
+    body = await _rota(db, headers)
     first = (await client.post(GEN, json=body | {"seed": 3}, headers=headers)).json()
     second = await client.post(GEN, json=body | {"seed": 3, "replace": "cancel"}, headers=headers)
     assert second.status_code == 201, second.text
@@ -96,7 +96,7 @@ async def test_runs_of_the_same_date_see_each_other(
 ):
     """Ten runs in a row on one date rotate: nobody repeats their latest target."""
     headers = await auth_headers("user")
-    body = await _rota(db)
+    body = await _rota(db, headers)
     latest: dict[str, str] = {}
     counts: Counter[tuple[str, str]] = Counter()
     for _ in range(10):
@@ -125,9 +125,14 @@ async def test_error_level_failures_block_the_run_unless_an_admin_forces_it(
     from tests.factories import make_participant
 
     user, admin = await auth_headers("user"), await auth_headers("admin")
-    body = await _rota(db, n_people=5)
+    body = await _rota(db, user, n_people=5)
+    house = await (
+        await db.execute("SELECT id FROM domains WHERE name = %s", (body["domain"],))
+    ).fetchone()
+    assert house is not None
     ana = await make_participant(
         db,
+        domain_id=house["id"],
         name="Ana",
         availability={"unavailable": [{"start": "2026-12-10", "end": "2026-12-12"}]},
     )

@@ -9,7 +9,7 @@ import httpx
 from icalendar import Calendar
 from psycopg.types.json import Jsonb
 
-from tests.assignments.helpers import ids, people, targets
+from tests.assignments.helpers import ids, member_of, people, targets
 from tests.factories import make_domain, make_participant
 from vividshift.db import Connection
 
@@ -212,7 +212,6 @@ async def test_bad_input_is_4xx_json(client: httpx.AsyncClient, db: Connection, 
         ),
         ({**base, "validators": [{"name": "psychic_check"}]}, "VALIDATION_ERROR"),
         ({**base, "name": "bad\u0000name"}, "VALIDATION_ERROR"),
-        ({**base, "domain": "no-such-domain"}, "VALIDATION_ERROR"),
         ({**base, "seed": -1}, "VALIDATION_ERROR"),
         ({**base, "assignment_date": "yesterday"}, "VALIDATION_ERROR"),
         ({**base, "assignment_date": "9999-12-31"}, "VALIDATION_ERROR"),
@@ -238,6 +237,10 @@ async def test_bad_input_is_4xx_json(client: httpx.AsyncClient, db: Connection, 
         r = await client.post(GEN, json=body, headers=headers)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["code"] == code, (body, r.json())
+    # A domain that does not exist is answered like one the caller may not see (issue 12).
+    r = await client.post(GEN, json={**base, "domain": "no-such-domain"}, headers=headers)
+    assert r.status_code == 404, r.text
+    assert r.json()["code"] == "RESOURCE_NOT_FOUND"
     r = await client.post(
         GEN, content=b"{not json", headers=headers | {"content-type": "application/json"}
     )
@@ -301,7 +304,7 @@ async def test_domain_rules_apply_and_edits_are_revalidated(
     client: httpx.AsyncClient, db: Connection, auth_headers
 ):
     headers = await auth_headers("user")
-    await make_domain(
+    house = await make_domain(
         db,
         name="lodge-test",
         configuration={
@@ -310,9 +313,10 @@ async def test_domain_rules_apply_and_edits_are_revalidated(
         },
         business_rules=[{"type": "group_exclusion", "group": "A", "target": "Toilet B"}],
     )
-    group_a = await people(db, 2, metadata={"group": "A"})
-    group_b = await people(db, 2, metadata={"group": "B"})
-    jobs = await targets(db, {"Toilet B": 2, "Hall": 2})
+    await member_of(db, headers, house)
+    group_a = await people(db, 2, metadata={"group": "A"}, domain_id=house["id"])
+    group_b = await people(db, 2, metadata={"group": "B"}, domain_id=house["id"])
+    jobs = await targets(db, {"Toilet B": 2, "Hall": 2}, domain_id=house["id"])
     body = {
         "participants": ids(group_a + group_b),
         "targets": ids(jobs),

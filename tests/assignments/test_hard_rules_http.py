@@ -120,11 +120,15 @@ async def test_an_unavailable_slot_rules_out_the_shift_it_overlaps(
     headers = await auth_headers("user")
     club = await _club(client, headers)
     emma = await _person(
-        client, headers, "Emma", availability={"saturday": {"13:00": "unavailable"}}
+        client, headers, "Emma", domain=club, availability={"saturday": {"13:00": "unavailable"}}
     )
-    noah = await _person(client, headers, "Noah")
-    afternoon = await _shift(client, headers, "Saturday afternoon", "13:00", "17:00", "saturday")
-    evening = await _shift(client, headers, "Saturday evening", "18:00", "22:00", "saturday")
+    noah = await _person(client, headers, "Noah", domain=club)
+    afternoon = await _shift(
+        client, headers, "Saturday afternoon", "13:00", "17:00", "saturday", domain=club
+    )
+    evening = await _shift(
+        client, headers, "Saturday evening", "18:00", "22:00", "saturday", domain=club
+    )
     saturday = "2026-12-05"
     body = {
         "domain": club,
@@ -163,8 +167,12 @@ async def test_a_preferred_slot_is_available_and_preferred(
 ):
     headers = await auth_headers("user")
     club = await _club(client, headers)
-    lea = await _person(client, headers, "Lea", availability={"saturday": {"18:00": "preferred"}})
-    evening = await _shift(client, headers, "Saturday evening", "18:00", "22:00", "saturday")
+    lea = await _person(
+        client, headers, "Lea", domain=club, availability={"saturday": {"18:00": "preferred"}}
+    )
+    evening = await _shift(
+        client, headers, "Saturday evening", "18:00", "22:00", "saturday", domain=club
+    )
     body = {
         "domain": club,
         "participants": [lea],
@@ -185,13 +193,17 @@ async def test_slots_keep_their_local_time_on_a_daylight_saving_weekend(
     headers = await auth_headers("user")
     club = await _club(client, headers)
     morning_off = await _person(
-        client, headers, "Ben", availability={"sunday": {"9:00": "unavailable"}}
+        client, headers, "Ben", domain=club, availability={"sunday": {"9:00": "unavailable"}}
     )
     afternoon_off = await _person(
-        client, headers, "Cleo", availability={"sunday": {"13:00": "unavailable"}}
+        client, headers, "Cleo", domain=club, availability={"sunday": {"13:00": "unavailable"}}
     )
-    afternoon = await _shift(client, headers, "Sunday afternoon", "13:00", "17:00", "sunday")
-    morning = await _shift(client, headers, "Sunday morning", "09:00", "13:00", "sunday")
+    afternoon = await _shift(
+        client, headers, "Sunday afternoon", "13:00", "17:00", "sunday", domain=club
+    )
+    morning = await _shift(
+        client, headers, "Sunday morning", "09:00", "13:00", "sunday", domain=club
+    )
     body = {
         "domain": club,
         "participants": [morning_off, afternoon_off],
@@ -209,10 +221,16 @@ async def test_the_calendar_shows_shifts_at_the_house_clock_time(
 
     headers = await auth_headers("user")
     club = await _club(client, headers)
-    ida = await _person(client, headers, "Ida")
-    bo = await _person(client, headers, "Bo")
-    afternoon = await _shift(client, headers, "Saturday afternoon", "13:00", "17:00", "saturday")
-    bar = (await _post(client, "/api/targets", {"name": "Bar", "required_count": 1}, headers))["id"]
+    ida = await _person(client, headers, "Ida", domain=club)
+    bo = await _person(client, headers, "Bo", domain=club)
+    afternoon = await _shift(
+        client, headers, "Saturday afternoon", "13:00", "17:00", "saturday", domain=club
+    )
+    bar = (
+        await _post(
+            client, "/api/targets", {"name": "Bar", "required_count": 1, "domain": club}, headers
+        )
+    )["id"]
     body = {
         "domain": club,
         "participants": [ida, bo],

@@ -114,6 +114,7 @@ async def test_roles_and_permanent_delete(client, auth_headers, db: Connection) 
         await client.post("/api/domains", json=LODGE, headers=viewer), 403, "AUTHORIZATION_ERROR"
     )
     did = (await client.post("/api/domains", json=LODGE, headers=user)).json()["id"]
+    viewer = await auth_headers("viewer", member_of={did: "viewer"})  # reads the domain
     assert (await client.get(f"/api/domains/{did}", headers=viewer)).status_code == 200
     assert (await client.get("/api/domains/configuration-schema", headers=viewer)).json()[
         "configuration"

@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from tests.domains.helpers import join
 from tests.system.test_http_errors import assert_error
 
 ROOM_SCHEMA = {
@@ -105,6 +106,7 @@ async def test_compatible_bad_bodies_are_422(client, auth_headers, path, body) -
 async def test_defined_types(client: httpx.AsyncClient, auth_headers) -> None:
     headers, viewer = await auth_headers("user"), await auth_headers("viewer")
     did = await _domain(client, headers, "hotel")
+    await join(client, headers, did, viewer, "viewer")  # the viewer reads the hotel
     created = await client.post(
         f"/api/domains/{did}/entity-definitions",
         json={"name": "room", "display_name": "Room", "json_schema": ROOM_SCHEMA},
@@ -169,6 +171,7 @@ async def test_defined_types(client: httpx.AsyncClient, auth_headers) -> None:
     )
     # The same type name in a second domain makes the bare name ambiguous.
     other = await _domain(client, headers, "motel")
+    await join(client, headers, other, viewer, "viewer")
     await client.post(
         f"/api/domains/{other}/entity-definitions", json={"name": "room"}, headers=headers
     )

@@ -96,9 +96,12 @@ async def test_26_weekly_rotations(client: httpx.AsyncClient, db: Connection, au
     headers = await auth_headers("user")
     chores, groups = _lodge()
     latest = await _import(db)
-    # The people and chores of the imported rotation, by name.
-    people = (await client.get("/api/entities/participant", headers=headers)).json()
-    tasks = (await client.get("/api/entities/assignment_target", headers=headers)).json()
+    # The people and chores of the imported rotation (in the work-groups house), by name.
+    house = {"domain": "work-groups"}
+    people = (await client.get("/api/entities/participant", params=house, headers=headers)).json()
+    tasks = (
+        await client.get("/api/entities/assignment_target", params=house, headers=headers)
+    ).json()
     person_ids = {p["name"]: p["id"] for p in people if p["name"] in groups}
     assert len(person_ids) == 18
     # The single snapshot leaves six groups unknown; the house knows them (the folder).

@@ -22,6 +22,7 @@ from tests.worker.helpers import (
     stop_worker,
     wait_for,
 )
+from vividshift.domains.queries import upsert_member
 from vividshift.schedules import service
 
 BERLIN = {"cron": "0 6 * * *", "timezone": "Europe/Berlin"}
@@ -36,6 +37,15 @@ async def make_scheduled_domain(
         (name, name.title(), Jsonb({"schedule": schedule}), owner),
     )
     return (await cur.fetchone())["id"]
+
+
+async def into_house(conn: Any, domain_id: UUID, *members: dict[str, Any]) -> None:
+    """The seeded people and tasks belong to the scheduled house (a schedule selects rows
+    of its own domain only), and `members` manage it (global roles still cap them)."""
+    await conn.execute("UPDATE participants SET domain_id = %s", (domain_id,))
+    await conn.execute("UPDATE assignment_targets SET domain_id = %s", (domain_id,))
+    for user in members:
+        await upsert_member(conn, domain_id, user["id"], "manager", None)
 
 
 async def set_due(conn: Any, domain_id: UUID, cron: str, tz: str, due: datetime) -> None:
@@ -76,8 +86,9 @@ async def test_schedule_is_validated_on_the_domain(fresh_db_url: str) -> None:
 
 async def test_next_runs_are_shown_in_the_schedule_time_zone(fresh_db_url: str) -> None:
     async with live_app(fresh_db_url) as live:
-        headers, _ = await live.headers("viewer")
+        headers, viewer = await live.headers("viewer")
         did = await make_scheduled_domain(live.conn, BERLIN | {"date_offset_days": 1})
+        await into_house(live.conn, did, viewer)
         answer = await live.client.get(f"/api/domains/{did}/schedule?count=8", headers=headers)
         assert answer.status_code == 200, answer.text
         view = answer.json()
@@ -113,11 +124,13 @@ async def test_next_runs_cross_daylight_saving_at_the_same_local_time() -> None:
 
 async def test_schedule_endpoint_errors(fresh_db_url: str) -> None:
     async with live_app(fresh_db_url) as live:
-        headers, _ = await live.headers("user")
+        headers, user = await live.headers("user")
         cur = await live.conn.execute(
             "INSERT INTO domains (name, display_name) VALUES ('plain', 'Plain') RETURNING id"
         )
         plain = (await cur.fetchone())["id"]
+        viewer, viewer_user = await live.headers("viewer")
+        await into_house(live.conn, plain, user, viewer_user)
         view = (await live.client.get(f"/api/domains/{plain}/schedule", headers=headers)).json()
         assert view["schedule"] is None and view["next_runs"] == [] and not view["active"]
         cases = [
@@ -132,7 +145,6 @@ async def test_schedule_endpoint_errors(fresh_db_url: str) -> None:
             answer = await live.client.request(method, path, headers=headers)
             assert answer.status_code == status, (path, answer.text)
             assert set(answer.json()) == {"error", "code", "details", "timestamp"}
-        viewer, _ = await live.headers("viewer")
         answer = await live.client.post(f"/api/domains/{plain}/schedule/run", headers=viewer)
         assert answer.status_code == 403
 
@@ -144,6 +156,7 @@ async def test_two_workers_run_a_due_schedule_exactly_once(
         await seed_people_and_targets(live.conn)
         _, owner = await live.headers("user")
         did = await make_scheduled_domain(live.conn, BERLIN, owner=owner["id"])
+        await into_house(live.conn, did, owner)
         due = datetime.now(UTC) - timedelta(seconds=5)
         await set_due(live.conn, did, BERLIN["cron"], BERLIN["timezone"], due)
 
@@ -281,6 +294,7 @@ async def test_run_now_and_system_actor(fresh_db_url: str) -> None:
             "participants": {"metadata": {"team": "red"}},
         }
         did = await make_scheduled_domain(live.conn, schedule)  # no owner
+        await into_house(live.conn, did, user)
         answer = await live.client.post(f"/api/domains/{did}/schedule/run", headers=headers)
         assert answer.status_code == 202, answer.text
         job = (await live.client.get(answer.json()["url"], headers=headers)).json()

@@ -45,6 +45,7 @@ DESKTOP = {"width": 1280, "height": 900}
 class Live:
     url: str
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
+    db_url: str = ""  # for setup a page cannot do yet
 
 
 def _free_socket() -> socket.socket:
@@ -86,7 +87,7 @@ def live(server_url: str, template_name: str) -> Iterator[Live]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield Live(f"http://127.0.0.1:{port}", accounts)
+        yield Live(f"http://127.0.0.1:{port}", accounts, db_url)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from tests.secrets_registry import remember
 from tests.web.conftest import DESKTOP, Live
 
@@ -73,6 +75,13 @@ def test_coordinator_flow(page: Any, live: Live, screenshots: Path) -> None:
     add_person(page, "Ana", email=live.accounts["user"]["email"], group="A")
     for name in ("Ben", "Chloé", "Dmitri"):
         add_person(page, name, group="B")
+    # "Me" is the link of a participant to an account, never an email match.
+    with psycopg.connect(live.db_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE participants SET user_id = (SELECT id FROM users WHERE username = %s)"
+            " WHERE name = 'Ana'",
+            (live.accounts["user"]["username"],),
+        )
     page.goto("/people?q=Chlo")
     assert page.get_by_role("link", name="Chloé").is_visible()
 
@@ -86,7 +95,7 @@ def test_coordinator_flow(page: Any, live: Live, screenshots: Path) -> None:
     assert page.get_by_role("status").inner_text() == "The rotation was generated."
     rotation_url = page.url
     assert page.get_by_role("heading", name="Who does what").is_visible()
-    assert page.locator("tr.mine").count() == 1  # Ana is me (same email): highlighted
+    assert page.locator("tr.mine").count() == 1  # Ana is linked to me: highlighted
 
     # Swap the first two places that are on different tasks.
     options = page.locator("#f-first_detail_id option").all_inner_texts()[1:]

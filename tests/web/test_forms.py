@@ -184,14 +184,17 @@ async def test_static_files_are_served(client: httpx.AsyncClient) -> None:
 
 async def test_dashboard_shows_the_next_scheduled_run(browser_like: SignIn, db: Connection) -> None:
     from tests.factories import make_domain
+    from vividshift.domains.queries import upsert_member
 
-    await make_domain(
+    chores = await make_domain(
         db,
         display_name="Chores",
         configuration={"schedule": {"cron": "0 6 * * 1", "timezone": "UTC"}},
     )
-    await make_domain(db, display_name="Shifts")
-    http, _ = await browser_like("viewer")
+    shifts = await make_domain(db, display_name="Shifts")
+    http, viewer = await browser_like("viewer")
+    for house in (chores, shifts):  # the dashboard shows the houses one is in
+        await upsert_member(db, house["id"], viewer["id"], "viewer", None)
     page = (await http.get("/")).text
     assert "Chores:" in page and "run dated" in page
     assert "Shifts:" in page and "no schedule" in page

@@ -15,6 +15,7 @@ from tests.factories import make_assignment, make_domain, make_participant, make
 from tests.web.conftest import SignIn
 from tests.web.helpers import csrf_of, key_of, post_forms
 from vividshift.db import Connection
+from vividshift.domains.queries import upsert_member
 from vividshift.engine import validators
 from vividshift.engine.result import ValidationResult
 
@@ -27,11 +28,17 @@ async def count(db: Connection, table: str, where: str = "TRUE", *args: Any) -> 
 
 
 async def small_house(db: Connection, **target: Any) -> dict[str, Any]:
+    """The house with its chore and people (rows of its own domain)."""
     domain = await make_domain(db, name="house", display_name="The house")
-    await make_target(db, name="Kitchen", required_count=1, **target)
+    await make_target(db, name="Kitchen", required_count=1, domain_id=domain["id"], **target)
     for name in ("Ana", "Ben"):
-        await make_participant(db, name=name)
+        await make_participant(db, name=name, domain_id=domain["id"])
     return domain
+
+
+async def manages(db: Connection, house: dict[str, Any], user: dict[str, Any]) -> None:
+    """The signed-in user manages the house (issue 12: runs need a manager)."""
+    await upsert_member(db, house["id"], user["id"], "manager", None)
 
 
 def generate_form(page: str, **values: str) -> dict[str, str]:
@@ -83,8 +90,9 @@ async def test_every_create_form_carries_a_fresh_key(browser_like: SignIn) -> No
 async def test_saving_the_generate_form_twice_replays_the_first_run(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("user")
+    house = await small_house(db)
+    http, user = await browser_like("user")
+    await manages(db, house, user)
     form = generate_form((await http.get("/")).text, action="save")
     first = run_id_of(await http.post("/generate", data=form))
     again = await http.post("/generate", data=form)  # back button + save, or a double click
@@ -97,8 +105,9 @@ async def test_saving_the_generate_form_twice_replays_the_first_run(
 async def test_back_to_the_preview_and_save_again_replays_the_first_run(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("user")
+    house = await small_house(db)
+    http, user = await browser_like("user")
+    await manages(db, house, user)
     form = generate_form((await http.get("/")).text, action="preview")
     preview = await http.post("/generate", data=form)
     assert preview.status_code == 200 and "Preview (not saved)" in preview.text
@@ -177,8 +186,9 @@ async def test_one_form_key_with_other_values_is_refused_readably(
 async def test_a_second_save_for_the_same_domain_and_date_names_the_active_run(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("user")
+    house = await small_house(db)
+    http, user = await browser_like("user")
+    await manages(db, house, user)
     first = run_id_of(await http.post("/generate", data=generate_form((await http.get("/")).text)))
     form = generate_form((await http.get("/")).text, name="Week 10 again", action="save")
     second = await http.post("/generate", data=form)
@@ -210,8 +220,9 @@ def a_rule_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_preview_that_breaks_a_rule_shows_it_and_offers_no_save(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("user")
+    house = await small_house(db)
+    http, user = await browser_like("user")
+    await manages(db, house, user)
     preview = await http.post(
         "/generate", data=generate_form((await http.get("/")).text, action="preview")
     )
@@ -230,8 +241,9 @@ async def test_a_preview_that_breaks_a_rule_shows_it_and_offers_no_save(
 async def test_a_save_that_breaks_a_rule_shows_the_failures_not_an_error_page(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("user")
+    house = await small_house(db)
+    http, user = await browser_like("user")
+    await manages(db, house, user)
     page = (await http.get("/")).text
     saved = await http.post("/generate", data=generate_form(page, action="save"))
     assert saved.status_code == 422
@@ -248,8 +260,9 @@ async def test_a_save_that_breaks_a_rule_shows_the_failures_not_an_error_page(
 async def test_an_admin_may_save_anyway_and_the_run_says_it_was_forced(
     browser_like: SignIn, db: Connection
 ) -> None:
-    await small_house(db)
-    http, _ = await browser_like("admin")
+    house = await small_house(db)
+    http, user = await browser_like("admin")
+    await manages(db, house, user)
     page = (await http.get("/")).text
     preview = await http.post("/generate", data=generate_form(page, action="preview"))
     assert "unless you force it" in preview.text
@@ -296,11 +309,18 @@ async def test_the_dashboard_reads_today_in_the_house_zone(
         zone, run_date, shown_in = "Pacific/Kiritimati", now.date() + timedelta(days=1), "current"
     else:  # UTC−12 is on yesterday's date until 12:00 UTC
         zone, run_date, shown_in = "Etc/GMT+12", now.date(), "upcoming"
-    await make_domain(db, name="house", display_name="The house", configuration={"timezone": zone})
-    await make_assignment(
-        db, name="Zoned run", assignment_date=run_date, configuration={"domain": "house"}
+    house = await make_domain(
+        db, name="house", display_name="The house", configuration={"timezone": zone}
     )
-    http, _ = await browser_like("viewer")
+    await make_assignment(
+        db,
+        name="Zoned run",
+        assignment_date=run_date,
+        configuration={"domain": "house"},
+        domain_id=house["id"],
+    )
+    http, viewer = await browser_like("viewer")
+    await upsert_member(db, house["id"], viewer["id"], "viewer", None)
     page = (await http.get("/")).text
     section = page.split(f'id="{shown_in}-h"')[1].split("</section>")[0]
     assert "Zoned run" in section

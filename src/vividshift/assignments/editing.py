@@ -6,6 +6,9 @@ Decisions:
   edit writes a history row (`reassign` / `swap`, with before/after) attributed to the
   caller, and the run's `metadata.validation_results` is refreshed (an `UPDATE` row).
 - **Status** moves only forward: active → completed | cancelled.
+- **Who**: a manager of the run's domain (`vividshift.domains.access`); a run of a
+  domain the caller may not see is the run's 404, one they only read is a 403. A
+  participant put on a place must be of the run's domain (else "Unknown participant").
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from vividshift.assignments.schemas import (
     ReassignRequest,
     SwapRequest,
 )
-from vividshift.assignments.service import assignment_not_found, read_model
+from vividshift.assignments.service import read_model, run_access
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.engine import (
     InvalidProblem,
@@ -45,23 +49,25 @@ RESERVED_METADATA = frozenset(
 )
 
 
+def _actor(principal: Principal | None) -> UUID | None:
+    return principal.id if principal else None
+
+
 async def update_assignment(
-    conn: Connection, actor: UUID, assignment_id: UUID, body: AssignmentUpdate
+    conn: Connection, principal: Principal | None, assignment_id: UUID, body: AssignmentUpdate
 ) -> AssignmentRead:
     """Status forward only; metadata merged (reserved solver keys refused)."""
-    async with transaction(conn, acting_user=actor):
-        row = await queries.get_assignment(conn, assignment_id, lock=True)
-        if row is None:
-            raise assignment_not_found(assignment_id)
+    async with transaction(conn, acting_user=_actor(principal)):
+        current, _ = await run_access(conn, principal, assignment_id, "manager", lock=True)
         changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"metadata"})
         for key in ("name", "status"):
             if key in changes and changes[key] is None:
                 raise ValidationFailed(f"{key} may not be null")
         status = changes.get("status")
-        if status is not None and status != row["status"] and row["status"] != "active":
+        if status is not None and status != current["status"] and current["status"] != "active":
             raise BusinessRuleViolation(
                 "Status can only move from active to completed or cancelled",
-                details={"current": row["status"], "requested": status},
+                details={"current": current["status"], "requested": status},
             )
         if body.metadata is not None:
             reserved = sorted(RESERVED_METADATA & set(body.metadata))
@@ -70,10 +76,9 @@ async def update_assignment(
                     "These metadata keys are kept by the engine", details={"keys": reserved}
                 )
             changes["metadata"] = merge_patch_or_reject(
-                row["metadata"], body.metadata, "Invalid metadata"
+                current["metadata"], body.metadata, "Invalid metadata"
             )
-        if changes:
-            row = await queries.update_assignment(conn, assignment_id, changes)
+        row = await queries.update_assignment(conn, assignment_id, changes) if changes else current
         details = await queries.get_details(conn, assignment_id)
     assert row is not None
     return read_model(row, details)
@@ -93,12 +98,15 @@ async def _revalidate(
     wanted = {UUID(p) for p, _ in pairs} | (
         {UUID(p) for p in pool} if isinstance(pool, list) else set()
     )
-    rows = await queries.load_participants(conn, None if pool == "all_active" else sorted(wanted))
+    domain_id = run["domain_id"]
+    rows = await queries.load_participants(
+        conn, domain_id, None if pool == "all_active" else sorted(wanted)
+    )
     if pool == "all_active":
         missing = wanted - {r["id"] for r in rows}  # people since deactivated
-        rows += await queries.load_participants(conn, sorted(missing)) if missing else []
+        rows += await queries.load_participants(conn, domain_id, sorted(missing)) if missing else []
     people = [participant_from_mapping(r) for r in rows]
-    target_rows = await queries.load_targets(conn, [UUID(t) for t in target_ids])
+    target_rows = await queries.load_targets(conn, domain_id, [UUID(t) for t in target_ids])
     targets = [target_from_mapping(r) for r in target_rows]
     # The run was generated from these, so they parsed then; if they no longer do, the
     # edit cannot be checked against the run's rules and is refused rather than let by.
@@ -116,8 +124,7 @@ async def _revalidate(
     specs = [
         ValidatorSpec(v["name"], v.get("parameters") or {}) for v in config.get("validators") or []
     ]
-    domain = await queries.find_domain(conn, config["domain"]) if config.get("domain") else None
-    house = house_of(domain)
+    house = house_of(await queries.get_domain(conn, domain_id))
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),
@@ -178,12 +185,11 @@ async def _finish_edit(
 
 
 async def reassign(
-    conn: Connection, actor: UUID, assignment_id: UUID, body: ReassignRequest
+    conn: Connection, principal: Principal | None, assignment_id: UUID, body: ReassignRequest
 ) -> EditResult:
-    async with transaction(conn, acting_user=actor):
-        run = await queries.get_assignment(conn, assignment_id, lock=True)
-        if run is None:
-            raise assignment_not_found(assignment_id)
+    """Put another participant of the run's domain on one of its places."""
+    async with transaction(conn, acting_user=_actor(principal)):
+        run, _ = await run_access(conn, principal, assignment_id, "manager", lock=True)
         _require_active(run)
         detail = await queries.get_detail(conn, assignment_id, body.detail_id)
         if detail is None:
@@ -192,7 +198,7 @@ async def reassign(
             )
         if detail["participant_id"] == body.participant_id:
             raise ValidationFailed("The participant already holds this detail")
-        if not await queries.participant_exists(conn, body.participant_id):
+        if await queries.participant_domain(conn, body.participant_id) != run["domain_id"]:
             raise ValidationFailed(
                 "Unknown participant", details={"participant_id": str(body.participant_id)}
             )
@@ -226,13 +232,14 @@ async def reassign(
         )
 
 
-async def swap(conn: Connection, actor: UUID, assignment_id: UUID, body: SwapRequest) -> EditResult:
+async def swap(
+    conn: Connection, principal: Principal | None, assignment_id: UUID, body: SwapRequest
+) -> EditResult:
+    """Exchange the participants of two places of one run."""
     if body.first_detail_id == body.second_detail_id:
         raise ValidationFailed("Swap needs two different details")
-    async with transaction(conn, acting_user=actor):
-        run = await queries.get_assignment(conn, assignment_id, lock=True)
-        if run is None:
-            raise assignment_not_found(assignment_id)
+    async with transaction(conn, acting_user=_actor(principal)):
+        run, _ = await run_access(conn, principal, assignment_id, "manager", lock=True)
         _require_active(run)
         first = await queries.get_detail(conn, assignment_id, body.first_detail_id)
         second = await queries.get_detail(conn, assignment_id, body.second_detail_id)

@@ -112,12 +112,7 @@ def to_ics(
     target that occurs several times in the run's window (a daily shift over a week)
     gives one event per occurrence; the first keeps the detail's UID."""
     zone = ZoneInfo(timezone)
-    config = run["configuration"] or {}
-    default = _window(config.get("window"))
-    if default is None:
-        first = datetime.combine(run["assignment_date"], time(), zone)
-        after = datetime.combine(run["assignment_date"] + timedelta(days=1), time(), zone)
-        default = RunWindow(_naive(first), _naive(after))
+    default = run_default_window(run, zone)
     problem = Problem(participants=(), targets=(), window=default, timezone=timezone)
     cal = Calendar()
     cal.add("prodid", f"-//VividShift//{__version__}//EN")
@@ -145,6 +140,33 @@ def to_ics(
             event.add("categories", [d["target_name"]])
             cal.add_component(event)
     return cal.to_ical()
+
+
+def run_default_window(run: dict[str, Any], zone: ZoneInfo) -> RunWindow:
+    """The run's stored window, else its whole day in the house's zone (naive UTC)."""
+    default = _window((run.get("configuration") or {}).get("window"))
+    if default is None:
+        first = datetime.combine(run["assignment_date"], time(), zone)
+        after = datetime.combine(run["assignment_date"] + timedelta(days=1), time(), zone)
+        default = RunWindow(_naive(first), _naive(after))
+    return default
+
+
+def place_windows(
+    run: dict[str, Any], target_window: Any, timezone: str
+) -> list[tuple[datetime, datetime, bool]]:
+    """When a place of `run` on a target with `target_window` (its
+    constraints.time_window) happens, as .ics events read it: (start, end, all_day)
+    per occurrence, aware, in the house's zone."""
+    zone = ZoneInfo(timezone)
+    default = run_default_window(run, zone)
+    if not target_window:  # the run's window itself: no need for the engine
+        return [
+            (_local(default.start, zone), _local(default.end, zone), _whole_days(default, zone))
+        ]
+    problem = Problem(participants=(), targets=(), window=default, timezone=timezone)
+    windows = engine_windows(problem, _target("t", target_window)) or (default,)
+    return [(_local(w.start, zone), _local(w.end, zone), _whole_days(w, zone)) for w in windows]
 
 
 def _naive(moment: datetime) -> datetime:

@@ -1,6 +1,12 @@
 """Generating an assignment run: load the inputs, solve, persist.
 
 Decisions:
+- **A run is of one domain**: the body's `domain` (name or id), else `default`. The
+  caller needs the manager role there (`vividshift.domains.access`: 404 for a domain
+  they may not see, 403 without the role); `principal=None` is the system (a worker
+  running a job checked when it was submitted, a schedule). "Empty list = all active"
+  means all active people and tasks *of that domain*; ids of another domain are
+  unknown (422), exactly like ids that do not exist.
 - **One transaction per generation.** Inputs are read, the engine solves (in a worker
   thread, off the event loop) and the run is written — the `assignments` row, every
   detail (one COPY), and a `generate` history row next to the trigger's `INSERT` row —
@@ -42,7 +48,9 @@ from vividshift.assignments import queries
 from vividshift.assignments.metrics import observe_generation
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GeneratedPlacement, GenerateRequest, GenerateResponse
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains.access import domain_access
 from vividshift.engine import (
     History,
     Infeasible,
@@ -59,7 +67,6 @@ from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
-DEFAULT_DOMAIN = "default"  # the domain of runs that name none (made by the migration)
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
@@ -87,14 +94,14 @@ def _history_depth(problem_params: dict[str, Any], constraints: list[dict], targ
     return min(max(windows), MAX_HISTORY_RUNS)
 
 
-async def _domain(conn: Connection, ref: str | None) -> dict[str, Any] | None:
-    if ref is None:
-        return None
-    row = await queries.find_domain(conn, ref)
-    if row is None:
-        raise ValidationFailed("Unknown domain", details={"domain": ref})
+async def _domain(conn: Connection, principal: Principal | None, ref: str | None) -> dict[str, Any]:
+    """The run's domain, where the caller is a manager (404 unseen, 403 below manager);
+    an inactive domain is a 422."""
+    access = (await domain_access(conn, principal, ref)).require("manager")
+    row = await queries.get_domain(conn, access.domain_id)
+    assert row is not None
     if not row["is_active"]:
-        raise ValidationFailed("Domain is inactive", details={"domain": ref})
+        raise ValidationFailed("Domain is inactive", details={"domain": ref or row["name"]})
     return row
 
 
@@ -107,16 +114,25 @@ def _engine_rows(kind: str, rows: list[dict[str, Any]], convert: Callable) -> li
         ) from None
 
 
-async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> GenerateResponse:
-    """Load, solve, persist: one transaction (see the module's decisions)."""
+async def generate(
+    conn: Connection,
+    principal: Principal | None,
+    body: GenerateRequest,
+    *,
+    actor: UUID | None = None,
+) -> GenerateResponse:
+    """Load, solve, persist: one transaction (see the module's decisions). `actor` (the
+    run's author; default: the principal) is who the run and its history name."""
     started = perf_counter()
+    if actor is None and principal is not None:
+        actor = principal.id
     async with transaction(conn, acting_user=actor):
-        domain = await _domain(conn, body.domain)
-        domain_name = domain["name"] if domain else None
-        domain_id = domain["id"] if domain else await queries.default_domain_id(conn)
+        domain = await _domain(conn, principal, body.domain)
+        domain_name = domain["name"]
+        domain_id = domain["id"]
         house = house_of(domain)
         run_date = body.assignment_date or house.today()
-        await _lock(conn, domain_name or DEFAULT_DOMAIN, run_date)
+        await _lock(conn, domain_name, run_date)
         replaced = await _settle_active_run(conn, domain_id, domain_name, run_date, body.replace)
         problem, rules, inputs = await _load_problem(conn, body, domain, domain_id, house, run_date)
         loaded = perf_counter()
@@ -197,21 +213,21 @@ async def generate(conn: Connection, actor: UUID, body: GenerateRequest) -> Gene
 
 
 async def generate_once(
-    conn: Connection, actor: UUID, body: GenerateRequest, idempotency_key: str | None
+    conn: Connection, principal: Principal, body: GenerateRequest, idempotency_key: str | None
 ) -> tuple[GenerateResponse, bool]:
     """`generate`, at most once per Idempotency-Key: a repeated key with the same body
     replays the stored answer (True), another body is a 422."""
     if idempotency_key is None:
-        return await generate(conn, actor, body), False
-    async with transaction(conn, acting_user=actor):
+        return await generate(conn, principal, body), False
+    async with transaction(conn, acting_user=principal.id):
         return await run_idempotent(
             conn,
             idempotency_key,
-            user_id=actor,
+            user_id=principal.id,
             scope=GENERATE_SCOPE,
             body=body.model_dump(mode="json"),
             model=GenerateResponse,
-            create=lambda: generate(conn, actor, body),
+            create=lambda: generate(conn, principal, body),
         )
 
 
@@ -230,7 +246,7 @@ async def _lock(conn: Connection, domain_name: str, run_date: date) -> None:
 async def _settle_active_run(
     conn: Connection,
     domain_id: UUID,
-    domain_name: str | None,
+    domain_name: str,
     run_date: date,
     replace: str | None,
 ) -> dict[str, Any] | None:
@@ -258,14 +274,14 @@ async def _settle_active_run(
 async def _load_problem(
     conn: Connection,
     body: GenerateRequest,
-    domain: dict[str, Any] | None,
+    domain: dict[str, Any],
     domain_id: UUID,
     house: House,
     run_date: date,
 ) -> tuple[Problem, RunRules, dict[str, Any]]:
     """The engine's Problem from the stored people, targets, rules and history."""
-    people_rows = await queries.load_participants(conn, body.participants or None)
-    target_rows = await queries.load_targets(conn, body.targets or None)
+    people_rows = await queries.load_participants(conn, domain_id, body.participants or None)
+    target_rows = await queries.load_targets(conn, domain_id, body.targets or None)
     _check_ids("participants", body.participants, people_rows)
     _check_ids("targets", body.targets, target_rows)
     people = _engine_rows("participant", people_rows, participant_from_mapping)
@@ -322,7 +338,7 @@ def _configuration(
     rules: RunRules,
     result: SolveResult,
     problem: Problem,
-    domain: dict[str, Any] | None,
+    domain: dict[str, Any],
     inputs: dict[str, Any],
 ) -> dict[str, Any]:
     """What the run was generated from (edits re-validate against it)."""
@@ -339,9 +355,7 @@ def _configuration(
         "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
         "inputs": inputs,
     }
-    if domain is not None:
-        configuration |= {"domain": domain["name"], "domain_id": str(domain["id"])}
-    return configuration
+    return configuration | {"domain": domain["name"], "domain_id": str(domain["id"])}
 
 
 def _detail_rows(
@@ -412,10 +426,12 @@ async def _solve(problem: Problem) -> SolveResult:
     return result
 
 
-async def preview(conn: Connection, actor: UUID, body: GenerateRequest) -> GenerateResponse:
+async def preview(
+    conn: Connection, principal: Principal | None, body: GenerateRequest
+) -> GenerateResponse:
     """What `generate` would save, with nothing saved: the real generation in a
     transaction rolled back, so a preview is exactly what a save writes while the data
     stay the same (the engine is deterministic for a seed). It runs forced, so that a
     run with error-level failures is still shown with them (nothing is kept)."""
     async with conn.transaction(force_rollback=True):
-        return await generate(conn, actor, body.model_copy(update={"force": True}))
+        return await generate(conn, principal, body.model_copy(update={"force": True}))

@@ -30,57 +30,49 @@ LIST_SORT = "ORDER BY assignment_date DESC, created_at DESC, id DESC"
 # --- inputs of a run --------------------------------------------------------------------
 
 
-async def load_participants(conn: Connection, ids: Sequence[UUID] | None) -> list[dict[str, Any]]:
-    """All active participants (ids None), or those with the given ids (any state)."""
+async def load_participants(
+    conn: Connection, domain_id: UUID, ids: Sequence[UUID] | None
+) -> list[dict[str, Any]]:
+    """The domain's active participants (ids None), or those of the domain with the given
+    ids (any state): an id of another domain is not found."""
     if ids is None:
         cur = await conn.execute(
             f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants"
-            " WHERE is_active = true ORDER BY id"
+            " WHERE domain_id = %s AND is_active = true ORDER BY id",
+            (domain_id,),
         )
     else:
         cur = await conn.execute(
-            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants WHERE id = ANY(%s) ORDER BY id",
-            (list(ids),),
+            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants"
+            " WHERE domain_id = %s AND id = ANY(%s) ORDER BY id",
+            (domain_id, list(ids)),
         )
     return await cur.fetchall()
 
 
-async def load_targets(conn: Connection, ids: Sequence[UUID] | None) -> list[dict[str, Any]]:
-    """All active targets (ids None), or those with the given ids (any state)."""
+async def load_targets(
+    conn: Connection, domain_id: UUID, ids: Sequence[UUID] | None
+) -> list[dict[str, Any]]:
+    """The domain's active targets (ids None), or those of the domain with the given ids
+    (any state): an id of another domain is not found."""
     if ids is None:
         cur = await conn.execute(
             f"SELECT {ENGINE_TARGET_COLUMNS} FROM assignment_targets"
-            " WHERE is_active = true ORDER BY id"
+            " WHERE domain_id = %s AND is_active = true ORDER BY id",
+            (domain_id,),
         )
     else:
         cur = await conn.execute(
             f"SELECT {ENGINE_TARGET_COLUMNS} FROM assignment_targets"
-            " WHERE id = ANY(%s) ORDER BY id",
-            (list(ids),),
+            " WHERE domain_id = %s AND id = ANY(%s) ORDER BY id",
+            (domain_id, list(ids)),
         )
     return await cur.fetchall()
 
 
-async def find_domain(conn: Connection, ref: str) -> dict[str, Any] | None:
-    """A domain by name, or by id when `ref` is a UUID."""
-    try:
-        domain_id: UUID | None = UUID(ref)
-    except ValueError:
-        domain_id = None
-    if domain_id is not None:
-        cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
-    else:
-        cur = await conn.execute("SELECT * FROM domains WHERE name = %s", (ref,))
+async def get_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
     return await cur.fetchone()
-
-
-async def default_domain_id(conn: Connection) -> UUID:
-    """The id of the domain named 'default' (made by the migration): where rows and runs
-    go when no domain is named."""
-    cur = await conn.execute("SELECT default_domain_id() AS id")
-    row = await cur.fetchone()
-    assert row is not None and row["id"] is not None, "the 'default' domain is missing"
-    return row["id"]
 
 
 async def past_runs(
@@ -232,10 +224,12 @@ async def list_assignments(
     date_to: date | None,
     status: str | None,
     strategy: str | None,
-    domain: str | None,
+    domain_ids: list[UUID] | None,
     limit: int,
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
+    """A page of runs (of the domains `domain_ids`; None: every domain) and the count of
+    all matching."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if date_from is not None:
@@ -250,9 +244,9 @@ async def list_assignments(
     if strategy is not None:
         conditions.append("strategy_used = %(strategy)s")
         params["strategy"] = strategy
-    if domain is not None:
-        conditions.append("configuration @> %(domain)s")
-        params["domain"] = Jsonb({"domain": domain})
+    if domain_ids is not None:
+        conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
+        params["domain_ids"] = domain_ids
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     cur = await conn.execute(
         f"""
@@ -398,9 +392,11 @@ async def participant_rota(
     return rows, total["n"] if total else 0
 
 
-async def participant_exists(conn: Connection, participant_id: UUID) -> bool:
-    cur = await conn.execute("SELECT 1 FROM participants WHERE id = %s", (participant_id,))
-    return await cur.fetchone() is not None
+async def participant_domain(conn: Connection, participant_id: UUID) -> UUID | None:
+    """The domain of a participant; None when there is no such participant."""
+    cur = await conn.execute("SELECT domain_id FROM participants WHERE id = %s", (participant_id,))
+    row = await cur.fetchone()
+    return row["domain_id"] if row else None
 
 
 async def delete_history_batch(db: Connection, *, older_than_days: int, batch_size: int) -> int:
@@ -414,3 +410,103 @@ async def delete_history_batch(db: Connection, *, older_than_days: int, batch_si
         (older_than_days, batch_size),
     )
     return cur.rowcount
+
+
+# --- the caller's own places ------------------------------------------------------------
+
+
+async def linked_domains(conn: Connection, user_id: UUID) -> list[dict[str, Any]]:
+    """The domains where a participant is linked to the user (through the partial index
+    on participants.user_id), with their zone."""
+    cur = await conn.execute(
+        """
+        SELECT DISTINCT d.id, d.name, d.display_name, d.configuration->>'timezone' AS timezone
+          FROM participants AS p JOIN domains AS d ON d.id = p.domain_id
+         WHERE p.user_id = %s
+        """,
+        (user_id,),
+    )
+    return await cur.fetchall()
+
+
+async def linked_participant_ids(conn: Connection, user_id: UUID) -> list[UUID]:
+    """The participants linked to the user (one per domain at most)."""
+    cur = await conn.execute("SELECT id FROM participants WHERE user_id = %s", (user_id,))
+    return [r["id"] for r in await cur.fetchall()]
+
+
+WHEN = {
+    # Upcoming: active runs from today (in each house's zone), soonest first; past: runs
+    # that happened (active or completed) before today, latest first; all: both.
+    "upcoming": ("a.status = 'active' AND a.assignment_date >= today.day", ""),
+    "past": ("a.status <> 'cancelled' AND a.assignment_date < today.day", "DESC"),
+    "all": ("a.status <> 'cancelled'", "DESC"),
+}
+
+
+async def my_places(
+    conn: Connection,
+    user_id: UUID,
+    today: dict[UUID, date],
+    *,
+    when: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """The details held by the participants linked to the user in the domains of `today`
+    (domain id → today's date there), with run, task and the others on the same task:
+    participants.user_id → assignment_details.participant_id → assignments, all indexed."""
+    condition, direction = WHEN[when]
+    # The page is chosen first (indexed joins only); names and the others on the same
+    # task are looked up for its rows alone.
+    cur = await conn.execute(
+        f"""
+        WITH page AS (
+            SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id,
+                   a.name AS assignment_name, a.assignment_date, a.status, a.configuration,
+                   a.domain_id, a.created_at, p.id AS participant_id,
+                   count(*) OVER () AS total
+              FROM participants AS p
+              JOIN unnest(%(domains)s::uuid[], %(days)s::date[]) AS today(domain_id, day)
+                ON today.domain_id = p.domain_id
+              JOIN assignment_details AS d ON d.participant_id = p.id
+              JOIN assignments AS a ON a.id = d.assignment_id
+             WHERE p.user_id = %(user)s AND {condition}
+             ORDER BY a.assignment_date {direction}, a.created_at {direction}, d.id
+             LIMIT %(limit)s OFFSET %(offset)s
+        )
+        SELECT page.*, t.name AS target_name, t.constraints->'time_window' AS target_window,
+               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                           'participant_id', o.participant_id, 'name', op.name,
+                           'position', o.position) ORDER BY o.position, op.name), '[]')
+                  FROM assignment_details AS o JOIN participants AS op ON op.id = o.participant_id
+                 WHERE o.assignment_id = page.assignment_id AND o.target_id = page.target_id
+                   AND o.id <> page.detail_id) AS others
+          FROM page JOIN assignment_targets AS t ON t.id = page.target_id
+         ORDER BY page.assignment_date {direction}, page.created_at {direction},
+                  page.detail_id
+        """,
+        {
+            "user": user_id,
+            "domains": list(today),
+            "days": list(today.values()),
+            "limit": limit,
+            "offset": offset,
+        },
+    )
+    rows = await cur.fetchall()
+    if rows or offset == 0:
+        return rows, rows[0]["total"] if rows else 0
+    cur = await conn.execute(
+        f"""
+        SELECT count(*) AS n FROM participants AS p
+          JOIN unnest(%(domains)s::uuid[], %(days)s::date[]) AS today(domain_id, day)
+            ON today.domain_id = p.domain_id
+          JOIN assignment_details AS d ON d.participant_id = p.id
+          JOIN assignments AS a ON a.id = d.assignment_id
+         WHERE p.user_id = %(user)s AND {condition}
+        """,
+        {"user": user_id, "domains": list(today), "days": list(today.values())},
+    )
+    total = await cur.fetchone()
+    return rows, total["n"] if total else 0

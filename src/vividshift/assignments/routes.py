@@ -1,16 +1,19 @@
 """/api/assignments: generate (compatible), list, read, status, edits, history, exports;
-and /api/participants/{id}/assignments (a person's own rota)."""
+/api/participants/{id}/assignments (a person's rota) and /api/me/assignments (mine).
+
+Every run is of one domain: reads need a role there, generation and edits the manager
+role (`vividshift.domains.access`): 404 for a run or domain the caller may not see, 403
+for one they see without the role."""
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import BackgroundTasks, Depends, Query, Request, Response, status
 
-from vividshift.assignments import editing, generation, service
+from vividshift.assignments import editing, generation, me, service
 from vividshift.assignments.jobs import routes as job_routes
 from vividshift.assignments.jobs import service as jobs
-from vividshift.assignments.jobs.schemas import JobRead
 from vividshift.assignments.schemas import (
     AssignmentPage,
     AssignmentRead,
@@ -19,18 +22,19 @@ from vividshift.assignments.schemas import (
     GenerateRequest,
     GenerateResponse,
     HistoryEntry,
+    MyPlacePage,
     ReassignRequest,
     RotaPage,
     SwapRequest,
 )
-from vividshift.auth.deps import Reader, Writer
-from vividshift.db import Db, transaction
+from vividshift.auth.deps import Principal, Reader, Writer
+from vividshift.db import Db
 from vividshift.errors import Forbidden, ValidationFailed
 from vividshift.http.lenient import Warned, report, warnings_header
 from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
 from vividshift.http.paging import PageParams, page_params
 from vividshift.http.routing import api_router
-from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey, run_idempotent
+from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
 
 router = api_router(tags=["assignments"])
 PREFIX = "/api/assignments"
@@ -52,7 +56,24 @@ BUSY: Responses = {
         "more than 30 s"
     )
 }
-ADMIN_FORCE: Responses = {403: described("`force` was sent by someone who is not an admin")}
+ADMIN_FORCE: Responses = {
+    403: described(
+        "`force` was sent by someone who is not an admin, or the caller's role in the "
+        "domain is below manager (a global viewer never writes)"
+    ),
+    404: described("The domain does not exist or the caller may not see it"),
+}
+# A run (or what hangs off it) of a domain the caller may not see is its 404.
+RUN_READ: Responses = READ_ONE | {
+    404: described("No such run, or its domain is one the caller may not see")
+}
+RUN_WRITE: Responses = WRITE_ONE | {
+    403: described("The caller's role in the run's domain is below manager"),
+    404: described("No such run, or its domain is one the caller may not see"),
+}
+LIST_DOMAIN: Responses = READ | {
+    404: described("`domain` does not exist or the caller may not see it")
+}
 
 
 class GenerateResult(Warned, GenerateResponse):
@@ -101,12 +122,12 @@ async def generate_assignment(
     if body.force and user.role != "admin":
         raise Forbidden("Only an admin may force a run that breaks error-level rules")
     warnings = body.warnings()
-    if await jobs.should_run_async(db, request.app.state.settings, body):
-        answer = await _generate_async(body, user.id, db, request, background, idempotency_key)
+    if await jobs.should_run_async(db, request.app.state.settings, body, user):
+        answer = await _generate_async(body, user, db, request, background, idempotency_key)
         report(answer, warnings)
         return answer
     report(response, warnings)
-    result, replayed = await generation.generate_once(db, user.id, body, idempotency_key)
+    result, replayed = await generation.generate_once(db, user, body, idempotency_key)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return GenerateResult.model_construct(**dict(result), warnings=warnings)
@@ -114,48 +135,25 @@ async def generate_assignment(
 
 async def _generate_async(
     body: GenerateRequest,
-    user_id: UUID,
+    user: Principal,
     db: Db,
     request: Request,
     background: BackgroundTasks,
     idempotency_key: str | None,
 ) -> Response:
     """Record the job (a replay of an Idempotency-Key answers the same job)."""
-
-    def submit() -> Any:
-        return jobs.submit(
-            db,
-            request.app.state.settings,
-            source="api",
-            request=jobs.generation_request(body),
-            actor_id=user_id,
-            requested_by=user_id,
-        )
-
-    replayed = False
-    if idempotency_key is None:
-        job = await submit()
-    else:
-        async with transaction(db, acting_user=user_id):
-            job, replayed = await run_idempotent(
-                db,
-                idempotency_key,
-                user_id=user_id,
-                scope="assignments.generate.async",
-                body=body.model_dump(mode="json"),
-                model=JobRead,
-                create=submit,
-            )
-        job = await jobs.get_job(db, job.id)
+    job, replayed = await jobs.submit_generation_once(
+        db, request.app.state.settings, user, body, idempotency_key
+    )
     answer = job_routes.accepted(request, background, job, start=not replayed)
     if replayed:
         answer.headers[REPLAYED_HEADER] = "true"
     return answer
 
 
-@router.get(PREFIX, response_model=AssignmentPage, responses=READ)
+@router.get(PREFIX, response_model=AssignmentPage, responses=LIST_DOMAIN)
 async def list_assignments(
-    _: Reader,
+    user: Reader,
     db: Db,
     page: Paging,
     date_from: Annotated[date | None, Query(description="assignment_date ≥ this")] = None,
@@ -164,13 +162,23 @@ async def list_assignments(
         Literal["active", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,
     strategy: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    domain: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    domain: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="domain name or id (404 when the caller may not see it); "
+            "default: every domain the caller sees",
+        ),
+    ] = None,
 ) -> AssignmentPage:
-    """List runs (newest date first), filtered by date range, status, strategy, domain."""
+    """List runs (newest date first) of the domains the caller sees, filtered by date
+    range, status, strategy, domain."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("date_from is after date_to")
     return await service.list_assignments(
         db,
+        user,
         date_from=date_from,
         date_to=date_to,
         status=status_,
@@ -185,11 +193,11 @@ async def list_assignments(
 @router.get(
     PREFIX + "/{assignment_id}.csv",
     response_class=Response,
-    responses=READ_ONE | {200: {"content": {"text/csv": {}}, "description": "CSV"}},
+    responses=RUN_READ | {200: {"content": {"text/csv": {}}, "description": "CSV"}},
 )
-async def export_csv(assignment_id: UUID, _: Reader, db: Db) -> Response:
+async def export_csv(assignment_id: UUID, user: Reader, db: Db) -> Response:
     """The run as CSV: one row per detail (target, position, participant, score)."""
-    row, text = await service.export_csv(db, assignment_id)
+    row, text = await service.export_csv(db, user, assignment_id)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -200,11 +208,11 @@ async def export_csv(assignment_id: UUID, _: Reader, db: Db) -> Response:
 @router.get(
     PREFIX + "/{assignment_id}.ics",
     response_class=Response,
-    responses=READ_ONE | {200: {"content": {"text/calendar": {}}, "description": "iCalendar"}},
+    responses=RUN_READ | {200: {"content": {"text/calendar": {}}, "description": "iCalendar"}},
 )
-async def export_ics(assignment_id: UUID, _: Reader, db: Db) -> Response:
+async def export_ics(assignment_id: UUID, user: Reader, db: Db) -> Response:
     """The run as iCalendar: one event per detail on the run's date/window."""
-    row, body = await service.export_ics(db, assignment_id)
+    row, body = await service.export_ics(db, user, assignment_id)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -212,62 +220,63 @@ async def export_ics(assignment_id: UUID, _: Reader, db: Db) -> Response:
     )
 
 
-@router.get(PREFIX + "/{assignment_id}", response_model=AssignmentRead, responses=READ_ONE)
-async def get_assignment(assignment_id: UUID, _: Reader, db: Db) -> AssignmentRead:
+@router.get(PREFIX + "/{assignment_id}", response_model=AssignmentRead, responses=RUN_READ)
+async def get_assignment(assignment_id: UUID, user: Reader, db: Db) -> AssignmentRead:
     """One run with its details (participant and target names), by target and position."""
-    return await service.get_assignment(db, assignment_id)
+    return await service.get_assignment(db, user, assignment_id)
 
 
 @router.patch(
     PREFIX + "/{assignment_id}",
     response_model=AssignmentRead,
-    responses=WRITE_ONE
+    responses=RUN_WRITE
     | {422: described("Invalid body, reserved metadata key, or a status change backwards")},
 )
 async def update_assignment(
     assignment_id: UUID, body: AssignmentUpdate, user: Writer, db: Db
 ) -> AssignmentRead:
     """Change status (active → completed | cancelled), name, description or metadata."""
-    return await editing.update_assignment(db, user.id, assignment_id, body)
+    return await editing.update_assignment(db, user, assignment_id, body)
 
 
 @router.post(
     PREFIX + "/{assignment_id}/reassign",
     response_model=EditResult,
-    responses=WRITE_ONE | EDIT,
+    responses=RUN_WRITE | EDIT,
 )
 async def reassign_detail(
     assignment_id: UUID, body: ReassignRequest, user: Writer, db: Db
 ) -> EditResult:
     """Put another participant on one detail; re-validated and recorded in history."""
-    return await editing.reassign(db, user.id, assignment_id, body)
+    return await editing.reassign(db, user, assignment_id, body)
 
 
 @router.post(
-    PREFIX + "/{assignment_id}/swap", response_model=EditResult, responses=WRITE_ONE | EDIT
+    PREFIX + "/{assignment_id}/swap", response_model=EditResult, responses=RUN_WRITE | EDIT
 )
 async def swap_details(assignment_id: UUID, body: SwapRequest, user: Writer, db: Db) -> EditResult:
     """Exchange the participants of two details; re-validated and recorded in history."""
-    return await editing.swap(db, user.id, assignment_id, body)
+    return await editing.swap(db, user, assignment_id, body)
 
 
 @router.get(
-    PREFIX + "/{assignment_id}/history", response_model=list[HistoryEntry], responses=READ_ONE
+    PREFIX + "/{assignment_id}/history", response_model=list[HistoryEntry], responses=RUN_READ
 )
-async def assignment_history(assignment_id: UUID, _: Reader, db: Db) -> list[HistoryEntry]:
+async def assignment_history(assignment_id: UUID, user: Reader, db: Db) -> list[HistoryEntry]:
     """Every recorded change of the run, oldest first, with who made it."""
-    return await service.get_history(db, assignment_id)
+    return await service.get_history(db, user, assignment_id)
 
 
 @router.get(
     "/api/participants/{participant_id}/assignments",
     response_model=RotaPage,
-    responses=READ_ONE,
+    responses=READ_ONE
+    | {404: described("No such participant, or one of a domain the caller may not see")},
     tags=["participants"],
 )
 async def participant_assignments(
     participant_id: UUID,
-    _: Reader,
+    user: Reader,
     db: Db,
     page: Paging,
     include_cancelled: Annotated[bool, Query(description="also cancelled runs")] = False,
@@ -275,8 +284,29 @@ async def participant_assignments(
     """A participant's own rota: their details across runs, newest date first."""
     return await service.participant_rota(
         db,
+        user,
         participant_id,
         include_cancelled=include_cancelled,
         limit=page.limit,
         offset=page.offset,
     )
+
+
+@router.get("/api/me/assignments", response_model=MyPlacePage, responses=READ, tags=["me"])
+async def my_assignments(
+    user: Reader,
+    db: Db,
+    page: Paging,
+    when: Annotated[
+        Literal["upcoming", "past", "all"],
+        Query(
+            description="upcoming: active runs from today in each house's zone, soonest "
+            "first; past: runs before today, latest first; all: both, latest first"
+        ),
+    ] = "upcoming",
+) -> MyPlacePage:
+    """My places across my domains: date, time window, task, domain, who else is on it.
+
+    "Me" is a participant linked to the caller's account (`participants.user_id`), one
+    per domain; cancelled runs never show."""
+    return await me.my_assignments(db, user, when=when, limit=page.limit, offset=page.offset)

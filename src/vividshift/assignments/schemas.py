@@ -60,9 +60,15 @@ class GenerateRequest(Lenient):
         default=None, description="default: the domain's validators, else all three"
     )
     domain: Label | None = Field(
-        default=None, description="domain name or id whose configuration supplies defaults"
+        default=None,
+        description="domain (name or id) the run is of: its active people and tasks are the "
+        "pool ('all active'), ids of another domain are unknown (422), its configuration "
+        "supplies defaults; default: `default`. The caller needs the manager role there "
+        "(404 for a domain they may not see, 403 without the role)",
     )
-    assignment_date: date | None = Field(default=None, description="default: today (UTC)")
+    assignment_date: date | None = Field(
+        default=None, description="default: today in the domain's time zone"
+    )
     name: Label | None = None
     description: Description | None = None
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
@@ -122,6 +128,7 @@ class AssignmentSummary(BaseModel):
     created_at: datetime
     updated_at: datetime
     detail_count: int | None = None
+    domain_id: UUID | None = Field(default=None, description="the domain the run is of")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "AssignmentSummary":
@@ -216,6 +223,54 @@ class RotaEntry(BaseModel):
 
 class RotaPage(BaseModel):
     items: list[RotaEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+class PlaceDomain(BaseModel):
+    id: UUID
+    name: str
+    display_name: str
+
+
+class PlaceWindow(BaseModel):
+    """When a place happens: aware datetimes in the house's zone."""
+
+    start: datetime
+    end: datetime
+    all_day: bool = Field(description="whole days in the house's zone (the run's day)")
+
+
+class Teammate(BaseModel):
+    participant_id: UUID
+    name: str
+    position: int | None
+
+
+class MyPlace(BaseModel):
+    """One of the caller's places: a detail held by a participant linked to them."""
+
+    detail_id: UUID
+    assignment_id: UUID
+    assignment_name: str | None
+    assignment_date: date
+    status: str
+    domain: PlaceDomain
+    participant_id: UUID = Field(description="the caller's participant in that domain")
+    target_id: UUID
+    target_name: str
+    position: int | None
+    timezone: str = Field(description="the house's IANA zone")
+    windows: list[PlaceWindow] = Field(
+        description="the target's time window resolved in the run (one per occurrence), "
+        "else the run's window or day"
+    )
+    others: list[Teammate] = Field(description="who else is on the same task in that run")
+
+
+class MyPlacePage(BaseModel):
+    items: list[MyPlace]
     total: int
     limit: int
     offset: int

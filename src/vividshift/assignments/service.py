@@ -1,8 +1,12 @@
 """Assignment runs: read, history, rotas, exports.
 
 Generating a run is `generation`; changing one (status, metadata, reassign, swap) is
-`editing`. Both use this module's `assignment_not_found` and `read_model`; it imports
-neither of them.
+`editing`. Both use this module's `assignment_not_found`, `run_access` and
+`read_model`; it imports neither of them.
+
+Every run is of one domain (`assignments.domain_id`): reading it needs a role there
+(`vividshift.domains.access`; a run of a domain the caller may not see is the run's
+404), lists cover the domains the caller sees. `principal=None` is the system.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from vividshift.assignments.schemas import (
     RotaEntry,
     RotaPage,
 )
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection
+from vividshift.domains.access import Access, DomainRole, list_scope, row_access
 from vividshift.errors import NotFound
 
 
@@ -29,11 +35,34 @@ def assignment_not_found(assignment_id: UUID) -> NotFound:
     return NotFound("Assignment not found", details={"id": str(assignment_id)})
 
 
+async def run_access(
+    conn: Connection,
+    principal: Principal | None,
+    assignment_id: UUID,
+    needed: DomainRole = "viewer",
+    *,
+    lock: bool = False,
+) -> tuple[dict[str, Any], Access]:
+    """The run and the caller's access to its domain: 404 when there is no such run or
+    its domain is out of the caller's sight, 403 when their role there is below
+    `needed`."""
+    row = await queries.get_assignment(conn, assignment_id, lock=lock)
+    if row is None:
+        raise assignment_not_found(assignment_id)
+    not_found = assignment_not_found(assignment_id)
+    access = await row_access(conn, principal, row["domain_id"], not_found)
+    return row, access.require(needed)
+
+
 # --- reading ----------------------------------------------------------------------------
 
 
-async def list_assignments(conn: Connection, **filters: Any) -> AssignmentPage:
-    rows, total = await queries.list_assignments(conn, **filters)
+async def list_assignments(
+    conn: Connection, principal: Principal | None, *, domain: str | None = None, **filters: Any
+) -> AssignmentPage:
+    """Runs of `domain` (404 when unseen), else of every domain the caller sees."""
+    scope = await list_scope(conn, principal, domain)
+    rows, total = await queries.list_assignments(conn, domain_ids=scope, **filters)
     return AssignmentPage(
         items=[AssignmentSummary.from_row(r) for r in rows],
         total=total,
@@ -42,10 +71,11 @@ async def list_assignments(conn: Connection, **filters: Any) -> AssignmentPage:
     )
 
 
-async def get_assignment(conn: Connection, assignment_id: UUID) -> AssignmentRead:
-    row = await queries.get_assignment(conn, assignment_id)
-    if row is None:
-        raise assignment_not_found(assignment_id)
+async def get_assignment(
+    conn: Connection, principal: Principal | None, assignment_id: UUID
+) -> AssignmentRead:
+    """One run with its details, when the caller sees its domain."""
+    row, _ = await run_access(conn, principal, assignment_id)
     details = await queries.get_details(conn, assignment_id)
     return read_model(row, details)
 
@@ -58,18 +88,31 @@ def read_model(row: dict[str, Any], details: list[dict[str, Any]]) -> Assignment
     )
 
 
-async def get_history(conn: Connection, assignment_id: UUID) -> list[HistoryEntry]:
-    if await queries.get_assignment(conn, assignment_id) is None:
-        raise assignment_not_found(assignment_id)
+async def get_history(
+    conn: Connection, principal: Principal | None, assignment_id: UUID
+) -> list[HistoryEntry]:
+    """The run's recorded changes, when the caller sees its domain."""
+    await run_access(conn, principal, assignment_id)
     rows = await queries.get_history(conn, assignment_id)
     return [HistoryEntry.model_validate(r | {"metadata": r["metadata"] or {}}) for r in rows]
 
 
 async def participant_rota(
-    conn: Connection, participant_id: UUID, *, include_cancelled: bool, limit: int, offset: int
+    conn: Connection,
+    principal: Principal | None,
+    participant_id: UUID,
+    *,
+    include_cancelled: bool,
+    limit: int,
+    offset: int,
 ) -> RotaPage:
-    if not await queries.participant_exists(conn, participant_id):
-        raise NotFound("Participant not found", details={"id": str(participant_id)})
+    """A participant's places across runs, when the caller sees the participant's domain
+    (the participant's 404 otherwise)."""
+    not_found = NotFound("Participant not found", details={"id": str(participant_id)})
+    domain_id = await queries.participant_domain(conn, participant_id)
+    if domain_id is None:
+        raise not_found
+    await row_access(conn, principal, domain_id, not_found)
     rows, total = await queries.participant_rota(
         conn, participant_id, include_cancelled=include_cancelled, limit=limit, offset=offset
     )
@@ -85,26 +128,29 @@ async def participant_rota(
 
 
 async def _run_and_details(
-    conn: Connection, assignment_id: UUID
+    conn: Connection, principal: Principal | None, assignment_id: UUID
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    row = await queries.get_assignment(conn, assignment_id)
-    if row is None:
-        raise assignment_not_found(assignment_id)
+    row, _ = await run_access(conn, principal, assignment_id)
     return row, await queries.get_details(conn, assignment_id)
 
 
-async def export_csv(conn: Connection, assignment_id: UUID) -> tuple[dict[str, Any], str]:
-    row, details = await _run_and_details(conn, assignment_id)
+async def export_csv(
+    conn: Connection, principal: Principal | None, assignment_id: UUID
+) -> tuple[dict[str, Any], str]:
+    """The run as CSV, when the caller sees its domain."""
+    row, details = await _run_and_details(conn, principal, assignment_id)
     return row, export.to_csv(row, details)
 
 
-async def export_ics(conn: Connection, assignment_id: UUID) -> tuple[dict[str, Any], bytes]:
-    row, details = await _run_and_details(conn, assignment_id)
+async def export_ics(
+    conn: Connection, principal: Principal | None, assignment_id: UUID
+) -> tuple[dict[str, Any], bytes]:
+    """The run as iCalendar, in its house's zone, when the caller sees its domain."""
+    row, details = await _run_and_details(conn, principal, assignment_id)
     target_ids = sorted({d["target_id"] for d in details})
     windows = {
         str(t["id"]): (t["constraints"] or {}).get("time_window")
-        for t in await queries.load_targets(conn, target_ids)
+        for t in await queries.load_targets(conn, row["domain_id"], target_ids)
     }
-    domain_ref = (row["configuration"] or {}).get("domain")
-    domain = await queries.find_domain(conn, domain_ref) if domain_ref else None
+    domain = await queries.get_domain(conn, row["domain_id"])
     return row, export.to_ics(row, details, windows, house_of(domain).timezone)

@@ -19,10 +19,15 @@ def server_config(
     The client address (login throttling, sessions' `ip_address`) and scheme come from
     `X-Forwarded-For` / `X-Forwarded-Proto` only when the connecting peer is one of
     VIVIDSHIFT_FORWARDED_ALLOW_IPS (uvicorn's ProxyHeadersMiddleware); from any other
-    peer those headers are ignored and the socket's address counts."""
+    peer those headers are ignored and the socket's address counts.
+
+    Request heads are limited in size and time by our protocol (http.server_protocol);
+    the same head limit is given to h11 in case it is chosen, and idle kept-alive
+    connections close after VIVIDSHIFT_KEEP_ALIVE_TIMEOUT_SECONDS."""
     # Imported here, not for a cycle (the app never imports the CLI) but for speed: the
     # app loads every router and page (~0.35 s) that no other command needs.
     from vividshift.app import create_app
+    from vividshift.http.server_protocol import limited_protocol
 
     return uvicorn.Config(
         create_app(settings),
@@ -33,6 +38,13 @@ def server_config(
         access_log=False,  # the app logs each request itself, with its request id
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        http=limited_protocol(
+            max_head_bytes=settings.max_header_bytes,
+            max_field_bytes=settings.max_header_field_bytes,
+            head_timeout=settings.header_timeout_seconds,
+        ),
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_timeout_seconds,
     )
 
 

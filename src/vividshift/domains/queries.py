@@ -7,12 +7,12 @@ import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+from vividshift.domains.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 from vividshift.errors import Conflict
 from vividshift.http.paging import PageParams, Sort
 
 JSON_COLUMNS = ("configuration", "business_rules")
 COLUMNS = ("name", "display_name", "description", "version", "is_active", *JSON_COLUMNS)
-SORT_KEYS = frozenset({"name", "display_name", "created_at", "updated_at"})
 
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
@@ -28,13 +28,12 @@ async def insert_domain(
 ) -> dict[str, Any]:
     columns = [c for c in COLUMNS if c in values]
     try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                f"INSERT INTO domains ({', '.join(columns)}, created_by)"
-                f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s)"
-                " RETURNING *",
-                _values(values) | {"created_by": created_by},
-            )
+        cur = await conn.execute(
+            f"INSERT INTO domains ({', '.join(columns)}, created_by)"
+            f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s)"
+            " RETURNING *",
+            _values(values) | {"created_by": created_by},
+        )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(values["name"]) from None
     row = await cur.fetchone()
@@ -53,18 +52,29 @@ async def lock_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | Non
 
 
 async def list_domains(
-    conn: Connection, *, active_only: bool, sort: Sort, page: PageParams
+    conn: Connection,
+    *,
+    active_only: bool,
+    sort: Sort,
+    page: PageParams,
+    ids: list[UUID] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    where = "WHERE is_active = true" if active_only else ""
+    """A page of domains (only those of `ids` when given) and the count of all matching."""
+    conditions = (["is_active = true"] if active_only else []) + (
+        ["id = ANY(%(ids)s)"] if ids is not None else []
+    )
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    params = {"ids": ids}
     cur = await conn.execute(
         f"SELECT *, count(*) OVER () AS total FROM domains {where} {sort.sql()}"
         " LIMIT %(limit)s OFFSET %(offset)s",
-        {"limit": page.limit, "offset": page.offset},
+        params | {"limit": page.limit, "offset": page.offset},
     )
     rows = await cur.fetchall()
     if rows:
         return rows, rows[0]["total"]
-    total = await (await conn.execute(f"SELECT count(*) AS n FROM domains {where}")).fetchone()
+    cur = await conn.execute(f"SELECT count(*) AS n FROM domains {where}", params)
+    total = await cur.fetchone()
     return rows, total["n"] if total else 0
 
 
@@ -75,11 +85,10 @@ async def update_domain(
         return await get_domain(conn, domain_id)
     assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
     try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                f"UPDATE domains SET {assignments} WHERE id = %(id)s RETURNING *",
-                _values(changes) | {"id": domain_id},
-            )
+        cur = await conn.execute(
+            f"UPDATE domains SET {assignments} WHERE id = %(id)s RETURNING *",
+            _values(changes) | {"id": domain_id},
+        )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(changes.get("name", "")) from None
     return await cur.fetchone()
@@ -108,7 +117,9 @@ async def delete_domain(conn: Connection, domain_id: UUID) -> bool:
 # --- members ---------------------------------------------------------------------------
 
 
-async def find_domain_for_user(conn: Connection, ref: str, user_id: UUID) -> dict[str, Any] | None:
+async def find_domain_for_user(
+    conn: Connection, ref: str, user_id: UUID | None
+) -> dict[str, Any] | None:
     """A domain by name, or by id when `ref` is a UUID, with the user's membership role
     (`member_role`, None when not a member)."""
     try:
@@ -140,6 +151,12 @@ async def list_visible_domain_ids(conn: Connection, user_id: UUID, default_name:
     return [r["id"] for r in await cur.fetchall()]
 
 
+async def list_domain_ids_named(conn: Connection, names: list[str]) -> list[UUID]:
+    """The ids of the domains with these names (those that exist)."""
+    cur = await conn.execute("SELECT id FROM domains WHERE name = ANY(%s)", (names,))
+    return [r["id"] for r in await cur.fetchall()]
+
+
 async def upsert_member(
     conn: Connection, domain_id: UUID, user_id: UUID, role: str, created_by: UUID | None
 ) -> dict[str, Any]:
@@ -155,3 +172,74 @@ async def upsert_member(
     row = await cur.fetchone()
     assert row is not None
     return row
+
+
+async def ensure_members(
+    conn: Connection, domain_id: UUID, user_ids: list[UUID], role: str, created_by: UUID | None
+) -> None:
+    """Make each user a member with `role` unless they already are one (any role)."""
+    await conn.execute(
+        """
+        INSERT INTO domain_members (domain_id, user_id, role, created_by)
+        SELECT %s, u, %s, %s FROM unnest(%s::uuid[]) AS u
+        ON CONFLICT (domain_id, user_id) DO NOTHING
+        """,
+        (domain_id, role, created_by, user_ids),
+    )
+
+
+MEMBER_COLUMNS = """
+    m.user_id, u.username, m.role, m.created_at,
+    (SELECT p.id FROM participants AS p
+      WHERE p.domain_id = m.domain_id AND p.user_id = m.user_id) AS participant_id
+"""
+
+
+async def list_members(conn: Connection, domain_id: UUID) -> list[dict[str, Any]]:
+    """The members of a domain with their username and linked participant, by username."""
+    cur = await conn.execute(
+        f"SELECT {MEMBER_COLUMNS} FROM domain_members AS m JOIN users AS u ON u.id = m.user_id"
+        " WHERE m.domain_id = %s ORDER BY u.username, m.user_id",
+        (domain_id,),
+    )
+    return await cur.fetchall()
+
+
+async def get_member(conn: Connection, domain_id: UUID, user_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        f"SELECT {MEMBER_COLUMNS} FROM domain_members AS m JOIN users AS u ON u.id = m.user_id"
+        " WHERE m.domain_id = %s AND m.user_id = %s",
+        (domain_id, user_id),
+    )
+    return await cur.fetchone()
+
+
+async def count_managers(conn: Connection, domain_id: UUID) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM domain_members WHERE domain_id = %s AND role = 'manager'",
+        (domain_id,),
+    )
+    row = await cur.fetchone()
+    return row["n"] if row else 0
+
+
+async def delete_member(conn: Connection, domain_id: UUID, user_id: UUID) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM domain_members WHERE domain_id = %s AND user_id = %s", (domain_id, user_id)
+    )
+    return cur.rowcount > 0
+
+
+async def find_active_user(
+    conn: Connection, *, user_id: UUID | None = None, username: str | None = None
+) -> dict[str, Any] | None:
+    """An active, not deleted account by id or by username (any case)."""
+    cur = await conn.execute(
+        """
+        SELECT id, username FROM users
+         WHERE (id = %(id)s OR lower(username) = lower(%(username)s::text))
+           AND is_active
+        """,
+        {"id": user_id, "username": username},
+    )
+    return await cur.fetchone()

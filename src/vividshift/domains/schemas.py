@@ -45,6 +45,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from vividshift.fields import NO_NUL, Description, JsonObject, bounded
 from vividshift.patching import reject_sent_nulls
 
+# What lists may be sorted on (`sort=name`, `-created_at`).
+SORT_KEYS = frozenset({"name", "display_name", "created_at", "updated_at"})
 STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based")
 VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
 
@@ -286,3 +288,35 @@ def bump_version(version: str) -> str:
     if last.isdigit() and head:
         return f"{head}.{int(last) + 1}"
     return f"{version}.1"[:20]
+
+
+MemberRole = Literal["manager", "member", "viewer"]
+
+
+class MemberCreate(_Strict):
+    """Who joins (an existing account, by `user_id` or `username`) and with which role;
+    a member already there gets the new role."""
+
+    user_id: UUID | None = None
+    username: Annotated[str, bounded(50, min_length=1), NO_NUL] | None = None
+    role: MemberRole = Field(
+        default="member",
+        description="manager: people, tasks, rules, runs and members; member: reads, edits "
+        "their own participant's availability and preferences; viewer: reads",
+    )
+
+    @model_validator(mode="after")
+    def _one_account(self) -> "MemberCreate":
+        if (self.user_id is None) == (self.username is None):
+            raise ValueError("send exactly one of user_id and username")
+        return self
+
+
+class MemberRead(BaseModel):
+    user_id: UUID
+    username: str
+    role: MemberRole
+    participant_id: UUID | None = Field(
+        description="the participant of this domain linked to the account, if any"
+    )
+    created_at: datetime

@@ -3,6 +3,8 @@
 Decisions: deleting a definition is refused with 409 while entities of that type exist
 (deactivate it instead, `is_active=false`, which hides the type from /api/entities);
 changing `json_schema` is refused with 422 while an existing entity would fail it.
+Readers of the domain read its definitions; changing them needs `manager` there; a
+domain the caller does not see is 404 (`vividshift.domains.access`).
 """
 
 import re
@@ -12,8 +14,9 @@ from uuid import UUID
 from jsonschema import validators
 from referencing.exceptions import Unresolvable
 
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
-from vividshift.domains import queries as domain_queries
+from vividshift.domains.access import DomainRole, domain_access
 from vividshift.entities import queries
 from vividshift.entities.schemas import DefinitionCreate, DefinitionRead, DefinitionUpdate
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound
@@ -36,9 +39,19 @@ def schema_errors(schema: dict[str, Any], attributes: dict[str, Any]) -> list[di
     return [{"path": e.json_path, "msg": e.message[:300]} for e in errors[:MAX_REPORTED_ERRORS]]
 
 
-async def _domain_exists(conn: Connection, domain_id: UUID) -> None:
-    if await domain_queries.get_domain(conn, domain_id) is None:
-        raise NotFound("Domain not found", details={"id": str(domain_id)})
+async def _domain_allows(
+    conn: Connection, caller: Principal | None, domain_id: UUID, needed: DomainRole
+) -> None:
+    """404 for a domain the caller does not see; 403 without the role `needed`."""
+    try:
+        access = await domain_access(conn, caller, domain_id)
+    except NotFound:
+        raise NotFound("Domain not found", details={"id": str(domain_id)}) from None
+    access.require(needed)
+
+
+def _actor(caller: Principal | None) -> UUID | None:
+    return caller.id if caller is not None else None
 
 
 def _not_found(definition_id: UUID) -> NotFound:
@@ -47,19 +60,20 @@ def _not_found(definition_id: UUID) -> NotFound:
 
 async def create_definition(
     conn: Connection,
-    actor: UUID,
+    caller: Principal | None,
     domain_id: UUID,
     body: DefinitionCreate,
     idempotency_key: str | None = None,
 ) -> tuple[DefinitionRead, bool]:
     """Define an entity type in a domain; 404 for an unknown domain, 409 for a taken name."""
+    actor = _actor(caller)
 
     async def create() -> DefinitionRead:
         row = await queries.insert_definition(conn, domain_id, body.model_dump(), actor)
         return DefinitionRead.model_validate(row)
 
     async with transaction(conn, acting_user=actor):
-        await _domain_exists(conn, domain_id)
+        await _domain_allows(conn, caller, domain_id, "manager")
         return await run_idempotent(
             conn,
             idempotency_key,
@@ -71,8 +85,11 @@ async def create_definition(
         )
 
 
-async def get_definition(conn: Connection, domain_id: UUID, definition_id: UUID) -> DefinitionRead:
+async def get_definition(
+    conn: Connection, caller: Principal | None, domain_id: UUID, definition_id: UUID
+) -> DefinitionRead:
     """One definition of a domain."""
+    await _domain_allows(conn, caller, domain_id, "viewer")
     row = await queries.get_definition(conn, domain_id, definition_id)
     if row is None:
         raise _not_found(definition_id)
@@ -80,10 +97,10 @@ async def get_definition(conn: Connection, domain_id: UUID, definition_id: UUID)
 
 
 async def list_definitions(
-    conn: Connection, domain_id: UUID, page: PageParams
+    conn: Connection, caller: Principal | None, domain_id: UUID, page: PageParams
 ) -> Page[DefinitionRead]:
     """The domain's definitions, by name."""
-    await _domain_exists(conn, domain_id)
+    await _domain_allows(conn, caller, domain_id, "viewer")
     rows, total = await queries.list_definitions(conn, domain_id, page)
     return Page[DefinitionRead](
         items=[DefinitionRead.model_validate(r) for r in rows],
@@ -94,11 +111,16 @@ async def list_definitions(
 
 
 async def update_definition(
-    conn: Connection, actor: UUID, domain_id: UUID, definition_id: UUID, body: DefinitionUpdate
+    conn: Connection,
+    caller: Principal | None,
+    domain_id: UUID,
+    definition_id: UUID,
+    body: DefinitionUpdate,
 ) -> DefinitionRead:
     """Partial update; a new schema must accept every existing entity of the type."""
     changes = body.model_dump(exclude_unset=True)
-    async with transaction(conn, acting_user=actor):
+    async with transaction(conn, acting_user=_actor(caller)):
+        await _domain_allows(conn, caller, domain_id, "manager")
         current = await queries.get_definition(conn, domain_id, definition_id, lock=True)
         if current is None:
             raise _not_found(definition_id)
@@ -120,10 +142,11 @@ async def update_definition(
 
 
 async def delete_definition(
-    conn: Connection, actor: UUID, domain_id: UUID, definition_id: UUID
+    conn: Connection, caller: Principal | None, domain_id: UUID, definition_id: UUID
 ) -> None:
     """Delete a definition that no entity uses; 409 otherwise."""
-    async with transaction(conn, acting_user=actor):
+    async with transaction(conn, acting_user=_actor(caller)):
+        await _domain_allows(conn, caller, domain_id, "manager")
         if await queries.get_definition(conn, domain_id, definition_id, lock=True) is None:
             raise _not_found(definition_id)
         used = await queries.count_entities(conn, definition_id)

@@ -23,13 +23,12 @@ async def insert_definition(
     columns = [c for c in DEFINITION_COLUMNS if c in values]
     params = {k: Jsonb(v) if k == "json_schema" else v for k, v in values.items()}
     try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                f"INSERT INTO entity_definitions (domain_id, {', '.join(columns)}, created_by)"
-                f" VALUES (%(domain_id)s, {', '.join(f'%({c})s' for c in columns)},"
-                " %(created_by)s) RETURNING *",
-                params | {"domain_id": domain_id, "created_by": created_by},
-            )
+        cur = await conn.execute(
+            f"INSERT INTO entity_definitions (domain_id, {', '.join(columns)}, created_by)"
+            f" VALUES (%(domain_id)s, {', '.join(f'%({c})s' for c in columns)},"
+            " %(created_by)s) RETURNING *",
+            params | {"domain_id": domain_id, "created_by": created_by},
+        )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(values.get("name")) from None
     row = await cur.fetchone()
@@ -72,11 +71,10 @@ async def update_definition(
     assignments = ", ".join(f"{c} = %({c})s" for c in DEFINITION_COLUMNS if c in changes)
     params = {k: Jsonb(v) if k == "json_schema" else v for k, v in changes.items()}
     try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                f"UPDATE entity_definitions SET {assignments} WHERE id = %(id)s RETURNING *",
-                params | {"id": definition_id},
-            )
+        cur = await conn.execute(
+            f"UPDATE entity_definitions SET {assignments} WHERE id = %(id)s RETURNING *",
+            params | {"id": definition_id},
+        )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(changes.get("name")) from None
     return await cur.fetchone()
@@ -105,18 +103,20 @@ async def entity_attributes(conn: Connection, definition_id: UUID) -> list[dict[
 
 
 async def find_definitions(
-    conn: Connection, type_name: str, domain: str | None
+    conn: Connection, type_name: str, domain: str | None, domain_ids: list[UUID] | None = None
 ) -> list[dict[str, Any]]:
-    """Active definitions of active domains named `type_name` (in `domain` when given)."""
+    """Active definitions of active domains named `type_name` (in `domain` when given;
+    among `domain_ids` when given)."""
     cur = await conn.execute(
         """
         SELECT d.*, dom.name AS domain_name
           FROM entity_definitions d JOIN domains dom ON dom.id = d.domain_id
          WHERE d.name = %(name)s AND d.is_active AND dom.is_active
            AND (%(domain)s::text IS NULL OR dom.name = %(domain)s::text)
+           AND (%(ids)s::uuid[] IS NULL OR dom.id = ANY(%(ids)s::uuid[]))
          ORDER BY dom.name
         """,
-        {"name": type_name, "domain": domain},
+        {"name": type_name, "domain": domain, "ids": domain_ids},
     )
     return await cur.fetchall()
 
@@ -139,20 +139,28 @@ async def insert_entity(
 
 
 async def get_entity_of_type(
-    conn: Connection, entity_id: UUID, type_name: str, domain: str | None, *, lock: bool = False
+    conn: Connection,
+    entity_id: UUID,
+    type_name: str,
+    domain: str | None,
+    *,
+    lock: bool = False,
+    domain_ids: list[UUID] | None = None,
 ) -> dict[str, Any] | None:
-    """The entity with its definition's schema, when its type is `type_name`."""
+    """The entity with its definition's schema and domain, when its type is `type_name`
+    (and its domain one of `domain_ids`, when given)."""
     cur = await conn.execute(
         """
-        SELECT e.*, d.json_schema
+        SELECT e.*, d.json_schema, d.domain_id
           FROM entities e
           JOIN entity_definitions d ON d.id = e.entity_definition_id
           JOIN domains dom ON dom.id = d.domain_id
          WHERE e.id = %(id)s AND d.name = %(name)s
            AND (%(domain)s::text IS NULL OR dom.name = %(domain)s::text)
+           AND (%(ids)s::uuid[] IS NULL OR dom.id = ANY(%(ids)s::uuid[]))
         """
         + (" FOR UPDATE OF e" if lock else ""),
-        {"id": entity_id, "name": type_name, "domain": domain},
+        {"id": entity_id, "name": type_name, "domain": domain, "ids": domain_ids},
     )
     return await cur.fetchone()
 

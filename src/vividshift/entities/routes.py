@@ -39,7 +39,9 @@ DomainQuery = Annotated[
     str | None,
     Query(
         max_length=100,
-        description="domain name; needed when several domains define the type",
+        description="domain name; needed when several domains define the type. For "
+        "participant and assignment_target: the domain whose rows a list shows and a "
+        "create writes to (default `default`)",
     ),
 ]
 AMBIGUOUS: Responses = {422: described("Invalid input, or the type is defined in several domains")}
@@ -47,10 +49,10 @@ AMBIGUOUS: Responses = {422: described("Invalid input, or the type is defined in
 
 @definitions_router.get("", response_model=Page[DefinitionRead], responses=READ_ONE)
 async def list_definitions(
-    domain_id: UUID, _: Reader, db: Db, page: Paging
+    domain_id: UUID, user: Reader, db: Db, page: Paging
 ) -> Page[DefinitionRead]:
     """The entity types a domain defines."""
-    return await definitions.list_definitions(db, domain_id, page)
+    return await definitions.list_definitions(db, user, domain_id, page)
 
 
 @definitions_router.post(
@@ -69,14 +71,16 @@ async def create_definition(
 ) -> DefinitionRead:
     """Define an entity type (name unique in the domain) with a JSON Schema."""
     return with_replay_header(
-        response, await definitions.create_definition(db, user.id, domain_id, body, idempotency_key)
+        response, await definitions.create_definition(db, user, domain_id, body, idempotency_key)
     )
 
 
 @definitions_router.get("/{definition_id}", response_model=DefinitionRead, responses=READ_ONE)
-async def get_definition(domain_id: UUID, definition_id: UUID, _: Reader, db: Db) -> DefinitionRead:
+async def get_definition(
+    domain_id: UUID, definition_id: UUID, user: Reader, db: Db
+) -> DefinitionRead:
     """One entity definition."""
-    return await definitions.get_definition(db, domain_id, definition_id)
+    return await definitions.get_definition(db, user, domain_id, definition_id)
 
 
 @definitions_router.patch(
@@ -86,7 +90,7 @@ async def update_definition(
     domain_id: UUID, definition_id: UUID, body: DefinitionUpdate, user: Writer, db: Db
 ) -> DefinitionRead:
     """Change a definition; a new schema must accept the existing entities (else 422)."""
-    return await definitions.update_definition(db, user.id, domain_id, definition_id, body)
+    return await definitions.update_definition(db, user, domain_id, definition_id, body)
 
 
 @definitions_router.delete(
@@ -96,7 +100,7 @@ async def update_definition(
 )
 async def delete_definition(domain_id: UUID, definition_id: UUID, user: Writer, db: Db) -> None:
     """Delete a definition no entity uses (409 otherwise: deactivate it instead)."""
-    await definitions.delete_definition(db, user.id, domain_id, definition_id)
+    await definitions.delete_definition(db, user, domain_id, definition_id)
 
 
 @entities_router.get(
@@ -106,7 +110,7 @@ async def delete_definition(domain_id: UUID, definition_id: UUID, user: Writer, 
 )
 async def list_entities(
     entity_type: EntityType,
-    _: Reader,
+    user: Reader,
     db: Db,
     page: Paging,
     response: Response,
@@ -115,7 +119,7 @@ async def list_entities(
 ) -> list[EntityRead]:
     """List entities of a type (a JSON array; total count in X-Total-Count)."""
     items, total = await service.list_entities(
-        db, entity_type, domain=domain, active_only=active_only, page=page
+        db, user, entity_type, domain=domain, active_only=active_only, page=page
     )
     response.headers["X-Total-Count"] = str(total)
     return items
@@ -140,17 +144,17 @@ async def create_entity(
     return with_replay_header(
         response,
         await service.create_entity(
-            db, user.id, entity_type, body, domain=domain, idempotency_key=idempotency_key
+            db, user, entity_type, body, domain=domain, idempotency_key=idempotency_key
         ),
     )
 
 
 @entities_router.get("/{entity_type}/{entity_id}", response_model=EntityRead, responses=READ_ONE)
 async def get_entity(
-    entity_type: EntityType, entity_id: UUID, _: Reader, db: Db, domain: DomainQuery = None
+    entity_type: EntityType, entity_id: UUID, user: Reader, db: Db, domain: DomainQuery = None
 ) -> EntityRead:
     """One entity of a type."""
-    return await service.get_entity(db, entity_type, entity_id, domain=domain)
+    return await service.get_entity(db, user, entity_type, entity_id, domain=domain)
 
 
 @entities_router.put("/{entity_type}/{entity_id}", response_model=EntityRead, responses=WRITE_ONE)
@@ -163,7 +167,7 @@ async def update_entity(
     domain: DomainQuery = None,
 ) -> EntityRead:
     """Partial flat update (keys sent replace; an attribute set to null is removed)."""
-    return await service.update_entity(db, user.id, entity_type, entity_id, body, domain=domain)
+    return await service.update_entity(db, user, entity_type, entity_id, body, domain=domain)
 
 
 @entities_router.delete(
@@ -173,4 +177,4 @@ async def delete_entity(
     entity_type: EntityType, entity_id: UUID, user: Writer, db: Db, domain: DomainQuery = None
 ) -> None:
     """Soft delete: the entity is marked inactive."""
-    await service.delete_entity(db, user.id, entity_type, entity_id, domain=domain)
+    await service.delete_entity(db, user, entity_type, entity_id, domain=domain)

@@ -14,6 +14,10 @@ Types:
 - any other name → an active entity definition of an active domain. Names are unique
   per domain only: when several domains define the type, pass `?domain=<domain name>`,
   else 422. Attributes are validated against the definition's JSON Schema.
+Domains: `participant` and `assignment_target` rows are created in, and listed from,
+the domain `default` (or the one `?domain=` names); by id they follow the native rules
+(404 for a row of a domain the caller does not see, 403 without the role). Other types
+are found among the domains the caller sees; writing their entities needs `manager`.
 Responses are `{id, name, entity_type, attributes, created_at}`; lists are a JSON array
 (active entities unless `active_only=false`), paged by `limit`/`offset`, with the total
 count in the `X-Total-Count` header. `DELETE` is a soft delete (`is_active=false`),
@@ -26,7 +30,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains.access import DEFAULT_DOMAIN, domain_access, visible_domain_ids
 from vividshift.entities import queries
 from vividshift.entities.definitions import schema_errors
 from vividshift.entities.schemas import EntityCreate, EntityRead, EntityUpdate
@@ -109,8 +115,16 @@ def _from_entity(row: dict[str, Any], type_name: str) -> EntityRead:
     )
 
 
-async def _definition(conn: Connection, type_name: str, domain: str | None) -> dict[str, Any]:
-    found = await queries.find_definitions(conn, type_name, domain)
+def _actor(caller: Principal | None) -> UUID | None:
+    return caller.id if caller is not None else None
+
+
+async def _definition(
+    conn: Connection, caller: Principal | None, type_name: str, domain: str | None
+) -> dict[str, Any]:
+    """The definition of the type among the domains the caller sees."""
+    visible = await visible_domain_ids(conn, caller)
+    found = await queries.find_definitions(conn, type_name, domain, visible)
     if not found:
         raise NotFound("Unknown entity type", details={"entity_type": type_name})
     if len(found) > 1:
@@ -129,7 +143,7 @@ def _check_schema(schema: dict[str, Any], attributes: dict[str, Any]) -> None:
 
 async def create_entity(
     conn: Connection,
-    actor: UUID,
+    caller: Principal | None,
     type_name: str,
     body: EntityCreate,
     *,
@@ -138,22 +152,25 @@ async def create_entity(
 ) -> tuple[EntityRead, bool]:
     """Create an entity of any type from a flat body."""
     attributes = body.attributes()
+    actor = _actor(caller)
+    where = {"domain": domain} if domain is not None else {}
     if type_name == PARTICIPANT:
         known, extra = _split(attributes, PARTICIPANT_COLUMNS)
         known = _availability(known)
-        p_body = _build(ParticipantCreate, {"name": body.name, **known, "metadata": extra})
+        p_body = _build(ParticipantCreate, {"name": body.name, **known, "metadata": extra} | where)
         created, replayed = await participants.create_participant(
-            conn, actor, p_body, idempotency_key
+            conn, caller, p_body, idempotency_key
         )
         return from_participant(created), replayed
     if type_name == TARGET:
         known, extra = _split(attributes, TARGET_COLUMNS)
-        t_body = _build(TargetCreate, {"name": body.name, **known, "metadata": extra})
-        created_t, replayed = await targets.create_target(conn, actor, t_body, idempotency_key)
+        t_body = _build(TargetCreate, {"name": body.name, **known, "metadata": extra} | where)
+        created_t, replayed = await targets.create_target(conn, caller, t_body, idempotency_key)
         return from_target(created_t), replayed
 
     async with transaction(conn, acting_user=actor):
-        definition = await _definition(conn, type_name, domain)
+        definition = await _definition(conn, caller, type_name, domain)
+        (await domain_access(conn, caller, definition["domain_id"])).require("manager")
         _check_schema(definition["json_schema"], attributes)
 
         async def create() -> EntityRead:
@@ -173,6 +190,7 @@ async def create_entity(
 
 async def list_entities(
     conn: Connection,
+    caller: Principal | None,
     type_name: str,
     *,
     domain: str | None,
@@ -182,12 +200,19 @@ async def list_entities(
     """(a page of entities of the type, total count)."""
     if type_name == PARTICIPANT:
         result = await participants.list_participants(
-            conn, ParticipantFilters(active_only=active_only), BY_NAME, page
+            conn,
+            caller,
+            ParticipantFilters(active_only=active_only),
+            BY_NAME,
+            page,
+            domain=domain or DEFAULT_DOMAIN,
         )
         return [from_participant(p) for p in result.items], result.total
     if type_name == TARGET:
         t_result = await targets.list_targets(
             conn,
+            caller,
+            domain=domain or DEFAULT_DOMAIN,
             active_only=active_only,
             requires_skill=None,
             name_contains=None,
@@ -195,7 +220,7 @@ async def list_entities(
             page=page,
         )
         return [from_target(t) for t in t_result.items], t_result.total
-    definition = await _definition(conn, type_name, domain)
+    definition = await _definition(conn, caller, type_name, domain)
     rows, total = await queries.list_entities(
         conn, definition["id"], active_only=active_only, page=page
     )
@@ -206,15 +231,47 @@ def _entity_not_found(type_name: str, entity_id: UUID) -> NotFound:
     return NotFound("Entity not found", details={"entity_type": type_name, "id": str(entity_id)})
 
 
+async def _entity(
+    conn: Connection,
+    caller: Principal | None,
+    type_name: str,
+    entity_id: UUID,
+    domain: str | None,
+    *,
+    write: bool = False,
+) -> dict[str, Any]:
+    """An entity of a domain the caller sees (404 otherwise); `write`: a manager's."""
+    row = await queries.get_entity_of_type(
+        conn,
+        entity_id,
+        type_name,
+        domain,
+        lock=write,
+        domain_ids=await visible_domain_ids(conn, caller),
+    )
+    if row is None:
+        raise _entity_not_found(type_name, entity_id)
+    if write:
+        (await domain_access(conn, caller, row["domain_id"])).require("manager")
+    return row
+
+
 async def get_entity(
-    conn: Connection, type_name: str, entity_id: UUID, *, domain: str | None = None
+    conn: Connection,
+    caller: Principal | None,
+    type_name: str,
+    entity_id: UUID,
+    *,
+    domain: str | None = None,
 ) -> EntityRead:
     """One entity of the type, active or not."""
     if type_name == PARTICIPANT:
-        return from_participant(await participants.get_participant(conn, entity_id))
+        return from_participant(await participants.get_participant(conn, caller, entity_id))
     if type_name == TARGET:
-        return from_target(await targets.get_target(conn, entity_id))
-    row = await queries.get_entity_of_type(conn, entity_id, type_name, domain)
+        return from_target(await targets.get_target(conn, caller, entity_id))
+    row = await queries.get_entity_of_type(
+        conn, entity_id, type_name, domain, domain_ids=await visible_domain_ids(conn, caller)
+    )
     if row is None:
         raise _entity_not_found(type_name, entity_id)
     return _from_entity(row, type_name)
@@ -222,7 +279,7 @@ async def get_entity(
 
 async def update_entity(
     conn: Connection,
-    actor: UUID,
+    caller: Principal | None,
     type_name: str,
     entity_id: UUID,
     body: EntityUpdate,
@@ -230,32 +287,30 @@ async def update_entity(
     domain: str | None = None,
 ) -> EntityRead:
     """Partial flat update: keys sent replace, attributes set to null are removed."""
+    actor = _actor(caller)
     attributes = body.attributes()
     name = {"name": body.name} if "name" in body.model_fields_set else {}
     if type_name == PARTICIPANT:
         known, extra = _split(attributes, PARTICIPANT_COLUMNS)
         async with transaction(conn, acting_user=actor):
             if isinstance(known.get("availability"), bool):
-                current = await participant_queries.lock_participant(conn, entity_id)
-                if current is None:
-                    raise NotFound("Participant not found", details={"id": str(entity_id)})
-                known = _availability(known, current["availability"])
+                await participant_queries.lock_participant(conn, entity_id)
+                current = await participants.get_participant(conn, caller, entity_id)
+                known = _availability(known, current.availability)
             p_changes = _build(ParticipantUpdate, name | known)
             return from_participant(
                 await participants.update_participant_and_metadata(
-                    conn, actor, entity_id, p_changes, extra
+                    conn, caller, entity_id, p_changes, extra
                 )
             )
     if type_name == TARGET:
         known, extra = _split(attributes, TARGET_COLUMNS)
         t_changes = _build(TargetUpdate, name | known)
         return from_target(
-            await targets.update_target_and_metadata(conn, actor, entity_id, t_changes, extra)
+            await targets.update_target_and_metadata(conn, caller, entity_id, t_changes, extra)
         )
     async with transaction(conn, acting_user=actor):
-        row = await queries.get_entity_of_type(conn, entity_id, type_name, domain, lock=True)
-        if row is None:
-            raise _entity_not_found(type_name, entity_id)
+        row = await _entity(conn, caller, type_name, entity_id, domain, write=True)
         changes: dict[str, Any] = dict(name)
         if attributes:
             changes["attributes"] = merge_patch_or_reject(
@@ -268,17 +323,20 @@ async def update_entity(
 
 
 async def delete_entity(
-    conn: Connection, actor: UUID, type_name: str, entity_id: UUID, *, domain: str | None = None
+    conn: Connection,
+    caller: Principal | None,
+    type_name: str,
+    entity_id: UUID,
+    *,
+    domain: str | None = None,
 ) -> None:
     """Soft delete (is_active = false), for every type."""
     if type_name == PARTICIPANT:
-        await participants.deactivate_participant(conn, actor, entity_id)
+        await participants.deactivate_participant(conn, caller, entity_id)
         return
     if type_name == TARGET:
-        await targets.deactivate_target(conn, actor, entity_id)
+        await targets.deactivate_target(conn, caller, entity_id)
         return
-    async with transaction(conn, acting_user=actor):
-        row = await queries.get_entity_of_type(conn, entity_id, type_name, domain, lock=True)
-        if row is None:
-            raise _entity_not_found(type_name, entity_id)
+    async with transaction(conn, acting_user=_actor(caller)):
+        await _entity(conn, caller, type_name, entity_id, domain, write=True)
         await queries.update_entity(conn, entity_id, {"is_active": False})

@@ -30,6 +30,18 @@ NOT_FOUND: Responses = {404: described("No such resource")}
 CONFLICT: Responses = {409: described("Conflicts with existing data")}
 INVALID: Responses = {422: described("Invalid input: unknown fields, wrong types, limits exceeded")}
 TOO_LARGE: Responses = {413: described("Request body too large")}
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "description": "seconds to wait before retrying",
+    "schema": {"type": "integer"},
+}
+# For routes whose media type is not JSON: the error body named by reference.
+ERROR_BODY_JSON: dict[str, Any] = {
+    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+}
+UNAVAILABLE_DESCRIPTION = (
+    "The database is busy (no pooled connection free within "
+    "VIVIDSHIFT_DB_POOL_TIMEOUT_SECONDS) or unreachable; retry after Retry-After"
+)
 
 READ: Responses = AUTH | INVALID
 READ_ONE: Responses = READ | NOT_FOUND

@@ -74,7 +74,7 @@ async def run_idempotent(
     conn: Connection,
     key: str | None,
     *,
-    user_id: UUID,
+    user_id: UUID | None,
     scope: str,
     body: Any,
     model: type[M],
@@ -82,8 +82,9 @@ async def run_idempotent(
     status_code: int = 201,
 ) -> tuple[M, bool]:
     """(result, replayed): `create()` once per key and body; a replay of the first result
-    otherwise."""
-    if key is None:
+    otherwise. Without a key, or without a user (the system: keys are per user), just
+    `create()`."""
+    if key is None or user_id is None:
         return await create(), False
     digest = request_hash(body)
     ids: _KeyId = {"user_id": user_id, "scope": scope, "key": key}

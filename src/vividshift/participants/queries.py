@@ -1,17 +1,22 @@
 """SQL of participants. No rules here: the service decides, these functions run."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
+import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+from vividshift.errors import BusinessRuleViolation, Conflict
 from vividshift.http.paging import PageParams, Sort
+from vividshift.participants.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 from vividshift.participants.schemas import ParticipantFilters
 
 JSON_COLUMNS = ("skills", "availability", "preferences", "metadata")
-COLUMNS = ("name", "email", "phone", *JSON_COLUMNS, "is_active")
-SORT_KEYS = frozenset({"name", "email", "created_at", "updated_at"})
+COLUMNS = ("name", "email", "phone", *JSON_COLUMNS, "is_active", "user_id")
+LINK_INDEX = "idx_participants_domain_id_user_id"
 
 
 def _escape_like(value: str) -> str:
@@ -21,6 +26,9 @@ def _escape_like(value: str) -> str:
 def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
     conditions: list[str] = []
     params: dict[str, Any] = {}
+    if filters.domain_ids is not None:
+        conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
+        params["domain_ids"] = filters.domain_ids
     if filters.active_only:
         conditions.append("is_active = true")
     if filters.has_skill is not None:
@@ -80,15 +88,35 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: Jsonb(v) if k in JSON_COLUMNS else v for k, v in values.items()}
 
 
+@asynccontextmanager
+async def _linking() -> AsyncIterator[None]:
+    """Driver errors of `user_id` as ours: taken in the domain → 409, no such account → 422."""
+    try:
+        yield
+    except psycopg.errors.UniqueViolation as exc:
+        if exc.diag.constraint_name != LINK_INDEX:
+            raise
+        raise Conflict(
+            "This account is already linked to another participant of the domain"
+        ) from None
+    except psycopg.errors.ForeignKeyViolation as exc:
+        if "user_id" not in (exc.diag.message_detail or ""):
+            raise
+        raise BusinessRuleViolation("No account with this user_id") from None
+
+
 async def insert_participant(
-    conn: Connection, values: dict[str, Any], created_by: UUID | None
+    conn: Connection, values: dict[str, Any], created_by: UUID | None, domain_id: UUID | None = None
 ) -> dict[str, Any]:
-    columns = [c for c in COLUMNS if c in values]
+    """One row, in `domain_id` (None: the column default, the domain `default`)."""
+    columns = [c for c in COLUMNS if c in values] + (["domain_id"] if domain_id else [])
     sql = (
         f"INSERT INTO participants ({', '.join(columns)}, created_by)"
         f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *"
     )
-    cur = await conn.execute(sql, _values(values) | {"created_by": created_by})
+    params = _values(values) | {"created_by": created_by, "domain_id": domain_id}
+    async with _linking():
+        cur = await conn.execute(sql, params)
     row = await cur.fetchone()
     assert row is not None
     return row
@@ -97,21 +125,25 @@ async def insert_participant(
 async def insert_participants(
     conn: Connection, rows: list[dict[str, Any]], created_by: UUID | None
 ) -> list[UUID]:
-    """Many rows in one statement; ids in input order."""
-    cur = await conn.execute(
-        """
-        INSERT INTO participants
-            (name, email, phone, skills, availability, preferences, metadata, is_active,
-             created_by)
-        SELECT r.name, r.email, r.phone, r.skills, r.availability, r.preferences, r.metadata,
-               r.is_active, %(created_by)s
-          FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
-               name text, email text, phone text, skills jsonb, availability jsonb,
-               preferences jsonb, metadata jsonb, is_active boolean)
-        RETURNING id
-        """,
-        {"rows": Jsonb(rows), "created_by": created_by},
-    )
+    """Many rows in one statement; ids in input order. A row's `domain_id` (absent: the
+    domain `default`) and `user_id` are optional."""
+    async with _linking():
+        cur = await conn.execute(
+            """
+            INSERT INTO participants
+                (domain_id, name, email, phone, skills, availability, preferences, metadata,
+                 is_active, user_id, created_by)
+            SELECT COALESCE(r.domain_id, default_domain_id()), r.name, r.email, r.phone,
+                   r.skills, r.availability, r.preferences, r.metadata, r.is_active,
+                   r.user_id, %(created_by)s
+              FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
+                   domain_id uuid, name text, email text, phone text, skills jsonb,
+                   availability jsonb, preferences jsonb, metadata jsonb, is_active boolean,
+                   user_id uuid)
+            RETURNING id
+            """,
+            {"rows": Jsonb(rows), "created_by": created_by},
+        )
     return [row["id"] for row in await cur.fetchall()]
 
 
@@ -126,10 +158,11 @@ async def update_participant(
     if not changes:
         return await get_participant(conn, participant_id)
     assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
-    cur = await conn.execute(
-        f"UPDATE participants SET {assignments} WHERE id = %(id)s RETURNING *",
-        _values(changes) | {"id": participant_id},
-    )
+    async with _linking():
+        cur = await conn.execute(
+            f"UPDATE participants SET {assignments} WHERE id = %(id)s RETURNING *",
+            _values(changes) | {"id": participant_id},
+        )
     return await cur.fetchone()
 
 

@@ -11,13 +11,13 @@ from vividshift.bulk_import import parse_rows
 from vividshift.db import Db
 from vividshift.errors import ValidationFailed
 from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
-from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.http.openapi import READ, WRITE, Responses, described
 from vividshift.http.paging import Page, PageParams, page_params, parse_sort
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.participants import service
-from vividshift.participants.queries import SORT_KEYS
 from vividshift.participants.schemas import (
+    SORT_KEYS,
     ImportResult,
     ParticipantCreate,
     ParticipantFilters,
@@ -101,21 +101,50 @@ SortParam = Annotated[
 ]
 Filters = Annotated[ParticipantFilters, Depends(participant_filters)]
 Paging = Annotated[PageParams, Depends(page_params)]
+DomainParam = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=100,
+        description="a domain's name or id: only its participants (default: every domain "
+        "the caller is a member of, and `default`)",
+    ),
+]
+UNSEEN_DOMAIN: Responses = {404: described("No such domain, or one the caller is not in")}
+UNSEEN: Responses = {404: described("No such participant, or one of a domain the caller is not in")}
+ROLE: Responses = {
+    403: described(
+        "The role may not do this (in the participant's domain: `manager`, or a `member` "
+        "changing the availability and preferences of their own participant)"
+    )
+}
+LINK: Responses = {
+    409: described("The account (user_id) is linked to another participant of the domain"),
+    422: described("Invalid input, or no account with this user_id"),
+}
 
 
-@router.get("", response_model=Page[ParticipantRead], responses=READ)
+@router.get("", response_model=Page[ParticipantRead], responses=READ | UNSEEN_DOMAIN)
 async def list_participants(
-    _: Reader, db: Db, filters: Filters, page: Paging, sort: SortParam = "name"
+    user: Reader,
+    db: Db,
+    filters: Filters,
+    page: Paging,
+    sort: SortParam = "name",
+    domain: DomainParam = None,
 ) -> Page[ParticipantRead]:
-    """List participants: filters combine with AND; paged, with the total count."""
-    return await service.list_participants(db, filters, parse_sort(sort, SORT_KEYS), page)
+    """List participants of one domain or of all the caller sees: filters combine with
+    AND; paged, with the total count."""
+    return await service.list_participants(
+        db, user, filters, parse_sort(sort, SORT_KEYS), page, domain=domain
+    )
 
 
 @router.post(
     "",
     response_model=ParticipantRead,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses=WRITE | ROLE | UNSEEN_DOMAIN | LINK,
 )
 async def create_participant(
     body: ParticipantCreate,
@@ -124,9 +153,10 @@ async def create_participant(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ParticipantRead:
-    """Create a participant (Idempotency-Key accepted)."""
+    """Create a participant in `domain` (default `default`; needs `manager` there;
+    Idempotency-Key accepted)."""
     return with_replay_header(
-        response, await service.create_participant(db, user.id, body, idempotency_key)
+        response, await service.create_participant(db, user, body, idempotency_key)
     )
 
 
@@ -135,7 +165,11 @@ async def create_participant(
     response_model=ImportResult,
     status_code=status.HTTP_201_CREATED,
     openapi_extra={"requestBody": IMPORT_BODY},
-    responses=WRITE | {415: described("Neither application/json nor text/csv")},
+    responses=WRITE
+    | ROLE
+    | UNSEEN_DOMAIN
+    | LINK
+    | {415: described("Neither application/json nor text/csv")},
 )
 async def import_participants(
     request: Request,
@@ -143,11 +177,20 @@ async def import_participants(
     db: Db,
     response: Response,
     idempotency_key: IdempotencyKey = None,
+    domain: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="the domain (name or id) of rows that name none (default `default`)",
+        ),
+    ] = None,
 ) -> ImportResult:
     """Import up to 10 000 participants from JSON or CSV, all or nothing.
 
-    On any bad row nothing is written; the 422 body's `details` lists every bad row
-    (`row`, 1-based) with its errors."""
+    Each row goes to its `domain` column, else to `?domain=`, else to `default`; the
+    caller needs `manager` in each. On any bad row nothing is written; the 422 body's
+    `details` lists every bad row (`row`, 1-based) with its errors."""
     rows = parse_rows(
         await request.body(),
         request.headers.get("content-type", ""),
@@ -156,34 +199,45 @@ async def import_participants(
     )
     return with_replay_header(
         response,
-        await service.import_participants(db, user.id, rows, idempotency_key=idempotency_key),
+        await service.import_participants(
+            db, user, rows, domain=domain, idempotency_key=idempotency_key
+        ),
     )
 
 
-@router.get("/{participant_id}", response_model=ParticipantRead, responses=READ_ONE)
-async def get_participant(participant_id: UUID, _: Reader, db: Db) -> ParticipantRead:
-    """One participant, active or not."""
-    return await service.get_participant(db, participant_id)
+@router.get("/{participant_id}", response_model=ParticipantRead, responses=READ | UNSEEN)
+async def get_participant(participant_id: UUID, user: Reader, db: Db) -> ParticipantRead:
+    """One participant of a domain the caller sees, active or not."""
+    return await service.get_participant(db, user, participant_id)
 
 
-@router.patch("/{participant_id}", response_model=ParticipantRead, responses=WRITE_ONE)
+@router.patch(
+    "/{participant_id}",
+    response_model=ParticipantRead,
+    responses=WRITE | ROLE | UNSEEN | LINK,
+)
 async def update_participant(
     participant_id: UUID, body: ParticipantUpdate, user: Writer, db: Db
 ) -> ParticipantRead:
-    """Change the fields sent; the others stay."""
-    return await service.patch_participant(db, user.id, participant_id, body)
+    """Change the fields sent; the others stay (a manager; a member: their own
+    availability and preferences)."""
+    return await service.patch_participant(db, user, participant_id, body)
 
 
-@router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ONE)
+@router.delete(
+    "/{participant_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=READ | ROLE | UNSEEN,
+)
 async def deactivate_participant(participant_id: UUID, user: Writer, db: Db) -> None:
-    """Soft delete: mark the participant inactive (kept for history)."""
-    await service.deactivate_participant(db, user.id, participant_id)
+    """Soft delete (a manager): mark the participant inactive (kept for history)."""
+    await service.deactivate_participant(db, user, participant_id)
 
 
 @router.delete(
     "/{participant_id}/permanent",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=READ_ONE | {409: described("Named in assignment details and force is not set")},
+    responses=READ | UNSEEN | {409: described("Named in assignment details and force is not set")},
 )
 async def delete_participant_permanently(
     participant_id: UUID,
@@ -194,4 +248,4 @@ async def delete_participant_permanently(
     ] = False,
 ) -> None:
     """Admin: delete the row for good; 409 while assignments name it unless force=true."""
-    await service.delete_participant_permanently(db, user.id, participant_id, force=force)
+    await service.delete_participant_permanently(db, user, participant_id, force=force)

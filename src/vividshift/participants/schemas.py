@@ -27,11 +27,13 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from vividshift.fields import (
+    NO_NUL,
     Email,
     JsonObject,
     Name,
     Phone,
     SkillList,
+    bounded,
     check_json,
     unique_skills,
 )
@@ -48,8 +50,11 @@ class ParticipantFilters:
     availability: dict[str, Any] | None = None  # availability @> {...}  (GIN)
     active_only: bool = True  # is_active = true (partial index)
     name_contains: str | None = None  # name ILIKE %…% (case-insensitive)
+    domain_ids: list[UUID] | None = None  # domain_id = ANY(...) (None: every domain)
 
 
+# What lists may be sorted on (`sort=name`, `-created_at`).
+SORT_KEYS = frozenset({"name", "email", "created_at", "updated_at"})
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_STATUSES = ("available", "unavailable", "preferred")
 TIME_SLOT = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(-(([01]?\d|2[0-3]):[0-5]\d|24:00))?$")
@@ -135,6 +140,16 @@ Availability = Annotated[
 ]
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]
 EmailAddress = Annotated[Email, AfterValidator(_check_email)]
+DomainRef = Annotated[
+    str,
+    bounded(100, min_length=1),
+    NO_NUL,
+    Field(description="the domain's name or id (default: the domain `default`)"),
+]
+LinkedUser = Annotated[
+    UUID,
+    Field(description="an existing account this participant is (unique per domain)"),
+]
 
 
 class ParticipantCreate(BaseModel):
@@ -150,13 +165,17 @@ class ParticipantCreate(BaseModel):
     preferences: JsonObject = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
     is_active: bool = True
+    domain: DomainRef | None = None
+    user_id: LinkedUser | None = None
 
 
 NOT_NULL_ON_UPDATE = ("name", "skills", "availability", "preferences", "metadata", "is_active")
 
 
 class ParticipantUpdate(BaseModel):
-    """A partial change: only the fields sent are written; `email`/`phone` may be null."""
+    """A partial change: only the fields sent are written; `email`/`phone`/`user_id` may
+    be null. A `member` of the domain may send only `availability` and `preferences`,
+    and only for the participant linked to them; everything else needs `manager`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -168,6 +187,9 @@ class ParticipantUpdate(BaseModel):
     preferences: JsonObject | None = None
     metadata: JsonObject | None = None
     is_active: bool | None = None
+    user_id: LinkedUser | None = Field(
+        default=None, description="link to an existing account (unique per domain); null unlinks"
+    )
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "ParticipantUpdate":
@@ -177,6 +199,8 @@ class ParticipantUpdate(BaseModel):
 
 class ParticipantRead(BaseModel):
     id: UUID
+    domain_id: UUID
+    user_id: UUID | None
     name: str
     email: str | None
     phone: str | None

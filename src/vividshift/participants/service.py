@@ -10,15 +10,30 @@ Decisions:
   their history stay).
 - `created_by` is always the caller; it cannot be sent.
 - Import is all or nothing (see `vividshift.bulk_import`).
+- Domains (`vividshift.domains.access`): a participant belongs to one domain, named on
+  create by `domain` (name or id; default `default`) — or per row, or by `?domain=`, on
+  import. Creating, deleting, and changing anything needs `manager` there, except that
+  a `member` may change the `availability` and `preferences` of the participant linked
+  to them (`user_id` = their account). A row of a domain the caller does not see is
+  404; one they see without the role needed is 403. Lists cover one domain when asked,
+  else every domain the caller sees.
+- `user_id` links a participant to an existing account (unique per domain: 409; no
+  such account: 422). Linking in a domain other than `default` makes the account a
+  `member` there unless it has a role already, so the person can see their house and
+  edit their own availability.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
+from vividshift.auth.deps import Principal
 from vividshift.bulk_import import validate_rows
 from vividshift.db import Connection, transaction
-from vividshift.errors import Conflict, NotFound
+from vividshift.domains import queries as domain_queries
+from vividshift.domains.access import DEFAULT_DOMAIN, Access, domain_access, list_scope, row_access
+from vividshift.errors import Conflict, Forbidden, NotFound
 from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
 from vividshift.participants import queries
@@ -32,22 +47,69 @@ from vividshift.participants.schemas import (
 from vividshift.patching import merge_patch_or_reject
 
 IMPORT_CHUNK = 1_000
+# What a `member` may change, on the participant linked to them only.
+SELF_SERVICE_FIELDS = frozenset({"availability", "preferences"})
 
 
 def _not_found(participant_id: UUID) -> NotFound:
     return NotFound("Participant not found", details={"id": str(participant_id)})
 
 
+def _actor(caller: Principal | None) -> UUID | None:
+    return caller.id if caller is not None else None
+
+
+async def _load(
+    conn: Connection, caller: Principal | None, participant_id: UUID, *, lock: bool = False
+) -> tuple[dict[str, Any], Access]:
+    """The row and the caller's access to its domain; 404 when either is out of sight."""
+    fetch = queries.lock_participant if lock else queries.get_participant
+    row = await fetch(conn, participant_id)
+    if row is None:
+        raise _not_found(participant_id)
+    return row, await row_access(conn, caller, row["domain_id"], _not_found(participant_id))
+
+
+def _require_write(
+    access: Access, caller: Principal | None, row: dict[str, Any], fields: set[str]
+) -> None:
+    """A manager writes anything; a member their own availability and preferences."""
+    if access.allows("manager"):
+        return
+    own = caller is not None and row["user_id"] == caller.id
+    if access.role == "member" and own and fields <= SELF_SERVICE_FIELDS:
+        return
+    if access.role == "member" and own:
+        raise Forbidden(
+            "A member may change only the availability and preferences of their own participant",
+            details={"fields": sorted(fields - SELF_SERVICE_FIELDS)},
+        )
+    access.require("manager")
+
+
+async def _link_members(
+    conn: Connection, access: Access, user_ids: list[UUID], actor: UUID | None
+) -> None:
+    """Linked accounts become members of the domain (`default` needs no membership)."""
+    if user_ids and access.domain_name != DEFAULT_DOMAIN:
+        await domain_queries.ensure_members(conn, access.domain_id, user_ids, "member", actor)
+
+
 async def create_participant(
     conn: Connection,
-    actor: UUID,
+    caller: Principal | None,
     body: ParticipantCreate,
     idempotency_key: str | None = None,
 ) -> tuple[ParticipantRead, bool]:
-    """Create one participant; (participant, replayed) under an Idempotency-Key."""
+    """Create one participant in its domain (a manager there); (participant, replayed)
+    under an Idempotency-Key."""
+    actor = _actor(caller)
 
     async def create() -> ParticipantRead:
-        row = await queries.insert_participant(conn, body.model_dump(), actor)
+        access = (await domain_access(conn, caller, body.domain)).require("manager")
+        values = body.model_dump(exclude={"domain"})
+        row = await queries.insert_participant(conn, values, actor, access.domain_id)
+        await _link_members(conn, access, [body.user_id] if body.user_id else [], actor)
         return ParticipantRead.from_row(row)
 
     async with transaction(conn, acting_user=actor):
@@ -62,19 +124,27 @@ async def create_participant(
         )
 
 
-async def get_participant(conn: Connection, participant_id: UUID) -> ParticipantRead:
-    """One participant, active or not."""
-    row = await queries.get_participant(conn, participant_id)
-    if row is None:
-        raise _not_found(participant_id)
+async def get_participant(
+    conn: Connection, caller: Principal | None, participant_id: UUID
+) -> ParticipantRead:
+    """One participant of a domain the caller sees, active or not."""
+    row, _ = await _load(conn, caller, participant_id)
     return ParticipantRead.from_row(row)
 
 
 async def list_participants(
-    conn: Connection, filters: ParticipantFilters, sort: Sort, page: PageParams
+    conn: Connection,
+    caller: Principal | None,
+    filters: ParticipantFilters,
+    sort: Sort,
+    page: PageParams,
+    *,
+    domain: str | UUID | None = None,
 ) -> Page[ParticipantRead]:
-    """A page of participants matching every filter given, with the total count."""
-    rows, total = await queries.list_participants(conn, filters, sort, page)
+    """A page of participants matching every filter given, with the total count: of
+    `domain` (404 when unseen), else of every domain the caller sees."""
+    scoped = replace(filters, domain_ids=await list_scope(conn, caller, domain))
+    rows, total = await queries.list_participants(conn, scoped, sort, page)
     return Page[ParticipantRead](
         items=[ParticipantRead.from_row(r) for r in rows],
         total=total,
@@ -83,62 +153,55 @@ async def list_participants(
     )
 
 
-async def update_participant(
-    conn: Connection, actor: UUID, participant_id: UUID, changes: dict[str, Any]
-) -> ParticipantRead:
-    """Write the fields given (already validated), leave the others."""
-    async with transaction(conn, acting_user=actor):
-        row = await queries.update_participant(conn, participant_id, changes)
-    if row is None:
-        raise _not_found(participant_id)
-    return ParticipantRead.from_row(row)
-
-
-async def patch_participant(
-    conn: Connection, actor: UUID, participant_id: UUID, body: ParticipantUpdate
-) -> ParticipantRead:
-    """Apply a partial update."""
-    return await update_participant(
-        conn, actor, participant_id, body.model_dump(exclude_unset=True)
-    )
-
-
 async def update_participant_and_metadata(
     conn: Connection,
-    actor: UUID,
+    caller: Principal | None,
     participant_id: UUID,
     body: ParticipantUpdate,
-    metadata_patch: dict[str, Any],
+    metadata_patch: dict[str, Any] | None = None,
 ) -> ParticipantRead:
     """Apply a partial update and merge `metadata_patch` into metadata (null removes a
     key), in one transaction."""
     changes = body.model_dump(exclude_unset=True)
+    actor = _actor(caller)
     async with transaction(conn, acting_user=actor):
-        current = await queries.lock_participant(conn, participant_id)
-        if current is None:
-            raise _not_found(participant_id)
+        current, access = await _load(conn, caller, participant_id, lock=True)
+        _require_write(
+            access, caller, current, set(changes) | ({"metadata"} if metadata_patch else set())
+        )
         if metadata_patch:
             changes["metadata"] = merge_patch_or_reject(
                 current["metadata"], metadata_patch, "Invalid attributes"
             )
         row = await queries.update_participant(conn, participant_id, changes)
+        if changes.get("user_id") is not None:
+            await _link_members(conn, access, [changes["user_id"]], actor)
     assert row is not None
     return ParticipantRead.from_row(row)
 
 
-async def deactivate_participant(conn: Connection, actor: UUID, participant_id: UUID) -> None:
-    """Soft delete: the participant stays, marked inactive."""
-    await update_participant(conn, actor, participant_id, {"is_active": False})
+async def patch_participant(
+    conn: Connection, caller: Principal | None, participant_id: UUID, body: ParticipantUpdate
+) -> ParticipantRead:
+    """Apply a partial update."""
+    return await update_participant_and_metadata(conn, caller, participant_id, body)
+
+
+async def deactivate_participant(
+    conn: Connection, caller: Principal | None, participant_id: UUID
+) -> None:
+    """Soft delete (a manager): the participant stays, marked inactive."""
+    await patch_participant(conn, caller, participant_id, ParticipantUpdate(is_active=False))
 
 
 async def delete_participant_permanently(
-    conn: Connection, actor: UUID, participant_id: UUID, *, force: bool = False
+    conn: Connection, caller: Principal | None, participant_id: UUID, *, force: bool = False
 ) -> None:
     """Hard delete; refused (409) while assignment details name the participant, unless
     `force`."""
-    async with transaction(conn, acting_user=actor):
-        if await queries.lock_participant(conn, participant_id) is None:
-            raise _not_found(participant_id)
+    async with transaction(conn, acting_user=_actor(caller)):
+        _, access = await _load(conn, caller, participant_id, lock=True)
+        access.require("manager")
         used = await queries.count_assignment_details(conn, participant_id)
         if used and not force:
             raise Conflict(
@@ -151,30 +214,49 @@ async def delete_participant_permanently(
 
 async def import_participants(
     conn: Connection,
-    actor: UUID | None,
+    caller: Principal | None,
     rows: list[Any],
     *,
+    domain: str | UUID | None = None,
     idempotency_key: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[ImportResult, bool]:
-    """Validate every row, then write all of them in one transaction, or none."""
+    """Validate every row, then write all of them in one transaction, or none. Each row
+    goes to its own `domain`, else to `domain`, else to `default`; the caller needs
+    `manager` in each."""
     valid = validate_rows(rows, ParticipantCreate)
     if progress:
         progress(0)
-    payload = [p.model_dump(mode="json") for p in valid]
+    actor = _actor(caller)
 
-    async def create() -> ImportResult:
+    async def create(
+        payload: list[dict[str, Any]], links: dict[UUID, tuple[Access, list[UUID]]]
+    ) -> ImportResult:
         ids: list[UUID] = []
         for start in range(0, len(payload), IMPORT_CHUNK):
             chunk = payload[start : start + IMPORT_CHUNK]
             ids += await queries.insert_participants(conn, chunk, actor)
             if progress:
                 progress(len(chunk))
+        for access, user_ids in links.values():
+            await _link_members(conn, access, user_ids, actor)
         return ImportResult(created=len(ids), ids=ids)
 
     async with transaction(conn, acting_user=actor):
+        accesses: dict[str | UUID | None, Access] = {}
+        for ref in dict.fromkeys(p.domain or domain for p in valid):
+            accesses[ref] = (await domain_access(conn, caller, ref)).require("manager")
+        payload: list[dict[str, Any]] = []
+        links: dict[UUID, tuple[Access, list[UUID]]] = {}
+        for p in valid:
+            access = accesses[p.domain or domain]
+            payload.append(
+                p.model_dump(mode="json", exclude={"domain"}) | {"domain_id": str(access.domain_id)}
+            )
+            if p.user_id is not None:
+                links.setdefault(access.domain_id, (access, []))[1].append(p.user_id)
         if actor is None:
-            return await create(), False
+            return await create(payload, links), False
         return await run_idempotent(
             conn,
             idempotency_key,
@@ -182,5 +264,5 @@ async def import_participants(
             scope="participants.import",
             body=payload,
             model=ImportResult,
-            create=create,
+            create=lambda: create(payload, links),
         )

@@ -27,6 +27,9 @@ Decisions:
   selection that matches nothing fails the job), dated by the due time's day in the
   schedule's zone plus `date_offset_days`, named "<display name> <date>". An active
   run already on that date is completed first (`replace: complete`).
+- **Access.** Reading a domain's schedule needs a role there, running it now the
+  manager role (`vividshift.domains.access`: 404 for a domain the caller may not see,
+  403 without the role). Selections match rows of the schedule's domain only.
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ from pydantic import ValidationError
 from vividshift.assignments.jobs import queries as job_queries
 from vividshift.assignments.jobs import service as jobs
 from vividshift.assignments.jobs.schemas import JobRead
+from vividshift.auth.deps import Principal
 from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
+from vividshift.domains.access import DomainRole, domain_access
 from vividshift.domains.schemas import Schedule
 from vividshift.errors import BusinessRuleViolation, NotFound
 from vividshift.schedules import cron, queries
@@ -154,7 +159,11 @@ async def _claim(
     return row["id"]
 
 
-async def _domain(conn: Connection, domain_id: UUID) -> dict[str, Any]:
+async def _domain(
+    conn: Connection, principal: Principal | None, domain_id: UUID, needed: DomainRole
+) -> dict[str, Any]:
+    """The domain, when the caller's role there reaches `needed` (404 unseen, 403)."""
+    (await domain_access(conn, principal, domain_id)).require(needed)
     row = await domain_queries.get_domain(conn, domain_id)
     if row is None:
         raise NotFound("Domain not found", details={"id": str(domain_id)})
@@ -162,10 +171,15 @@ async def _domain(conn: Connection, domain_id: UUID) -> dict[str, Any]:
 
 
 async def view(
-    conn: Connection, domain_id: UUID, count: int, now: datetime | None = None
+    conn: Connection,
+    principal: Principal | None,
+    domain_id: UUID,
+    count: int,
+    now: datetime | None = None,
 ) -> ScheduleRead:
+    """The domain's schedule: next due times and recent jobs (a reader of the domain)."""
     now = now or datetime.now(UTC)
-    domain = await _domain(conn, domain_id)
+    domain = await _domain(conn, principal, domain_id, "viewer")
     raw = (domain["configuration"] or {}).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
     active = bool(schedule and schedule.enabled and domain["is_active"])
@@ -202,9 +216,13 @@ async def view(
     )
 
 
-async def run_now(conn: Connection, settings: Settings, actor: UUID, domain_id: UUID) -> JobRead:
-    """A run of the schedule now (not counted as a due time), by the caller."""
-    domain = await _domain(conn, domain_id)
+async def run_now(
+    conn: Connection, settings: Settings, principal: Principal, domain_id: UUID
+) -> JobRead:
+    """A run of the schedule now (not counted as a due time), by the caller (a manager
+    of the domain)."""
+    actor = principal.id
+    domain = await _domain(conn, principal, domain_id, "manager")
     raw = (domain["configuration"] or {}).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
     if schedule is None:

@@ -1,6 +1,6 @@
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Health(BaseModel):
@@ -10,7 +10,9 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
-    database: Literal["connected", "unreachable"]
+    database: Literal["connected", "busy", "unreachable"] = Field(
+        description="`busy`: the server answers but every pooled connection is in use"
+    )
 
 
 class ReadinessFailure(Readiness):

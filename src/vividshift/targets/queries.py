@@ -7,10 +7,10 @@ from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
 from vividshift.http.paging import PageParams, Sort
+from vividshift.targets.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 
 JSON_COLUMNS = ("required_skills", "constraints", "metadata")
 COLUMNS = ("name", "description", "required_count", *JSON_COLUMNS, "is_active")
-SORT_KEYS = frozenset({"name", "required_count", "created_at", "updated_at"})
 
 
 def _escape_like(value: str) -> str:
@@ -18,9 +18,17 @@ def _escape_like(value: str) -> str:
 
 
 def _where(
-    *, active_only: bool, requires_skill: str | None, name_contains: str | None
+    *,
+    active_only: bool,
+    requires_skill: str | None,
+    name_contains: str | None,
+    domain_ids: list[UUID] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    conditions, params = [], {}
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if domain_ids is not None:
+        conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
+        params["domain_ids"] = domain_ids
     if active_only:
         conditions.append("is_active = true")
     if requires_skill is not None:
@@ -40,9 +48,14 @@ async def list_targets(
     name_contains: str | None,
     sort: Sort,
     page: PageParams,
+    domain_ids: list[UUID] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
+    """A page of targets (of `domain_ids` when given: None is every domain) and the count."""
     where, params = _where(
-        active_only=active_only, requires_skill=requires_skill, name_contains=name_contains
+        active_only=active_only,
+        requires_skill=requires_skill,
+        name_contains=name_contains,
+        domain_ids=domain_ids,
     )
     cur = await conn.execute(
         f"SELECT *, count(*) OVER () AS total FROM assignment_targets {where} {sort.sql()}"
@@ -62,13 +75,14 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def insert_target(
-    conn: Connection, values: dict[str, Any], created_by: UUID | None
+    conn: Connection, values: dict[str, Any], created_by: UUID | None, domain_id: UUID | None = None
 ) -> dict[str, Any]:
-    columns = [c for c in COLUMNS if c in values]
+    """One row, in `domain_id` (None: the column default, the domain `default`)."""
+    columns = [c for c in COLUMNS if c in values] + (["domain_id"] if domain_id else [])
     cur = await conn.execute(
         f"INSERT INTO assignment_targets ({', '.join(columns)}, created_by)"
         f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *",
-        _values(values) | {"created_by": created_by},
+        _values(values) | {"created_by": created_by, "domain_id": domain_id},
     )
     row = await cur.fetchone()
     assert row is not None
@@ -78,16 +92,18 @@ async def insert_target(
 async def insert_targets(
     conn: Connection, rows: list[dict[str, Any]], created_by: UUID | None
 ) -> list[UUID]:
+    """Many rows in one statement; a row's `domain_id` is optional (absent: `default`)."""
     cur = await conn.execute(
         """
         INSERT INTO assignment_targets
-            (name, description, required_count, required_skills, constraints, metadata,
-             is_active, created_by)
-        SELECT r.name, r.description, r.required_count, r.required_skills, r.constraints,
-               r.metadata, r.is_active, %(created_by)s
+            (domain_id, name, description, required_count, required_skills, constraints,
+             metadata, is_active, created_by)
+        SELECT COALESCE(r.domain_id, default_domain_id()), r.name, r.description,
+               r.required_count, r.required_skills, r.constraints, r.metadata, r.is_active,
+               %(created_by)s
           FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
-               name text, description text, required_count integer, required_skills jsonb,
-               constraints jsonb, metadata jsonb, is_active boolean)
+               domain_id uuid, name text, description text, required_count integer,
+               required_skills jsonb, constraints jsonb, metadata jsonb, is_active boolean)
         RETURNING id
         """,
         {"rows": Jsonb(rows), "created_by": created_by},
@@ -133,28 +149,43 @@ async def delete_target(conn: Connection, target_id: UUID) -> bool:
     return cur.rowcount > 0
 
 
-def candidates_sql(required_skills: list[str], sort: Sort, page: PageParams) -> tuple[str, dict]:
-    """Active participants whose skills cover `required_skills`: matched first through
-    the GIN index on skills, then sorted (see participants.queries.list_sql)."""
+def candidates_sql(
+    required_skills: list[str], sort: Sort, page: PageParams, domain_id: UUID | None = None
+) -> tuple[str, dict]:
+    """Active participants (of `domain_id` when given) whose skills cover
+    `required_skills`: matched first through the GIN index on skills, then sorted (see
+    participants.queries.list_sql)."""
+    in_domain = " AND domain_id = %(domain_id)s" if domain_id is not None else ""
     return (
         "WITH matches AS MATERIALIZED (SELECT * FROM participants"
-        " WHERE is_active = true AND skills @> %(required)s::jsonb)"
+        f" WHERE is_active = true AND skills @> %(required)s::jsonb{in_domain})"
         " SELECT *, count(*) OVER () AS total FROM matches"
         f" {sort.sql()} LIMIT %(limit)s OFFSET %(offset)s",
-        {"required": Jsonb(required_skills), "limit": page.limit, "offset": page.offset},
+        {
+            "required": Jsonb(required_skills),
+            "domain_id": domain_id,
+            "limit": page.limit,
+            "offset": page.offset,
+        },
     )
 
 
 async def list_candidates(
-    conn: Connection, required_skills: list[str], sort: Sort, page: PageParams
+    conn: Connection,
+    required_skills: list[str],
+    sort: Sort,
+    page: PageParams,
+    domain_id: UUID | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    sql, params = candidates_sql(required_skills, sort, page)
+    sql, params = candidates_sql(required_skills, sort, page, domain_id)
     rows = await (await conn.execute(sql, params)).fetchall()
     if rows:
         return rows, rows[0]["total"]
     cur = await conn.execute(
-        "SELECT count(*) AS n FROM participants WHERE is_active = true AND skills @> %s::jsonb",
-        (Jsonb(required_skills),),
+        "SELECT count(*) AS n FROM participants WHERE is_active = true"
+        " AND skills @> %(required)s::jsonb"
+        " AND (%(domain_id)s::uuid IS NULL OR domain_id = %(domain_id)s::uuid)",
+        {"required": Jsonb(required_skills), "domain_id": domain_id},
     )
     total = await cur.fetchone()
     return rows, total["n"] if total else 0

@@ -9,15 +9,14 @@ from vividshift.auth.deps import AdminUser, Reader, Writer
 from vividshift.bulk_import import parse_rows
 from vividshift.db import Db
 from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
-from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, described
+from vividshift.http.openapi import READ, WRITE, Responses, described
 from vividshift.http.paging import Page, PageParams, page_params, parse_sort
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
-from vividshift.participants.queries import SORT_KEYS as PARTICIPANT_SORT_KEYS
+from vividshift.participants.schemas import SORT_KEYS as PARTICIPANT_SORT_KEYS
 from vividshift.participants.schemas import ImportResult, ParticipantRead
 from vividshift.targets import service
-from vividshift.targets.queries import SORT_KEYS
-from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate
+from vividshift.targets.schemas import SORT_KEYS, TargetCreate, TargetRead, TargetUpdate
 
 router = api_router(prefix="/api/targets", tags=["targets"])
 
@@ -39,11 +38,19 @@ IMPORT_BODY = {
 }
 
 Paging = Annotated[PageParams, Depends(page_params)]
+UNSEEN_DOMAIN: Responses = {404: described("No such domain, or one the caller is not in")}
+UNSEEN: Responses = {404: described("No such target, or one of a domain the caller is not in")}
+ROLE: Responses = {403: described("The role may not do this (needs `manager` in the domain)")}
+DOMAIN_OF_ROWS = Query(
+    min_length=1,
+    max_length=100,
+    description="the domain (name or id) of rows that name none (default `default`)",
+)
 
 
-@router.get("", response_model=Page[TargetRead], responses=READ)
+@router.get("", response_model=Page[TargetRead], responses=READ | UNSEEN_DOMAIN)
 async def list_targets(
-    _: Reader,
+    user: Reader,
     db: Db,
     page: Paging,
     active_only: Annotated[bool, Query(description="only is_active = true")] = True,
@@ -57,10 +64,21 @@ async def list_targets(
     sort: Annotated[
         str, Query(max_length=20, description=f"one of {sorted(SORT_KEYS)}; '-' descending")
     ] = "name",
+    domain: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="a domain's name or id: only its targets (default: every domain "
+            "the caller is a member of, and `default`)",
+        ),
+    ] = None,
 ) -> Page[TargetRead]:
-    """List targets, paged, with the total count."""
+    """List targets of one domain or of all the caller sees, paged, with the total count."""
     return await service.list_targets(
         db,
+        user,
+        domain=domain,
         active_only=active_only,
         requires_skill=requires_skill,
         name_contains=q,
@@ -69,7 +87,12 @@ async def list_targets(
     )
 
 
-@router.post("", response_model=TargetRead, status_code=status.HTTP_201_CREATED, responses=WRITE)
+@router.post(
+    "",
+    response_model=TargetRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE | ROLE | UNSEEN_DOMAIN,
+)
 async def create_target(
     body: TargetCreate,
     user: Writer,
@@ -77,9 +100,10 @@ async def create_target(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> TargetRead:
-    """Create a target (Idempotency-Key accepted)."""
+    """Create a target in `domain` (default `default`; needs `manager` there;
+    Idempotency-Key accepted)."""
     return with_replay_header(
-        response, await service.create_target(db, user.id, body, idempotency_key)
+        response, await service.create_target(db, user, body, idempotency_key)
     )
 
 
@@ -88,7 +112,10 @@ async def create_target(
     response_model=ImportResult,
     status_code=status.HTTP_201_CREATED,
     openapi_extra={"requestBody": IMPORT_BODY},
-    responses=WRITE | {415: described("Neither application/json nor text/csv")},
+    responses=WRITE
+    | ROLE
+    | UNSEEN_DOMAIN
+    | {415: described("Neither application/json nor text/csv")},
 )
 async def import_targets(
     request: Request,
@@ -96,8 +123,12 @@ async def import_targets(
     db: Db,
     response: Response,
     idempotency_key: IdempotencyKey = None,
+    domain: Annotated[str | None, DOMAIN_OF_ROWS] = None,
 ) -> ImportResult:
-    """Import up to 10 000 targets from JSON or CSV, all or nothing (bad rows → 422)."""
+    """Import up to 10 000 targets from JSON or CSV, all or nothing (bad rows → 422).
+
+    Each row goes to its `domain` column, else to `?domain=`, else to `default`; the
+    caller needs `manager` in each."""
     rows = parse_rows(
         await request.body(),
         request.headers.get("content-type", ""),
@@ -105,20 +136,25 @@ async def import_targets(
         json_fields=frozenset({"constraints", "metadata"}),
     )
     return with_replay_header(
-        response, await service.import_targets(db, user.id, rows, idempotency_key=idempotency_key)
+        response,
+        await service.import_targets(
+            db, user, rows, domain=domain, idempotency_key=idempotency_key
+        ),
     )
 
 
-@router.get("/{target_id}", response_model=TargetRead, responses=READ_ONE)
-async def get_target(target_id: UUID, _: Reader, db: Db) -> TargetRead:
-    """One target, active or not."""
-    return await service.get_target(db, target_id)
+@router.get("/{target_id}", response_model=TargetRead, responses=READ | UNSEEN)
+async def get_target(target_id: UUID, user: Reader, db: Db) -> TargetRead:
+    """One target of a domain the caller sees, active or not."""
+    return await service.get_target(db, user, target_id)
 
 
-@router.get("/{target_id}/candidates", response_model=Page[ParticipantRead], responses=READ_ONE)
+@router.get(
+    "/{target_id}/candidates", response_model=Page[ParticipantRead], responses=READ | UNSEEN
+)
 async def list_candidates(
     target_id: UUID,
-    _: Reader,
+    user: Reader,
     db: Db,
     page: Paging,
     sort: Annotated[
@@ -126,28 +162,30 @@ async def list_candidates(
         Query(max_length=20, description=f"one of {sorted(PARTICIPANT_SORT_KEYS)}"),
     ] = "name",
 ) -> Page[ParticipantRead]:
-    """Active participants whose skills cover the target's required_skills."""
+    """Active participants of the target's domain whose skills cover its required_skills."""
     return await service.list_candidates(
-        db, target_id, parse_sort(sort, PARTICIPANT_SORT_KEYS), page
+        db, user, target_id, parse_sort(sort, PARTICIPANT_SORT_KEYS), page
     )
 
 
-@router.patch("/{target_id}", response_model=TargetRead, responses=WRITE_ONE)
+@router.patch("/{target_id}", response_model=TargetRead, responses=WRITE | ROLE | UNSEEN)
 async def update_target(target_id: UUID, body: TargetUpdate, user: Writer, db: Db) -> TargetRead:
-    """Change the fields sent; the others stay."""
-    return await service.patch_target(db, user.id, target_id, body)
+    """Manager: change the fields sent; the others stay."""
+    return await service.patch_target(db, user, target_id, body)
 
 
-@router.delete("/{target_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ONE)
+@router.delete(
+    "/{target_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ | ROLE | UNSEEN
+)
 async def deactivate_target(target_id: UUID, user: Writer, db: Db) -> None:
-    """Soft delete: mark the target inactive (kept for history)."""
-    await service.deactivate_target(db, user.id, target_id)
+    """Manager: soft delete, mark the target inactive (kept for history)."""
+    await service.deactivate_target(db, user, target_id)
 
 
 @router.delete(
     "/{target_id}/permanent",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=READ_ONE | {409: described("Named in assignment details and force is not set")},
+    responses=READ | UNSEEN | {409: described("Named in assignment details and force is not set")},
 )
 async def delete_target_permanently(
     target_id: UUID,
@@ -158,4 +196,4 @@ async def delete_target_permanently(
     ] = False,
 ) -> None:
     """Admin: delete the row for good; 409 while assignments name it unless force=true."""
-    await service.delete_target_permanently(db, user.id, target_id, force=force)
+    await service.delete_target_permanently(db, user, target_id, force=force)

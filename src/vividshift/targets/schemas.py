@@ -24,8 +24,11 @@ from vividshift.fields import (
     SkillList,
     unique_skills,
 )
+from vividshift.participants.schemas import DomainRef
 from vividshift.patching import reject_sent_nulls
 
+# What lists may be sorted on (`sort=name`, `-created_at`).
+SORT_KEYS = frozenset({"name", "required_count", "created_at", "updated_at"})
 MAX_REQUIRED_COUNT = 10_000
 
 
@@ -65,6 +68,7 @@ class TargetCreate(BaseModel):
     constraints: Constraints = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
     is_active: bool = True
+    domain: DomainRef | None = None
 
 
 NOT_NULL_ON_UPDATE = (
@@ -98,6 +102,7 @@ class TargetUpdate(BaseModel):
 
 class TargetRead(BaseModel):
     id: UUID
+    domain_id: UUID
     name: str
     description: str | None
     required_count: int

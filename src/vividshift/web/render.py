@@ -213,7 +213,10 @@ def install_page_errors(app: FastAPI) -> None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             nxt = "" if here == "/" else "?next=" + quote(safe_next(here), safe="")
             return redirect(request, "/login" + nxt)
-        return error_page(request, exc.status_code, exc.message, exc.details)
+        response = error_page(request, exc.status_code, exc.message, exc.details)
+        for name, value in (exc.headers or {}).items():  # Retry-After of a 429 or 503
+            response.headers.setdefault(name, value)
+        return response
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         if not (_is_page(request) and _wants_html(request)):

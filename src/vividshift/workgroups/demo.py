@@ -79,7 +79,7 @@ async def seed(conn: Connection, progress: Any = None) -> DemoSummary:
         step("domain and residents")
         result = await workgroups.generate(
             conn,
-            None,  # type: ignore[arg-type]  # the system: no acting user
+            None,  # the system: no acting user
             WorkGroupsRequest(names_a=GROUP_A, names_b=GROUP_B, custom_assignments=CHORES),
         )
         step("rotation")
@@ -87,7 +87,7 @@ async def seed(conn: Connection, progress: Any = None) -> DemoSummary:
         configuration = dict(domain["configuration"] or {}) | {"schedule": SCHEDULE}
         await domains.update_domain(
             conn,
-            None,  # type: ignore[arg-type]
+            None,  # the system
             domain["id"],
             DomainUpdate(configuration=DomainConfiguration.model_validate(configuration)),
         )

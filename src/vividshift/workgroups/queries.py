@@ -1,4 +1,7 @@
-"""SQL of the work-groups compatibility layer: members of its domain, found by name."""
+"""SQL of the work-groups compatibility layer: members of its domain, found by name.
+
+Rows belong to the domain by `domain_id` (the domain is named here, its id looked up in
+the same statement); `metadata.domain` is only a label kept for old selections."""
 
 from datetime import date
 from typing import Any
@@ -7,6 +10,9 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+
+# The rows of the domain named by the statement's parameter.
+IN_DOMAIN = "domain_id = (SELECT id FROM domains WHERE name = %s)"
 
 
 async def ensure_domain(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
@@ -33,16 +39,16 @@ async def ensure_domain(conn: Connection, values: dict[str, Any]) -> dict[str, A
 async def members_by_name(
     conn: Connection, table: str, domain: str, names: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """name → the oldest row of `table` (participants | assignment_targets) tagged
-    metadata.domain = domain with that name."""
+    """name → the oldest row of `table` (participants | assignment_targets) of the domain
+    with that name."""
     assert table in ("participants", "assignment_targets")
     cur = await conn.execute(
         f"""
         SELECT DISTINCT ON (name) * FROM {table}
-         WHERE metadata @> %s AND name = ANY(%s)
+         WHERE {IN_DOMAIN} AND name = ANY(%s)
          ORDER BY name, created_at, id
         """,
-        (Jsonb({"domain": domain}), names),
+        (domain, names),
     )
     return {r["name"]: r for r in await cur.fetchall()}
 
@@ -58,9 +64,9 @@ CHORE_ORDER = """
 async def active_targets(conn: Connection, domain: str) -> list[dict[str, Any]]:
     """The domain's active chores, in their stored order."""
     cur = await conn.execute(
-        "SELECT * FROM assignment_targets WHERE metadata @> %s AND is_active = true"
+        f"SELECT * FROM assignment_targets WHERE {IN_DOMAIN} AND is_active = true"
         f" ORDER BY {CHORE_ORDER}",
-        (Jsonb({"domain": domain}),),
+        (domain,),
     )
     return await cur.fetchall()
 
@@ -68,8 +74,8 @@ async def active_targets(conn: Connection, domain: str) -> list[dict[str, Any]]:
 async def has_targets(conn: Connection, domain: str) -> bool:
     """Whether the domain has any chore at all, active or not."""
     cur = await conn.execute(
-        "SELECT 1 FROM assignment_targets WHERE metadata @> %s LIMIT 1",
-        (Jsonb({"domain": domain}),),
+        f"SELECT 1 FROM assignment_targets WHERE {IN_DOMAIN} LIMIT 1",
+        (domain,),
     )
     return await cur.fetchone() is not None
 
@@ -77,8 +83,8 @@ async def has_targets(conn: Connection, domain: str) -> bool:
 async def deactivate_targets_except(conn: Connection, domain: str, keep: list[UUID]) -> int:
     cur = await conn.execute(
         "UPDATE assignment_targets SET is_active = false"
-        " WHERE metadata @> %s AND is_active AND NOT (id = ANY(%s))",
-        (Jsonb({"domain": domain}), keep),
+        f" WHERE {IN_DOMAIN} AND is_active AND NOT (id = ANY(%s))",
+        (domain, keep),
     )
     return cur.rowcount
 
@@ -87,19 +93,19 @@ async def runs_by_day(conn: Connection, domain: str, days: int) -> list[dict[str
     """Every non-cancelled run of the `days` most recent dates that have one, by
     (assignment_date, created_at), each with `n`: its rank within its date (1 = first)."""
     cur = await conn.execute(
-        """
+        f"""
         SELECT * FROM (
             SELECT id, assignment_date, created_at, updated_at,
                    row_number() OVER (PARTITION BY assignment_date
                                       ORDER BY created_at, id) AS n,
                    dense_rank() OVER (ORDER BY assignment_date DESC) AS day_rank
               FROM assignments
-             WHERE configuration @> %s AND status <> 'cancelled'
+             WHERE {IN_DOMAIN} AND status <> 'cancelled'
         ) runs
          WHERE day_rank <= %s
          ORDER BY assignment_date, created_at, id
         """,
-        (Jsonb({"domain": domain}), days),
+        (domain, days),
     )
     return await cur.fetchall()
 
@@ -107,15 +113,15 @@ async def runs_by_day(conn: Connection, domain: str, days: int) -> list[dict[str
 async def latest_runs_per_day(conn: Connection, domain: str, limit: int) -> list[dict[str, Any]]:
     """Per date, the latest non-cancelled run (the `limit` most recent dates)."""
     cur = await conn.execute(
-        """
+        f"""
         SELECT * FROM (
             SELECT DISTINCT ON (assignment_date) id, assignment_date, created_at, updated_at
               FROM assignments
-             WHERE configuration @> %s AND status <> 'cancelled'
+             WHERE {IN_DOMAIN} AND status <> 'cancelled'
              ORDER BY assignment_date DESC, created_at DESC, id DESC
         ) latest ORDER BY assignment_date DESC LIMIT %s
         """,
-        (Jsonb({"domain": domain}), limit),
+        (domain, limit),
     )
     return await cur.fetchall()
 
@@ -137,8 +143,8 @@ async def run_pairs_by_name(conn: Connection, ids: list[UUID]) -> list[dict[str,
 
 async def imported_run_exists(conn: Connection, domain: str, source: str, index: int) -> bool:
     cur = await conn.execute(
-        "SELECT 1 FROM assignments WHERE configuration @> %s LIMIT 1",
-        (Jsonb({"domain": domain, "imported": {"source": source, "index": index}}),),
+        f"SELECT 1 FROM assignments WHERE {IN_DOMAIN} AND configuration @> %s LIMIT 1",
+        (domain, Jsonb({"imported": {"source": source, "index": index}})),
     )
     return await cur.fetchone() is not None
 

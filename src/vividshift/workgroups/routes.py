@@ -49,7 +49,7 @@ async def generate_work_groups(
     rules). A second generation the same day completes the first one, which becomes
     history: it rotates. Unknown fields are ignored and listed in `warnings` (and the
     X-VividShift-Warnings header)."""
-    result = await service.generate(db, user.id, body)
+    result = await service.generate(db, user, body)
     report(response, result.warnings)
     return result
 

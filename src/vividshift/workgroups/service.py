@@ -6,11 +6,14 @@ How it maps (decisions):
   constraints: {max_assignments_per_participant: 1}}` (balanced_rotation's default
   no-repeat window is the last 2 runs), and business rules "group A never does
   Toilet B", "group B never does Toilet A". Edit them with PATCH /api/domains/{id}.
-- **People** are participants found by name among those tagged
-  `metadata.domain = "work-groups"` (created when missing). `names_a` / `names_b` set
+- **People** are participants of the domain (`domain_id`) found by name (created
+  there when missing; `metadata.domain` still names it, a label only). `names_a` / `names_b` set
   their `metadata.group` to "A" / "B" (and reactivate them): the request is the truth
   about groups. Participants outside the domain are never touched, even with the
   same name.
+- **Access**: the domain is open to every account with its global role, like
+  `default` (`vividshift.domains.access.OPEN_DOMAINS`): a global user manages it, a
+  viewer reads it.
 - **Chores** are targets found the same way; `custom_assignments` sets their
   `required_count`. A new target gets the default constraints of `TARGET_DEFAULTS`
   (the scarce chore "Toilet B" only checks the single latest run:
@@ -50,6 +53,7 @@ from uuid import UUID
 
 from vividshift.assignments import generation
 from vividshift.assignments.schemas import ConstraintIn, GenerateRequest
+from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.errors import ValidationFailed
 from vividshift.participants import queries as participant_queries
@@ -119,12 +123,14 @@ async def ensure_people(
     conn: Connection, actor: UUID | None, groups: Mapping[str, str | None]
 ) -> dict[str, UUID]:
     """name → participant id; creates the missing ones, sets group (when not None)."""
+    domain_id = (await ensure_domain(conn))["id"]
     names = list(groups)
     found = await queries.members_by_name(conn, "participants", DOMAIN, names)
     missing = [n for n in names if n not in found]
     if missing:
         rows = [
             {
+                "domain_id": str(domain_id),
                 "name": n,
                 "metadata": {"domain": DOMAIN} | ({"group": groups[n]} if groups[n] else {}),
                 "skills": [],
@@ -153,6 +159,7 @@ async def ensure_chores(
 ) -> dict[str, UUID]:
     """name → target id; creates the missing ones; sets required_count when not None;
     `ordered`: makes the order of `counts` the chores' stored order."""
+    domain_id = (await ensure_domain(conn))["id"]
     names = list(counts)
     order = {n: i for i, n in enumerate(names)} if ordered else {}
     found = await queries.members_by_name(conn, "assignment_targets", DOMAIN, names)
@@ -160,6 +167,7 @@ async def ensure_chores(
     if missing:
         rows: list[dict[str, Any]] = [
             {
+                "domain_id": str(domain_id),
                 "name": n,
                 "description": None,
                 "required_count": counts[n] or 1,
@@ -195,7 +203,7 @@ def _info(timestamp: datetime, people: int, assignments: int) -> GenerationInfo:
     )
 
 
-async def _stored_chores(conn: Connection, actor: UUID) -> list[dict[str, Any]]:
+async def _stored_chores(conn: Connection, actor: UUID | None) -> list[dict[str, Any]]:
     """The active chores; the defaults, stored first, on a fresh install."""
     if not await queries.has_targets(conn, DOMAIN):
         await ensure_chores(conn, actor, dict(DEFAULT_CHORES), ordered=True)
@@ -227,10 +235,13 @@ def _share_limit(domain: dict[str, Any], people: int, places: int) -> list[Const
     ]
 
 
-async def generate(conn: Connection, actor: UUID, body: WorkGroupsRequest) -> WorkGroupsResult:
+async def generate(
+    conn: Connection, principal: Principal | None, body: WorkGroupsRequest
+) -> WorkGroupsResult:
     """Upsert people and chores, then one generation of the work-groups domain (today's
     earlier active run completed first); all in one transaction."""
     groups = {n: "A" for n in body.names_a} | {n: "B" for n in body.names_b}
+    actor = principal.id if principal else None
     async with transaction(conn, acting_user=actor):
         domain = await ensure_domain(conn)
         people = await ensure_people(conn, actor, groups)
@@ -243,7 +254,7 @@ async def generate(conn: Connection, actor: UUID, body: WorkGroupsRequest) -> Wo
             chores = {r["name"]: r["id"] for r in rows}
         result = await generation.generate(
             conn,
-            actor,
+            principal,
             GenerateRequest(
                 domain=DOMAIN,
                 participants=list(people.values()),

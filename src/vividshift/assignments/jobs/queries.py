@@ -29,9 +29,12 @@ async def live_worker_exists(conn: Connection, stale_seconds: int) -> bool:
     return bool(row and row["live"])
 
 
-async def count_active(conn: Connection, table: str) -> int:
+async def count_active(conn: Connection, table: str, domain_id: UUID) -> int:
+    """The active rows of `table` in the domain."""
     assert table in ("participants", "assignment_targets")
-    cur = await conn.execute(f"SELECT count(*) AS n FROM {table} WHERE is_active")
+    cur = await conn.execute(
+        f"SELECT count(*) AS n FROM {table} WHERE domain_id = %s AND is_active", (domain_id,)
+    )
     row = await cur.fetchone()
     return row["n"] if row else 0
 
@@ -149,12 +152,17 @@ async def fail_abandoned_in_process(conn: Connection, older_than_seconds: int) -
     return cur.rowcount
 
 
-async def active_ids(conn: Connection, table: str, selection: dict[str, Any]) -> list[UUID]:
-    """Ids of the active rows of `table` matching a schedule's selection (every filter
-    given), by name."""
+async def active_ids(
+    conn: Connection, table: str, domain_id: UUID | None, selection: dict[str, Any]
+) -> list[UUID]:
+    """Ids of the active rows of `table` in the domain (None: any) matching a schedule's
+    selection (every filter given), by name."""
     assert table in ("participants", "assignment_targets")
     conditions = ["is_active"]
     params: dict[str, Any] = {}
+    if domain_id is not None:
+        conditions.append("domain_id = %(domain_id)s")
+        params["domain_id"] = domain_id
     if selection.get("ids") is not None:
         conditions.append("id = ANY(%(ids)s::uuid[])")
         params["ids"] = selection["ids"]

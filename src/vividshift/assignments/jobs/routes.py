@@ -10,7 +10,7 @@ from vividshift.assignments.jobs import service
 from vividshift.assignments.jobs.schemas import JobRead
 from vividshift.auth.deps import Reader
 from vividshift.db import Db
-from vividshift.http.openapi import READ_ONE, Responses
+from vividshift.http.openapi import READ_ONE, Responses, described
 from vividshift.http.routing import api_router
 
 router = api_router(prefix="/api/jobs", tags=["jobs"])
@@ -38,7 +38,12 @@ def accepted(
     )
 
 
-@router.get("/{job_id}", response_model=JobRead, responses=READ_ONE)
-async def get_job(job_id: UUID, _: Reader, db: Db) -> JobRead:
+@router.get(
+    "/{job_id}",
+    response_model=JobRead,
+    responses=READ_ONE
+    | {404: described("No such job, or a job of a domain the caller may not see")},
+)
+async def get_job(job_id: UUID, user: Reader, db: Db) -> JobRead:
     """A generation job: status, progress, and the run it made or its error."""
-    return await service.get_job(db, job_id)
+    return await service.get_job(db, user, job_id)

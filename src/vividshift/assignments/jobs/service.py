@@ -24,6 +24,12 @@ Decisions:
   runs it again. A retry of a job whose run was committed just before the crash finds
   the job succeeded and does nothing: exactly one run. Lost connections are retried up
   to 3 attempts; after that the job reads `failed`.
+- **Domains.** A job is of the domain it generates in (`generation_jobs.domain_id`).
+  Submitting one needs the manager role there (checked when it is submitted: 404 for
+  a domain the caller may not see, 403 without the role); the job then runs as the
+  system, attributed to its actor. Reading a job needs a role in its domain (a job of
+  a domain the caller may not see is the job's 404; jobs made before domains, without
+  one, are of `default`). A schedule's selections match rows of its domain only.
 - **Progress** is coarse and honest: 0 queued, 10 generating, 100 done (the solver
   reports no intermediate progress).
 - In-process jobs still open an hour after they started (their API process died) are
@@ -43,9 +49,12 @@ from vividshift.assignments import generation
 from vividshift.assignments.jobs import queries
 from vividshift.assignments.jobs.schemas import JobRead
 from vividshift.assignments.schemas import GenerateRequest
+from vividshift.auth.deps import Principal
 from vividshift.config import Settings
 from vividshift.db import Connection, transaction
+from vividshift.domains.access import Access, domain_access, row_access
 from vividshift.errors import AppError, NotFound, ValidationFailed
+from vividshift.idempotency.service import run_idempotent
 
 log = logging.getLogger("vividshift.jobs")
 
@@ -56,16 +65,44 @@ async def worker_running(conn: Connection, settings: Settings) -> bool:
     return await queries.live_worker_exists(conn, settings.worker_stale_seconds)
 
 
-async def should_run_async(conn: Connection, settings: Settings, body: GenerateRequest) -> bool:
-    """The body's `async`, else the size rule (see the module's decisions)."""
+async def generation_access(
+    conn: Connection, principal: Principal | None, body: GenerateRequest
+) -> Access:
+    """The caller's access to the body's domain, when it lets them generate there (404
+    unseen, 403 below manager)."""
+    return (await domain_access(conn, principal, body.domain)).require("manager")
+
+
+async def should_run_async(
+    conn: Connection, settings: Settings, body: GenerateRequest, principal: Principal | None
+) -> bool:
+    """The body's `async`, else the size rule (see the module's decisions) on the
+    domain's active rows."""
     if body.async_ is not None:
         return body.async_
     threshold = settings.async_generation_threshold
     if threshold == 0:
         return False
-    people = len(body.participants) or await queries.count_active(conn, "participants")
-    targets = len(body.targets) or await queries.count_active(conn, "assignment_targets")
+    domain_id = (await generation_access(conn, principal, body)).domain_id
+    people = len(body.participants) or await queries.count_active(conn, "participants", domain_id)
+    targets = len(body.targets) or await queries.count_active(conn, "assignment_targets", domain_id)
     return people * targets > threshold
+
+
+async def submit_generation(
+    conn: Connection, settings: Settings, principal: Principal, body: GenerateRequest
+) -> JobRead:
+    """A generation job of the API, in the body's domain (where the caller manages)."""
+    access = await generation_access(conn, principal, body)
+    return await submit(
+        conn,
+        settings,
+        source="api",
+        request=generation_request(body),
+        actor_id=principal.id,
+        requested_by=principal.id,
+        domain_id=access.domain_id,
+    )
 
 
 def generation_request(body: GenerateRequest) -> dict[str, Any]:
@@ -105,20 +142,56 @@ async def submit(
     return JobRead.from_row(job)
 
 
-async def get_job(conn: Connection, job_id: UUID) -> JobRead:
+async def submit_generation_once(
+    conn: Connection,
+    settings: Settings,
+    principal: Principal,
+    body: GenerateRequest,
+    idempotency_key: str | None,
+) -> tuple[JobRead, bool]:
+    """`submit_generation`, at most once per Idempotency-Key: a repeated key with the
+    same body answers the same job (True)."""
+    if idempotency_key is None:
+        return await submit_generation(conn, settings, principal, body), False
+    async with transaction(conn, acting_user=principal.id):
+        job, replayed = await run_idempotent(
+            conn,
+            idempotency_key,
+            user_id=principal.id,
+            scope="assignments.generate.async",
+            body=body.model_dump(mode="json"),
+            model=JobRead,
+            create=lambda: submit_generation(conn, settings, principal, body),
+        )
+    return await get_job(conn, principal, job.id), replayed
+
+
+async def get_job(conn: Connection, principal: Principal | None, job_id: UUID) -> JobRead:
+    """A job of a domain the caller sees (the job's 404 otherwise)."""
+    not_found = NotFound("Job not found", details={"id": str(job_id)})
     row = await queries.get_job(conn, job_id)
     if row is None:
-        raise NotFound("Job not found", details={"id": str(job_id)})
+        raise not_found
+    if row["domain_id"] is None:
+        await domain_access(conn, principal, None)
+    else:
+        await row_access(conn, principal, row["domain_id"], not_found)
     return JobRead.from_row(row)
 
 
-async def _body(conn: Connection, request: dict[str, Any]) -> GenerateRequest:
+async def _body(
+    conn: Connection, request: dict[str, Any], domain_id: UUID | None
+) -> GenerateRequest:
     body = GenerateRequest.model_validate(request["generate"])
     selection = request.get("selection")
     if not selection:
         return body
-    people = await queries.active_ids(conn, "participants", selection.get("participants") or {})
-    targets = await queries.active_ids(conn, "assignment_targets", selection.get("targets") or {})
+    people = await queries.active_ids(
+        conn, "participants", domain_id, selection.get("participants") or {}
+    )
+    targets = await queries.active_ids(
+        conn, "assignment_targets", domain_id, selection.get("targets") or {}
+    )
     if not people:
         raise ValidationFailed("The schedule's participant selection matches no active row")
     if not targets:
@@ -135,9 +208,9 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
         log.info("generation job %s already ended; nothing to do", job_id)
         return current["status"] if current else "missing"
     try:
-        body = await _body(conn, row["request"])
+        body = await _body(conn, row["request"], row["domain_id"])
         async with conn.transaction():
-            result = await generation.generate(conn, row["actor_id"], body)
+            result = await generation.generate(conn, None, body, actor=row["actor_id"])
             await queries.succeed(conn, job_id, result.id)
     except AppError as exc:
         error = {"error": exc.message, "code": exc.code, "details": jsonable_encoder(exc.details)}

@@ -113,7 +113,7 @@ async def domain_list_page(
     request: Request, db: Connection, status_code: int = 200, **extra: Any
 ) -> Response:
     page = await domains.list_domains(
-        db, active_only=False, sort=Sort("name", False), page=PageParams(200)
+        db, None, active_only=False, sort=Sort("name", False), page=PageParams(200)
     )
     context = {"domains": page.items, "values": {}, "errors": {}, "problem": None} | extra
     return render(request, "admin_domains.html", status_code, **context)
@@ -155,7 +155,7 @@ async def create_domain(request: Request, admin: PageAdmin, db: Db, form: Form) 
     except ValidationError as exc:
         return await domain_list_page(request, db, 422, values=values, errors=_domain_errors(exc))
     try:
-        created, _ = await domains.create_domain(db, admin.id, body, idempotency_key=form_key(form))
+        created, _ = await domains.create_domain(db, admin, body, idempotency_key=form_key(form))
     except AppError as exc:
         errors = service_errors(exc) or {"name": readable(exc).message}
         return await domain_list_page(request, db, exc.status_code, values=values, errors=errors)
@@ -201,9 +201,9 @@ def domain_form(
 
 
 @router.get("/domains/{domain_id}")
-async def domain(request: Request, domain_id: UUID, _: PageAdmin, db: Db) -> Response:
+async def domain(request: Request, domain_id: UUID, admin: PageAdmin, db: Db) -> Response:
     """A domain's settings."""
-    found = await domains.get_domain(db, domain_id)
+    found = await domains.get_domain(db, admin, domain_id)
     return domain_form(request, found, _domain_values(found), {})
 
 
@@ -230,7 +230,7 @@ async def update_domain(
     request: Request, domain_id: UUID, admin: PageAdmin, db: Db, form: Form
 ) -> Response:
     """Save a domain's settings (validated by the domain schema)."""
-    found = await domains.get_domain(db, domain_id)
+    found = await domains.get_domain(db, admin, domain_id)
     errors: FieldErrors = {}
     config = dict(found.configuration or {})
     strategy = optional(form, "default_strategy")
@@ -277,7 +277,7 @@ async def update_domain(
     if errors or body is None:
         return domain_form(request, found, values, errors, 422)
     try:
-        await domains.update_domain(db, admin.id, domain_id, body)
+        await domains.update_domain(db, admin, domain_id, body)
     except AppError as exc:
         return domain_form(
             request, found, values, service_errors(exc), exc.status_code, exc.message

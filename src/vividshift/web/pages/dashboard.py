@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from vividshift.assignments import generation
+from vividshift.assignments import generation, me
 from vividshift.assignments import service as assignments
 from vividshift.assignments.schemas import AssignmentRead, GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
@@ -22,11 +22,8 @@ from vividshift.db import Connection, Db
 from vividshift.domains import service as domains
 from vividshift.errors import AppError, Conflict, Forbidden
 from vividshift.http.paging import PageParams, Sort
-from vividshift.participants import service as participants
-from vividshift.participants.schemas import ParticipantFilters
 from vividshift.rules import service as rules
 from vividshift.schedules import service as schedule_service
-from vividshift.users import service as users
 from vividshift.web.deps import Form, PageReader, PageWriter
 from vividshift.web.forms import (
     FieldErrors,
@@ -61,27 +58,20 @@ def by_target(run: AssignmentRead) -> list[dict[str, Any]]:
 
 
 async def my_participant_ids(db: Connection, principal: Principal) -> set[UUID]:
-    """The participants that are me: same email address as my account."""
-    user = await users.get_user(db, principal.id)
-    email = (user.get("email") or "").lower()
-    if not email:
-        return set()
-    page = await participants.list_participants(
-        db, ParticipantFilters(active_only=False), Sort("name", False), PageParams(MAX_PEOPLE_SCAN)
-    )
-    return {p.id for p in page.items if p.email and p.email.lower() == email}
+    """The participants that are me: linked to my account (never an email match)."""
+    return await me.my_participant_ids(db, principal)
 
 
-async def _domains(db: Connection) -> list[Any]:
-    """Every domain, active or not (inactive ones still date their runs)."""
+async def _domains(db: Connection, principal: Principal) -> list[Any]:
+    """Every domain the caller sees, active or not (inactive ones still date their runs)."""
     page = await domains.list_domains(
-        db, active_only=False, sort=Sort("name", False), page=PageParams(200)
+        db, principal, active_only=False, sort=Sort("name", False), page=PageParams(200)
     )
     return page.items
 
 
 async def current_and_upcoming(
-    db: Connection, domain_list: list[Any], now: datetime
+    db: Connection, principal: Principal, domain_list: list[Any], now: datetime
 ) -> tuple[Any | None, list[Any]]:
     """The current active run and the upcoming ones (see `vividshift.web.runs`)."""
     latest_current, earliest_upcoming = candidate_dates(now)
@@ -91,7 +81,7 @@ async def current_and_upcoming(
         {"date_from": earliest_upcoming, "date_to": None, "limit": UPCOMING_SCAN},
     ):
         listed = await assignments.list_assignments(
-            db, status="active", strategy=None, domain=None, offset=0, **window
+            db, principal, status="active", strategy=None, domain=None, offset=0, **window
         )
         seen |= {run.id: run for run in listed.items}
     zones = {d.name: zone_of(d.configuration) for d in domain_list}
@@ -105,16 +95,16 @@ async def dashboard_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    domain_list = await _domains(db)
-    current, upcoming = await current_and_upcoming(db, domain_list, datetime.now(UTC))
-    run = await assignments.get_assignment(db, current.id) if current else None
+    domain_list = await _domains(db, principal)
+    current, upcoming = await current_and_upcoming(db, principal, domain_list, datetime.now(UTC))
+    run = await assignments.get_assignment(db, principal, current.id) if current else None
     mine = await my_participant_ids(db, principal) if run else set()
     active_domains = [d for d in domain_list if d.is_active]
     schedules = []
     for d in active_domains:
         entry: dict[str, Any] = {"domain": d, "schedule": None, "next": None}
         if (d.configuration or {}).get("schedule") is not None:
-            view = await schedule_service.view(db, d.id, 1)
+            view = await schedule_service.view(db, principal, d.id, 1)
             entry |= {"schedule": view, "next": view.next_runs[0] if view.next_runs else None}
         schedules.append(entry)
     context: dict[str, Any] = {
@@ -168,7 +158,7 @@ def blocking_failures(validation_results: Any) -> list[dict[str, Any]]:
     ]
 
 
-async def _active_run_id(db: Connection, exc: AppError) -> str | None:
+async def _active_run_id(db: Connection, principal: Principal, exc: AppError) -> str | None:
     """The run a 409 names as the (domain, date)'s active one, else the one there is."""
     details = exc.details if isinstance(exc.details, dict) else {}
     if isinstance(details.get("active_run"), str):
@@ -180,6 +170,7 @@ async def _active_run_id(db: Connection, exc: AppError) -> str | None:
     domain = details.get("domain")
     listed = await assignments.list_assignments(
         db,
+        principal,
         date_from=on,
         date_to=on,
         status="active",
@@ -192,11 +183,11 @@ async def _active_run_id(db: Connection, exc: AppError) -> str | None:
     return str(found[0].id) if found else None
 
 
-async def _problem(db: Connection, exc: AppError) -> dict[str, Any]:
+async def _problem(db: Connection, principal: Principal, exc: AppError) -> dict[str, Any]:
     """What the page says about a failed preview or save."""
     exc = readable(exc)
     if isinstance(exc, Conflict):
-        run_id = await _active_run_id(db, exc)
+        run_id = await _active_run_id(db, principal, exc)
         if run_id is not None:
             return {
                 "message": "There is already an active rotation for this domain on that date, "
@@ -231,7 +222,7 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
             )
             if saved is not None:  # the preview sent again after its save (back button)
                 return redirect(request, f"/rotations/{saved.id}", flash=ALREADY_SAVED)
-            result = await generation.preview(db, user.id, body)
+            result = await generation.preview(db, user, body)
             return await dashboard_page(
                 request,
                 db,
@@ -248,7 +239,7 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
             scope=GENERATE_SCOPE,
             body=body,
             model=GenerateResponse,
-            create=lambda: generation.generate(db, user.id, body),
+            create=lambda: generation.generate(db, user, body),
         )
     except AppError as exc:
         failed = isinstance(exc.details, dict) and bool(
@@ -261,7 +252,7 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
             exc.status_code,
             values=values,
             errors=service_errors(exc),
-            problem=await _problem(db, exc),
+            problem=await _problem(db, user, exc),
             save_key=save_key,
             offer_forced_save=failed and user.role == "admin",
         )

@@ -30,7 +30,7 @@ def _date(raw: str, field: str, errors: dict[str, str]) -> date | None:
 @router.get("/history")
 async def history(
     request: Request,
-    _: PageReader,
+    user: PageReader,
     db: Db,
     date_from: str = "",
     date_to: str = "",
@@ -50,6 +50,7 @@ async def history(
     if not errors:
         result = await assignments.list_assignments(
             db,
+            user,
             date_from=start,
             date_to=end,
             status=status or None,

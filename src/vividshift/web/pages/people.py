@@ -49,6 +49,7 @@ def slot_field(day: str, slot: str) -> str:
 async def people_list(
     request: Request,
     db: Connection,
+    user: Principal,
     status_code: int = 200,
     *,
     q: str = "",
@@ -61,7 +62,7 @@ async def people_list(
         has_skill=skill[:100] or None, active_only=not inactive, name_contains=q[:200] or None
     )
     page, rows = list_window(page)
-    result = await service.list_participants(db, filters, Sort("name", False), rows)
+    result = await service.list_participants(db, user, filters, Sort("name", False), rows)
     return render_list(
         request,
         "people.html",
@@ -76,7 +77,7 @@ async def people_list(
 @router.get("/people")
 async def people(
     request: Request,
-    _: PageReader,
+    user: PageReader,
     db: Db,
     q: str = "",
     skill: str = "",
@@ -84,7 +85,7 @@ async def people(
     page: int = 1,
 ) -> Response:
     """People, searchable by name and filterable by skill."""
-    return await people_list(request, db, q=q, skill=skill, inactive=inactive, page=page)
+    return await people_list(request, db, user, q=q, skill=skill, inactive=inactive, page=page)
 
 
 def _grid(availability: dict[str, Any]) -> dict[str, str]:
@@ -193,10 +194,10 @@ async def _save(
     try:
         if person is None:
             saved, _ = await service.create_participant(
-                db, user.id, parsed, idempotency_key=form_key(form)
+                db, user, parsed, idempotency_key=form_key(form)
             )
         else:
-            saved = await service.patch_participant(db, user.id, person.id, parsed)
+            saved = await service.patch_participant(db, user, person.id, parsed)
     except AppError as exc:
         return person_form(
             request, person, values, service_errors(exc), exc.status_code, readable(exc).message
@@ -220,17 +221,19 @@ async def import_people(request: Request, user: PageWriter, db: Db, form: Form) 
             json_fields=frozenset({"availability", "preferences", "metadata"}),
         )
         result, _ = await service.import_participants(
-            db, user.id, rows, idempotency_key=form_key(form)
+            db, user, rows, idempotency_key=form_key(form)
         )
     except AppError as exc:
-        return await people_list(request, db, exc.status_code, report=import_report(readable(exc)))
+        return await people_list(
+            request, db, user, exc.status_code, report=import_report(readable(exc))
+        )
     return redirect(request, "/people", flash=f"Imported {result.created} people.")
 
 
 @router.get("/people/{participant_id}")
-async def person(request: Request, participant_id: UUID, _: PageReader, db: Db) -> Response:
+async def person(request: Request, participant_id: UUID, user: PageReader, db: Db) -> Response:
     """One person (an edit form for users and admins)."""
-    found = await service.get_participant(db, participant_id)
+    found = await service.get_participant(db, user, participant_id)
     return person_form(request, found, _form_values(found), {})
 
 
@@ -239,7 +242,7 @@ async def update_person(
     request: Request, participant_id: UUID, user: PageWriter, db: Db, form: Form
 ) -> Response:
     """Save changes to a person."""
-    found = await service.get_participant(db, participant_id)
+    found = await service.get_participant(db, user, participant_id)
     return await _save(request, db, user, form, found)
 
 
@@ -248,6 +251,6 @@ async def deactivate_person(
     request: Request, participant_id: UUID, user: PageWriter, db: Db, form: Form
 ) -> Response:
     """Mark a person inactive (kept for history)."""
-    found = await service.get_participant(db, participant_id)
-    await service.deactivate_participant(db, user.id, participant_id)
+    found = await service.get_participant(db, user, participant_id)
+    await service.deactivate_participant(db, user, participant_id)
     return redirect(request, "/people", flash=f"{found.name} is now inactive.")

@@ -68,10 +68,15 @@ async def rotation_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    run = await assignments.get_assignment(db, assignment_id)
-    history = await assignments.get_history(db, assignment_id)
+    run = await assignments.get_assignment(db, principal, assignment_id)
+    history = await assignments.get_history(db, principal, assignment_id)
     people = await participants.list_participants(
-        db, ParticipantFilters(active_only=True), Sort("name", False), PageParams(500)
+        db,
+        principal,
+        ParticipantFilters(active_only=True),
+        Sort("name", False),
+        PageParams(500),
+        domain=run.domain_id,
     )
     names = {str(p.id): p.name for p in people.items}
     names |= {str(d.participant_id): d.participant_name for d in run.details}
@@ -92,16 +97,16 @@ async def rotation_page(
 
 
 @router.get("/rotations/{assignment_id}.csv")
-async def rotation_csv(request: Request, assignment_id: UUID, _: PageReader, db: Db) -> Response:
+async def rotation_csv(request: Request, assignment_id: UUID, user: PageReader, db: Db) -> Response:
     """Download the rotation as CSV."""
-    row, body = await assignments.export_csv(db, assignment_id)
+    row, body = await assignments.export_csv(db, user, assignment_id)
     return download(request, body, "text/csv; charset=utf-8", f"rotation-{row['id']}.csv")
 
 
 @router.get("/rotations/{assignment_id}.ics")
-async def rotation_ics(request: Request, assignment_id: UUID, _: PageReader, db: Db) -> Response:
+async def rotation_ics(request: Request, assignment_id: UUID, user: PageReader, db: Db) -> Response:
     """Download the rotation as iCalendar."""
-    row, body = await assignments.export_ics(db, assignment_id)
+    row, body = await assignments.export_ics(db, user, assignment_id)
     return download(request, body, "text/calendar; charset=utf-8", f"rotation-{row['id']}.ics")
 
 
@@ -130,11 +135,11 @@ async def _edit(
         )
     try:
         if isinstance(body, SwapRequest):
-            await editing.swap(db, user.id, assignment_id, body)
+            await editing.swap(db, user, assignment_id, body)
         elif isinstance(body, ReassignRequest):
-            await editing.reassign(db, user.id, assignment_id, body)
+            await editing.reassign(db, user, assignment_id, body)
         else:
-            await editing.update_assignment(db, user.id, assignment_id, body)
+            await editing.update_assignment(db, user, assignment_id, body)
     except AppError as exc:
         problem = {"message": exc.message, "lines": readable_details(exc.details)}
         return await rotation_page(

@@ -47,6 +47,7 @@ FIELDS = (
 async def tasks_list(
     request: Request,
     db: Connection,
+    user: Principal,
     status_code: int = 200,
     *,
     q: str = "",
@@ -58,6 +59,7 @@ async def tasks_list(
     page, rows = list_window(page)
     result = await service.list_targets(
         db,
+        user,
         active_only=not inactive,
         requires_skill=skill[:100] or None,
         name_contains=q[:200] or None,
@@ -78,7 +80,7 @@ async def tasks_list(
 @router.get("/tasks")
 async def tasks(
     request: Request,
-    _: PageReader,
+    user: PageReader,
     db: Db,
     q: str = "",
     skill: str = "",
@@ -86,7 +88,7 @@ async def tasks(
     page: int = 1,
 ) -> Response:
     """Tasks, searchable by name and filterable by required skill."""
-    return await tasks_list(request, db, q=q, skill=skill, inactive=inactive, page=page)
+    return await tasks_list(request, db, user, q=q, skill=skill, inactive=inactive, page=page)
 
 
 def _form_values(task: Any | None) -> dict[str, Any]:
@@ -174,11 +176,9 @@ async def _save(
         return task_form(request, task, values, errors, 422)
     try:
         if task is None:
-            saved, _ = await service.create_target(
-                db, user.id, parsed, idempotency_key=form_key(form)
-            )
+            saved, _ = await service.create_target(db, user, parsed, idempotency_key=form_key(form))
         else:
-            saved = await service.patch_target(db, user.id, task.id, parsed)
+            saved = await service.patch_target(db, user, task.id, parsed)
     except AppError as exc:
         return task_form(
             request, task, values, service_errors(exc), exc.status_code, readable(exc).message
@@ -201,16 +201,18 @@ async def import_tasks(request: Request, user: PageWriter, db: Db, form: Form) -
             list_fields=frozenset({"required_skills"}),
             json_fields=frozenset({"constraints", "metadata"}),
         )
-        result, _ = await service.import_targets(db, user.id, rows, idempotency_key=form_key(form))
+        result, _ = await service.import_targets(db, user, rows, idempotency_key=form_key(form))
     except AppError as exc:
-        return await tasks_list(request, db, exc.status_code, report=import_report(readable(exc)))
+        return await tasks_list(
+            request, db, user, exc.status_code, report=import_report(readable(exc))
+        )
     return redirect(request, "/tasks", flash=f"Imported {result.created} tasks.")
 
 
 @router.get("/tasks/{target_id}")
-async def task(request: Request, target_id: UUID, _: PageReader, db: Db) -> Response:
+async def task(request: Request, target_id: UUID, user: PageReader, db: Db) -> Response:
     """One task (an edit form for users and admins)."""
-    found = await service.get_target(db, target_id)
+    found = await service.get_target(db, user, target_id)
     return task_form(request, found, _form_values(found), {})
 
 
@@ -219,7 +221,7 @@ async def update_task(
     request: Request, target_id: UUID, user: PageWriter, db: Db, form: Form
 ) -> Response:
     """Save changes to a task."""
-    found = await service.get_target(db, target_id)
+    found = await service.get_target(db, user, target_id)
     return await _save(request, db, user, form, found)
 
 
@@ -228,6 +230,6 @@ async def deactivate_task(
     request: Request, target_id: UUID, user: PageWriter, db: Db, form: Form
 ) -> Response:
     """Mark a task inactive (kept for history)."""
-    found = await service.get_target(db, target_id)
-    await service.deactivate_target(db, user.id, target_id)
+    found = await service.get_target(db, user, target_id)
+    await service.deactivate_target(db, user, target_id)
     return redirect(request, "/tasks", flash=f"{found.name} is now inactive.")

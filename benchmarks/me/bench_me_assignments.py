@@ -1,0 +1,217 @@
+"""Benchmark: GET /api/me/assignments ("My turns") on 100 000 participants and 1 000 runs
+(50 000 places), next to GET /health measured in the same run through the same app.
+
+    .venv/bin/python benchmarks/me/bench_me_assignments.py [--requests 300]
+
+10 houses of 10 000 people and 20 chores each, 100 runs per house (50 places each; the
+first 50 dated in the past, completed; the last 50 upcoming, active). One account is
+linked to a participant in 3 houses, who is on every run of those houses: 300 places,
+150 upcoming. Requests go through the real app (lifespan, pool, middleware, auth) over
+httpx's ASGI transport, one at a time, the two endpoints interleaved; the medians are
+printed with their ratio (goal: ≤ 3× /health). GET /api/me (the session check every
+signed-in request pays, plus one row) is printed as a reference: /health reads nothing.
+
+Uses DATABASE_URL when set, else the embedded PostgreSQL (a database of its own,
+dropped at the end).
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+from psycopg.rows import dict_row
+
+from vividshift import migrate
+from vividshift.app import create_app
+from vividshift.auth.service import ClientInfo, open_session
+from vividshift.auth.tokens import resolve_signing_key
+from vividshift.config import Settings
+from vividshift.db import url_with_database
+from vividshift.embedded import EmbeddedPostgres
+
+HOUSES = 10
+PEOPLE_PER_HOUSE = 10_000
+CHORES_PER_HOUSE = 20
+RUNS_PER_HOUSE = 100
+PLACES_PER_RUN = 50
+LINKED_HOUSES = 3
+
+SEED = """
+INSERT INTO domains (name, display_name, configuration)
+SELECT 'house-' || h, 'House ' || h,
+       jsonb_build_object('timezone', CASE WHEN h %% 2 = 0 THEN 'Europe/Berlin' ELSE 'UTC' END)
+  FROM generate_series(0, %(houses)s - 1) AS h;
+
+CREATE TEMP TABLE house AS
+SELECT id, substr(name, 7)::int AS h FROM domains WHERE name LIKE 'house-%%';
+
+INSERT INTO participants (domain_id, name, metadata)
+SELECT house.id, 'person ' || i, jsonb_build_object('i', i)
+  FROM house, generate_series(0, %(people)s - 1) AS i;
+
+INSERT INTO assignment_targets (domain_id, name, required_count, metadata)
+SELECT house.id, 'chore ' || c, 3, jsonb_build_object('c', c)
+  FROM house, generate_series(0, %(chores)s - 1) AS c;
+
+CREATE TEMP TABLE run AS
+SELECT gen_random_uuid() AS id, house.id AS domain_id, house.h, r,
+       current_date + (r - %(runs)s / 2) * 7 AS day
+  FROM house, generate_series(0, %(runs)s - 1) AS r;
+
+INSERT INTO assignments (id, domain_id, name, assignment_date, strategy_used, status,
+                         configuration, metadata)
+SELECT id, domain_id, 'Week ' || r, day, 'balanced_rotation',
+       CASE WHEN day < current_date THEN 'completed' ELSE 'active' END,
+       jsonb_build_object('domain_id', domain_id), '{}'
+  FROM run;
+
+INSERT INTO assignment_details (assignment_id, participant_id, target_id, position, metadata)
+SELECT run.id, p.id, t.id, k / %(chores)s, '{}'
+  FROM run
+  CROSS JOIN generate_series(0, %(places)s - 1) AS k
+  JOIN participants AS p
+    ON p.domain_id = run.domain_id
+   AND (p.metadata->>'i')::int
+       = CASE WHEN k = 0 THEN 0 ELSE (run.r * %(places)s + k) %% (%(people)s - 1) + 1 END
+  JOIN assignment_targets AS t
+    ON t.domain_id = run.domain_id AND (t.metadata->>'c')::int = k %% %(chores)s;
+"""
+
+
+def _seed(url: str, user_id: uuid.UUID) -> None:
+    params = {
+        "houses": HOUSES,
+        "people": PEOPLE_PER_HOUSE,
+        "chores": CHORES_PER_HOUSE,
+        "runs": RUNS_PER_HOUSE,
+        "places": PLACES_PER_RUN,
+    }
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            for statement in SEED.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement, params)
+            # The account is "person 0" of the first LINKED_HOUSES houses, and a member.
+            conn.execute(
+                """
+                UPDATE participants AS p SET user_id = %(user)s
+                  FROM house
+                 WHERE p.domain_id = house.id AND house.h < %(linked)s AND p.name = 'person 0'
+                """,
+                {"user": user_id, "linked": LINKED_HOUSES},
+            )
+            conn.execute(
+                """
+                INSERT INTO domain_members (domain_id, user_id, role)
+                SELECT id, %(user)s, 'member' FROM house WHERE h < %(linked)s
+                """,
+                {"user": user_id, "linked": LINKED_HOUSES},
+            )
+        for table in ("participants", "assignments", "assignment_details", "assignment_targets"):
+            conn.execute(f"ANALYZE {table}")
+
+
+def _settings(url: str) -> Settings:
+    return Settings(
+        database_url=url,
+        jwt_secret="bench-secret-" + "x" * 40,
+        migrate_on_start=False,
+        metrics_enabled=False,
+    )
+
+
+async def _user_and_token(url: str, settings: Settings) -> tuple[uuid.UUID, str]:
+    async with await psycopg.AsyncConnection.connect(
+        url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        cur = await conn.execute(
+            "INSERT INTO users (username, email, password_hash, role)"
+            " VALUES ('bench', 'bench@example.org', 'x', 'user') RETURNING *"
+        )
+        user = await cur.fetchone()
+        assert user is not None
+        issued = await open_session(
+            conn, settings, resolve_signing_key(settings), user, ClientInfo("127.0.0.1", "bench")
+        )
+    return user["id"], issued.access_token
+
+
+async def _measure(settings: Settings, token: str, requests: int) -> dict[str, list[float]]:
+    app = create_app(settings)
+    headers = {"Authorization": f"Bearer {token}"}
+    paths = {
+        "GET /health": "/health",
+        "GET /api/me (auth + one query, reference)": "/api/me",
+        "GET /api/me/assignments": "/api/me/assignments",
+        "GET /api/me/assignments?when=past": "/api/me/assignments?when=past",
+    }
+    times: dict[str, list[float]] = {label: [] for label in paths}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            first = (await http.get("/api/me/assignments", headers=headers)).json()
+            assert first["total"] == LINKED_HOUSES * RUNS_PER_HOUSE // 2, first["total"]
+            assert len(first["items"]) == 50 and first["items"][0]["others"]
+            for _ in range(30):  # warm up: pool connections, prepared statements, caches
+                for path in paths.values():
+                    (await http.get(path, headers=headers)).raise_for_status()
+            for _ in range(requests):
+                for label, path in paths.items():
+                    start = time.perf_counter()
+                    response = await http.get(path, headers=headers)
+                    times[label].append(time.perf_counter() - start)
+                    response.raise_for_status()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    embedded = None
+    server_url = os.environ.get("DATABASE_URL")
+    if not server_url:
+        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
+        server_url = embedded.admin_url
+    name = f"vs_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = url_with_database(server_url, name)
+    try:
+        migrate.upgrade(url)
+        settings = _settings(url)
+        user_id, token = asyncio.run(_user_and_token(url, settings))
+        t0 = time.perf_counter()
+        _seed(url, user_id)
+        print(
+            f"seeded {HOUSES * PEOPLE_PER_HOUSE} participants, {HOUSES * RUNS_PER_HOUSE} runs, "
+            f"{HOUSES * RUNS_PER_HOUSE * PLACES_PER_RUN} places in {time.perf_counter() - t0:.1f} s"
+        )
+        times = asyncio.run(_measure(settings, token, args.requests))
+        title = f"endpoint (sequential, {args.requests} each)"
+        print(f"{title:<42} {'p50 ms':>8} {'p90 ms':>8}")
+        medians = {}
+        for label, values in times.items():
+            cuts = statistics.quantiles(values, n=10)
+            medians[label] = statistics.median(values)
+            print(f"{label:<42} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
+        base = medians["GET /health"]
+        for label in list(times)[2:]:
+            print(f"ratio {label} / GET /health: x{medians[label] / base:.2f} (goal ≤ 3)")
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if embedded is not None:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    main()
