@@ -101,10 +101,10 @@ def solve(
     if method == "min_cost_flow" and rules:
         raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
     use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
-    if plan.exact_fill:
-        _refuse_too_few_people(problem, prepared, capacity)
     rule = prepared.eligibility.no_repeat
     relaxable = bool(rule and rule.relax_if_infeasible and prepared.eligibility.repeat_weight.any())
+    if plan.exact_fill:
+        _refuse_too_few_people(problem, prepared, capacity, relaxable)
 
     # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
     prune = None if use_cp else pruning
@@ -206,18 +206,25 @@ def solve(
     )
 
 
-def _refuse_too_few_people(problem: Problem, prepared: _Prepared, capacity: int) -> None:
+def _refuse_too_few_people(
+    problem: Problem, prepared: _Prepared, capacity: int, relaxable: bool
+) -> None:
     """More places than people × max per person: infeasible, proven by counting (the
     flows and the Hall explanation reach the same verdict, in seconds on a large
-    instance). The shortage names everyone the hard rules let do any of the targets."""
+    instance). Like a Hall shortage it names who may take a place (repeats count only
+    when the no-repeat rule may be relaxed) and how many places they could fill."""
     places = sum(t.required_count for t in problem.targets)
     if places <= len(problem.participants) * capacity:
         return
-    able = np.flatnonzero(prepared.eligibility.allowed.any(axis=1))
+    allowed = prepared.allowed
+    if not relaxable:
+        allowed = allowed & (prepared.eligibility.repeat_weight == 0)
+    reach = np.minimum(allowed.sum(axis=1), capacity)
+    able = np.flatnonzero(reach)
     shortage = Shortage(
         targets=tuple(t.id for t in problem.targets),
         required=places,
-        eligible_count=len(able) * capacity,
+        eligible_count=int(reach.sum()),
         eligible=tuple(problem.participants[i].id for i in able),
         reason="too few participants",
     )
