@@ -134,7 +134,6 @@ async def dashboard(request: Request, user: PageReader, db: Db) -> Response:
 
 
 GENERATE_FIELDS = ("strategy", "domain", "assignment_date", "name", "seed")
-GENERATE_SCOPE = "assignments.generate"  # the API's: a key means the same on both
 ALREADY_SAVED = "This rotation was already saved."
 
 
@@ -218,7 +217,12 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
     try:
         if text(form, "action") == "preview":
             saved = await earlier_result(
-                db, form, user_id=user.id, scope=GENERATE_SCOPE, body=body, model=GenerateResponse
+                db,
+                form,
+                user_id=user.id,
+                scope=generation.GENERATE_SCOPE,
+                body=body,
+                model=GenerateResponse,
             )
             if saved is not None:  # the preview sent again after its save (back button)
                 return redirect(request, f"/rotations/{saved.id}", flash=ALREADY_SAVED)
@@ -236,7 +240,7 @@ async def generate(request: Request, user: PageWriter, db: Db, form: Form) -> Re
             db,
             form,
             user_id=user.id,
-            scope=GENERATE_SCOPE,
+            scope=generation.GENERATE_SCOPE,
             body=body,
             model=GenerateResponse,
             create=lambda: generation.generate(db, user, body),
