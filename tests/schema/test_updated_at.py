@@ -20,6 +20,7 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
     definition = await insert_row(
         db, "entity_definitions", {"domain_id": domain["id"], "name": "kind"}
     )
+    person = await insert_row(db, "participants", {"name": "p"})
     return {
         "users": user,
         "user_sessions": await insert_row(
@@ -33,13 +34,23 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
         "entities": await insert_row(
             db, "entities", {"entity_definition_id": definition["id"], "name": "e"}
         ),
-        "participants": await insert_row(db, "participants", {"name": "p"}),
+        "participants": person,
         "assignment_targets": await insert_row(db, "assignment_targets", {"name": "t"}),
         "assignments": await insert_row(db, "assignments", {"strategy_used": "s"}),
         "domain_members": await insert_row(
             db,
             "domain_members",
             {"domain_id": domain["id"], "user_id": user["id"], "role": "member"},
+        ),
+        "participant_absences": await insert_row(
+            db,
+            "participant_absences",
+            {
+                "participant_id": person["id"],
+                "domain_id": person["domain_id"],
+                "starts_at": "2030-01-01T00:00:00Z",
+                "ends_at": "2030-01-02T00:00:00Z",
+            },
         ),
     }
 

@@ -16,9 +16,25 @@ from psycopg.types.json import Jsonb
 from vividshift.db import Connection
 from vividshift.errors import Conflict
 
-ENGINE_PARTICIPANT_COLUMNS = "id, name, skills, availability, preferences, metadata, is_active"
+# A participant's recorded absences join the `unavailable` intervals of their availability,
+# so every reader of the engine's eligibility (generation, edits, planning) honours them.
+ENGINE_PARTICIPANT_COLUMNS = (
+    "p.id, p.name, p.skills, p.preferences, p.metadata, p.is_active,"
+    " CASE WHEN away.spans IS NULL THEN p.availability"
+    " WHEN jsonb_typeof(p.availability) IS DISTINCT FROM 'object' THEN p.availability"
+    " ELSE jsonb_set(p.availability, '{unavailable}',"
+    " CASE WHEN jsonb_typeof(p.availability->'unavailable') = 'array'"
+    " THEN p.availability->'unavailable' ELSE '[]'::jsonb END || away.spans)"
+    " END AS availability"
+)
+ENGINE_PARTICIPANT_FROM = (
+    "participants AS p LEFT JOIN LATERAL ("
+    " SELECT jsonb_agg(jsonb_build_object('start', a.starts_at, 'end', a.ends_at)"
+    " ORDER BY a.starts_at) AS spans"
+    " FROM participant_absences AS a WHERE a.participant_id = p.id) AS away ON true"
+)
 ENGINE_TARGET_COLUMNS = (
-    "id, name, required_count, required_skills, constraints, metadata, is_active"
+    "id, name, required_count, required_skills, constraints, metadata, is_active, effort"
 )
 DETAIL_COPY = (
     "COPY assignment_details (assignment_id, participant_id, target_id, position, metadata)"
@@ -37,14 +53,14 @@ async def load_participants(
     ids (any state): an id of another domain is not found."""
     if ids is None:
         cur = await conn.execute(
-            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants"
-            " WHERE domain_id = %s AND is_active = true ORDER BY id",
+            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM {ENGINE_PARTICIPANT_FROM}"
+            " WHERE p.domain_id = %s AND p.is_active = true ORDER BY p.id",
             (domain_id,),
         )
     else:
         cur = await conn.execute(
-            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM participants"
-            " WHERE domain_id = %s AND id = ANY(%s) ORDER BY id",
+            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM {ENGINE_PARTICIPANT_FROM}"
+            " WHERE p.domain_id = %s AND p.id = ANY(%s) ORDER BY p.id",
             (domain_id, list(ids)),
         )
     return await cur.fetchall()

@@ -110,7 +110,7 @@ class Target:
     `excluded_groups` and `no_repeat_window` are the target-level rules (the schema's
     `constraints` JSONB: `{"excluded_groups": [...], "no_repeat_window": 1}`);
     `time_window` (absolute, naive UTC, or daily local times) overrides the run's window
-    for availability.
+    for availability. `effort` is the points one place is worth (load and fair share).
     """
 
     id: str
@@ -121,10 +121,13 @@ class Target:
     no_repeat_window: int | None = None
     time_window: RunWindow | DailyWindow | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    effort: float = 1.0
 
     def __post_init__(self) -> None:
         if self.required_count < 0:
             raise InvalidProblem(f"target {self.id}: required_count must be >= 0")
+        if not self.effort > 0:
+            raise InvalidProblem(f"target {self.id}: effort must be > 0")
         for name in ("required_skills", "excluded_groups"):
             value = getattr(self, name)
             if not isinstance(value, frozenset):
@@ -233,6 +236,7 @@ def target_from_mapping(row: Mapping[str, Any]) -> Target:
         no_repeat_window=None if no_repeat is None else int(no_repeat),
         time_window=None if window is None else parse_target_window(window),
         metadata=dict(row.get("metadata") or {}),
+        effort=float(row.get("effort") or 1),
     )
 
 
