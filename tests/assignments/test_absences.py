@@ -22,7 +22,9 @@ async def test_an_absence_rules_a_person_out_of_the_shifts_it_overlaps(
     club = await _club(client, headers)
     emma = await _person(client, headers, "Emma", domain=club)
     noah = await _person(client, headers, "Noah", domain=club)
-    afternoon = await _shift(client, headers, "Afternoon", "13:00", "17:00", "saturday", domain=club)
+    afternoon = await _shift(
+        client, headers, "Afternoon", "13:00", "17:00", "saturday", domain=club
+    )
     evening = await _shift(client, headers, "Evening", "18:00", "22:00", "saturday", domain=club)
     # Away (Berlin time) on Saturday 2026-12-05 from 12:00 to 17:30: the afternoon only.
     await _away(db, emma, "2026-12-05T12:00:00+01:00", "2026-12-05T17:30:00+01:00")
@@ -58,7 +60,9 @@ async def test_an_absence_on_another_day_changes_nothing(
     headers = await auth_headers("user")
     club = await _club(client, headers)
     emma = await _person(client, headers, "Emma", domain=club, availability={"monday": {}})
-    afternoon = await _shift(client, headers, "Afternoon", "13:00", "17:00", "saturday", domain=club)
+    afternoon = await _shift(
+        client, headers, "Afternoon", "13:00", "17:00", "saturday", domain=club
+    )
     await _away(db, emma, "2026-12-07T00:00:00+01:00", "2026-12-14T00:00:00+01:00")
     body = {"domain": club, "participants": [emma], "targets": [afternoon]}
     run = await _post(client, GEN, body | {"assignment_date": "2026-12-05"}, headers)
