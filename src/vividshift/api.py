@@ -15,7 +15,9 @@ from vividshift.auth.deps import public
 from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
+from vividshift.invitations.routes import router as invitations_router
 from vividshift.participants.routes import router as participants_router
+from vividshift.registration.routes import router as registration_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
@@ -30,9 +32,11 @@ from vividshift.workgroups.routes import router as workgroups_router
 def include_routers(app: FastAPI) -> None:
     """Mount the JSON API, then the web pages (HTML, not in the OpenAPI document)."""
     app.include_router(system_router, dependencies=[Depends(public)])  # /health, /ready
+    app.include_router(registration_router)  # /auth/register
     app.include_router(auth_router)  # /auth
     app.include_router(users_router)  # /api/me, /api/users
     app.include_router(domains_router)  # /api/domains
+    app.include_router(invitations_router)  # /api/domains/{domain_id}/invitations, /api/invitations
     app.include_router(definitions_router)  # /api/domains/{domain_id}/entity-definitions
     app.include_router(participants_router)  # /api/participants
     app.include_router(targets_router)  # /api/targets
