@@ -23,11 +23,6 @@ UNSEEN: Responses = {404: described("No such domain, or one the caller is not a 
 MANAGERS: Responses = {403: described("Only managers of the domain (and admins) may")}
 
 
-def base_url(request: Request) -> str:
-    """Where invitation links point: VIVIDSHIFT_PUBLIC_URL, else this request's address."""
-    return request.app.state.settings.public_url or str(request.base_url)
-
-
 @router.post(
     "/api/domains/{domain_id}/invitations",
     response_model=InvitationCreated,
@@ -43,7 +38,8 @@ async def create_invitation(
     domain_id: UUID, body: InvitationCreate, request: Request, user: Writer, db: Db
 ) -> InvitationCreated:
     """Manager: invite by email with a role (and a participant to link); the link comes back."""
-    return await service.create_invitation(db, user, domain_id, body, base_url=base_url(request))
+    link_base = service.base_url(request)
+    return await service.create_invitation(db, user, domain_id, body, base_url=link_base)
 
 
 @router.get(

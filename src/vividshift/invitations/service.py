@@ -45,6 +45,11 @@ def _not_found(invitation_id: UUID | None = None) -> NotFound:
     return NotFound("Invitation not found", details=details)
 
 
+def base_url(request: Any) -> str:
+    """Where invitation links point: VIVIDSHIFT_PUBLIC_URL, else the request's address."""
+    return request.app.state.settings.public_url or str(request.base_url)
+
+
 def invitation_url(base_url: str, token: str) -> str:
     """The link that opens the page accepting `token`."""
     return base_url.rstrip("/") + ACCEPT_PATH + token
