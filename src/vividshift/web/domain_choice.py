@@ -70,16 +70,20 @@ async def choose_domain(
     return DomainChoice(chosen, options, first_time, remember=asked is not None)
 
 
-def remember_choice(request: Request, response: Response, choice: DomainChoice) -> Response:
-    """Keep an explicit choice for the next pages (a preference, checked on every use)."""
-    if choice.remember:
-        response.set_cookie(
-            DOMAIN_COOKIE,
-            str(choice.id),
-            httponly=True,
-            secure=is_https(request),
-            samesite="lax",
-            path="/",
-            max_age=365 * 24 * 3600,
-        )
+def remember_domain(request: Request, response: Response, domain_id: UUID | str) -> Response:
+    """Show this house on the next pages (a preference, checked on every use)."""
+    response.set_cookie(
+        DOMAIN_COOKIE,
+        str(domain_id),
+        httponly=True,
+        secure=is_https(request),
+        samesite="lax",
+        path="/",
+        max_age=365 * 24 * 3600,
+    )
     return response
+
+
+def remember_choice(request: Request, response: Response, choice: DomainChoice) -> Response:
+    """Keep an explicit choice (`?domain=`) for the next pages."""
+    return remember_domain(request, response, choice.id) if choice.remember else response

@@ -13,6 +13,7 @@ from vividshift.domains import service as domains
 from vividshift.domains.schemas import DomainCreate
 from vividshift.errors import AppError
 from vividshift.web.deps import Form, PageReader, PageWriter
+from vividshift.web.domain_choice import remember_domain
 from vividshift.web.forms import pydantic_errors, text
 from vividshift.web.idempotency import form_key, readable
 from vividshift.web.render import download, error_page, redirect
@@ -68,8 +69,6 @@ async def create_house(request: Request, user: PageWriter, db: Db, form: Form) -
     except AppError as exc:
         failure = readable(exc)
         return error_page(request, exc.status_code, failure.message, failure.details)
-    return redirect(
-        request,
-        f"/people?domain={created.name}",
-        flash=f"{created.display_name} is ready: add its people, then its tasks.",
-    )
+    ready = f"{created.display_name} is ready: add its people, then its tasks."
+    response = redirect(request, "/people", flash=ready)
+    return remember_domain(request, response, created.id)

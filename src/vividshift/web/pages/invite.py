@@ -22,6 +22,7 @@ from vividshift.errors import AppError
 from vividshift.invitations import service as invitations
 from vividshift.registration import service as registration
 from vividshift.web.deps import Form, SignedIn, optional_user
+from vividshift.web.domain_choice import remember_domain
 from vividshift.web.forms import text
 from vividshift.web.idempotency import readable
 from vividshift.web.render import redirect, render
@@ -63,9 +64,8 @@ async def invitation(request: Request, token: str, db: Db) -> Response:
 async def accept(request: Request, token: str, user: SignedIn, db: Db, form: Form) -> Response:
     """Accept the invitation as the signed-in user."""
     accepted = await invitations.accept(db, user, token[:200])
-    return redirect(
-        request, f"/?domain={accepted.domain_name}", flash="Welcome: you are in the house now."
-    )
+    response = redirect(request, "/", flash="Welcome: you are in the house now.")
+    return remember_domain(request, response, accepted.domain_id)
 
 
 def _field_errors(values: dict[str, str]) -> dict[str, str]:
@@ -114,5 +114,5 @@ async def register(request: Request, token: str, db: Db, form: Form) -> Response
     request.state.new_session = await auth_service.open_session(
         db, app.state.settings, app.state.jwt_key, user, client_info(request)
     )
-    where = f"/?domain={accepted.domain_name}" if accepted else "/"
-    return redirect(request, where, flash="Welcome: your account is ready.")
+    response = redirect(request, "/", flash="Welcome: your account is ready.")
+    return remember_domain(request, response, accepted.domain_id) if accepted else response

@@ -25,7 +25,7 @@ from vividshift.participants.schemas import (
     ParticipantUpdate,
 )
 from vividshift.web.deps import Form, PageReader, PageWriter
-from vividshift.web.domain_choice import choose_domain, remember_choice
+from vividshift.web.domain_choice import choose_domain, remember_choice, remember_domain
 from vividshift.web.forms import (
     FieldErrors,
     checked,
@@ -222,7 +222,8 @@ async def _save(
         return person_form(
             request, person, values, service_errors(exc), exc.status_code, readable(exc).message
         )
-    return redirect(request, f"/people?domain={saved.domain_id}", flash=f"Saved {saved.name}.")
+    response = redirect(request, "/people", flash=f"Saved {saved.name}.")
+    return remember_domain(request, response, saved.domain_id)
 
 
 @router.post("/people")
@@ -247,8 +248,7 @@ async def import_people(request: Request, user: PageWriter, db: Db, form: Form) 
         return await people_list(
             request, db, user, exc.status_code, report=import_report(readable(exc))
         )
-    where = f"/people?domain={text(form, 'domain')}" if text(form, "domain") else "/people"
-    return redirect(request, where, flash=f"Imported {result.created} people.")
+    return redirect(request, "/people", flash=f"Imported {result.created} people.")
 
 
 async def _account_name(db: Connection, user: Principal, person: Any) -> str | None:

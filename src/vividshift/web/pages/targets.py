@@ -17,7 +17,7 @@ from vividshift.http.paging import Sort
 from vividshift.targets import service
 from vividshift.targets.schemas import TargetCreate, TargetUpdate
 from vividshift.web.deps import Form, PageReader, PageWriter
-from vividshift.web.domain_choice import choose_domain, remember_choice
+from vividshift.web.domain_choice import choose_domain, remember_choice, remember_domain
 from vividshift.web.forms import (
     FieldErrors,
     checked,
@@ -196,7 +196,8 @@ async def _save(
         return task_form(
             request, task, values, service_errors(exc), exc.status_code, readable(exc).message
         )
-    return redirect(request, f"/tasks?domain={saved.domain_id}", flash=f"Saved {saved.name}.")
+    response = redirect(request, "/tasks", flash=f"Saved {saved.name}.")
+    return remember_domain(request, response, saved.domain_id)
 
 
 @router.post("/tasks")
