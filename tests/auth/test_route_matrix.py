@@ -8,12 +8,12 @@ none fails `test_route_declares_a_permission`.
 The domain axis (issue 12): every /api route with a `{participant_id}`, `{target_id}`,
 `{domain_id}` or `{assignment_id}` (and a Reader or Writer permission) is called on a
 real row of a house by a manager of another house (404: its existence is not revealed),
-by a member of the house (reads answer, writes are 403), by a manager of the house and by an admin (both
-allowed: no 401/403, and no 404 when every id in the path is real). Anonymous callers
-and global viewers are the first matrix's cells of the same routes. A new such route is
-in the axis with no edit here; one whose body `{}` does not validate needs an entry in
-`EXAMPLE_BODIES`; a read only managers may make (it lists emails) is in
-`MANAGER_ONLY_READS`.
+by a member of the house (reads answer, writes are 403), by a manager of the house and
+by an admin (both allowed: no 401/403, and no 404 when every id in the path is real).
+Anonymous callers and global viewers are the first matrix's cells of the same routes.
+A new such route is in the axis with no edit here; one whose body `{}` does not
+validate needs an entry in `EXAMPLE_BODIES`; a read only managers may make (it lists
+emails) is in `MANAGER_ONLY_READS`.
 """
 
 import uuid
