@@ -143,3 +143,19 @@ async def test_a_revoked_token_registers_nobody(
         body = _body(invitation_token=invitation["token"])
         assert_error(await http.post("/auth/register", json=body), 410, "RESOURCE_GONE")
     assert await _count_users(db, body["username"]) == 0
+
+
+async def test_links_use_the_public_url(app_client, client, auth_headers) -> None:
+    manager = await auth_headers("user")
+    house = await create_domain(client, manager, f"house-{uuid.uuid4().hex[:6]}")
+    async with app_client(public_url="https://chores.example.org/app") as http:
+        response = await http.post(
+            f"/api/domains/{house}/invitations", json={"email": "a@example.org"}, headers=manager
+        )
+    assert response.status_code == 201, response.text
+    remember(response.json()["token"])
+    assert response.json()["url"] == (
+        "https://chores.example.org/app/invite/" + response.json()["token"]
+    )
+    with pytest.raises(ValueError, match="public_url"):
+        make_settings("postgresql://localhost/x", public_url="chores.example.org")
