@@ -15,13 +15,25 @@ from vividshift.auth.deps import public
 from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
+from vividshift.invitations.routes import router as invitations_router
 from vividshift.participants.routes import router as participants_router
+from vividshift.registration.routes import router as registration_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
-from vividshift.web.pages import admin, dashboard, history, people, rotation, static, targets
+from vividshift.web.pages import (
+    admin,
+    dashboard,
+    history,
+    houses,
+    invite,
+    people,
+    rotation,
+    static,
+    targets,
+)
 from vividshift.web.pages import auth as sign_in
 from vividshift.web.pages import me as my_turns
 from vividshift.workgroups.routes import router as workgroups_router
@@ -30,9 +42,11 @@ from vividshift.workgroups.routes import router as workgroups_router
 def include_routers(app: FastAPI) -> None:
     """Mount the JSON API, then the web pages (HTML, not in the OpenAPI document)."""
     app.include_router(system_router, dependencies=[Depends(public)])  # /health, /ready
+    app.include_router(registration_router)  # /auth/register
     app.include_router(auth_router)  # /auth
     app.include_router(users_router)  # /api/me, /api/users
     app.include_router(domains_router)  # /api/domains
+    app.include_router(invitations_router)  # /api/domains/{domain_id}/invitations, /api/invitations
     app.include_router(definitions_router)  # /api/domains/{domain_id}/entity-definitions
     app.include_router(participants_router)  # /api/participants
     app.include_router(targets_router)  # /api/targets
@@ -48,6 +62,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(rotation.router)  # /rotations
     app.include_router(history.router)  # /history
     app.include_router(my_turns.router)  # /me (My turns)
+    app.include_router(houses.router)  # /houses, /people/template.csv, /tasks/template.csv
+    app.include_router(invite.router)  # /invite/{token}
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
     app.include_router(admin.router)  # /admin

@@ -103,6 +103,22 @@ class Settings(BaseSettings):
         description="a worker silent (no heartbeat) this long is gone: not counted, jobs retried",
     )
     # Accounts and security (vividshift.auth; decisions in its module docstrings).
+    registration: Literal["open", "invite", "closed"] = Field(
+        default="open",
+        description="POST /auth/register: open to anyone, only with an invitation token, "
+        "or closed (accounts come from the CLI, an admin or invitations)",
+    )
+    registration_role: Literal["user", "viewer"] = Field(
+        default="user",
+        description="global role of a self-registered account (admins come from the CLI only)",
+    )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        max_length=500,
+        description="the address users reach the web page at, for invitation links; unset = "
+        "the address of the request (the CLI: http://HOST:PORT)",
+    )
     jwt_issuer: str = Field(default="vividshift", min_length=1)
     jwt_audience: str = Field(default="vividshift-api", min_length=1)
     jwt_leeway_seconds: int = Field(default=5, ge=0, le=300, description="clock skew allowed")

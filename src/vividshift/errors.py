@@ -6,6 +6,7 @@
     ├── Forbidden               403 AUTHORIZATION_ERROR
     ├── NotFound                404 RESOURCE_NOT_FOUND
     ├── Conflict                409 DUPLICATE_RESOURCE
+    ├── Gone                    410 RESOURCE_GONE      (an invitation used, revoked, expired)
     ├── BusinessRuleViolation   422 BUSINESS_LOGIC_ERROR
     ├── RateLimited             429 RATE_LIMITED, with Retry-After
     └── Unavailable             503 SERVICE_UNAVAILABLE
@@ -90,6 +91,11 @@ class Conflict(AppError):
     code = "DUPLICATE_RESOURCE"
 
 
+class Gone(AppError):
+    status_code = 410
+    code = "RESOURCE_GONE"
+
+
 class BusinessRuleViolation(AppError):
     status_code = 422
     code = "BUSINESS_LOGIC_ERROR"
@@ -118,6 +124,7 @@ _CODES_BY_STATUS = {
     403: "AUTHORIZATION_ERROR",
     404: "RESOURCE_NOT_FOUND",
     409: "DUPLICATE_RESOURCE",
+    410: "RESOURCE_GONE",
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
     503: "SERVICE_UNAVAILABLE",

@@ -1,4 +1,5 @@
-"""/auth/*: registration, login, token refresh, sessions and password change."""
+"""/auth/*: login, token refresh, sessions and password change (registration:
+`vividshift.registration`, which also accepts invitations)."""
 
 from typing import Annotated
 from uuid import UUID
@@ -11,9 +12,6 @@ from vividshift.auth.schemas import (
     LoginRequest,
     PasswordChange,
     RefreshRequest,
-    RegisteredUser,
-    RegisterRequest,
-    RegisterResponse,
     SessionRead,
     TokenResponse,
 )
@@ -46,21 +44,6 @@ def _token_response(issued: IssuedTokens) -> TokenResponse:
         session_expires_at=issued.session_expires_at,
         user=issued.user,  # type: ignore[arg-type]
     )
-
-
-@router.post(
-    "/register",
-    status_code=201,
-    response_model=RegisterResponse,
-    dependencies=[Public],
-    responses={409: {"description": "Username or email taken"}, 422: _ERRORS[422]},
-)
-async def register(body: RegisterRequest, db: Db) -> RegisterResponse:
-    """Create an account with role `user`."""
-    user = await service.register(
-        db, username=body.username, email=body.email, password=body.password
-    )
-    return RegisterResponse(user=RegisteredUser.model_validate(user))
 
 
 @router.post(

@@ -24,6 +24,11 @@ class RegisterRequest(BaseModel):
     username: Username
     email: Email
     password: PasswordInput
+    invitation_token: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="an invitation's token: the new account accepts it (required when "
+        "VIVIDSHIFT_REGISTRATION=invite)",
+    )
 
 
 class RegisteredUser(BaseModel):

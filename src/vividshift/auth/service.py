@@ -16,6 +16,7 @@ checks both, so either ending is effective at once.
 
 import ipaddress
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,22 +73,26 @@ def check_new_password(password: str, field: str = "password") -> None:
 
 
 async def create_user(
-    db: Connection, *, username: str, email: str, password: str, role: str = "user"
+    db: Connection,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: str = "user",
+    then: Callable[[Connection, dict[str, Any]], Awaitable[Any]] | None = None,
 ) -> dict[str, Any]:
-    """A new account (any role: the CLI creates admins; registration only users)."""
+    """A new account (any role: the CLI creates admins; registration never does).
+    `then(db, user)` runs in the same transaction: when it raises, no account is made."""
     check_new_password(password)
     password_hash = passwords.hash_password(password)
     async with transaction(db):
         user = await queries.insert_user(
             db, username=username, email=email.lower(), password_hash=password_hash, role=role
         )
+        if then is not None:
+            await then(db, user)
     security_event("user.created", user_id=user["id"], username=username, role=role)
     return user
-
-
-async def register(db: Connection, *, username: str, email: str, password: str) -> dict[str, Any]:
-    """Self-registration: always role `user`."""
-    return await create_user(db, username=username, email=email, password=password, role="user")
 
 
 def _now() -> datetime:

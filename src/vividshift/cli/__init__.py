@@ -13,6 +13,9 @@ Each command lives with what it serves; this module only names and groups them:
     vividshift sessions …                     auth/cli.py
     vividshift import participants            participants/cli.py
     vividshift import legacy-history          workgroups/cli.py
+    vividshift domains create|list            domains/cli.py
+    vividshift members add|remove|list        domains/cli.py
+    vividshift invite                         invitations/cli.py
 
 Commands read their settings and database through `vividshift.cli_context`.
 """
@@ -23,6 +26,8 @@ from vividshift import cli_context
 from vividshift.auth.cli import sessions_app
 from vividshift.cli import migrations
 from vividshift.cli.serve import serve
+from vividshift.domains.cli import domains_app, members_app
+from vividshift.invitations.cli import invite
 from vividshift.observability.logs import configure_logging
 from vividshift.ops import cli as ops_cli
 from vividshift.participants import cli as participants_cli
@@ -56,6 +61,9 @@ db_app.command("stats")(ops_cli.db_stats)
 app.add_typer(db_app, name="db")
 
 app.add_typer(users_app, name="users")
+app.add_typer(domains_app, name="domains")
+app.add_typer(members_app, name="members")
+app.command("invite")(invite)
 app.add_typer(sessions_app, name="sessions")
 
 import_app = typer.Typer(help="Bulk imports (all or nothing).", no_args_is_help=True)

@@ -243,3 +243,49 @@ async def find_active_user(
         {"id": user_id, "username": username},
     )
     return await cur.fetchone()
+
+
+# --- the page's choice of house ----------------------------------------------------------
+
+
+async def get_domain_named(conn: Connection, name: str) -> dict[str, Any] | None:
+    cur = await conn.execute("SELECT * FROM domains WHERE name = %s", (name,))
+    return await cur.fetchone()
+
+
+async def member_domain_ids(conn: Connection, user_id: UUID) -> list[UUID]:
+    """The domains the user is a member of, by display name."""
+    cur = await conn.execute(
+        """
+        SELECT d.id FROM domain_members AS m JOIN domains AS d ON d.id = m.domain_id
+         WHERE m.user_id = %s ORDER BY lower(d.display_name), d.name
+        """,
+        (user_id,),
+    )
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def newest_active_run_domain(conn: Connection, domain_ids: list[UUID]) -> UUID | None:
+    """The domain (of `domain_ids`) of the newest active run, by date then creation."""
+    cur = await conn.execute(
+        """
+        SELECT domain_id FROM assignments
+         WHERE status = 'active' AND domain_id = ANY(%s)
+         ORDER BY assignment_date DESC, created_at DESC LIMIT 1
+        """,
+        (domain_ids,),
+    )
+    row = await cur.fetchone()
+    return row["domain_id"] if row else None
+
+
+async def domain_is_empty(conn: Connection, domain_id: UUID) -> bool:
+    cur = await conn.execute(
+        """
+        SELECT NOT EXISTS (SELECT 1 FROM participants WHERE domain_id = %(d)s)
+           AND NOT EXISTS (SELECT 1 FROM assignment_targets WHERE domain_id = %(d)s) AS empty
+        """,
+        {"d": domain_id},
+    )
+    row = await cur.fetchone()
+    return bool(row and row["empty"])

@@ -256,3 +256,41 @@ async def remove_member(
         await _refuse_losing_last_manager(conn, domain_id, user_id)
         if not await queries.delete_member(conn, domain_id, user_id):
             raise NotFound("Member not found", details={"user_id": str(user_id)})
+
+
+# --- the page's choice of house ----------------------------------------------------------
+
+
+async def list_domains_for_page(
+    conn: Connection, caller: Principal | None, limit: int
+) -> list[DomainRead]:
+    """Up to `limit` domains the caller sees, active or not, by name."""
+    page = await list_domains(
+        conn, caller, active_only=False, sort=Sort("name", False), page=PageParams(limit)
+    )
+    return page.items
+
+
+async def preferred_domain(
+    conn: Connection, caller: Principal, listed: list[DomainRead]
+) -> DomainRead:
+    """The house to show when none was chosen: the first active one the caller is a
+    member of, else that of the newest active run they see, else `default`."""
+    active = {d.id: d for d in listed if d.is_active}
+    for domain_id in await queries.member_domain_ids(conn, caller.id):
+        if domain_id in active:
+            return active[domain_id]
+    newest = await queries.newest_active_run_domain(conn, list(active))
+    if newest is not None:
+        return active[newest]
+    default = next((d for d in listed if d.name == DEFAULT_DOMAIN), None)
+    if default is None:
+        row = await queries.get_domain_named(conn, DEFAULT_DOMAIN)
+        assert row is not None, "the migration creates the default domain"
+        default = DomainRead.from_row(row)
+    return default
+
+
+async def is_empty(conn: Connection, domain_id: UUID) -> bool:
+    """Whether a domain holds no people and no tasks yet."""
+    return await queries.domain_is_empty(conn, domain_id)

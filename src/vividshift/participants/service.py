@@ -33,7 +33,7 @@ from vividshift.bulk_import import validate_rows
 from vividshift.db import Connection, transaction
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import DEFAULT_DOMAIN, Access, domain_access, list_scope, row_access
-from vividshift.errors import Conflict, Forbidden, NotFound
+from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound
 from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
 from vividshift.participants import queries
@@ -184,6 +184,20 @@ async def patch_participant(
     conn: Connection, caller: Principal | None, participant_id: UUID, body: ParticipantUpdate
 ) -> ParticipantRead:
     """Apply a partial update."""
+    return await update_participant_and_metadata(conn, caller, participant_id, body)
+
+
+async def link_account(
+    conn: Connection, caller: Principal | None, participant_id: UUID, username: str
+) -> ParticipantRead:
+    """Link a participant to the active account named `username` (a manager); 422 when
+    there is none. The account becomes a member of the domain, as with `user_id`."""
+    user = await domain_queries.find_active_user(conn, username=username)
+    if user is None:
+        raise BusinessRuleViolation(
+            "No active account with this username", details={"username": username}
+        )
+    body = ParticipantUpdate.model_validate({"user_id": user["id"]})
     return await update_participant_and_metadata(conn, caller, participant_id, body)
 
 

@@ -30,6 +30,7 @@ def render_list(
     values: dict[str, Any],
     page: int,
     report: dict[str, Any] | None,
+    **extra: Any,
 ) -> Response:
     """A list page: the rows, the filter values, page `page` of how many, an import
     report."""
@@ -42,6 +43,7 @@ def render_list(
         page=page,
         pages=max(1, -(-result.total // PAGE_SIZE)),
         report=report,
+        **extra,
     )
 
 

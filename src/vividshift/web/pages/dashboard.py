@@ -25,6 +25,7 @@ from vividshift.http.paging import PageParams, Sort
 from vividshift.rules import service as rules
 from vividshift.schedules import service as schedule_service
 from vividshift.web.deps import Form, PageReader, PageWriter
+from vividshift.web.domain_choice import choose_domain, remember_choice
 from vividshift.web.forms import (
     FieldErrors,
     checked,
@@ -71,9 +72,14 @@ async def _domains(db: Connection, principal: Principal) -> list[Any]:
 
 
 async def current_and_upcoming(
-    db: Connection, principal: Principal, domain_list: list[Any], now: datetime
+    db: Connection,
+    principal: Principal,
+    domain_list: list[Any],
+    now: datetime,
+    domain: str | None = None,
 ) -> tuple[Any | None, list[Any]]:
-    """The current active run and the upcoming ones (see `vividshift.web.runs`)."""
+    """The current active run and the upcoming ones (see `vividshift.web.runs`), of
+    `domain` (name or id) or of every domain the caller sees."""
     latest_current, earliest_upcoming = candidate_dates(now)
     seen: dict[UUID, Any] = {}
     for window in (
@@ -81,7 +87,7 @@ async def current_and_upcoming(
         {"date_from": earliest_upcoming, "date_to": None, "limit": UPCOMING_SCAN},
     ):
         listed = await assignments.list_assignments(
-            db, principal, status="active", strategy=None, domain=None, offset=0, **window
+            db, principal, status="active", strategy=None, domain=domain, offset=0, **window
         )
         seen |= {run.id: run for run in listed.items}
     zones = {d.name: zone_of(d.configuration) for d in domain_list}
@@ -93,15 +99,19 @@ async def dashboard_page(
     db: Connection,
     principal: Principal,
     status_code: int = 200,
+    asked: str | None = None,
     **extra: Any,
 ) -> Response:
+    choice = await choose_domain(request, db, principal, asked)
     domain_list = await _domains(db, principal)
-    current, upcoming = await current_and_upcoming(db, principal, domain_list, datetime.now(UTC))
+    current, upcoming = await current_and_upcoming(
+        db, principal, domain_list, datetime.now(UTC), str(choice.id)
+    )
     run = await assignments.get_assignment(db, principal, current.id) if current else None
     mine = await my_participant_ids(db, principal) if run else set()
     active_domains = [d for d in domain_list if d.is_active]
     schedules = []
-    for d in active_domains:
+    for d in [d for d in active_domains if d.id == choice.id]:
         entry: dict[str, Any] = {"domain": d, "schedule": None, "next": None}
         if (d.configuration or {}).get("schedule") is not None:
             view = await schedule_service.view(db, principal, d.id, 1)
@@ -116,7 +126,11 @@ async def dashboard_page(
         "schedules": schedules,
         "strategies": rules.strategy_names(),
         "domains": active_domains,
-        "values": {"assignment_date": datetime.now(UTC).date().isoformat()},
+        "values": {
+            "assignment_date": datetime.now(UTC).date().isoformat(),
+            "domain": choice.current.name,
+        },
+        "choice": choice,
         "errors": {},
         "preview": None,
         "failures": [],
@@ -124,13 +138,14 @@ async def dashboard_page(
         "save_key": None,
         "offer_forced_save": False,
     } | extra
-    return render(request, "dashboard.html", status_code, **context)
+    response = render(request, "dashboard.html", status_code, **context)
+    return remember_choice(request, response, choice)
 
 
 @router.get("/")
-async def dashboard(request: Request, user: PageReader, db: Db) -> Response:
-    """The current rotation, my tasks, schedules; generate (users and admins)."""
-    return await dashboard_page(request, db, user)
+async def dashboard(request: Request, user: PageReader, db: Db, domain: str = "") -> Response:
+    """The current rotation of one house, my tasks, its schedule; generate (writers)."""
+    return await dashboard_page(request, db, user, asked=domain or None)
 
 
 GENERATE_FIELDS = ("strategy", "domain", "assignment_date", "name", "seed")

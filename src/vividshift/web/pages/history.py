@@ -9,6 +9,7 @@ from starlette.responses import Response
 from vividshift.assignments import service as assignments
 from vividshift.db import Db
 from vividshift.web.deps import PageReader
+from vividshift.web.domain_choice import choose_domain, remember_choice
 from vividshift.web.render import render
 
 router = APIRouter(tags=["web"], include_in_schema=False)
@@ -36,8 +37,10 @@ async def history(
     date_to: str = "",
     status: str = "",
     page: int = 1,
+    domain: str = "",
 ) -> Response:
-    """Runs, newest date first, with filters and paging."""
+    """The runs of one house, newest date first, with filters and paging."""
+    choice = await choose_domain(request, db, user, domain or None)
     errors: dict[str, str] = {}
     start = _date(date_from[:20], "date_from", errors)
     end = _date(date_to[:20], "date_to", errors)
@@ -55,12 +58,12 @@ async def history(
             date_to=end,
             status=status or None,
             strategy=None,
-            domain=None,
+            domain=str(choice.id),
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
     pages = max(1, -(-result.total // PAGE_SIZE)) if result else 1
-    return render(
+    response = render(
         request,
         "history.html",
         422 if errors else 200,
@@ -70,4 +73,6 @@ async def history(
         statuses=STATUSES,
         page=page,
         pages=pages,
+        choice=choice,
     )
+    return remember_choice(request, response, choice)

@@ -12,8 +12,11 @@ from starlette.responses import Response
 
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, Db
+from vividshift.domains import service as domains
 from vividshift.errors import AppError
 from vividshift.http.paging import Sort
+from vividshift.invitations import service as invitations
+from vividshift.invitations.schemas import InvitationCreate
 from vividshift.participants import service
 from vividshift.participants.schemas import (
     WEEKDAYS,
@@ -22,6 +25,7 @@ from vividshift.participants.schemas import (
     ParticipantUpdate,
 )
 from vividshift.web.deps import Form, PageReader, PageWriter
+from vividshift.web.domain_choice import choose_domain, remember_choice, remember_domain
 from vividshift.web.forms import (
     FieldErrors,
     checked,
@@ -57,13 +61,17 @@ async def people_list(
     inactive: bool = False,
     page: int = 1,
     report: dict[str, Any] | None = None,
+    domain: str | None = None,
 ) -> Response:
+    choice = await choose_domain(request, db, user, domain)
     filters = ParticipantFilters(
         has_skill=skill[:100] or None, active_only=not inactive, name_contains=q[:200] or None
     )
     page, rows = list_window(page)
-    result = await service.list_participants(db, user, filters, Sort("name", False), rows)
-    return render_list(
+    result = await service.list_participants(
+        db, user, filters, Sort("name", False), rows, domain=choice.id
+    )
+    response = render_list(
         request,
         "people.html",
         status_code,
@@ -71,7 +79,9 @@ async def people_list(
         values={"q": q, "skill": skill, "inactive": inactive},
         page=page,
         report=report,
+        choice=choice,
     )
+    return remember_choice(request, response, choice)
 
 
 @router.get("/people")
@@ -83,9 +93,12 @@ async def people(
     skill: str = "",
     inactive: bool = False,
     page: int = 1,
+    domain: str = "",
 ) -> Response:
-    """People, searchable by name and filterable by skill."""
-    return await people_list(request, db, user, q=q, skill=skill, inactive=inactive, page=page)
+    """The people of one house, searchable by name and filterable by skill."""
+    return await people_list(
+        request, db, user, q=q, skill=skill, inactive=inactive, page=page, domain=domain or None
+    )
 
 
 def _grid(availability: dict[str, Any]) -> dict[str, str]:
@@ -151,11 +164,13 @@ def person_form(
     errors: FieldErrors,
     status_code: int = 200,
     problem: str | None = None,
+    **extra: Any,
 ) -> Response:
     return render(
         request,
         "person_form.html",
         status_code,
+        **({"account": None, "invited": None, "domain": None} | extra),
         person=person,
         values=values,
         errors=errors,
@@ -168,9 +183,11 @@ def person_form(
 
 
 @router.get("/people/new")
-async def new_person(request: Request, _: PageWriter) -> Response:
-    """The form for a new person."""
-    return person_form(request, None, _form_values(None), {})
+async def new_person(request: Request, user: PageWriter, db: Db, domain: str = "") -> Response:
+    """The form for a new person, in the house shown."""
+    choice = await choose_domain(request, db, user, domain or None)
+    values = _form_values(None) | {"domain": choice.current.name}
+    return person_form(request, None, values, {}, domain=choice.current)
 
 
 async def _save(
@@ -179,12 +196,15 @@ async def _save(
     errors: FieldErrors = {}
     body = _body(form, person, errors)
     values: dict[str, Any] = {
-        k: text(form, k) for k in ("name", "email", "phone", "skills", "group", "metadata")
+        k: text(form, k)
+        for k in ("name", "email", "phone", "skills", "group", "metadata", "domain")
     }
     values |= {"is_active": checked(form, "is_active")} | {
         slot_field(d, s): text(form, slot_field(d, s)) for d in WEEKDAYS for s, _ in SLOTS
     }
     model: Any = ParticipantUpdate if person else ParticipantCreate
+    if person is None and values["domain"]:
+        body["domain"] = values["domain"]
     try:
         parsed = model.model_validate(body)
     except ValidationError as exc:
@@ -202,7 +222,8 @@ async def _save(
         return person_form(
             request, person, values, service_errors(exc), exc.status_code, readable(exc).message
         )
-    return redirect(request, "/people", flash=f"Saved {saved.name}.")
+    response = redirect(request, "/people", flash=f"Saved {saved.name}.")
+    return remember_domain(request, response, saved.domain_id)
 
 
 @router.post("/people")
@@ -221,7 +242,7 @@ async def import_people(request: Request, user: PageWriter, db: Db, form: Form) 
             json_fields=frozenset({"availability", "preferences", "metadata"}),
         )
         result, _ = await service.import_participants(
-            db, user, rows, idempotency_key=form_key(form)
+            db, user, rows, domain=text(form, "domain") or None, idempotency_key=form_key(form)
         )
     except AppError as exc:
         return await people_list(
@@ -230,11 +251,92 @@ async def import_people(request: Request, user: PageWriter, db: Db, form: Form) 
     return redirect(request, "/people", flash=f"Imported {result.created} people.")
 
 
+async def _account_name(db: Connection, user: Principal, person: Any) -> str | None:
+    """The username of the account linked to `person`, if any."""
+    if person.user_id is None:
+        return None
+    members = await domains.list_members(db, user, person.domain_id)
+    return next((m.username for m in members if m.user_id == person.user_id), None)
+
+
+async def person_page(
+    request: Request,
+    db: Connection,
+    user: Principal,
+    participant_id: UUID,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    found = await service.get_participant(db, user, participant_id)
+    return person_form(
+        request,
+        found,
+        _form_values(found),
+        extra.pop("errors", {}),
+        status_code,
+        extra.pop("problem", None),
+        account=await _account_name(db, user, found),
+        **extra,
+    )
+
+
 @router.get("/people/{participant_id}")
 async def person(request: Request, participant_id: UUID, user: PageReader, db: Db) -> Response:
-    """One person (an edit form for users and admins)."""
+    """One person (an edit form for users and admins; link or invite their account)."""
+    return await person_page(request, db, user, participant_id)
+
+
+@router.post("/people/{participant_id}/link")
+async def link_account(
+    request: Request, participant_id: UUID, user: PageWriter, db: Db, form: Form
+) -> Response:
+    """Manager: link the person to an existing account (by username)."""
+    username = text(form, "username")[:50]
+    if not username:
+        errors = {"username": "Enter the username of the account."}
+        return await person_page(request, db, user, participant_id, 422, errors=errors)
+    try:
+        linked = await service.link_account(db, user, participant_id, username)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        failure = readable(exc)
+        return await person_page(
+            request, db, user, participant_id, exc.status_code, problem=failure.message
+        )
+    flash = f"{linked.name} is linked to {username}."
+    return redirect(request, f"/people/{linked.id}", flash=flash)
+
+
+@router.post("/people/{participant_id}/invite")
+async def invite_account(
+    request: Request, participant_id: UUID, user: PageWriter, db: Db, form: Form
+) -> Response:
+    """Manager: invite someone by email to be this person; the link is shown once."""
     found = await service.get_participant(db, user, participant_id)
-    return person_form(request, found, _form_values(found), {})
+    try:
+        body = InvitationCreate.model_validate(
+            {
+                "email": text(form, "invite_email"),
+                "role": text(form, "role") or "member",
+                "participant_id": found.id,
+            }
+        )
+    except ValidationError as exc:
+        errors = pydantic_errors(exc, {"email": "invite_email", "role": "invite_email"})
+        return await person_page(request, db, user, participant_id, 422, errors=errors)
+    try:
+        created = await invitations.create_invitation(
+            db, user, found.domain_id, body, base_url=invitations.base_url(request)
+        )
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        failure = readable(exc)
+        return await person_page(
+            request, db, user, participant_id, exc.status_code, problem=failure.message
+        )
+    return await person_page(request, db, user, participant_id, 201, invited=created)
 
 
 @router.post("/people/{participant_id}")

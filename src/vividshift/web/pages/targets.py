@@ -17,6 +17,7 @@ from vividshift.http.paging import Sort
 from vividshift.targets import service
 from vividshift.targets.schemas import TargetCreate, TargetUpdate
 from vividshift.web.deps import Form, PageReader, PageWriter
+from vividshift.web.domain_choice import choose_domain, remember_choice, remember_domain
 from vividshift.web.forms import (
     FieldErrors,
     checked,
@@ -55,7 +56,9 @@ async def tasks_list(
     inactive: bool = False,
     page: int = 1,
     report: dict[str, Any] | None = None,
+    domain: str | None = None,
 ) -> Response:
+    choice = await choose_domain(request, db, user, domain)
     page, rows = list_window(page)
     result = await service.list_targets(
         db,
@@ -65,8 +68,9 @@ async def tasks_list(
         name_contains=q[:200] or None,
         sort=Sort("name", False),
         page=rows,
+        domain=choice.id,
     )
-    return render_list(
+    response = render_list(
         request,
         "tasks.html",
         status_code,
@@ -74,7 +78,9 @@ async def tasks_list(
         values={"q": q, "skill": skill, "inactive": inactive},
         page=page,
         report=report,
+        choice=choice,
     )
+    return remember_choice(request, response, choice)
 
 
 @router.get("/tasks")
@@ -86,9 +92,12 @@ async def tasks(
     skill: str = "",
     inactive: bool = False,
     page: int = 1,
+    domain: str = "",
 ) -> Response:
-    """Tasks, searchable by name and filterable by required skill."""
-    return await tasks_list(request, db, user, q=q, skill=skill, inactive=inactive, page=page)
+    """The tasks of one house, searchable by name and filterable by required skill."""
+    return await tasks_list(
+        request, db, user, q=q, skill=skill, inactive=inactive, page=page, domain=domain or None
+    )
 
 
 def _form_values(task: Any | None) -> dict[str, Any]:
@@ -155,9 +164,11 @@ def task_form(
 
 
 @router.get("/tasks/new")
-async def new_task(request: Request, _: PageWriter) -> Response:
-    """The form for a new task."""
-    return task_form(request, None, _form_values(None), {})
+async def new_task(request: Request, user: PageWriter, db: Db, domain: str = "") -> Response:
+    """The form for a new task, in the house shown."""
+    choice = await choose_domain(request, db, user, domain or None)
+    values = _form_values(None) | {"domain": choice.current.name}
+    return task_form(request, None, values, {})
 
 
 async def _save(
@@ -165,9 +176,11 @@ async def _save(
 ) -> Response:
     errors: FieldErrors = {}
     body = _body(form, task, errors)
-    values: dict[str, Any] = {k: text(form, k) for k in FIELDS}
+    values: dict[str, Any] = {k: text(form, k) for k in (*FIELDS, "domain")}
     values["is_active"] = checked(form, "is_active")
     model: Any = TargetUpdate if task else TargetCreate
+    if task is None and values["domain"]:
+        body["domain"] = values["domain"]
     try:
         parsed = model.model_validate(body)
     except ValidationError as exc:
@@ -183,7 +196,8 @@ async def _save(
         return task_form(
             request, task, values, service_errors(exc), exc.status_code, readable(exc).message
         )
-    return redirect(request, "/tasks", flash=f"Saved {saved.name}.")
+    response = redirect(request, "/tasks", flash=f"Saved {saved.name}.")
+    return remember_domain(request, response, saved.domain_id)
 
 
 @router.post("/tasks")
@@ -201,7 +215,9 @@ async def import_tasks(request: Request, user: PageWriter, db: Db, form: Form) -
             list_fields=frozenset({"required_skills"}),
             json_fields=frozenset({"constraints", "metadata"}),
         )
-        result, _ = await service.import_targets(db, user, rows, idempotency_key=form_key(form))
+        result, _ = await service.import_targets(
+            db, user, rows, domain=text(form, "domain") or None, idempotency_key=form_key(form)
+        )
     except AppError as exc:
         return await tasks_list(
             request, db, user, exc.status_code, report=import_report(readable(exc))
