@@ -150,6 +150,10 @@ class DetailRead(BaseModel):
     position: int | None
     metadata: dict[str, Any]
     created_at: datetime
+    outcome: str | None = Field(
+        default=None,
+        description="done | missed | covered | swapped | excused; null while open",
+    )
 
 
 class AssignmentRead(AssignmentSummary):
