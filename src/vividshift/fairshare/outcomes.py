@@ -118,6 +118,7 @@ async def close_ended_places(conn: Connection) -> dict[str, int]:
     runs = places = 0
     while True:
         async with transaction(conn):
+            await queries.act_as_system(conn)
             batch = await queries.lock_ended_open_runs(conn, CLOSE_BATCH)
             for run in batch:
                 outcome = open_places_outcome(run["configuration"])

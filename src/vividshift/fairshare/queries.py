@@ -38,7 +38,7 @@ async def set_outcome(
     cur = await conn.execute(
         """
         UPDATE assignment_details
-           SET outcome = %(outcome)s,
+           SET outcome = %(outcome)s::text,
                outcome_at = CASE WHEN %(outcome)s::text IS NULL THEN NULL ELSE now() END,
                outcome_by = CASE WHEN %(outcome)s::text IS NULL THEN NULL
                                  ELSE app_current_user_id() END,
@@ -102,3 +102,9 @@ async def recent_asks(
     `until` (no asks are recorded yet: an empty map until requests exist)."""
     del conn, domain_id, until, weeks
     return {}
+
+
+async def act_as_system(conn: Connection) -> None:
+    """Attribute this transaction's changes to nobody (the system), whatever ran before
+    on the connection."""
+    await conn.execute("SELECT set_config('app.current_user_id', '', true)")
