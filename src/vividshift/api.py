@@ -22,7 +22,16 @@ from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
-from vividshift.web.pages import admin, dashboard, history, people, rotation, static, targets
+from vividshift.web.pages import (
+    admin,
+    dashboard,
+    fairness,
+    history,
+    people,
+    rotation,
+    static,
+    targets,
+)
 from vividshift.web.pages import auth as sign_in
 from vividshift.web.pages import me as my_turns
 from vividshift.workgroups.routes import router as workgroups_router
@@ -50,6 +59,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(rotation.router)  # /rotations
     app.include_router(history.router)  # /history
     app.include_router(my_turns.router)  # /me (My turns)
+    app.include_router(fairness.router)  # /houses/{id}/fairness, /me/places/…/done
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
     app.include_router(admin.router)  # /admin

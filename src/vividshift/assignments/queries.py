@@ -478,7 +478,7 @@ async def my_places(
     cur = await conn.execute(
         f"""
         WITH page AS (
-            SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id,
+            SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id, d.outcome,
                    a.name AS assignment_name, a.assignment_date, a.status, a.configuration,
                    a.domain_id, a.created_at, p.id AS participant_id,
                    count(*) OVER () AS total
