@@ -152,3 +152,12 @@ async def test_generation_plans_against_the_ledger(
             f"/api/assignments/{run['id']}", json={"status": "cancelled"}, headers=manager
         )
         assert r.status_code == 200
+
+
+def test_the_readme_example_plans_toilet_b_for_cid() -> None:
+    people = tuple(Participant(p) for p in ("ann", "ben", "cid"))
+    targets = (Target("toilet", effort=3), Target("bin"), Target("parlor"))
+    balances = {"ann": 0.8, "ben": -0.2, "cid": -0.6}
+    for seed in range(4):
+        result = solve(Problem(people, targets, seed=seed, prior_load=balances))
+        assert {a.target_id: a.participant_id for a in result.assignments}["toilet"] == "cid"
