@@ -14,8 +14,9 @@ configuration = {
   "timezone": "Europe/Berlin" (IANA, default UTC: slots, shift times and run days are
               local clock times there),
   "availability_default": "available" | "unavailable" (a day without any slot),
-  "fair_share": {"open_places": "done" | "missed"} (what a place still open after its
-                run's day becomes; default done),
+  "fair_share": {"open_places": "done" | "missed" (what a place still open after its
+                run's day becomes; default done), "swaps_need_approval": false,
+                "cover_wave_size": 3, "cover_wave_minutes": 60},
   "schedule": {"cron": "0 6 * * 1", "timezone": "Europe/Berlin", "enabled": true,
                "strategy", "strategy_parameters", "participants": {ids, metadata,
                has_all_skills}, "targets": {ids, metadata}, "date_offset_days": 0}
@@ -169,6 +170,16 @@ class FairShareSettings(_Strict):
     open_places: Literal["done", "missed"] = Field(
         default="done",
         description="what a place still open when its run's day has ended becomes",
+    )
+    swaps_need_approval: bool = Field(
+        default=False,
+        description="an accepted swap or cover waits for a manager's approval",
+    )
+    cover_wave_size: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=3, description="automatic cover finding: how many people each wave asks"
+    )
+    cover_wave_minutes: Annotated[int, Field(ge=1, le=10_080)] = Field(
+        default=60, description="automatic cover finding: minutes between waves"
     )
 
 

@@ -55,16 +55,37 @@ async def alternatives(
     place = await queries.get_place(conn, assignment_id, detail_id)
     if place is None:
         raise place_not_found(detail_id)
+    candidates, excluded = await assess_place(conn, run, place)
+    return AlternativesRead(
+        assignment_id=assignment_id,
+        detail_id=detail_id,
+        target_id=place["target_id"],
+        candidates=candidates,
+        excluded=excluded,
+    )
+
+
+async def assess_place(
+    conn: Connection,
+    run: dict[str, Any],
+    place: dict[str, Any],
+    *,
+    leaving: dict[str, UUID] | None = None,
+) -> tuple[list[Alternative], list[Excluded]]:
+    """Everyone of the run's domain but the place's doer, as ranked candidates or excluded
+    with reasons. `leaving`: person id → the detail of this run they give up in exchange
+    (a swap), which then does not count as double booking."""
     problem = await _run_problem(conn, run)
     index = {p.id: i for i, p in enumerate(problem.participants)}
     j = next(k for k, t in enumerate(problem.targets) if t.id == str(place["target_id"]))
     eligibility = eligibility_for(problem)
     reasons = Reasons(problem, eligibility)
     capacity = capacity_of(problem)
-    pairs = await assignment_queries.detail_pairs(conn, assignment_id)
     held: dict[str, list[str]] = {}
-    for holder, tid in pairs:
-        held.setdefault(holder, []).append(tid)
+    for row in await queries.run_places(conn, run["id"]):
+        if (leaving or {}).get(str(row["participant_id"])) == row["id"]:
+            continue
+        held.setdefault(str(row["participant_id"]), []).append(str(row["target_id"]))
     labels = {t.id: t.label for t in problem.targets}
     run_date: date = run["assignment_date"]
     book = await ledger(conn, run["domain_id"], run_date)
@@ -115,13 +136,7 @@ async def alternatives(
         )
     able.sort(key=lambda item: item[0])
     excluded.sort(key=lambda e: (e.name, str(e.participant_id)))
-    return AlternativesRead(
-        assignment_id=assignment_id,
-        detail_id=detail_id,
-        target_id=place["target_id"],
-        candidates=[a for _, a in able],
-        excluded=excluded,
-    )
+    return [a for _, a in able], excluded
 
 
 def _share_text(balance: float) -> str:
@@ -152,7 +167,8 @@ async def _run_problem(conn: Connection, run: dict[str, Any]) -> Problem:
     missing = {UUID(p) for p, _ in pairs} - {r["id"] for r in rows}
     if missing:
         rows += await assignment_queries.load_participants(conn, domain_id, sorted(missing))
-    target_ids = inputs.get("targets") or sorted({t for _, t in pairs})
+    # The run's targets, and any a place holds that the inputs do not list.
+    target_ids = sorted(set(inputs.get("targets") or []) | {t for _, t in pairs})
     target_rows = await assignment_queries.load_targets(
         conn, domain_id, [UUID(t) for t in target_ids]
     )

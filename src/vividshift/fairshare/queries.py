@@ -4,6 +4,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import psycopg.errors
+from psycopg.types.json import Jsonb
+
 from vividshift.db import Connection
 
 
@@ -98,13 +101,149 @@ async def close_open_places(conn: Connection, assignment_id: UUID, outcome: str)
 async def recent_asks(
     conn: Connection, domain_id: UUID, until: date, weeks: int
 ) -> dict[UUID, int]:
-    """Per person, how often they were asked to cover or swap in the `weeks` before
-    `until` (no asks are recorded yet: an empty map until requests exist)."""
-    del conn, domain_id, until, weeks
-    return {}
+    """Per person, how often they were asked to take a place of the domain (asks of
+    cover requests, named swap or cover requests) in the `weeks` before `until`."""
+    cur = await conn.execute(
+        """
+        SELECT e.participant_id, count(*) AS n
+          FROM place_request_events e JOIN place_requests r ON r.id = e.request_id
+         WHERE r.domain_id = %s AND e.action = 'asked' AND e.participant_id IS NOT NULL
+           AND e.created_at >= (%s::date - make_interval(weeks => %s))
+           AND e.created_at < (%s::date + 1)
+         GROUP BY e.participant_id
+        """,
+        (domain_id, until, weeks, until),
+    )
+    return {r["participant_id"]: r["n"] for r in await cur.fetchall()}
 
 
 async def act_as_system(conn: Connection) -> None:
     """Attribute this transaction's changes to nobody (the system), whatever ran before
     on the connection."""
     await conn.execute("SELECT set_config('app.current_user_id', '', true)")
+
+
+async def run_places(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+    """Every place of a run: id, doer, target."""
+    cur = await conn.execute(
+        "SELECT id, participant_id, target_id FROM assignment_details WHERE assignment_id = %s",
+        (assignment_id,),
+    )
+    return await cur.fetchall()
+
+
+# --- requests to cover or swap a place --------------------------------------------------
+
+
+async def insert_request(conn: Connection, values: dict[str, Any]) -> dict[str, Any] | None:
+    """A new open request; None when the place already has one open."""
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(
+                """
+                INSERT INTO place_requests (domain_id, assignment_id, detail_id, kind,
+                    requester_id, asked_participant_id, auto_find, note, created_by)
+                VALUES (%(domain_id)s, %(assignment_id)s, %(detail_id)s, %(kind)s,
+                    %(requester_id)s, %(asked_participant_id)s, %(auto_find)s, %(note)s,
+                    app_current_user_id())
+                RETURNING *
+                """,
+                values,
+            )
+    except psycopg.errors.UniqueViolation:
+        return None
+    return await cur.fetchone()
+
+
+async def get_request(
+    conn: Connection, request_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM place_requests WHERE id = %s" + (" FOR UPDATE" if lock else ""),
+        (request_id,),
+    )
+    return await cur.fetchone()
+
+
+async def update_request(
+    conn: Connection, request_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any]:
+    columns = ", ".join(f"{c} = %({c})s" for c in changes)
+    cur = await conn.execute(
+        f"UPDATE place_requests SET {columns} WHERE id = %(id)s RETURNING *",
+        changes | {"id": request_id},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def insert_event(
+    conn: Connection,
+    request_id: UUID,
+    action: str,
+    participant_id: UUID | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An event of a request, by the transaction's acting user."""
+    await conn.execute(
+        "INSERT INTO place_request_events (request_id, action, participant_id, user_id,"
+        " details, created_at) VALUES (%s, %s, %s, app_current_user_id(), %s, clock_timestamp())",
+        (request_id, action, participant_id, Jsonb(details or {})),
+    )
+
+
+async def list_events(conn: Connection, request_id: UUID) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        "SELECT action, participant_id, user_id, details, created_at FROM place_request_events"
+        " WHERE request_id = %s ORDER BY created_at, id",
+        (request_id,),
+    )
+    return await cur.fetchall()
+
+
+async def move_place(conn: Connection, detail_id: UUID, doer: UUID, rota: UUID | None) -> None:
+    """Give a place a new doer, keeping the rota's person (an override)."""
+    await conn.execute(
+        "UPDATE assignment_details SET participant_id = %s, rota_participant_id = %s WHERE id = %s",
+        (doer, rota, detail_id),
+    )
+
+
+async def get_detail_with_run(conn: Connection, detail_id: UUID) -> dict[str, Any] | None:
+    """A place (locked) with its run's domain and status."""
+    cur = await conn.execute(
+        """
+        SELECT d.*, a.domain_id, a.status AS run_status
+          FROM assignment_details d JOIN assignments a ON a.id = d.assignment_id
+         WHERE d.id = %s FOR UPDATE OF d
+        """,
+        (detail_id,),
+    )
+    return await cur.fetchone()
+
+
+async def linked_participant(conn: Connection, domain_id: UUID, user_id: UUID) -> UUID | None:
+    """The caller's own person in a domain."""
+    cur = await conn.execute(
+        "SELECT id FROM participants WHERE domain_id = %s AND user_id = %s", (domain_id, user_id)
+    )
+    row = await cur.fetchone()
+    return row["id"] if row else None
+
+
+async def asked_already(conn: Connection, request_id: UUID) -> set[UUID]:
+    cur = await conn.execute(
+        "SELECT participant_id FROM place_request_events"
+        " WHERE request_id = %s AND action = 'asked'",
+        (request_id,),
+    )
+    return {r["participant_id"] for r in await cur.fetchall()}
+
+
+async def now(conn: Connection) -> Any:
+    """The transaction's clock (the database's, not the process's)."""
+    cur = await conn.execute("SELECT clock_timestamp() AS now")
+    row = await cur.fetchone()
+    assert row is not None
+    return row["now"]

@@ -1,18 +1,26 @@
-"""Fair share over HTTP: marking a place's outcome, who else could take it, and a
-domain's fairness view (JSON and CSV)."""
+"""Fair share over HTTP: marking a place's outcome, who else could take it, asking
+others to cover or swap it, and a domain's fairness view (JSON and CSV)."""
 
 from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response
+from fastapi import Query, Response, status
 
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
 from vividshift.fairshare import alternatives as alternatives_service
 from vividshift.fairshare import fairness as fairness_service
-from vividshift.fairshare import outcomes
-from vividshift.fairshare.schemas import AlternativesRead, FairnessRead, OutcomeRead, OutcomeRequest
+from vividshift.fairshare import outcomes, requests
+from vividshift.fairshare.schemas import (
+    AlternativesRead,
+    FairnessRead,
+    OutcomeRead,
+    OutcomeRequest,
+    PlaceRequestAccept,
+    PlaceRequestCreate,
+    PlaceRequestRead,
+)
 from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
 
@@ -99,3 +107,87 @@ async def get_fairness(
     """Per person: fair share, effort done, missed, covered, covered-for and balance;
     per task: how often each person did it."""
     return await fairness_service.fairness(db, user, domain_id, date_from, date_to)
+
+
+REQUEST = "/api/place-requests/{request_id}"
+UNSEEN_REQUEST: Responses = {
+    404: described("No such request, or its domain is one the caller may not see")
+}
+
+
+@router.post(
+    PLACE + "/requests",
+    response_model=PlaceRequestRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ONE
+    | UNSEEN_PLACE
+    | {
+        403: described("Not the place's own person nor a manager"),
+        409: described("The place already has an open request"),
+        422: described(
+            "VALIDATION_ERROR: a bad body, an unknown person, auto_find with a swap. "
+            "BUSINESS_LOGIC_ERROR: the run is not active"
+        ),
+    },
+)
+async def ask_for_cover_or_swap(
+    assignment_id: UUID, detail_id: UUID, body: PlaceRequestCreate, user: Writer, db: Db
+) -> PlaceRequestRead:
+    """Ask a named person, or anyone eligible, to cover or swap this place."""
+    return await requests.ask(db, user, assignment_id, detail_id, body)
+
+
+@router.get(REQUEST, response_model=PlaceRequestRead, responses=READ_ONE | UNSEEN_REQUEST)
+async def get_place_request(request_id: UUID, user: Reader, db: Db) -> PlaceRequestRead:
+    """A cover or swap request with its events (asked, accepted, approved, …)."""
+    return await requests.get_request(db, user, request_id)
+
+
+@router.post(
+    REQUEST + "/accept",
+    response_model=PlaceRequestRead,
+    responses=WRITE_ONE
+    | UNSEEN_REQUEST
+    | {
+        403: described("Accepting for someone else without being a manager, or not the one asked"),
+        409: described("The request is no longer open: someone else was first, or it ended"),
+        422: described(
+            "BUSINESS_LOGIC_ERROR: the taker breaks a hard rule — `details.rules` names it "
+            "(skills, availability, group rule, no double booking). VALIDATION_ERROR: a "
+            "bad body, no person of the caller's, a swap without detail_id"
+        ),
+    },
+)
+async def accept_place_request(
+    request_id: UUID, body: PlaceRequestAccept, user: Writer, db: Db
+) -> PlaceRequestRead:
+    """Take the place (the first valid acceptance wins; then 409)."""
+    return await requests.accept(db, user, request_id, body)
+
+
+DECIDED: Responses = (
+    WRITE_ONE
+    | UNSEEN_REQUEST
+    | {
+        403: described("The caller may not decide this request"),
+        409: described("The request is not in a state this decision applies to"),
+    }
+)
+
+
+@router.post(REQUEST + "/approve", response_model=PlaceRequestRead, responses=DECIDED)
+async def approve_place_request(request_id: UUID, user: Writer, db: Db) -> PlaceRequestRead:
+    """Manager: approve an accepted swap or cover; the places change."""
+    return await requests.decide(db, user, request_id, "approve")
+
+
+@router.post(REQUEST + "/refuse", response_model=PlaceRequestRead, responses=DECIDED)
+async def refuse_place_request(request_id: UUID, user: Writer, db: Db) -> PlaceRequestRead:
+    """Manager: refuse an accepted swap or cover; nothing changes."""
+    return await requests.decide(db, user, request_id, "refuse")
+
+
+@router.post(REQUEST + "/cancel", response_model=PlaceRequestRead, responses=DECIDED)
+async def cancel_place_request(request_id: UUID, user: Writer, db: Db) -> PlaceRequestRead:
+    """The requester or a manager: withdraw an open or accepted request."""
+    return await requests.decide(db, user, request_id, "cancel")

@@ -109,3 +109,57 @@ class AlternativesRead(BaseModel):
         "did the target, then fewest recent asks"
     )
     excluded: list[Excluded]
+
+
+class PlaceRequestCreate(BaseModel):
+    """Ask others to take a place: `cover` (they take it) or `swap` (they give one of
+    theirs in exchange). `participant_id` names the one asked; absent: anyone eligible."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["cover", "swap"]
+    participant_id: UUID | None = Field(default=None, description="ask this person only")
+    auto_find: bool = Field(
+        default=False,
+        description="cover only: the worker asks the best-ranked eligible people in waves",
+    )
+    note: Description | None = None
+
+
+class PlaceRequestAccept(BaseModel):
+    """Take the place. `participant_id`: who takes it (default: the caller's own person in
+    the domain; a manager may name anyone); `detail_id`: for a swap, the acceptor's place
+    given in exchange."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    participant_id: UUID | None = None
+    detail_id: UUID | None = None
+
+
+class PlaceRequestEvent(BaseModel):
+    action: str = Field(description="requested | asked | accepted | approved | refused | cancelled")
+    participant_id: UUID | None
+    user_id: UUID | None
+    details: dict[str, object]
+    created_at: datetime
+
+
+class PlaceRequestRead(BaseModel):
+    id: UUID
+    domain_id: UUID
+    assignment_id: UUID
+    detail_id: UUID
+    kind: str
+    status: str = Field(
+        description="open | accepted (awaiting a manager's approval) | done | refused | cancelled"
+    )
+    requester_id: UUID
+    asked_participant_id: UUID | None
+    accepted_participant_id: UUID | None
+    accepted_detail_id: UUID | None
+    accepted_at: datetime | None
+    auto_find: bool
+    note: str | None
+    created_at: datetime
+    events: list[PlaceRequestEvent]

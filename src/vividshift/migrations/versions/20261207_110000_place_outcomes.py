@@ -1,4 +1,5 @@
-"""What became of each place: done, missed, covered, swapped or excused (issue 15)."""
+"""What became of each place (done, missed, covered, swapped, excused), and requests to
+cover or swap a place with their events (issue 15)."""
 
 from vividshift.migrations.sql import sql_migration
 
