@@ -27,6 +27,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "schedule_tick": "* * * * *",
         "retry_stalled_jobs": "* * * * *",
         "close_ended_places": fairshare_tasks.CLOSE_CRON,
+        "ask_for_cover": fairshare_tasks.WAVES_CRON,
     }
     assert idempotency_tasks.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
     queues = {t.task.name: t.task.queue for t in periodic}
@@ -37,6 +38,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "schedule_tick": "schedules",
         "retry_stalled_jobs": "maintenance",
         "close_ended_places": "maintenance",
+        "ask_for_cover": "maintenance",
     }
     now = time.time()
     async with app.open_async():

@@ -1,6 +1,6 @@
 """SQL of fair share: outcomes of places, the ledger's facts, alternatives' facts."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -247,3 +247,27 @@ async def now(conn: Connection) -> Any:
     row = await cur.fetchone()
     assert row is not None
     return row["now"]
+
+
+async def lock_due_cover_searches(
+    conn: Connection, now: datetime | None, limit: int
+) -> list[dict[str, Any]]:
+    """Open automatic cover requests whose next wave is due (none asked yet, or the last
+    ask older than the domain's `fair_share.cover_wave_minutes`, default 60), locked,
+    skipping those another worker holds; with the domain's configuration."""
+    cur = await conn.execute(
+        """
+        SELECT r.*, dm.configuration
+          FROM place_requests r JOIN domains dm ON dm.id = r.domain_id
+         WHERE r.status = 'open' AND r.auto_find AND r.kind = 'cover'
+           AND COALESCE((SELECT max(e.created_at) FROM place_request_events e
+                          WHERE e.request_id = r.id AND e.action = 'asked'), '-infinity')
+               <= COALESCE(%(now)s::timestamptz, now()) - make_interval(mins =>
+                  COALESCE((dm.configuration->'fair_share'->>'cover_wave_minutes')::int, 60))
+         ORDER BY r.created_at
+         LIMIT %(limit)s
+           FOR UPDATE OF r SKIP LOCKED
+        """,
+        {"now": now, "limit": limit},
+    )
+    return await cur.fetchall()
