@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
@@ -135,24 +134,22 @@ async def run_places(conn: Connection, assignment_id: UUID) -> list[dict[str, An
 # --- requests to cover or swap a place --------------------------------------------------
 
 
-async def insert_request(conn: Connection, values: dict[str, Any]) -> dict[str, Any] | None:
-    """A new open request; None when the place already has one open."""
-    try:
-        async with conn.transaction():
-            cur = await conn.execute(
-                """
-                INSERT INTO place_requests (domain_id, assignment_id, detail_id, kind,
-                    requester_id, asked_participant_id, auto_find, note, created_by)
-                VALUES (%(domain_id)s, %(assignment_id)s, %(detail_id)s, %(kind)s,
-                    %(requester_id)s, %(asked_participant_id)s, %(auto_find)s, %(note)s,
-                    app_current_user_id())
-                RETURNING *
-                """,
-                values,
-            )
-    except psycopg.errors.UniqueViolation:
-        return None
-    return await cur.fetchone()
+async def insert_request(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """A new open request (a second open one of the place: UniqueViolation)."""
+    cur = await conn.execute(
+        """
+        INSERT INTO place_requests (domain_id, assignment_id, detail_id, kind,
+            requester_id, asked_participant_id, auto_find, note, created_by)
+        VALUES (%(domain_id)s, %(assignment_id)s, %(detail_id)s, %(kind)s,
+            %(requester_id)s, %(asked_participant_id)s, %(auto_find)s, %(note)s,
+            app_current_user_id())
+        RETURNING *
+        """,
+        values,
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
 
 
 async def get_request(

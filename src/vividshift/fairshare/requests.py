@@ -105,21 +105,21 @@ async def ask(
                 raise ValidationFailed(
                     "Unknown participant", details={"participant_id": str(body.participant_id)}
                 )
-        row = await queries.insert_request(
-            conn,
-            {
-                "domain_id": run["domain_id"],
-                "assignment_id": assignment_id,
-                "detail_id": detail_id,
-                "kind": body.kind,
-                "requester_id": place["participant_id"],
-                "asked_participant_id": body.participant_id,
-                "auto_find": body.auto_find,
-                "note": body.note,
-            },
-        )
-        if row is None:
-            raise Conflict("This place already has an open request")
+        values = {
+            "domain_id": run["domain_id"],
+            "assignment_id": assignment_id,
+            "detail_id": detail_id,
+            "kind": body.kind,
+            "requester_id": place["participant_id"],
+            "asked_participant_id": body.participant_id,
+            "auto_find": body.auto_find,
+            "note": body.note,
+        }
+        try:
+            async with conn.transaction():  # a savepoint: the duplicate is a 409, not a 500
+                row = await queries.insert_request(conn, values)
+        except psycopg.errors.UniqueViolation:
+            raise Conflict("This place already has an open request") from None
         await queries.insert_event(conn, row["id"], "requested", place["participant_id"])
         if body.participant_id is not None:
             await queries.insert_event(conn, row["id"], "asked", body.participant_id)
