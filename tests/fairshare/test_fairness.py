@@ -110,3 +110,12 @@ async def test_the_fairness_view_is_documented(client: httpx.AsyncClient) -> Non
     assert {"200", "403", "404", "409", "422"} <= set(outcome["post"]["responses"])
     props = spec["components"]["schemas"]["FairnessRead"]["properties"]
     assert "from" in props
+    accept = spec["paths"]["/api/place-requests/{request_id}/accept"]["post"]
+    assert {"200", "403", "404", "409", "422", "503"} <= set(accept["responses"])
+    ask = spec["paths"]["/api/assignments/{assignment_id}/details/{detail_id}/requests"]["post"]
+    assert {"201", "403", "404", "409", "422"} <= set(ask["responses"])
+    alternatives = spec["paths"][
+        "/api/assignments/{assignment_id}/details/{detail_id}/alternatives"
+    ]["get"]
+    schema = alternatives["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/AlternativesRead")

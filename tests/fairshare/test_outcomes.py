@@ -182,3 +182,30 @@ async def test_open_places_close_when_their_day_has_ended(
     assert entry[-1]["changed_by"] is None and len(entry[-1]["changes"]["closed"]) == 2
     # A second sweep finds nothing more to do.
     assert (await close_ended_places(db))["places"] == 0
+
+
+async def test_a_manager_reopens_a_place_and_a_member_cannot(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+) -> None:
+    manager = await auth_headers("user")
+    house = await make_house(client, manager, PEOPLE, CHORES, name="house-h")
+    member = await auth_headers("user", member_of={house.id: "member"})
+    await db.execute(
+        "UPDATE participants SET user_id = %s WHERE id = %s",
+        (await user_id(client, member), house.people["Ann"]),
+    )
+    run = await generate(client, house, "2026-12-01")
+    mine = next(
+        d
+        for d in await details(client, house, run["id"])
+        if d["participant_id"] == house.people["Ann"]
+    )
+    url = _url(run["id"], mine["id"])
+    assert (await client.post(url, json={"outcome": "done"}, headers=member)).status_code == 200
+    assert_error(
+        await client.post(url, json={"outcome": None}, headers=member), 403, "AUTHORIZATION_ERROR"
+    )
+    reopened = await client.post(url, json={"outcome": None}, headers=manager)
+    assert reopened.status_code == 200, reopened.text
+    assert (reopened.json()["outcome"], reopened.json()["outcome_at"]) == (None, None)
+    assert_error(await client.post(url, json={}, headers=manager), 422, "VALIDATION_ERROR")

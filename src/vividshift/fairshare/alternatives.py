@@ -52,7 +52,7 @@ async def alternatives(
 ) -> AlternativesRead:
     """The ranked people who could take the place instead, and the excluded with why."""
     run, _ = await run_access(conn, principal, assignment_id, "viewer")
-    place = await queries.get_place(conn, assignment_id, detail_id)
+    place = await queries.get_place(conn, assignment_id, detail_id, lock=False)
     if place is None:
         raise place_not_found(detail_id)
     candidates, excluded = await assess_place(conn, run, place)

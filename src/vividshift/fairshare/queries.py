@@ -10,9 +10,10 @@ from vividshift.db import Connection
 
 
 async def get_place(
-    conn: Connection, assignment_id: UUID, detail_id: UUID
+    conn: Connection, assignment_id: UUID, detail_id: UUID, *, lock: bool = True
 ) -> dict[str, Any] | None:
-    """One place of a run, locked, with its target's effort and its doer's account."""
+    """One place of a run (locked unless `lock=False`), with its target's effort and its
+    doer's account."""
     cur = await conn.execute(
         """
         SELECT d.*, t.effort, t.name AS target_name, p.user_id AS participant_user_id,
@@ -21,8 +22,8 @@ async def get_place(
           JOIN assignment_targets t ON t.id = d.target_id
           JOIN participants p ON p.id = d.participant_id
          WHERE d.id = %s AND d.assignment_id = %s
-           FOR UPDATE OF d
-        """,
+        """
+        + (" FOR UPDATE OF d" if lock else ""),
         (detail_id, assignment_id),
     )
     return await cur.fetchone()

@@ -1,6 +1,7 @@
 -- Removes every object of 20261207_110000_place_outcomes.sql.
 DROP TABLE place_request_events;
 DROP TABLE place_requests;
+DROP INDEX idx_assignment_details_closed;
 DROP INDEX idx_assignment_details_open;
 DROP INDEX idx_assignment_details_outcome_by;
 ALTER TABLE assignment_details

@@ -17,9 +17,12 @@ ALTER TABLE assignment_details
     );
 CREATE INDEX idx_assignment_details_outcome_by
     ON assignment_details(outcome_by) WHERE outcome_by IS NOT NULL;
--- The worker's sweep and the ledger look for places of a run still open / closed.
+-- The worker's sweep looks for a run's open places; the ledger (read at every
+-- generation) for its closed ones, which a domain without outcomes has none of.
 CREATE INDEX idx_assignment_details_open
     ON assignment_details(assignment_id) WHERE outcome IS NULL;
+CREATE INDEX idx_assignment_details_closed
+    ON assignment_details(assignment_id) WHERE outcome IS NOT NULL;
 
 -- Asking others to take a place: a cover (someone takes it) or a swap (two people
 -- exchange places). Open until the first valid acceptance; with the domain's approval
