@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from vividshift.fairshare.schemas import FairnessRead
 
-BAR_HEIGHT = 22
-LABEL_WIDTH = 120
-PLOT_WIDTH = 240
-CELL = 34
+# Sized for a 375-px phone at 1:1 (names, the bars around zero, then the figures).
+BAR_HEIGHT = 26
+LABEL_WIDTH = 90
+PLOT_WIDTH = 190
+VALUE_WIDTH = 50
+CELL = 36
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Cell:
 class Charts:
     bars: list[Bar]
     zero_x: float
+    label_x: float
+    value_x: float
     bars_width: float
     bars_height: float
     tasks: list[str]
@@ -60,15 +64,17 @@ def charts(view: FairnessRead) -> Charts:
     for row, p in enumerate(view.people):
         for col, t in enumerate(view.targets):
             n = counts.get((p.participant_id, t.target_id), 0)
-            cells.append(Cell(LABEL_WIDTH + col * CELL, 40 + row * CELL, n, n / most))
+            cells.append(Cell(LABEL_WIDTH + col * CELL, 44 + row * CELL, n, n / most))
     return Charts(
         bars=bars,
         zero_x=zero,
-        bars_width=LABEL_WIDTH + PLOT_WIDTH + 40,
+        label_x=LABEL_WIDTH - 6,
+        value_x=LABEL_WIDTH + PLOT_WIDTH + 6,
+        bars_width=LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH,
         bars_height=max(1, len(bars)) * BAR_HEIGHT + 4,
         tasks=[t.name for t in view.targets],
         people=[p.name for p in view.people],
         cells=cells,
         heat_width=LABEL_WIDTH + max(1, len(view.targets)) * CELL + 4,
-        heat_height=40 + max(1, len(view.people)) * CELL + 4,
+        heat_height=44 + max(1, len(view.people)) * CELL + 4,
     )
