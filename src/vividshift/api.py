@@ -15,6 +15,7 @@ from vividshift.auth.deps import public
 from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
+from vividshift.fairshare.routes import router as fairshare_router
 from vividshift.invitations.routes import router as invitations_router
 from vividshift.participants.routes import router as participants_router
 from vividshift.registration.routes import router as registration_router
@@ -26,6 +27,7 @@ from vividshift.users.routes import router as users_router
 from vividshift.web.pages import (
     admin,
     dashboard,
+    fairness,
     history,
     houses,
     invite,
@@ -56,6 +58,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(workgroups_router)  # /api/work-groups (compatible)
     app.include_router(jobs_router)  # /api/jobs
     app.include_router(schedules_router)  # /api/domains/{domain_id}/schedule
+    app.include_router(fairshare_router)  # outcomes, alternatives, /api/domains/{id}/fairness
     app.include_router(sign_in.router)  # /login, /logout
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate
@@ -64,6 +67,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(my_turns.router)  # /me (My turns)
     app.include_router(houses.router)  # /houses, /people/template.csv, /tasks/template.csv
     app.include_router(invite.router)  # /invite/{token}
+    app.include_router(fairness.router)  # /houses/{id}/fairness, /me/places/…/done
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
     app.include_router(admin.router)  # /admin

@@ -21,6 +21,13 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
         db, "entity_definitions", {"domain_id": domain["id"], "name": "kind"}
     )
     person = await insert_row(db, "participants", {"name": "p"})
+    target = await insert_row(db, "assignment_targets", {"name": "t"})
+    run = await insert_row(db, "assignments", {"strategy_used": "s"})
+    place = await insert_row(
+        db,
+        "assignment_details",
+        {"assignment_id": run["id"], "participant_id": person["id"], "target_id": target["id"]},
+    )
     return {
         "users": user,
         "user_sessions": await insert_row(
@@ -35,8 +42,8 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
             db, "entities", {"entity_definition_id": definition["id"], "name": "e"}
         ),
         "participants": person,
-        "assignment_targets": await insert_row(db, "assignment_targets", {"name": "t"}),
-        "assignments": await insert_row(db, "assignments", {"strategy_used": "s"}),
+        "assignment_targets": target,
+        "assignments": run,
         "domain_members": await insert_row(
             db,
             "domain_members",
@@ -50,6 +57,17 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
                 "domain_id": person["domain_id"],
                 "starts_at": "2030-01-01T00:00:00Z",
                 "ends_at": "2030-01-02T00:00:00Z",
+            },
+        ),
+        "place_requests": await insert_row(
+            db,
+            "place_requests",
+            {
+                "domain_id": run["domain_id"],
+                "assignment_id": run["id"],
+                "detail_id": place["id"],
+                "kind": "cover",
+                "requester_id": person["id"],
             },
         ),
     }

@@ -10,6 +10,7 @@ from tests.worker.helpers import add_sessions, run_queued_jobs, session_tokens
 from tests.worker.helpers import maintenance_job_statuses as job_statuses
 from vividshift.assignments import tasks as assignment_tasks
 from vividshift.auth import tasks as auth_tasks
+from vividshift.fairshare import tasks as fairshare_tasks
 from vividshift.idempotency import tasks as idempotency_tasks
 from vividshift.worker.app import create_task_app
 
@@ -25,6 +26,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "purge_history": assignment_tasks.HISTORY_CRON,
         "schedule_tick": "* * * * *",
         "retry_stalled_jobs": "* * * * *",
+        "close_ended_places": fairshare_tasks.CLOSE_CRON,
+        "ask_for_cover": fairshare_tasks.WAVES_CRON,
     }
     assert idempotency_tasks.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
     queues = {t.task.name: t.task.queue for t in periodic}
@@ -34,6 +37,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "purge_history": "maintenance",
         "schedule_tick": "schedules",
         "retry_stalled_jobs": "maintenance",
+        "close_ended_places": "maintenance",
+        "ask_for_cover": "maintenance",
     }
     now = time.time()
     async with app.open_async():

@@ -27,6 +27,9 @@ Decisions:
 - **Error-level validation failures block the run** (422 with the failures) unless the
   body says `force` (the route allows that to admins only); a forced run says so in its
   metadata and history.
+- **Fair share**: once the domain has outcomes of places, the balance objective plans
+  against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
+  prorated by presence) instead of counting places in the recent history.
 - **Window**: the request's `window`, else the whole `assignment_date` in the domain's
   time zone (`configuration.timezone`, default UTC): availability is checked against it.
   The date defaults to today in that zone.
@@ -65,6 +68,7 @@ from vividshift.engine import (
 )
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
+from vividshift.ledger.ledger import prior_load
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
@@ -319,6 +323,7 @@ async def _load_problem(
         validators=tuple(rules.validators),
         timezone=house.timezone,
         availability_default=house.availability_default,
+        prior_load=await prior_load(conn, domain_id, run_date),
     )
     inputs = {
         "participants": [str(i) for i in body.participants] or "all_active",

@@ -108,4 +108,5 @@ def _place(row: dict[str, Any], domain: dict[str, Any], zone: str) -> MyPlace:
         timezone=zone,
         windows=[PlaceWindow(start=s, end=e, all_day=a) for s, e, a in windows],
         others=[Teammate.model_validate(o) for o in row["others"] or []],
+        outcome=row["outcome"],
     )

@@ -287,7 +287,7 @@ async def get_details(conn: Connection, assignment_id: UUID) -> list[dict[str, A
     cur = await conn.execute(
         """
         SELECT d.id, d.participant_id, d.target_id, d.position, d.metadata, d.created_at,
-               p.name AS participant_name, t.name AS target_name
+               d.outcome, p.name AS participant_name, t.name AS target_name
           FROM assignment_details d
           JOIN participants p ON d.participant_id = p.id
           JOIN assignment_targets t ON d.target_id = t.id
@@ -478,7 +478,7 @@ async def my_places(
     cur = await conn.execute(
         f"""
         WITH page AS (
-            SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id,
+            SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id, d.outcome,
                    a.name AS assignment_name, a.assignment_date, a.status, a.configuration,
                    a.domain_id, a.created_at, p.id AS participant_id,
                    count(*) OVER () AS total

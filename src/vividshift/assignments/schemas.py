@@ -150,6 +150,10 @@ class DetailRead(BaseModel):
     position: int | None
     metadata: dict[str, Any]
     created_at: datetime
+    outcome: str | None = Field(
+        default=None,
+        description="done | missed | covered | swapped | excused; null while open",
+    )
 
 
 class AssignmentRead(AssignmentSummary):
@@ -267,6 +271,9 @@ class MyPlace(BaseModel):
         "else the run's window or day"
     )
     others: list[Teammate] = Field(description="who else is on the same task in that run")
+    outcome: str | None = Field(
+        default=None, description="done | missed | covered | swapped | excused; null while open"
+    )
 
 
 class MyPlacePage(BaseModel):

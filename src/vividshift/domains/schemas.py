@@ -14,6 +14,9 @@ configuration = {
   "timezone": "Europe/Berlin" (IANA, default UTC: slots, shift times and run days are
               local clock times there),
   "availability_default": "available" | "unavailable" (a day without any slot),
+  "fair_share": {"open_places": "done" | "missed" (what a place still open after its
+                run's day becomes; default done), "swaps_need_approval": false,
+                "cover_wave_size": 3, "cover_wave_minutes": 60},
   "schedule": {"cron": "0 6 * * 1", "timezone": "Europe/Berlin", "enabled": true,
                "strategy", "strategy_parameters", "participants": {ids, metadata,
                has_all_skills}, "targets": {ids, metadata}, "date_offset_days": 0}
@@ -161,6 +164,25 @@ class Schedule(_Strict):
         return value
 
 
+class FairShareSettings(_Strict):
+    """How places end and how people trade them (issue 15)."""
+
+    open_places: Literal["done", "missed"] = Field(
+        default="done",
+        description="what a place still open when its run's day has ended becomes",
+    )
+    swaps_need_approval: bool = Field(
+        default=False,
+        description="an accepted swap or cover waits for a manager's approval",
+    )
+    cover_wave_size: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=3, description="automatic cover finding: how many people each wave asks"
+    )
+    cover_wave_minutes: Annotated[int, Field(ge=1, le=10_080)] = Field(
+        default=60, description="automatic cover finding: minutes between waves"
+    )
+
+
 class DomainConfiguration(_Strict):
     """Defaults a domain's runs use: strategy, parameters, validators, constraints;
     and optionally a recurring `schedule`."""
@@ -179,6 +201,7 @@ class DomainConfiguration(_Strict):
         default="available",
         description="what a day for which a participant lists no availability slots means",
     )
+    fair_share: FairShareSettings = Field(default_factory=FairShareSettings)
 
     @model_validator(mode="after")
     def _validators_once(self) -> "DomainConfiguration":

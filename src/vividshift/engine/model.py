@@ -7,6 +7,7 @@ engine never mutates them.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -163,6 +164,10 @@ class Problem:
     `timezone` (IANA) is the house's zone: weekday slots and daily target windows are
     local clock times there, while `window` and absolute windows are naive UTC.
     `availability_default` is what a day with no slots listed means (see `availability`).
+    `prior_load` is each person's balance so far (load − fair share, in effort points,
+    from the fair-share ledger; a person not listed is at 0). When given, the balance
+    objective weighs each place by its target's effort against it instead of counting
+    places in the recent history (see `scoring.fair_share_matrix`).
     """
 
     participants: tuple[Participant, ...]
@@ -176,8 +181,11 @@ class Problem:
     validators: tuple[ValidatorSpec, ...] = DEFAULT_VALIDATORS
     timezone: str = "UTC"
     availability_default: str = "available"
+    prior_load: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if any(not math.isfinite(float(v)) for v in self.prior_load.values()):
+            raise InvalidProblem("prior_load values must be finite numbers")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):

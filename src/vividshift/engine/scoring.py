@@ -7,6 +7,12 @@
 - preference: 0.5 neutral; 1 when the target's window overlaps one of the person's
   `preferred` time slots (`availability`); the person's explicit target preferences
   override that: `preferred_targets` → 1, `avoided_targets` → 0, `targets: {id: x}` → x.
+- fair share (only when the problem has a `prior_load`, the ledger's balances): per
+  pair, how much giving the target to the person raises the objective
+  Σ (balance after this run − lowest balance)², normalised to 0–1 (1 = cheapest). A
+  convex cost of the resulting balance: the person furthest below their share takes the
+  heaviest place first, and the largest excess over the share is what it lowers most.
+  The place count of the history is then left out (the ledger already counts it).
 - balance is per assignment, not per pair: `load_marginals` gives, for each
   participant, the normalised load of their 1st, 2nd, … new assignment, counting
   their assignments over the whole given history. It increases with each extra
@@ -32,6 +38,7 @@ class Scores:
     skill: np.ndarray  # float32, P × T
     preference: np.ndarray  # float32, P × T
     past_load: np.ndarray  # int64, P
+    fair: np.ndarray | None = None  # float32 P × T, only with a prior_load
 
 
 def compute_scores(problem: Problem, preferred_slot: np.ndarray | None = None) -> Scores:
@@ -54,7 +61,26 @@ def compute_scores(problem: Problem, preferred_slot: np.ndarray | None = None) -
                     rotation[i, j] = k / depth
 
     preference = _preference_matrix(problem, t_index, preferred_slot)
-    return Scores(rotation, _skill_matrix(problem), preference, past_load)
+    fair = None
+    if problem.prior_load:
+        fair = fair_share_matrix(problem)
+        past_load = np.zeros(n_p, dtype=np.int64)
+    return Scores(rotation, _skill_matrix(problem), preference, past_load, fair)
+
+
+def fair_share_matrix(problem: Problem) -> np.ndarray:
+    """P × T in 0–1: 1 − the normalised rise of Σ (balance − lowest)² when the person
+    takes one place of the target (balance = the ledger's load − fair share)."""
+    balance = np.array(
+        [float(problem.prior_load.get(p.id, 0.0)) for p in problem.participants], dtype=np.float64
+    )
+    effort = np.array([t.effort for t in problem.targets], dtype=np.float64)
+    if not balance.size or not effort.size:
+        return np.ones((balance.size, effort.size), dtype=np.float32)
+    shifted = balance - balance.min()
+    rise = (shifted[:, None] + effort[None, :]) ** 2 - (shifted**2)[:, None]
+    top = float(rise.max())
+    return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
 def _skill_matrix(problem: Problem) -> np.ndarray:

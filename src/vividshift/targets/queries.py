@@ -10,7 +10,7 @@ from vividshift.http.paging import PageParams, Sort
 from vividshift.targets.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 
 JSON_COLUMNS = ("required_skills", "constraints", "metadata")
-COLUMNS = ("name", "description", "required_count", *JSON_COLUMNS, "is_active")
+COLUMNS = ("name", "description", "required_count", "effort", *JSON_COLUMNS, "is_active")
 
 
 def _escape_like(value: str) -> str:
@@ -96,14 +96,15 @@ async def insert_targets(
     cur = await conn.execute(
         """
         INSERT INTO assignment_targets
-            (domain_id, name, description, required_count, required_skills, constraints,
-             metadata, is_active, created_by)
+            (domain_id, name, description, required_count, effort, required_skills,
+             constraints, metadata, is_active, created_by)
         SELECT COALESCE(r.domain_id, default_domain_id()), r.name, r.description,
-               r.required_count, r.required_skills, r.constraints, r.metadata, r.is_active,
-               %(created_by)s
+               r.required_count, COALESCE(r.effort, 1), r.required_skills, r.constraints,
+               r.metadata, r.is_active, %(created_by)s
           FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(
                domain_id uuid, name text, description text, required_count integer,
-               required_skills jsonb, constraints jsonb, metadata jsonb, is_active boolean)
+               effort numeric, required_skills jsonb, constraints jsonb, metadata jsonb,
+               is_active boolean)
         RETURNING id
         """,
         {"rows": Jsonb(rows), "created_by": created_by},

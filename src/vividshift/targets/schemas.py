@@ -8,6 +8,9 @@ names), `constraints.no_repeat_window` (int) and `constraints.time_window`: abso
 time zone `{"start": "13:00", "end": "17:00", "days": ["saturday"]}` (`days` optional:
 every day; `"24:00"` may end it; an end before the start runs past midnight). All are
 checked when present, the window by the engine's own reading of it.
+
+`effort` is the points one place of the target is worth (default 1, more than 0, at most
+1 000, two decimals: "Toilet B" 3, "Bin" 1); load, the ledger and fair share count it.
 """
 
 from datetime import datetime
@@ -53,6 +56,18 @@ def check_constraints(value: dict[str, Any]) -> dict[str, Any]:
 
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]
 RequiredCount = Annotated[int, Field(ge=1, le=MAX_REQUIRED_COUNT, strict=False)]
+MAX_EFFORT = 1000
+# The column is NUMERIC(8, 2): more than two decimals would be rounded silently.
+Effort = Annotated[
+    float,
+    Field(
+        gt=0,
+        le=MAX_EFFORT,
+        multiple_of=0.01,
+        allow_inf_nan=False,
+        description="points one place is worth (default 1; 0 < effort ≤ 1000, two decimals)",
+    ),
+]
 Constraints = Annotated[JsonObject, AfterValidator(check_constraints)]
 
 
@@ -64,6 +79,7 @@ class TargetCreate(BaseModel):
     name: Name
     description: Description | None = None
     required_count: RequiredCount = 1
+    effort: Effort = 1
     required_skills: Skills = Field(default_factory=list)
     constraints: Constraints = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
@@ -74,6 +90,7 @@ class TargetCreate(BaseModel):
 NOT_NULL_ON_UPDATE = (
     "name",
     "required_count",
+    "effort",
     "required_skills",
     "constraints",
     "metadata",
@@ -89,6 +106,7 @@ class TargetUpdate(BaseModel):
     name: Name | None = None
     description: Description | None = None
     required_count: RequiredCount | None = None
+    effort: Effort | None = None
     required_skills: Skills | None = None
     constraints: Constraints | None = None
     metadata: JsonObject | None = None
@@ -106,6 +124,7 @@ class TargetRead(BaseModel):
     name: str
     description: str | None
     required_count: int
+    effort: float
     required_skills: list[str]
     constraints: dict[str, Any]
     metadata: dict[str, Any]

@@ -16,6 +16,7 @@ from procrastinate import App, PsycopgConnector
 from vividshift.assignments import tasks as assignment_tasks
 from vividshift.auth import tasks as auth_tasks
 from vividshift.config import Settings
+from vividshift.fairshare import tasks as fairshare_tasks
 from vividshift.idempotency import tasks as idempotency_tasks
 from vividshift.schedules import tasks as schedule_tasks
 
@@ -32,4 +33,5 @@ def create_task_app(settings: Settings, database_url: str) -> App:
     idempotency_tasks.register(app)
     assignment_tasks.register(app)
     schedule_tasks.register(app)
+    fairshare_tasks.register(app)
     return app

@@ -87,8 +87,10 @@ def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
             (weights.rotation, scores.rotation),
             (weights.skill, scores.skill),
             (weights.preference, scores.preference),
+            # The ledger's fair share rides on the balance weight (see scoring).
+            (weights.balance, scores.fair),
         )
-        if w
+        if w and s is not None
     ]
     n_rows, n_cols = scores.rotation.shape
     out = np.empty((n_rows, n_cols), dtype=np.int64)

@@ -21,6 +21,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, Db
 from vividshift.domains import service as domains
 from vividshift.errors import AppError, Conflict, Forbidden
+from vividshift.fairshare.mine import my_balances
 from vividshift.http.paging import PageParams, Sort
 from vividshift.rules import service as rules
 from vividshift.schedules import service as schedule_service
@@ -124,6 +125,7 @@ async def dashboard_page(
         "mine": mine,
         "my_details": [d for d in run.details if d.participant_id in mine] if run else [],
         "schedules": schedules,
+        "balances": await my_balances(db, principal),
         "strategies": rules.strategy_names(),
         "domains": active_domains,
         "values": {

@@ -1,6 +1,7 @@
 """My turns: the signed-in person's places across their houses, upcoming and past
 (the page of GET /api/me/assignments, the same service)."""
 
+from datetime import UTC, datetime, timedelta
 from typing import cast, get_args
 
 from fastapi import APIRouter, Request
@@ -41,4 +42,6 @@ async def my_turns(
         choices=WHEN,
         page=page,
         pages=pages,
+        # The latest date anywhere: a place of a house east of here is not refused.
+        today=(datetime.now(UTC) + timedelta(hours=14)).date(),
     )

@@ -1,0 +1,271 @@
+"""SQL of fair share: outcomes of places, the ledger's facts, alternatives' facts."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from vividshift.db import Connection
+
+
+async def get_place(
+    conn: Connection, assignment_id: UUID, detail_id: UUID, *, lock: bool = True
+) -> dict[str, Any] | None:
+    """One place of a run (locked unless `lock=False`), with its target's effort and its
+    doer's account."""
+    cur = await conn.execute(
+        """
+        SELECT d.*, t.effort, t.name AS target_name, p.user_id AS participant_user_id,
+               p.name AS participant_name
+          FROM assignment_details d
+          JOIN assignment_targets t ON t.id = d.target_id
+          JOIN participants p ON p.id = d.participant_id
+         WHERE d.id = %s AND d.assignment_id = %s
+        """
+        + (" FOR UPDATE OF d" if lock else ""),
+        (detail_id, assignment_id),
+    )
+    return await cur.fetchone()
+
+
+async def set_outcome(
+    conn: Connection,
+    detail_id: UUID,
+    *,
+    outcome: str | None,
+    participant_id: UUID,
+    rota_participant_id: UUID | None,
+) -> dict[str, Any]:
+    """Write a place's outcome (NULL reopens it); the marker is the transaction's user."""
+    cur = await conn.execute(
+        """
+        UPDATE assignment_details
+           SET outcome = %(outcome)s::text,
+               outcome_at = CASE WHEN %(outcome)s::text IS NULL THEN NULL ELSE now() END,
+               outcome_by = CASE WHEN %(outcome)s::text IS NULL THEN NULL
+                                 ELSE app_current_user_id() END,
+               participant_id = %(participant_id)s,
+               rota_participant_id = %(rota_participant_id)s
+         WHERE id = %(id)s
+        RETURNING id, assignment_id, participant_id, rota_participant_id, target_id, outcome,
+                  outcome_at, outcome_by
+        """,
+        {
+            "outcome": outcome,
+            "participant_id": participant_id,
+            "rota_participant_id": rota_participant_id,
+            "id": detail_id,
+        },
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def lock_ended_open_runs(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """Runs (not cancelled) whose local day has ended and that still have open places,
+    with their domain's configuration; locked, skipping runs another worker holds."""
+    cur = await conn.execute(
+        """
+        SELECT a.id, a.domain_id, a.assignment_date, dm.configuration
+          FROM assignments a
+          JOIN domains dm ON dm.id = a.domain_id
+         WHERE a.status <> 'cancelled'
+           AND EXISTS (SELECT 1 FROM assignment_details d
+                        WHERE d.assignment_id = a.id AND d.outcome IS NULL)
+           AND (a.assignment_date + 1)::timestamp
+               AT TIME ZONE COALESCE(dm.configuration->>'timezone', 'UTC') <= now()
+         ORDER BY a.assignment_date, a.id
+         LIMIT %s
+           FOR UPDATE OF a SKIP LOCKED
+        """,
+        (limit,),
+    )
+    return await cur.fetchall()
+
+
+async def close_open_places(conn: Connection, assignment_id: UUID, outcome: str) -> list[str]:
+    """Give every open place of the run `outcome` (marked by nobody); their ids."""
+    cur = await conn.execute(
+        """
+        UPDATE assignment_details SET outcome = %s, outcome_at = now(), outcome_by = NULL
+         WHERE assignment_id = %s AND outcome IS NULL
+        RETURNING id::text AS id
+        """,
+        (outcome, assignment_id),
+    )
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def recent_asks(
+    conn: Connection, domain_id: UUID, until: date, weeks: int
+) -> dict[UUID, int]:
+    """Per person, how often they were asked to take a place of the domain (asks of
+    cover requests, named swap or cover requests) in the `weeks` before `until`."""
+    cur = await conn.execute(
+        """
+        SELECT e.participant_id, count(*) AS n
+          FROM place_request_events e JOIN place_requests r ON r.id = e.request_id
+         WHERE r.domain_id = %s AND e.action = 'asked' AND e.participant_id IS NOT NULL
+           AND e.created_at >= (%s::date - make_interval(weeks => %s))
+           AND e.created_at < (%s::date + 1)
+         GROUP BY e.participant_id
+        """,
+        (domain_id, until, weeks, until),
+    )
+    return {r["participant_id"]: r["n"] for r in await cur.fetchall()}
+
+
+async def act_as_system(conn: Connection) -> None:
+    """Attribute this transaction's changes to nobody (the system), whatever ran before
+    on the connection."""
+    await conn.execute("SELECT set_config('app.current_user_id', '', true)")
+
+
+async def run_places(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+    """Every place of a run: id, doer, target."""
+    cur = await conn.execute(
+        "SELECT id, participant_id, target_id FROM assignment_details WHERE assignment_id = %s",
+        (assignment_id,),
+    )
+    return await cur.fetchall()
+
+
+# --- requests to cover or swap a place --------------------------------------------------
+
+
+async def insert_request(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """A new open request (a second open one of the place: UniqueViolation)."""
+    cur = await conn.execute(
+        """
+        INSERT INTO place_requests (domain_id, assignment_id, detail_id, kind,
+            requester_id, asked_participant_id, auto_find, note, created_by)
+        VALUES (%(domain_id)s, %(assignment_id)s, %(detail_id)s, %(kind)s,
+            %(requester_id)s, %(asked_participant_id)s, %(auto_find)s, %(note)s,
+            app_current_user_id())
+        RETURNING *
+        """,
+        values,
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def get_request(
+    conn: Connection, request_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM place_requests WHERE id = %s" + (" FOR UPDATE" if lock else ""),
+        (request_id,),
+    )
+    return await cur.fetchone()
+
+
+async def update_request(
+    conn: Connection, request_id: UUID, changes: dict[str, Any]
+) -> dict[str, Any]:
+    columns = ", ".join(f"{c} = %({c})s" for c in changes)
+    cur = await conn.execute(
+        f"UPDATE place_requests SET {columns} WHERE id = %(id)s RETURNING *",
+        changes | {"id": request_id},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def insert_event(
+    conn: Connection,
+    request_id: UUID,
+    action: str,
+    participant_id: UUID | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An event of a request, by the transaction's acting user."""
+    await conn.execute(
+        "INSERT INTO place_request_events (request_id, action, participant_id, user_id,"
+        " details, created_at) VALUES (%s, %s, %s, app_current_user_id(), %s, clock_timestamp())",
+        (request_id, action, participant_id, Jsonb(details or {})),
+    )
+
+
+async def list_events(conn: Connection, request_id: UUID) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        "SELECT action, participant_id, user_id, details, created_at FROM place_request_events"
+        " WHERE request_id = %s ORDER BY created_at, id",
+        (request_id,),
+    )
+    return await cur.fetchall()
+
+
+async def move_place(conn: Connection, detail_id: UUID, doer: UUID, rota: UUID | None) -> None:
+    """Give a place a new doer, keeping the rota's person (an override)."""
+    await conn.execute(
+        "UPDATE assignment_details SET participant_id = %s, rota_participant_id = %s WHERE id = %s",
+        (doer, rota, detail_id),
+    )
+
+
+async def get_detail_with_run(conn: Connection, detail_id: UUID) -> dict[str, Any] | None:
+    """A place (locked) with its run's domain and status."""
+    cur = await conn.execute(
+        """
+        SELECT d.*, a.domain_id, a.status AS run_status
+          FROM assignment_details d JOIN assignments a ON a.id = d.assignment_id
+         WHERE d.id = %s FOR UPDATE OF d
+        """,
+        (detail_id,),
+    )
+    return await cur.fetchone()
+
+
+async def linked_participant(conn: Connection, domain_id: UUID, user_id: UUID) -> UUID | None:
+    """The caller's own person in a domain."""
+    cur = await conn.execute(
+        "SELECT id FROM participants WHERE domain_id = %s AND user_id = %s", (domain_id, user_id)
+    )
+    row = await cur.fetchone()
+    return row["id"] if row else None
+
+
+async def asked_already(conn: Connection, request_id: UUID) -> set[UUID]:
+    cur = await conn.execute(
+        "SELECT participant_id FROM place_request_events"
+        " WHERE request_id = %s AND action = 'asked'",
+        (request_id,),
+    )
+    return {r["participant_id"] for r in await cur.fetchall()}
+
+
+async def now(conn: Connection) -> Any:
+    """The transaction's clock (the database's, not the process's)."""
+    cur = await conn.execute("SELECT clock_timestamp() AS now")
+    row = await cur.fetchone()
+    assert row is not None
+    return row["now"]
+
+
+async def lock_due_cover_searches(
+    conn: Connection, now: datetime | None, limit: int
+) -> list[dict[str, Any]]:
+    """Open automatic cover requests whose next wave is due (none asked yet, or the last
+    ask older than the domain's `fair_share.cover_wave_minutes`, default 60), locked,
+    skipping those another worker holds; with the domain's configuration."""
+    cur = await conn.execute(
+        """
+        SELECT r.*, dm.configuration
+          FROM place_requests r JOIN domains dm ON dm.id = r.domain_id
+         WHERE r.status = 'open' AND r.auto_find AND r.kind = 'cover'
+           AND COALESCE((SELECT max(e.created_at) FROM place_request_events e
+                          WHERE e.request_id = r.id AND e.action = 'asked'), '-infinity')
+               <= COALESCE(%(now)s::timestamptz, now()) - make_interval(mins =>
+                  COALESCE((dm.configuration->'fair_share'->>'cover_wave_minutes')::int, 60))
+         ORDER BY r.created_at
+         LIMIT %(limit)s
+           FOR UPDATE OF r SKIP LOCKED
+        """,
+        {"now": now, "limit": limit},
+    )
+    return await cur.fetchall()
