@@ -3,5 +3,5 @@
 from vividshift.migrations.sql import sql_migration
 
 revision = "20261125_080000"
-down_revision = "20261125_070400"
+down_revision = "20261125_090000"
 upgrade, downgrade = sql_migration(__file__)
