@@ -15,14 +15,18 @@ One model for the whole horizon, not K greedy runs:
   2. the fewest repeats: a person on the same target in two turns less than the
      target's no-repeat window apart (default: consecutive turns), and into the turn
      before the horizon (`previous`);
-  3. fairness: with `dev_p = load_p + balance_p - share_p` (effort points), the
-     largest `dev_p` first, then the sum of `|dev_p|`. `share_p` is person p's fair
+  3. crowding (when a person may take several places a turn): places beyond the turn's
+     places over the people present, rounded up — a second place only when needed;
+  4. fairness: with `dev_p = load_p - fair_p`, the largest `dev_p` first, then the sum
+     of `|dev_p|`; `fair_p` is `share_p - balance_p` rounded to whole effort units by
+     largest remainders (summing to the horizon's effort, so 0 is the optimum when
+     reachable and is proven as soon as it is found). `share_p` is person p's fair
      share of the horizon **prorated by presence**: each turn's effort divided among
      the people present in it (an absence overlapping the turn makes p absent), so
      someone away for half the horizon is expected to do half as much, and nobody
      owes a backlog. `balance_p` is what p did before the horizon beyond their own
      presence-prorated share of that history (`PriorLoad`).
-  4. variety: a person's places spread over the targets (no one does the same chore
+  5. variety: a person's places spread over the targets (no one does the same chore
      all year while others never do it): the sum over (p, t) of places above p's
      share of t, rounded up.
 - **Size**: one boolean per (person, target, turn) the eligibility allows — O(P·T·K) —
@@ -61,7 +65,6 @@ from vividshift.engine.model import Problem, RunWindow
 
 HorizonStatus = Literal["optimal", "feasible"]
 SUPPORTED = (MaxAssignments, GroupExclusion, NoRepeat, Separate)
-_DEV_SCALE = 10  # deviations in tenths of an effort unit
 
 
 class HorizonInfeasible(Exception):
@@ -160,9 +163,9 @@ def plan_horizon(
     present = _presence(horizon)  # K × P bool
     share = _shares(present, [t.required_count * t.effort for t in targets])
     balance = _balances(horizon, people)
-    # A plan first tries repeats as hard rules (CP-SAT propagates them far faster than it
-    # minimises them); only when that is infeasible are they minimised. A re-plan puts
-    # fewest changes first, so its repeats are always a minimised objective.
+    # A plan first tries repeats and crowding as hard rules (CP-SAT propagates them far
+    # faster than it minimises them); only when that is infeasible are they minimised.
+    # A re-plan puts fewest changes first, so there they are always minimised.
     hard_first = horizon.published is None
     try:
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
@@ -179,6 +182,8 @@ def plan_horizon(
     x = built.x
     if hard_first:
         records.insert(0, _record("repeats", "optimal", 0, 0.0, 0.0))
+        if capacity_of(base) > 1:
+            records.insert(1, _record("crowding", "optimal", 0, 0.0, 0.0))
     chosen: list[list[tuple[str, str]]] = [[] for _ in range(K)]
     for (k, i, j), var in x.items():
         if values[var.index]:
@@ -257,43 +262,39 @@ def _build(
     for vars_ in by_person_turn.values():
         if len(vars_) > cap:
             model.add(sum(vars_) <= cap)
+    crowding = _crowding(
+        model, by_person_turn, _presence(horizon), sum(need), cap, hard=hard_repeats
+    )
     _separate(model, base, x, people, K, T)
     repeat_terms = _repeats(model, horizon, x, people, targets, hard=hard_repeats)
 
     load_terms: list[list[Any]] = [[] for _ in range(P)]
     for (_k, i, j), var in x.items():
         load_terms[i].append(effort[j] * var)
-    dev_unit = scale * _DEV_SCALE
-    bound_dev = (
-        int(sum(need[j] * effort[j] for j in range(T)) * K * _DEV_SCALE)
-        + int(sum(abs(b) for b in balance) * dev_unit)
-        + 1
-    )
-    devs, abs_devs, targets_units = [], [], []
+    # The fair loads in whole effort units (largest remainders of share - balance), so
+    # that a plan meeting them has every deviation 0 and is proven optimal at once.
+    total = K * sum(need[j] * effort[j] for j in range(T))
+    fair = _apportion([(share[i] - balance[i]) * scale for i in range(P)], total)
+    devs, abs_devs = [], []
     for i in range(P):
-        target_units = int(round((share[i] - balance[i]) * dev_unit))
-        targets_units.append(target_units)
-        dev = model.new_int_var(-bound_dev - abs(target_units), bound_dev, f"dev{i}")
-        model.add(dev == _DEV_SCALE * sum(load_terms[i]) - target_units)
-        magnitude = model.new_int_var(0, bound_dev + abs(target_units), f"abs{i}")
+        dev = model.new_int_var(-total, total, f"dev{i}")
+        model.add(dev == sum(load_terms[i]) - fair[i])
+        magnitude = model.new_int_var(0, total, f"abs{i}")
         model.add_abs_equality(magnitude, dev)
         devs.append(dev)
         abs_devs.append(magnitude)
-    worst = model.new_int_var(-bound_dev * 2, bound_dev * 2, "worst")
+    worst = model.new_int_var(0, total, "worst")  # the deviations add up to 0
     model.add_max_equality(worst, devs)
-    # Every place is filled, so the deviations add up to a constant: the largest is at
-    # least their mean, and their magnitudes at least its size. Bounds the proof needs.
-    total = _DEV_SCALE * K * sum(need[j] * effort[j] for j in range(T)) - sum(targets_units)
-    model.add(P * worst >= total)
-    model.add(sum(abs_devs) >= abs(total))
 
     phases: list[tuple[str, Any]] = []
     if horizon.published is not None:
         phases.append(("changes", _changes(horizon, x, people, targets)))
     if not hard_repeats:
         phases.append(("repeats", sum(repeat_terms)))
-    weight = (P + 1) * (bound_dev * 2 + 1)
-    phases.append(("fairness", weight * worst + sum(abs_devs)))
+    if crowding and not hard_repeats:
+        phases.append(("crowding", sum(crowding)))
+    # Lexicographic: the sum of magnitudes is at most 2 · P · worst... and below the weight.
+    phases.append(("fairness", (2 * total + 1) * worst + sum(abs_devs)))
     variety = _variety(model, x, _presence(horizon), allowed, need)
     if variety:
         phases.append(("variety", sum(variety)))
@@ -360,6 +361,21 @@ def _check_counts(horizon: Horizon, allowed: np.ndarray, pinned: np.ndarray) -> 
                     "target": targets[j].id,
                 },
             )
+
+
+def _apportion(quotas: Sequence[float], total: int) -> list[int]:
+    """Whole numbers summing to `total`, in proportion to the (non-negative part of the)
+    quotas: floors first, then one more for the largest remainders (ties: earlier first)."""
+    clipped = [max(0.0, q) for q in quotas]
+    mass = sum(clipped)
+    if mass <= 0:
+        clipped, mass = [1.0] * len(quotas), float(len(quotas) or 1)
+    exact = [q * total / mass for q in clipped]
+    whole = [math.floor(e + 1e-9) for e in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in order[: max(0, total - sum(whole))]:
+        whole[i] += 1
+    return whole
 
 
 def _effort_scale(efforts: Sequence[float]) -> int:
@@ -464,6 +480,31 @@ def _balances(horizon: Horizon, people: list[str]) -> list[float]:
     if total == 0 or days == 0:
         return [p.effort for p in prior] if days == 0 else [0.0] * len(prior)
     return [p.effort - total * p.present_days / days for p in prior]
+
+
+def _crowding(
+    model: cp_model.CpModel,
+    by_person_turn: Mapping[tuple[int, int], list[Any]],
+    present: np.ndarray,
+    places: int,
+    cap: int,
+    *,
+    hard: bool,
+) -> list[Any]:
+    """Places a person takes in one turn beyond the turn's places over the people present
+    (rounded up): a second place only when there are more places than people."""
+    if cap <= 1:
+        return []
+    excess = []
+    for (k, _i), vars_ in by_person_turn.items():
+        even = math.ceil(places / max(1, int(present[k].sum())))
+        if len(vars_) > even and hard:
+            model.add(sum(vars_) <= even)
+        elif len(vars_) > even:
+            over = model.new_int_var(0, cap, "")
+            model.add(over >= sum(vars_) - even)
+            excess.append(over)
+    return excess
 
 
 def _variety(
