@@ -4,14 +4,14 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query
+from fastapi import Query, status
 
-from vividshift.auth.deps import Reader
+from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
-from vividshift.http.openapi import READ_ONE, Responses, described
+from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
-from vividshift.rota import service
-from vividshift.rota.schemas import TurnList
+from vividshift.rota import planning, service
+from vividshift.rota.schemas import PlanRead, PlanRequest, TurnList
 
 router = api_router(prefix="/api/domains", tags=["rota"])
 
@@ -41,3 +41,50 @@ async def list_turns(
 ) -> TurnList:
     """The turns of the domain's rota that overlap [from, to), as UTC instants."""
     return await service.list_turns(db, user, domain_id, start, end)
+
+
+@router.post(
+    "/{domain_id}/plan",
+    response_model=PlanRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ONE
+    | UNSEEN
+    | {
+        403: described("The caller's role in the domain is below manager"),
+        422: described(
+            "Invalid input, no rota, `from` in the past, or no plan keeps every hard rule "
+            "(BUSINESS_LOGIC_ERROR, naming the turn and target)"
+        ),
+    },
+)
+async def create_plan(domain_id: UUID, body: PlanRequest, user: Writer, db: Db) -> PlanRead:
+    """Manager: plan the next K turns in one optimisation, kept as a draft plan."""
+    return await planning.create_plan(db, user, domain_id, body)
+
+
+@router.get(
+    "/{domain_id}/plans/{plan_id}",
+    response_model=PlanRead,
+    responses=READ_ONE | {404: described("No such domain or plan, or one the caller may not see")},
+)
+async def get_plan(domain_id: UUID, plan_id: UUID, user: Reader, db: Db) -> PlanRead:
+    """A plan with its grid (people × turns), each person's load, and the solver's report."""
+    return await planning.get_plan(db, user, domain_id, plan_id)
+
+
+@router.post(
+    "/{domain_id}/plans/{plan_id}/publish",
+    response_model=PlanRead,
+    responses=WRITE_ONE
+    | {404: described("No such domain or plan, or one the caller may not see")}
+    | {403: described("The caller's role in the domain is below manager")}
+    | {
+        409: described(
+            "Not a draft plan, its first turn has started, or a turn already has an "
+            "active run (nothing is published)"
+        )
+    },
+)
+async def publish_plan(domain_id: UUID, plan_id: UUID, user: Writer, db: Db) -> PlanRead:
+    """Manager: make every turn of a draft plan an active run, all or nothing."""
+    return await planning.publish_plan(db, user, domain_id, plan_id)

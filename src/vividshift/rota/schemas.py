@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,3 +31,79 @@ class TurnRead(BaseModel):
 class TurnList(BaseModel):
     timezone: str
     turns: list[TurnRead]
+
+
+class PlanRequest(_Strict):
+    """Plan the next `turns` turns starting at or after `from` in one optimisation."""
+
+    start: date | datetime = Field(
+        alias="from",
+        description="local date, local wall time or instant; the first turn starts at or after it",
+    )
+    turns: Annotated[int, Field(ge=1, le=104)] = Field(description="how many turns (K)")
+    time_limit_s: Annotated[float, Field(gt=0, le=60)] = Field(
+        default=20.0, description="the solver's time limit in seconds"
+    )
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PlacePlanned(BaseModel):
+    target_id: UUID
+    target_name: str
+    participant_id: UUID
+    participant_name: str
+    position: int
+    effort: float
+
+
+class TurnPlanned(BaseModel):
+    index: int = Field(description="0 = the plan's first turn")
+    start: datetime
+    end: datetime
+    local_start: datetime
+    run_id: UUID | None = Field(description="the turn's run once published")
+    places: list[PlacePlanned]
+
+
+class PersonLoad(BaseModel):
+    """A person over the horizon: places, effort, and the fair share they are held to."""
+
+    participant_id: UUID
+    name: str
+    count: int
+    effort: float
+    share: float = Field(description="fair share of the horizon's effort, by presence")
+    balance: float = Field(description="effort before the horizon beyond their share of it")
+    present_turns: int
+    per_turn: list[str | None] = Field(
+        description="the grid row: per turn, the target names (joined) or null"
+    )
+
+
+class SolverReport(BaseModel):
+    status: Literal["optimal", "feasible"]
+    repeats: int = Field(description="same person, same target within the no-repeat window")
+    max_deviation: float
+    gap: float = Field(description="relative gap of the last objective (0 when proven)")
+    changes: int | None = None
+    changes_proven: bool = False
+    variables: int
+    wall_s: float
+    phases: list[dict[str, Any]]
+
+
+class PlanRead(BaseModel):
+    """A plan of turns: the grid (people × turns), each person's load, the solver's report."""
+
+    id: UUID
+    domain_id: UUID
+    kind: Literal["plan", "replan"]
+    status: Literal["draft", "published", "discarded"]
+    timezone: str
+    turns: list[TurnPlanned]
+    people: list[PersonLoad]
+    solver: SolverReport
+    created_at: datetime
+    published_at: datetime | None
