@@ -37,12 +37,14 @@ async def test_turns_of_a_house_in_berlin(client: httpx.AsyncClient, auth_header
     ]
 
 
-async def test_turns_need_a_rota_and_a_range_that_ends_later(
-    client: httpx.AsyncClient, auth_headers
-):
+async def test_no_rota_no_turns_and_a_range_must_end_later(client: httpx.AsyncClient, auth_headers):
     headers = await auth_headers("user")
     plain = await house(client, headers, "plain", rota=None)
     r = await client.get(f"/api/domains/{plain['id']}/turns", headers=headers)
+    assert r.json() == {"timezone": "Europe/Berlin", "has_rota": False, "turns": []}
+    r = await client.post(
+        f"/api/domains/{plain['id']}/plan", json={"from": "2030-01-01", "turns": 1}, headers=headers
+    )
     assert r.status_code == 422 and "no rota" in r.json()["error"]
     domain = await house(client, headers)
     url = f"/api/domains/{domain['id']}/turns"

@@ -208,3 +208,55 @@ async def absences_between(
         (domain_id, end, start),
     )
     return await cur.fetchall()
+
+
+# --- absences ---------------------------------------------------------------------------
+
+
+async def list_absences(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        "SELECT * FROM participant_absences WHERE participant_id = %s ORDER BY starts_at, id",
+        (participant_id,),
+    )
+    return await cur.fetchall()
+
+
+async def insert_absence(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    cur = await conn.execute(
+        """
+        INSERT INTO participant_absences (participant_id, domain_id, starts_at, ends_at, reason,
+                                          created_by)
+        VALUES (%(participant_id)s, %(domain_id)s, %(starts_at)s, %(ends_at)s, %(reason)s,
+                %(created_by)s)
+        RETURNING *
+        """,
+        values,
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def delete_absence(conn: Connection, participant_id: UUID, absence_id: UUID) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM participant_absences WHERE id = %s AND participant_id = %s",
+        (absence_id, participant_id),
+    )
+    return cur.rowcount > 0
+
+
+async def placed_turn_runs(
+    conn: Connection, participant_id: UUID, start: datetime, end: datetime
+) -> list[UUID]:
+    """Active turn runs overlapping [start, end) that place the participant."""
+    cur = await conn.execute(
+        """
+        SELECT DISTINCT a.id, a.turn_start FROM assignments a
+          JOIN assignment_details d ON d.assignment_id = a.id
+         WHERE d.participant_id = %s AND a.status = 'active'
+           AND a.turn_start < %s AND a.turn_end > %s
+         ORDER BY a.turn_start
+        """,
+        (participant_id, end, start),
+    )
+    return [r["id"] for r in await cur.fetchall()]

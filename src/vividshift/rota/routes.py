@@ -10,19 +10,22 @@ from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
 from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
-from vividshift.rota import planning, service
-from vividshift.rota.schemas import PlanRead, PlanRequest, TurnList
+from vividshift.rota import absences, planning, service
+from vividshift.rota.schemas import (
+    AbsenceCreate,
+    AbsenceRead,
+    PlanRead,
+    PlanRequest,
+    TurnList,
+)
 
 router = api_router(prefix="/api/domains", tags=["rota"])
 
 UNSEEN: Responses = {404: described("No such domain, or one the caller may not see")}
-NO_ROTA: Responses = {
-    422: described("Invalid input, or the domain has no rota (configuration.rota)")
-}
 Moment = date | datetime
 
 
-@router.get("/{domain_id}/turns", response_model=TurnList, responses=READ_ONE | UNSEEN | NO_ROTA)
+@router.get("/{domain_id}/turns", response_model=TurnList, responses=READ_ONE | UNSEEN)
 async def list_turns(
     domain_id: UUID,
     user: Reader,
@@ -88,3 +91,47 @@ async def get_plan(domain_id: UUID, plan_id: UUID, user: Reader, db: Db) -> Plan
 async def publish_plan(domain_id: UUID, plan_id: UUID, user: Writer, db: Db) -> PlanRead:
     """Manager: make every turn of a draft plan an active run, all or nothing."""
     return await planning.publish_plan(db, user, domain_id, plan_id)
+
+
+absences_router = api_router(prefix="/api/participants", tags=["rota"])
+PERSON_UNSEEN: Responses = {
+    404: described("No such participant, or one of a domain the caller may not see")
+}
+OWN_OR_MANAGER: Responses = {
+    403: described("Neither a manager of the domain nor the member linked to this participant")
+}
+
+
+@absences_router.get(
+    "/{participant_id}/absences",
+    response_model=list[AbsenceRead],
+    responses=READ_ONE | PERSON_UNSEEN,
+)
+async def list_absences(participant_id: UUID, user: Reader, db: Db) -> list[AbsenceRead]:
+    """A participant's absences, earliest first."""
+    return await absences.list_absences(db, user, participant_id)
+
+
+@absences_router.post(
+    "/{participant_id}/absences",
+    response_model=AbsenceRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ONE | PERSON_UNSEEN | OWN_OR_MANAGER,
+)
+async def create_absence(
+    participant_id: UUID, body: AbsenceCreate, user: Writer, db: Db
+) -> AbsenceRead:
+    """Record a time away: local dates (whole days, end included) or instants."""
+    return await absences.create_absence(db, user, participant_id, body)
+
+
+@absences_router.delete(
+    "/{participant_id}/absences/{absence_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=WRITE_ONE
+    | OWN_OR_MANAGER
+    | {404: described("No such participant or absence, or one the caller may not see")},
+)
+async def delete_absence(participant_id: UUID, absence_id: UUID, user: Writer, db: Db) -> None:
+    """Remove an absence."""
+    await absences.delete_absence(db, user, participant_id, absence_id)

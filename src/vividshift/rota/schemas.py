@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vividshift.fields import Description
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -30,6 +32,7 @@ class TurnRead(BaseModel):
 
 class TurnList(BaseModel):
     timezone: str
+    has_rota: bool = Field(description="false: the domain has no configuration.rota (no turns)")
     turns: list[TurnRead]
 
 
@@ -107,3 +110,29 @@ class PlanRead(BaseModel):
     solver: SolverReport
     created_at: datetime
     published_at: datetime | None
+
+
+class AbsenceCreate(_Strict):
+    """A time away. Dates are whole local days in the domain's zone, `end` included
+    (`{"start": "2030-07-01", "end": "2030-07-14"}` is two weeks); date-times are instants
+    (naive ones local wall times), `end` excluded."""
+
+    start: date | datetime
+    end: date | datetime
+    reason: Description | None = None
+
+
+class AbsenceRead(BaseModel):
+    id: UUID
+    participant_id: UUID
+    domain_id: UUID
+    start: datetime = Field(description="UTC instant the absence starts")
+    end: datetime = Field(description="UTC instant it ends (exclusive)")
+    reason: str | None
+    created_by: UUID | None
+    created_at: datetime
+    published_turns: list[UUID] = Field(
+        default_factory=list,
+        description="active turn runs that place this person during the absence: "
+        "re-plan them (POST /api/domains/{id}/replan)",
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from vividshift.assignments.rules import house_of
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
@@ -50,9 +51,12 @@ async def list_turns(
     start: date | datetime | None,
     end: date | datetime | None,
 ) -> TurnList:
-    """The turns of the domain's rota overlapping [from, to) (default: the next 31 days)."""
+    """The turns of the domain's rota overlapping [from, to) (default: the next 31 days);
+    none when it has no rota."""
     async with conn.transaction():
         domain = await domain_row(conn, principal, domain_id, "viewer")
+    if not (domain.get("configuration") or {}).get("rota"):
+        return TurnList(timezone=house_of(domain).timezone, has_rota=False, turns=[])
     rota = rota_of(domain)
     zone = ZoneInfo(rota.zone)
     first = instant(start, zone) if start is not None else datetime.now(zone)
@@ -65,4 +69,6 @@ async def list_turns(
             f"The range holds more than {MAX_LISTED_TURNS} turns; ask for a shorter one",
             details={"max_turns": MAX_LISTED_TURNS},
         )
-    return TurnList(timezone=rota.zone, turns=[turn_read(t, rota.zone) for t in turns])
+    return TurnList(
+        timezone=rota.zone, has_rota=True, turns=[turn_read(t, rota.zone) for t in turns]
+    )
