@@ -49,7 +49,6 @@ async def test_a_member_manages_their_own_absences_only(
 ):
     manager = await auth_headers("user")
     domain = await house(client, manager)
-    account = await make_user(db)
     member = await auth_headers("user", member_of={domain["id"]: "member"})
     cur = await db.execute(
         "SELECT user_id FROM domain_members WHERE domain_id = %s", (domain["id"],)
