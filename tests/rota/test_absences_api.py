@@ -51,11 +51,6 @@ async def test_a_member_manages_their_own_absences_only(
     domain = await house(client, manager)
     member = await auth_headers("user", member_of={domain["id"]: "member"})
     cur = await db.execute(
-        "SELECT user_id FROM domain_members WHERE domain_id = %s", (domain["id"],)
-    )
-    member_ids = {r["user_id"] for r in await cur.fetchall()}
-    me_id = next(i for i in member_ids if i != account["id"])  # the member's account
-    cur = await db.execute(
         "SELECT user_id FROM domain_members WHERE domain_id = %s AND role = 'member'",
         (domain["id"],),
     )
