@@ -181,6 +181,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "DefinitionCreate": {"name": "room"},
     "PlanRequest": {"from": "2030-01-01", "turns": 1},
     "AbsenceCreate": {"start": "2030-01-01", "end": "2030-01-02"},
+    "ReplanRequest": {"from": "2030-01-01", "to": "2030-02-01"},
 }
 # Routes of the axis whose scoping by domain is still being built elsewhere (issue 12,
 # runs): remove a route from here when it answers the axis.

@@ -260,3 +260,59 @@ async def placed_turn_runs(
         (participant_id, end, start),
     )
     return [r["id"] for r in await cur.fetchall()]
+
+
+# --- re-planning ------------------------------------------------------------------------
+
+
+async def published_turn_runs(
+    conn: Connection, domain_id: UUID, start: datetime, end: datetime, *, lock: bool = False
+) -> list[dict[str, Any]]:
+    """Active turn runs of the domain starting in [start, end), earliest first."""
+    cur = await conn.execute(
+        "SELECT * FROM assignments WHERE domain_id = %s AND status = 'active'"
+        " AND turn_start >= %s AND turn_start < %s ORDER BY turn_start"
+        + (" FOR UPDATE" if lock else ""),
+        (domain_id, start, end),
+    )
+    return await cur.fetchall()
+
+
+async def run_places(conn: Connection, run_ids: Sequence[UUID]) -> list[dict[str, Any]]:
+    """The details of the runs, with names: who does each place, the rota's own person
+    while someone stands in, and whether it is pinned."""
+    cur = await conn.execute(
+        """
+        SELECT d.id, d.assignment_id, d.participant_id, d.target_id, d.position, d.pinned,
+               d.rota_participant_id, p.name AS participant_name, t.name AS target_name
+          FROM assignment_details d
+          JOIN participants p ON p.id = d.participant_id
+          JOIN assignment_targets t ON t.id = d.target_id
+         WHERE d.assignment_id = ANY(%s)
+         ORDER BY d.assignment_id, t.name, d.position, d.id
+        """,
+        (list(run_ids),),
+    )
+    return await cur.fetchall()
+
+
+async def move_place(conn: Connection, detail_id: UUID, participant_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE assignment_details SET participant_id = %s, rota_participant_id = NULL,"
+        " metadata = metadata || jsonb_build_object('replanned', true) WHERE id = %s",
+        (participant_id, detail_id),
+    )
+
+
+async def remove_place(conn: Connection, detail_id: UUID) -> None:
+    await conn.execute("DELETE FROM assignment_details WHERE id = %s", (detail_id,))
+
+
+async def add_place(
+    conn: Connection, run_id: UUID, participant_id: UUID, target_id: UUID, position: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO assignment_details (assignment_id, participant_id, target_id, position,"
+        " metadata) VALUES (%s, %s, %s, %s, %s)",
+        (run_id, participant_id, target_id, position, Jsonb({"replanned": True})),
+    )

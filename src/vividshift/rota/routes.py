@@ -10,12 +10,14 @@ from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
 from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
-from vividshift.rota import absences, planning, service
+from vividshift.rota import absences, planning, replanning, service
 from vividshift.rota.schemas import (
     AbsenceCreate,
     AbsenceRead,
     PlanRead,
     PlanRequest,
+    ReplanRead,
+    ReplanRequest,
     TurnList,
 )
 
@@ -135,3 +137,52 @@ async def create_absence(
 async def delete_absence(participant_id: UUID, absence_id: UUID, user: Writer, db: Db) -> None:
     """Remove an absence."""
     await absences.delete_absence(db, user, participant_id, absence_id)
+
+
+REPLAN_UNSEEN: Responses = {
+    404: described("No such domain or proposal, or one the caller may not see")
+}
+
+
+@router.post(
+    "/{domain_id}/replan",
+    response_model=ReplanRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ONE
+    | UNSEEN
+    | {
+        403: described("The caller's role in the domain is below manager"),
+        422: described(
+            "Invalid input, no published turn to re-plan in the range, or no plan keeps "
+            "every hard rule with the pinned places (BUSINESS_LOGIC_ERROR)"
+        ),
+    },
+)
+async def propose_replan(domain_id: UUID, body: ReplanRequest, user: Writer, db: Db) -> ReplanRead:
+    """Manager: propose a plan for the published future turns with the fewest changes."""
+    return await replanning.propose_replan(db, user, domain_id, body)
+
+
+@router.get(
+    "/{domain_id}/replans/{plan_id}", response_model=ReplanRead, responses=READ_ONE | REPLAN_UNSEEN
+)
+async def get_replan(domain_id: UUID, plan_id: UUID, user: Reader, db: Db) -> ReplanRead:
+    """A re-plan proposal: the new plan, the number of changes, the diff per turn."""
+    return await replanning.get_replan(db, user, domain_id, plan_id)
+
+
+@router.post(
+    "/{domain_id}/replans/{plan_id}/apply",
+    response_model=ReplanRead,
+    responses=WRITE_ONE
+    | REPLAN_UNSEEN
+    | {403: described("The caller's role in the domain is below manager")}
+    | {
+        409: described(
+            "Already applied, or a turn started or changed since the proposal (nothing is applied)"
+        )
+    },
+)
+async def apply_replan(domain_id: UUID, plan_id: UUID, user: Writer, db: Db) -> ReplanRead:
+    """Manager: apply a proposal in one transaction, recorded in each run's history."""
+    return await replanning.apply_replan(db, user, domain_id, plan_id)

@@ -136,3 +136,46 @@ class AbsenceRead(BaseModel):
         description="active turn runs that place this person during the absence: "
         "re-plan them (POST /api/domains/{id}/replan)",
     )
+
+
+class ReplanRequest(_Strict):
+    """Re-plan the published turns starting in [from, to) that have not started."""
+
+    start: date | datetime = Field(alias="from")
+    end: date | datetime = Field(alias="to")
+    time_limit_s: Annotated[float, Field(gt=0, le=60)] = 20.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PersonRef(BaseModel):
+    participant_id: UUID
+    name: str
+
+
+class PlaceChange(BaseModel):
+    """One place of a turn that changes hands (a count change leaves one side empty)."""
+
+    target_id: UUID
+    target_name: str
+    leaves: PersonRef | None
+    takes: PersonRef | None
+
+
+class TurnDiff(BaseModel):
+    index: int
+    run_id: UUID
+    start: datetime
+    local_start: datetime
+    changes: list[PlaceChange]
+
+
+class ReplanRead(BaseModel):
+    """A re-plan proposal: the new plan, how many places change (and whether that is the
+    proven minimum), and the diff against the published plan, per turn."""
+
+    plan: PlanRead
+    changes: int = Field(description="published places whose person leaves")
+    changes_proven: bool = Field(description="the solver proved no valid plan changes fewer")
+    diff: list[TurnDiff]
