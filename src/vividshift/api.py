@@ -16,7 +16,7 @@ from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
 from vividshift.participants.routes import router as participants_router
-from vividshift.rota.routes import absences_router
+from vividshift.rota.routes import absences_router, places_router
 from vividshift.rota.routes import router as rota_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
@@ -46,6 +46,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(schedules_router)  # /api/domains/{domain_id}/schedule
     app.include_router(rota_router)  # /api/domains/{domain_id}/turns, plan, plans
     app.include_router(absences_router)  # /api/participants/{participant_id}/absences
+    app.include_router(places_router)  # /api/assignments/{id}/details/{id}/pin, override
     app.include_router(sign_in.router)  # /login, /logout
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate

@@ -316,3 +316,32 @@ async def add_place(
         " metadata) VALUES (%s, %s, %s, %s, %s)",
         (run_id, participant_id, target_id, position, Jsonb({"replanned": True})),
     )
+
+
+# --- pins and overrides -----------------------------------------------------------------
+
+
+async def get_place(conn: Connection, run_id: UUID, detail_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "SELECT * FROM assignment_details WHERE id = %s AND assignment_id = %s FOR UPDATE",
+        (detail_id, run_id),
+    )
+    return await cur.fetchone()
+
+
+async def set_pinned(conn: Connection, detail_id: UUID, pinned: bool) -> dict[str, Any]:
+    cur = await conn.execute(
+        "UPDATE assignment_details SET pinned = %s WHERE id = %s RETURNING *", (pinned, detail_id)
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def set_rota_participant(
+    conn: Connection, detail_id: UUID, participant_id: UUID | None
+) -> None:
+    await conn.execute(
+        "UPDATE assignment_details SET rota_participant_id = %s WHERE id = %s",
+        (participant_id, detail_id),
+    )

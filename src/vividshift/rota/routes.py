@@ -6,14 +6,18 @@ from uuid import UUID
 
 from fastapi import Query, status
 
+from vividshift.assignments.schemas import EditResult
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
-from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
+from vividshift.http.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
-from vividshift.rota import absences, planning, replanning, service
+from vividshift.rota import absences, places, planning, replanning, service
 from vividshift.rota.schemas import (
     AbsenceCreate,
     AbsenceRead,
+    OverrideCreate,
+    OverrideRemove,
+    PlaceRead,
     PlanRead,
     PlanRequest,
     ReplanRead,
@@ -186,3 +190,80 @@ async def get_replan(domain_id: UUID, plan_id: UUID, user: Reader, db: Db) -> Re
 async def apply_replan(domain_id: UUID, plan_id: UUID, user: Writer, db: Db) -> ReplanRead:
     """Manager: apply a proposal in one transaction, recorded in each run's history."""
     return await replanning.apply_replan(db, user, domain_id, plan_id)
+
+
+places_router = api_router(prefix="/api/assignments", tags=["rota"])
+PLACE_UNSEEN: Responses = {
+    404: described("No such run or place, or a run of a domain the caller may not see")
+}
+INACTIVE: Responses = {
+    422: described("Invalid input, or the run is not active (BUSINESS_LOGIC_ERROR)")
+}
+
+
+@places_router.put(
+    "/{assignment_id}/details/{detail_id}/pin",
+    response_model=PlaceRead,
+    responses=WRITE_ONE | PLACE_UNSEEN | INACTIVE,
+)
+async def pin_place(assignment_id: UUID, detail_id: UUID, user: Writer, db: Db) -> PlaceRead:
+    """Manager: pin a place; re-planning never moves it."""
+    return await places.set_pin(db, user, assignment_id, detail_id, True)
+
+
+@places_router.delete(
+    "/{assignment_id}/details/{detail_id}/pin",
+    response_model=PlaceRead,
+    responses=WRITE_ONE | PLACE_UNSEEN | INACTIVE,
+)
+async def unpin_place(assignment_id: UUID, detail_id: UUID, user: Writer, db: Db) -> PlaceRead:
+    """Manager: unpin a place."""
+    return await places.set_pin(db, user, assignment_id, detail_id, False)
+
+
+@places_router.post(
+    "/{assignment_id}/details/{detail_id}/override",
+    response_model=EditResult,
+    responses=WRITE_ONE
+    | PLACE_UNSEEN
+    | CONFLICT
+    | {
+        422: described(
+            "Invalid input, the run is not active, or the cover breaks the run's rules "
+            "(BUSINESS_LOGIC_ERROR with the validation results; force=true keeps it)"
+        )
+    },
+)
+async def override_place(
+    assignment_id: UUID, detail_id: UUID, body: OverrideCreate, user: Writer, db: Db
+) -> EditResult:
+    """Manager: someone else covers this one place; the rota's person is kept."""
+    return await places.override(db, user, assignment_id, detail_id, body)
+
+
+@places_router.delete(
+    "/{assignment_id}/details/{detail_id}/override",
+    response_model=EditResult,
+    responses=WRITE_ONE
+    | PLACE_UNSEEN
+    | CONFLICT
+    | {
+        422: described(
+            "No override on this place, the run is not active, or the rota's person may no "
+            "longer do it (force=true keeps it)"
+        )
+    },
+)
+async def remove_override(
+    assignment_id: UUID,
+    detail_id: UUID,
+    user: Writer,
+    db: Db,
+    force: Annotated[
+        bool, Query(description="keep it even if a validator reports an error")
+    ] = False,
+) -> EditResult:
+    """Manager: end a cover; the rota's own person does the place again."""
+    return await places.remove_override(
+        db, user, assignment_id, detail_id, OverrideRemove(force=force)
+    )

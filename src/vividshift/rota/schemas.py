@@ -179,3 +179,31 @@ class ReplanRead(BaseModel):
     changes: int = Field(description="published places whose person leaves")
     changes_proven: bool = Field(description="the solver proved no valid plan changes fewer")
     diff: list[TurnDiff]
+
+
+class PlaceRead(BaseModel):
+    """A place of a run: who does it, the rota's own person while someone stands in, and
+    whether re-planning may move it."""
+
+    id: UUID
+    assignment_id: UUID
+    target_id: UUID
+    participant_id: UUID
+    rota_participant_id: UUID | None
+    position: int
+    pinned: bool
+
+
+class OverrideCreate(_Strict):
+    """Put `participant_id` on this one place (a cover); the rota's person is kept."""
+
+    participant_id: UUID
+    reason: Description | None = None
+    force: bool = Field(
+        default=False, description="keep the change even if a validator reports an error"
+    )
+
+
+class OverrideRemove(_Strict):
+    reason: Description | None = None
+    force: bool = False
