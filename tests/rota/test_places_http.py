@@ -48,17 +48,8 @@ async def test_a_cover_keeps_the_rotas_person_and_goes_back(
     assert r.status_code == 200, r.text
     row = await _detail(db, run)
     assert (str(row["participant_id"]), row["rota_participant_id"]) == (rota_person, None)
-    assert (
-        _actions.__name__
-        and (await _actions(db, run))[-4:]
-        == [
-            "UPDATE",
-            "override",
-            "UPDATE",
-            "override_removed",
-        ]
-        or {"override", "override_removed"} <= set(await _actions(db, run))
-    )
+    actions = [a for a in await _actions(db, run) if a.startswith("override")]
+    assert actions == ["override", "override_removed"]
     r = await client.delete(url, headers=headers)
     assert r.status_code == 422  # no override left
 
