@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from fractions import Fraction
 from time import perf_counter
 from typing import Any, Literal
@@ -60,8 +61,12 @@ from vividshift.engine.constraints import (
 )
 from vividshift.engine.eligibility import capacity_of, compute_eligibility
 from vividshift.engine.errors import InvalidProblem
-from vividshift.engine.history import History
+from vividshift.engine.explain import Infeasible
+from vividshift.engine.flow import SolverError
+from vividshift.engine.history import History, PastRun
 from vividshift.engine.model import Problem, RunWindow
+from vividshift.engine.params import InvalidParameters
+from vividshift.engine.solve import solve
 
 HorizonStatus = Literal["optimal", "feasible"]
 SUPPORTED = (MaxAssignments, GroupExclusion, NoRepeat, Separate)
@@ -167,15 +172,16 @@ def plan_horizon(
     # faster than it minimises them); only when that is infeasible are they minimised.
     # A re-plan puts fewest changes first, so there they are always minimised.
     hard_first = horizon.published is None
+    hint = _turn_by_turn_hint(horizon, people, targets)
     try:
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
-        outcome = _solve_phases(built, time_limit_s, workers, seed)
+        outcome = _solve_phases(built, time_limit_s, workers, seed, hint)
     except HorizonInfeasible:
         if not hard_first:
             raise
         hard_first = False
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
-        outcome = _solve_phases(built, time_limit_s, workers, seed)
+        outcome = _solve_phases(built, time_limit_s, workers, seed, hint)
     if outcome is None:
         raise HorizonTimeout(f"no plan found within {time_limit_s} s")
     values, records = outcome
@@ -217,6 +223,48 @@ def plan_horizon(
         wall_s=round(perf_counter() - started, 4),
         phases=tuple(records),
     )
+
+
+def _turn_by_turn_hint(
+    horizon: Horizon, people: list[str], targets: Sequence[Any]
+) -> set[tuple[int, int, int]]:
+    """A start for the solver: the published plan when re-planning, else each turn solved
+    alone by the exact per-run flow (milliseconds a turn) with the turns before it as
+    history. Turns the flow cannot fill are left to the solver."""
+    if horizon.published is not None:
+        return _as_keys(horizon.published, people, targets)
+    past: list[PastRun] = [
+        PastRun(
+            datetime.min + timedelta(days=len(horizon.previous) - m),
+            tuple((p, t) for p, ts in before.items() for t in ts),
+        )
+        for m, before in enumerate(horizon.previous)
+    ]
+    chosen: list[frozenset[tuple[str, str]]] = []
+    for k, window in enumerate(horizon.turns):
+        problem = replace(horizon.base, window=window, history=History.from_runs(past[-10:]))
+        try:
+            result = solve(problem, time_limit_s=5.0)
+            pairs = frozenset((a.participant_id, a.target_id) for a in result.assignments)
+        except (Infeasible, SolverError, InvalidProblem, InvalidParameters):
+            pairs = frozenset()
+        chosen.append(pairs)
+        past.append(PastRun(datetime.min + timedelta(days=len(past) + 1), tuple(sorted(pairs))))
+        del k
+    return _as_keys(tuple(chosen), people, targets)
+
+
+def _as_keys(
+    turns: Sequence[frozenset[tuple[str, str]]], people: list[str], targets: Sequence[Any]
+) -> set[tuple[int, int, int]]:
+    p_index = {p: i for i, p in enumerate(people)}
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    return {
+        (k, p_index[p], t_index[t])
+        for k, pairs in enumerate(turns)
+        for p, t in pairs
+        if p in p_index and t in t_index
+    }
 
 
 @dataclass
@@ -275,16 +323,16 @@ def _build(
     # that a plan meeting them has every deviation 0 and is proven optimal at once.
     total = K * sum(need[j] * effort[j] for j in range(T))
     fair = _apportion([(share[i] - balance[i]) * scale for i in range(P)], total)
-    devs, abs_devs = [], []
+    # load - fair = over - under, both >= 0: linear, so the LP relaxation guides the
+    # search (a max/abs formulation left CP-SAT without a bound at 200 × 20 × 13).
+    worst = model.new_int_var(0, total, "worst")
+    magnitudes = []
     for i in range(P):
-        dev = model.new_int_var(-total, total, f"dev{i}")
-        model.add(dev == sum(load_terms[i]) - fair[i])
-        magnitude = model.new_int_var(0, total, f"abs{i}")
-        model.add_abs_equality(magnitude, dev)
-        devs.append(dev)
-        abs_devs.append(magnitude)
-    worst = model.new_int_var(0, total, "worst")  # the deviations add up to 0
-    model.add_max_equality(worst, devs)
+        over = model.new_int_var(0, total, f"over{i}")
+        under = model.new_int_var(0, total, f"under{i}")
+        model.add(sum(load_terms[i]) - fair[i] == over - under)
+        model.add(worst >= over)
+        magnitudes.extend((over, under))
 
     phases: list[tuple[str, Any]] = []
     if horizon.published is not None:
@@ -294,7 +342,7 @@ def _build(
     if crowding and not hard_repeats:
         phases.append(("crowding", sum(crowding)))
     # Lexicographic: the sum of magnitudes is at most 2 · P · worst... and below the weight.
-    phases.append(("fairness", (2 * total + 1) * worst + sum(abs_devs)))
+    phases.append(("fairness", (2 * total + 1) * worst + sum(magnitudes)))
     variety = _variety(model, x, _presence(horizon), allowed, need)
     if variety:
         phases.append(("variety", sum(variety)))
@@ -550,12 +598,20 @@ def _changes(horizon: Horizon, x: dict, people: list[str], targets: Sequence[Any
 
 
 def _solve_phases(
-    built: _Built, time_limit_s: float, workers: int, seed: int
+    built: _Built,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    hint: set[tuple[int, int, int]] | None = None,
 ) -> tuple[dict[int, int], list[dict[str, Any]]] | None:
     """Lexicographic: each phase minimises its objective with the earlier ones held at
-    their values, from the previous solution as a hint. A phase that proves its optimum
-    early leaves its time to the next ones."""
+    their values, from the previous solution as a hint (the first phase from `hint`, a
+    turn-by-turn plan). A phase that proves its optimum early leaves its time to the
+    next ones; the first phase may use most of the time (it must find a plan)."""
     model, variables = built.model, list(built.x.values())
+    if hint is not None:
+        for key, var in built.x.items():
+            model.add_hint(var, 1 if key in hint else 0)
     values: dict[int, int] = {}
     records: list[dict[str, Any]] = []
     deadline = perf_counter() + time_limit_s
@@ -570,9 +626,15 @@ def _solve_phases(
                 model.add_hint(var, values[var.index])
         solver = cp_model.CpSolver()
         remaining = max(0.05, deadline - perf_counter())
-        solver.parameters.max_time_in_seconds = remaining / (len(built.phases) - n)
+        share = 0.8 if n == 0 and len(built.phases) > 1 else 1 / (len(built.phases) - n)
+        solver.parameters.max_time_in_seconds = remaining * share
         solver.parameters.num_workers = max(1, int(workers))
         solver.parameters.random_seed = int(seed) % (2**31)
+        # The model is highly symmetric (interchangeable people and turns): symmetry
+        # detection and repeated presolve cost more than they save (10 s → 2 s at
+        # 200 × 20 × 13).
+        solver.parameters.symmetry_level = 0
+        solver.parameters.max_presolve_iterations = 1
         code = solver.solve(model)
         if code == cp_model.INFEASIBLE:
             raise HorizonInfeasible(
