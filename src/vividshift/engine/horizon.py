@@ -326,7 +326,7 @@ def _build(
     # load - fair = over - under, both >= 0: linear, so the LP relaxation guides the
     # search (a max/abs formulation left CP-SAT without a bound at 200 × 20 × 13).
     worst = model.new_int_var(0, total, "worst")
-    magnitudes = []
+    magnitudes: list[Any] = []
     for i in range(P):
         over = model.new_int_var(0, total, f"over{i}")
         under = model.new_int_var(0, total, f"under{i}")
