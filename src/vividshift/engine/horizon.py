@@ -29,14 +29,21 @@ One model for the whole horizon, not K greedy runs:
   5. variety: a person's places spread over the targets (no one does the same chore
      all year while others never do it): the sum over (p, t) of places above p's
      share of t, rounded up.
-- **Size**: one boolean per (person, target, turn) the eligibility allows — O(P·T·K) —
-  plus one repeat indicator per such triple with an allowed successor inside the
-  window, one deviation variable per person and one count per (person, target). The
-  model grows linearly with the horizon K; constraints are K·(T + P) place and
-  capacity rows plus the repeat rows.
-- Each phase is given an equal share of `time_limit_s`; the status is `optimal` when
-  every phase proved its optimum, else `feasible`, with the last phase's bound and gap.
-  Deterministic for a given seed with one worker.
+  A plan first tries repeats and crowding as hard rules (propagated, not searched);
+  only when that is infeasible are they minimised (phases 2–3). A re-plan always
+  minimises them, after the changes.
+- **Size**: one boolean per (person, target, turn) the eligibility allows — O(P·T·K);
+  per (person, target, turn) with an allowed successor inside the no-repeat window,
+  one clause (hard) or one indicator (soft); two deviation variables per person; one
+  excess variable per (person, target) above its fair part. Variables and constraints
+  grow linearly with the horizon K (K·(T + P) place and capacity rows plus the repeat
+  rows); 20 × 7 × 26 is ~3 600 booleans, 200 × 20 × 52 ~200 000.
+- **Time**: the solver starts from a turn-by-turn plan (the per-run exact flow, each
+  turn with the turns before it as history; the published plan when re-planning). The
+  first phase may use 80 % of `time_limit_s` (it must find a plan), later phases share
+  what is left; a phase that proves its optimum early passes its time on. The status
+  is `optimal` when every phase proved its optimum, else `feasible`, with the last
+  phase's bound and gap.
 """
 
 from __future__ import annotations
@@ -182,10 +189,17 @@ def plan_horizon(
         hard_first = False
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
         outcome = _solve_phases(built, time_limit_s, workers, seed, hint)
-    if outcome is None:
-        raise HorizonTimeout(f"no plan found within {time_limit_s} s")
-    values, records = outcome
     x = built.x
+    if outcome is None:
+        if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
+            raise HorizonTimeout(f"no plan found within {time_limit_s} s")
+        # The solver found nothing in time: the turn-by-turn plan keeps every hard rule,
+        # so it is the answer, marked as such (unproven, gap unknown).
+        values = {var.index: int(key in hint) for key, var in x.items()}
+        records = [_record("turn_by_turn", "timeout", None, None, perf_counter() - started)]
+        hard_first = False
+    else:
+        values, records = outcome
     if hard_first:
         records.insert(0, _record("repeats", "optimal", 0, 0.0, 0.0))
         if capacity_of(base) > 1:
@@ -208,7 +222,7 @@ def plan_horizon(
     return HorizonResult(
         status="optimal" if proven else "feasible",
         turns=pairs,
-        repeats=_phase_value(records, "repeats") or 0,
+        repeats=_count_repeats(horizon, pairs),
         load={p: round(v, 4) for p, v in load.items()},
         count=count,
         share={p: round(share[i], 4) for i, p in enumerate(people)},
@@ -363,6 +377,46 @@ def _record(
         "gap": round(gap, 6),
         "wall_s": round(wall_s, 4),
     }
+
+
+def _keeps_hard_rules(
+    horizon: Horizon, plan: set[tuple[int, int, int]], allowed: np.ndarray, pinned: np.ndarray
+) -> bool:
+    """Exact counts, capacity, eligibility and pins of every turn (Separate aside: the
+    turn-by-turn flow keeps it or the solver is needed)."""
+    if any(isinstance(c, Separate) for c in horizon.base.constraints):
+        return False
+    chosen = np.zeros(allowed.shape, dtype=bool)
+    for key in plan:
+        chosen[key] = True
+    need = np.array([t.required_count for t in horizon.base.targets])
+    return bool(
+        (chosen <= allowed).all()
+        and (chosen.sum(axis=1) == need[None, :]).all()
+        and (chosen.sum(axis=2) <= capacity_of(horizon.base)).all()
+        and (pinned <= chosen).all()
+    )
+
+
+def _count_repeats(horizon: Horizon, turns: Sequence[Sequence[tuple[str, str]]]) -> int:
+    """Same person on the same target within the target's no-repeat window, counted
+    pair by pair (also against the turns before the horizon)."""
+    windows = dict(
+        zip((t.id for t in horizon.base.targets), _repeat_windows(horizon.base), strict=True)
+    )
+    history = [
+        {(p, t) for p, ts in before.items() for t in ts} for before in reversed(horizon.previous)
+    ] + [set(turn) for turn in turns]
+    offset = len(horizon.previous)
+    count = 0
+    for k in range(offset, len(history)):
+        for pid, tid in history[k]:
+            count += sum(
+                1
+                for gap in range(1, windows[tid] + 1)
+                if k - gap >= 0 and (pid, tid) in history[k - gap]
+            )
+    return count
 
 
 def _phase_value(records: Sequence[Mapping[str, Any]], phase: str) -> int | None:
