@@ -23,7 +23,16 @@ from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
-from vividshift.web.pages import admin, dashboard, history, people, rotation, static, targets
+from vividshift.web.pages import (
+    admin,
+    dashboard,
+    history,
+    people,
+    plans,
+    rotation,
+    static,
+    targets,
+)
 from vividshift.web.pages import auth as sign_in
 from vividshift.web.pages import me as my_turns
 from vividshift.workgroups.routes import router as workgroups_router
@@ -52,6 +61,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(dashboard.router)  # /, /generate
     app.include_router(rotation.router)  # /rotations
     app.include_router(history.router)  # /history
+    app.include_router(plans.router)  # /domains/{domain_id}/plans/{plan_id} (a plan's grid)
     app.include_router(my_turns.router)  # /me (My turns)
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
