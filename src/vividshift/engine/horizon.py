@@ -38,12 +38,14 @@ One model for the whole horizon, not K greedy runs:
   excess variable per (person, target) above its fair part. Variables and constraints
   grow linearly with the horizon K (K·(T + P) place and capacity rows plus the repeat
   rows); 20 × 7 × 26 is ~3 600 booleans, 200 × 20 × 52 ~200 000.
-- **Time**: the solver starts from a turn-by-turn plan (the per-run exact flow, each
+- **Time**: `time_limit_s` bounds the whole call (eligibility, the start plan, building
+  the model, every phase). The solver starts from a turn-by-turn plan (the per-run exact flow, each
   turn with the turns before it as history; the published plan when re-planning). The
   first phase may use 80 % of `time_limit_s` (it must find a plan), later phases share
   what is left; a phase that proves its optimum early passes its time on. The status
   is `optimal` when every phase proved its optimum, else `feasible`, with the last
-  phase's bound and gap.
+  phase's bound and gap. When the solver finds no plan in time, the turn-by-turn plan is
+  the answer if it keeps every hard rule (phase `turn_by_turn`, status `feasible`).
 """
 
 from __future__ import annotations
@@ -182,13 +184,13 @@ def plan_horizon(
     hint = _turn_by_turn_hint(horizon, people, targets)
     try:
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
-        outcome = _solve_phases(built, time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
     except HorizonInfeasible:
         if not hard_first:
             raise
         hard_first = False
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
-        outcome = _solve_phases(built, time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
     x = built.x
     if outcome is None:
         if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
@@ -653,7 +655,7 @@ def _changes(horizon: Horizon, x: dict, people: list[str], targets: Sequence[Any
 
 def _solve_phases(
     built: _Built,
-    time_limit_s: float,
+    deadline: float,
     workers: int,
     seed: int,
     hint: set[tuple[int, int, int]] | None = None,
@@ -668,7 +670,6 @@ def _solve_phases(
             model.add_hint(var, 1 if key in hint else 0)
     values: dict[int, int] = {}
     records: list[dict[str, Any]] = []
-    deadline = perf_counter() + time_limit_s
     for n, (name, objective) in enumerate(built.phases):
         if isinstance(objective, int):  # nothing left to choose (e.g. no published place)
             records.append(_record(name, "optimal", objective, float(objective), 0.0))
