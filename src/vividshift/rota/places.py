@@ -24,6 +24,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.errors import BusinessRuleViolation, NotFound, ValidationFailed
 from vividshift.rota import queries
+from vividshift.rota.events import rota_changed
 from vividshift.rota.schemas import OverrideCreate, OverrideRemove, PlaceRead
 
 
@@ -49,7 +50,7 @@ async def _place(conn: Connection, principal: Principal, run_id: UUID, detail_id
     place = await queries.get_place(conn, run_id, detail_id)
     if place is None:
         raise NotFound("Place not found in this run", details={"id": str(detail_id)})
-    return place
+    return place | {"domain_id": run["domain_id"]}
 
 
 async def set_pin(
@@ -90,6 +91,12 @@ async def override(
         await queries.set_rota_participant(
             conn, detail_id, None if rota_person == body.participant_id else rota_person
         )
+        await rota_changed(
+            conn,
+            place["domain_id"],
+            "override",
+            {"run": str(run_id), "detail": str(detail_id), "covers": str(body.participant_id)},
+        )
         return await _result(conn, principal, run_id)
 
 
@@ -109,6 +116,12 @@ async def remove_override(
         )
         await editing.reassign(conn, principal, run_id, request, action="override_removed")
         await queries.set_rota_participant(conn, detail_id, None)
+        await rota_changed(
+            conn,
+            place["domain_id"],
+            "override_removed",
+            {"run": str(run_id), "detail": str(detail_id)},
+        )
         return await _result(conn, principal, run_id)
 
 

@@ -48,6 +48,7 @@ from vividshift.engine.horizon import (
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from vividshift.rota import queries
 from vividshift.rota.config import rota_of
+from vividshift.rota.events import rota_changed
 from vividshift.rota.load import prior_load
 from vividshift.rota.moments import instant
 from vividshift.rota.schemas import (
@@ -217,12 +218,8 @@ async def create_plan(
         if not domain["is_active"]:
             raise ValidationFailed("Domain is inactive", details={"domain": domain["name"]})
         rota = rota_of(domain)
-        first = instant(body.start, ZoneInfo(rota.zone))
-        if first < datetime.now(UTC):
-            raise ValidationFailed(
-                "`from` is in the past: turns that started are history",
-                details={"from": first.isoformat()},
-            )
+        # Turns that started are history: a `from` in the past (today's date) means now.
+        first = max(instant(body.start, ZoneInfo(rota.zone)), datetime.now(UTC))
         turns = next_turns(rota, first, body.turns)
         problem, _, _ = await load_base_problem(conn, domain, body.seed)
         prior = await prior_load(conn, domain_id, turns[0].start)
@@ -335,6 +332,12 @@ async def publish_plan(
                 {"plan": str(plan_id), "turn": k, "details": len(details)},
             )
         await queries.set_plan_runs(conn, plan_id, runs)
+        await rota_changed(
+            conn,
+            domain_id,
+            "plan_published",
+            {"plan": str(plan_id), "runs": [str(r) for r in runs.values()]},
+        )
         updated = await queries.update_plan(
             conn,
             plan_id,

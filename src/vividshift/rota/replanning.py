@@ -32,6 +32,7 @@ from vividshift.engine import RunWindow
 from vividshift.engine.horizon import Horizon, HorizonResult, PriorLoad
 from vividshift.errors import Conflict, NotFound, ValidationFailed
 from vividshift.rota import queries
+from vividshift.rota.events import rota_changed
 from vividshift.rota.load import prior_load
 from vividshift.rota.moments import instant
 from vividshift.rota.planning import (
@@ -263,6 +264,9 @@ async def apply_replan(
             conn,
             plan_id,
             {"status": "published", "published_by": principal.id, "published_at": now},
+        )
+        await rota_changed(
+            conn, domain_id, "replan_applied", {"plan": str(plan_id), "diff": summary["diff"]}
         )
         return await _read(conn, updated)
 
