@@ -74,7 +74,9 @@ async def test_a_member_manages_their_own_absences_only(
     assert r.status_code == 404
 
 
-async def test_an_absence_over_published_turns_lists_them(client: httpx.AsyncClient, auth_headers):
+async def test_an_absence_over_published_turns_gets_a_replan_proposal(
+    client: httpx.AsyncClient, auth_headers
+):
     headers = await auth_headers("user")
     domain = await house(client, headers)
     people = [await person(client, headers, "house", f"P{i}") for i in range(3)]
@@ -91,4 +93,13 @@ async def test_an_absence_over_published_turns_lists_them(client: httpx.AsyncCli
         headers,
     )
     assert absence["published_turns"] == [second["run_id"]]
-    assert len(people) == 3
+    # The re-plan proposal is made at once: that one place changes hands, proven minimal.
+    proposal = (
+        await client.get(f"{url}/replans/{absence['replan_proposal']}", headers=headers)
+    ).json()
+    assert proposal["changes"] == 1 and proposal["changes_proven"]
+    (turn,) = proposal["diff"]
+    assert turn["run_id"] == second["run_id"]
+    (change,) = turn["changes"]
+    assert change["leaves"]["participant_id"] == who
+    assert change["takes"]["participant_id"] in {p["id"] for p in people} - {who}

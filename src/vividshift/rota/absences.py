@@ -8,13 +8,14 @@
   date-times they are instants (naive ones local wall times), `end` excluded. Stored as
   UTC instants (half-open); every planner and edit reads them through the engine's one
   eligibility mechanism.
-- The answer to adding one lists the active turn runs that place the person during it:
-  those turns need a re-plan.
+- The answer to adding one lists the active turn runs that place the person during it,
+  and for those not started a re-plan proposal is made at once (fewest changes; see
+  `rota.replanning`): its id is in the answer, for a manager to review and apply.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -24,11 +25,14 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, row_access
-from vividshift.errors import NotFound, ValidationFailed
+from vividshift.errors import AppError, NotFound, ValidationFailed
 from vividshift.participants import queries as participant_queries
 from vividshift.rota import queries
 from vividshift.rota.moments import instant
+from vividshift.rota.replanning import propose_for
 from vividshift.rota.schemas import AbsenceCreate, AbsenceRead
+
+ABSENCE_REPLAN_TIME_LIMIT_S = 10.0
 
 
 def _not_found(participant_id: UUID) -> NotFound:
@@ -50,7 +54,7 @@ def _require_own_or_manager(access: Access, principal: Principal, row: dict[str,
     access.require("manager")
 
 
-def _read(row: dict[str, Any], runs: list[UUID] | None = None) -> AbsenceRead:
+def _read(row: dict[str, Any], runs: list[dict[str, Any]] | None = None) -> AbsenceRead:
     return AbsenceRead(
         id=row["id"],
         participant_id=row["participant_id"],
@@ -60,7 +64,7 @@ def _read(row: dict[str, Any], runs: list[UUID] | None = None) -> AbsenceRead:
         reason=row["reason"],
         created_by=row["created_by"],
         created_at=row["created_at"],
-        published_turns=runs or [],
+        published_turns=[r["id"] for r in runs or []],
     )
 
 
@@ -81,6 +85,7 @@ async def create_absence(
         row, access = await _participant(conn, principal, participant_id)
         _require_own_or_manager(access, principal, row)
         domain = await domain_queries.get_domain(conn, row["domain_id"])
+        assert domain is not None  # the participant's domain (a foreign key)
         zone = ZoneInfo(house_of(domain).timezone)
         start = instant(body.start, zone)
         # A date as the end is that whole local day: the absence ends at the next midnight.
@@ -105,7 +110,34 @@ async def create_absence(
             },
         )
         runs = await queries.placed_turn_runs(conn, participant_id, start, end)
-        return _read(created, runs)
+        proposal, trouble = await _replan_proposal(conn, domain, principal, runs)
+        return _read(created, runs).model_copy(
+            update={"replan_proposal": proposal, "replan_problem": trouble}
+        )
+
+
+async def _replan_proposal(
+    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[dict[str, Any]]
+) -> tuple[UUID | None, str | None]:
+    """A re-plan proposal for the published turns the absence touches (none started): a
+    manager reviews and applies it. When no valid plan exists the absence still stands
+    and the answer says why; the turns keep their people until someone decides."""
+    upcoming = [r for r in runs if r["turn_start"] > datetime.now(UTC)]
+    if not upcoming:
+        return None, None
+    try:
+        async with conn.transaction():
+            plan = await propose_for(
+                conn,
+                domain,
+                principal.id,
+                upcoming[0]["turn_start"],
+                upcoming[-1]["turn_start"] + timedelta(microseconds=1),
+                ABSENCE_REPLAN_TIME_LIMIT_S,
+            )
+    except AppError as exc:
+        return None, exc.message
+    return plan["id"], None
 
 
 async def delete_absence(

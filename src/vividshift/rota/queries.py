@@ -247,8 +247,8 @@ async def delete_absence(conn: Connection, participant_id: UUID, absence_id: UUI
 
 async def placed_turn_runs(
     conn: Connection, participant_id: UUID, start: datetime, end: datetime
-) -> list[UUID]:
-    """Active turn runs overlapping [start, end) that place the participant."""
+) -> list[dict[str, Any]]:
+    """Active turn runs overlapping [start, end) that place the participant (id, start)."""
     cur = await conn.execute(
         """
         SELECT DISTINCT a.id, a.turn_start FROM assignments a
@@ -259,7 +259,7 @@ async def placed_turn_runs(
         """,
         (participant_id, end, start),
     )
-    return [r["id"] for r in await cur.fetchall()]
+    return await cur.fetchall()
 
 
 # --- re-planning ------------------------------------------------------------------------

@@ -88,87 +88,106 @@ async def propose_replan(
     async with transaction(conn, acting_user=principal.id):
         domain = await domain_row(conn, principal, domain_id, "manager")
         zone = ZoneInfo(_zone(domain))
-        start = max(instant(body.start, zone), datetime.now(UTC))
-        end = instant(body.end, zone)
-        runs = await queries.published_turn_runs(conn, domain_id, start, end)
-        if not runs:
-            raise ValidationFailed(
-                "No published turn that has not started lies in the range",
-                details={"from": start.isoformat(), "to": end.isoformat()},
-            )
-        places = await queries.run_places(conn, [r["id"] for r in runs])
-        by_run: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
-        for place in places:
-            by_run[place["assignment_id"]].append(place)
-        published = tuple(
-            frozenset((str(p["participant_id"]), str(p["target_id"])) for p in by_run[r["id"]])
-            for r in runs
+        start = instant(body.start, zone)
+        plan = await propose_for(
+            conn, domain, principal.id, start, instant(body.end, zone), body.time_limit_s, body.seed
         )
-        pinned = tuple(
-            frozenset(
-                (str(p["participant_id"]), str(p["target_id"]))
-                for p in by_run[r["id"]]
-                if p["pinned"] or p["rota_participant_id"] is not None
-            )
-            for r in runs
-        )
-        problem, _, targets = await load_base_problem(conn, domain, body.seed)
-        first = runs[0]["turn_start"]
-        prior = await prior_load(conn, domain_id, first)
-        horizon = Horizon(
-            base=problem,
-            turns=tuple(RunWindow(_naive(r["turn_start"]), _naive(r["turn_end"])) for r in runs),
-            previous=await previous_turns(conn, domain_id, first),
-            prior={str(pid): PriorLoad(*load) for pid, load in prior.items()},
-            published=published,
-            pinned=pinned,
-        )
-        result = await solve_horizon(horizon, body.time_limit_s, body.seed)
-        names = {str(p["participant_id"]): p["participant_name"] for p in places}
-        names |= {p.id: p.name for p in problem.participants}
-        target_names = {str(p["target_id"]): p["target_name"] for p in places}
-        target_names |= {tid: row["name"] for tid, row in targets.items()}
-        diff = [
-            {
-                "index": k,
-                "run_id": str(run["id"]),
-                "start": run["turn_start"].isoformat(),
-                "local_start": run["turn_local_start"].isoformat(),
-                "changes": turn_diff(set(published[k]), set(result.turns[k])),
-            }
-            for k, run in enumerate(runs)
-        ]
-        plan = await queries.insert_plan(
-            conn,
-            {
-                "domain_id": domain_id,
-                "kind": "replan",
-                "first_turn_start": first,
-                "last_turn_end": runs[-1]["turn_end"],
-                "turn_count": len(runs),
-                "solver": solver_report(result),
-                "summary": {
-                    "timezone": zone.key,
-                    "turns": [
-                        {
-                            "start": r["turn_start"].isoformat(),
-                            "end": r["turn_end"].isoformat(),
-                            "local_start": r["turn_local_start"].isoformat(),
-                            "run_id": str(r["id"]),
-                        }
-                        for r in runs
-                    ],
-                    "people": load_summary(result, problem),
-                    "published": [sorted(map(list, pairs)) for pairs in published],
-                    "diff": diff,
-                    "names": names,
-                    "target_names": target_names,
-                },
-                "created_by": principal.id,
-            },
-        )
-        await queries.copy_plan_places(conn, plan["id"], _place_rows(runs, result))
         return await _read(conn, plan)
+
+
+async def propose_for(
+    conn: Connection,
+    domain: dict[str, Any],
+    actor: UUID | None,
+    start: datetime,
+    end: datetime,
+    time_limit_s: float,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The proposal's row, in the caller's transaction (a re-plan asked for, or one an
+    absence triggered): the published turns starting in [start, end) and after now."""
+    domain_id = domain["id"]
+    zone = ZoneInfo(_zone(domain))
+    start = max(start, datetime.now(UTC))
+    runs = await queries.published_turn_runs(conn, domain_id, start, end)
+    if not runs:
+        raise ValidationFailed(
+            "No published turn that has not started lies in the range",
+            details={"from": start.isoformat(), "to": end.isoformat()},
+        )
+    places = await queries.run_places(conn, [r["id"] for r in runs])
+    by_run: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for place in places:
+        by_run[place["assignment_id"]].append(place)
+    published = tuple(
+        frozenset((str(p["participant_id"]), str(p["target_id"])) for p in by_run[r["id"]])
+        for r in runs
+    )
+    pinned = tuple(
+        frozenset(
+            (str(p["participant_id"]), str(p["target_id"]))
+            for p in by_run[r["id"]]
+            if p["pinned"] or p["rota_participant_id"] is not None
+        )
+        for r in runs
+    )
+    problem, _, targets = await load_base_problem(conn, domain, seed)
+    first = runs[0]["turn_start"]
+    prior = await prior_load(conn, domain_id, first)
+    horizon = Horizon(
+        base=problem,
+        turns=tuple(RunWindow(_naive(r["turn_start"]), _naive(r["turn_end"])) for r in runs),
+        previous=await previous_turns(conn, domain_id, first),
+        prior={str(pid): PriorLoad(*load) for pid, load in prior.items()},
+        published=published,
+        pinned=pinned,
+    )
+    result = await solve_horizon(horizon, time_limit_s, seed)
+    names = {str(p["participant_id"]): p["participant_name"] for p in places}
+    names |= {p.id: p.name for p in problem.participants}
+    target_names = {str(p["target_id"]): p["target_name"] for p in places}
+    target_names |= {tid: row["name"] for tid, row in targets.items()}
+    diff = [
+        {
+            "index": k,
+            "run_id": str(run["id"]),
+            "start": run["turn_start"].isoformat(),
+            "local_start": run["turn_local_start"].isoformat(),
+            "changes": turn_diff(set(published[k]), set(result.turns[k])),
+        }
+        for k, run in enumerate(runs)
+    ]
+    plan = await queries.insert_plan(
+        conn,
+        {
+            "domain_id": domain_id,
+            "kind": "replan",
+            "first_turn_start": first,
+            "last_turn_end": runs[-1]["turn_end"],
+            "turn_count": len(runs),
+            "solver": solver_report(result),
+            "summary": {
+                "timezone": zone.key,
+                "turns": [
+                    {
+                        "start": r["turn_start"].isoformat(),
+                        "end": r["turn_end"].isoformat(),
+                        "local_start": r["turn_local_start"].isoformat(),
+                        "run_id": str(r["id"]),
+                    }
+                    for r in runs
+                ],
+                "people": load_summary(result, problem),
+                "published": [sorted(map(list, pairs)) for pairs in published],
+                "diff": diff,
+                "names": names,
+                "target_names": target_names,
+            },
+            "created_by": actor,
+        },
+    )
+    await queries.copy_plan_places(conn, plan["id"], _place_rows(runs, result))
+    return plan
 
 
 def _zone(domain: dict[str, Any]) -> str:

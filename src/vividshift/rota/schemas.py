@@ -133,8 +133,15 @@ class AbsenceRead(BaseModel):
     created_at: datetime
     published_turns: list[UUID] = Field(
         default_factory=list,
-        description="active turn runs that place this person during the absence: "
-        "re-plan them (POST /api/domains/{id}/replan)",
+        description="active turn runs that place this person during the absence",
+    )
+    replan_proposal: UUID | None = Field(
+        default=None,
+        description="a re-plan proposal for those turns not yet started "
+        "(GET/POST /api/domains/{id}/replans/{plan_id}[/apply])",
+    )
+    replan_problem: str | None = Field(
+        default=None, description="why no proposal could be made (no valid plan exists)"
     )
 
 
