@@ -185,9 +185,7 @@ def turn_summary(turn: Turn) -> dict[str, Any]:
     }
 
 
-def place_rows(
-    turns: list[Turn], result: HorizonResult, runs: dict[int, UUID] | None = None
-) -> list[tuple[Any, ...]]:
+def place_rows(turns: list[Turn], result: HorizonResult) -> list[tuple[Any, ...]]:
     """Rows of rota_plan_places: per turn, per target, positions 1.. in participant order."""
     rows: list[tuple[Any, ...]] = []
     for k, (turn, pairs) in enumerate(zip(turns, result.turns, strict=True)):
@@ -203,7 +201,7 @@ def place_rows(
                     UUID(pid),
                     UUID(tid),
                     position[tid],
-                    None if runs is None else runs.get(k),
+                    None,  # the run, once published
                 )
             )
     return rows
