@@ -207,3 +207,31 @@ async def test_another_domains_plan_is_not_found(client: httpx.AsyncClient, auth
     outsider = await auth_headers("user")
     r = await client.get(f"/api/domains/{domain['id']}/plans/{plan['id']}", headers=outsider)
     assert r.status_code == 404
+
+
+async def test_an_on_call_week_over_the_change_is_167_hours_in_its_run(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+):
+    headers = await auth_headers("user")
+    rota = {"every": {"n": 1, "unit": "week"}, "anchor": "2030-03-04", "handoff": "09:00"}
+    body = {
+        "name": "oncall",
+        "display_name": "On call",
+        "configuration": {"timezone": "America/Chicago", "rota": rota},
+    }
+    domain = await post(client, "/api/domains", body, headers)
+    for name in ("Ana", "Ben"):
+        await person(client, headers, "oncall", name)
+    await task(client, headers, "oncall", "Pager", 1)
+    url = f"/api/domains/{domain['id']}"
+    plan = await post(client, f"{url}/plan", {"from": "2030-03-01", "turns": 2}, headers)
+    await post(client, f"{url}/plans/{plan['id']}/publish", {}, headers)
+    runs = await _runs_of(db, domain["id"])
+    first = runs[0]
+    # US clocks go forward on Sunday 2030-03-10: 09:00 CST → 09:00 CDT is 167 h.
+    assert first["turn_start"].isoformat() == "2030-03-04T15:00:00+00:00"
+    assert first["turn_end"].isoformat() == "2030-03-11T14:00:00+00:00"
+    assert (first["turn_end"] - first["turn_start"]).total_seconds() == 167 * 3600
+    assert runs[1]["turn_local_start"].isoformat() == "2030-03-11T09:00:00"
+    people = [{p["participant_id"] for p in t["places"]} for t in plan["turns"]]
+    assert people[0] != people[1]  # the pager changes hands
