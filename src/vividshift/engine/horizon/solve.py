@@ -334,9 +334,15 @@ def _solve_phases(
             model.add_hint(var, 1 if key in hint else 0)
     values: dict[int, int] = {}
     records: list[dict[str, Any]] = []
+    last: cp_model.CpSolver | None = None
     for n, (name, objective) in enumerate(built.phases):
         if isinstance(objective, int):  # nothing left to choose (e.g. no published place)
             records.append(_record(name, "optimal", objective, float(objective), 0.0))
+            continue
+        if last is not None and last.value(objective) == 0:
+            # Every objective is a sum of non-negative terms: 0 already is its optimum.
+            records.append(_record(name, "optimal", 0, 0.0, 0.0))
+            model.add(objective <= 0)
             continue
         model.minimize(objective)
         if values:
@@ -373,4 +379,5 @@ def _solve_phases(
         )
         values = {var.index: int(solver.value(var)) for var in variables}
         model.add(objective <= value)
+        last = solver
     return values, records
