@@ -19,6 +19,8 @@ from vividshift.fairshare.routes import router as fairshare_router
 from vividshift.invitations.routes import router as invitations_router
 from vividshift.participants.routes import router as participants_router
 from vividshift.registration.routes import router as registration_router
+from vividshift.rota.routes import absences_router, places_router
+from vividshift.rota.routes import router as rota_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
@@ -32,6 +34,7 @@ from vividshift.web.pages import (
     houses,
     invite,
     people,
+    plans,
     rotation,
     static,
     targets,
@@ -59,11 +62,15 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(jobs_router)  # /api/jobs
     app.include_router(schedules_router)  # /api/domains/{domain_id}/schedule
     app.include_router(fairshare_router)  # outcomes, alternatives, /api/domains/{id}/fairness
+    app.include_router(rota_router)  # /api/domains/{domain_id}/turns, plan, plans
+    app.include_router(absences_router)  # /api/participants/{participant_id}/absences
+    app.include_router(places_router)  # /api/assignments/{id}/details/{id}/pin, override
     app.include_router(sign_in.router)  # /login, /logout
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate
     app.include_router(rotation.router)  # /rotations
     app.include_router(history.router)  # /history
+    app.include_router(plans.router)  # /domains/{domain_id}/plans/{plan_id} (a plan's grid)
     app.include_router(my_turns.router)  # /me (My turns)
     app.include_router(houses.router)  # /houses, /people/template.csv, /tasks/template.csv
     app.include_router(invite.router)  # /invite/{token}

@@ -193,6 +193,9 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "InvitationCreate": {"email": "someone@example.org"},
     "ReassignRequest": {"detail_id": str(uuid.uuid4()), "participant_id": str(uuid.uuid4())},
     "SwapRequest": {"first_detail_id": str(uuid.uuid4()), "second_detail_id": str(uuid.uuid4())},
+    "PlanRequest": {"from": "2030-01-01", "turns": 1},
+    "AbsenceCreate": {"start": "2030-01-01", "end": "2030-01-02"},
+    "ReplanRequest": {"from": "2030-01-01", "to": "2030-02-01"},
 }
 # Example bodies naming rows that do not exist: a manager's answer may be their 404.
 FAKE_ROWS_IN_BODY = frozenset({"ReassignRequest", "SwapRequest"})

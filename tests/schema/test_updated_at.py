@@ -70,6 +70,16 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
                 "requester_id": person["id"],
             },
         ),
+        "rota_plans": await insert_row(
+            db,
+            "rota_plans",
+            {
+                "domain_id": domain["id"],
+                "first_turn_start": "2030-01-01T00:00:00Z",
+                "last_turn_end": "2030-01-15T00:00:00Z",
+                "turn_count": 1,
+            },
+        ),
     }
 
 

@@ -185,9 +185,15 @@ async def _finish_edit(
 
 
 async def reassign(
-    conn: Connection, principal: Principal | None, assignment_id: UUID, body: ReassignRequest
+    conn: Connection,
+    principal: Principal | None,
+    assignment_id: UUID,
+    body: ReassignRequest,
+    *,
+    action: str = "reassign",
 ) -> EditResult:
-    """Put another participant of the run's domain on one of its places."""
+    """Put another participant of the run's domain on one of its places; `action` names
+    the history row (a rota's override or its removal is a reassign by another name)."""
     async with transaction(conn, acting_user=_actor(principal)):
         run, _ = await run_access(conn, principal, assignment_id, "manager", lock=True)
         _require_active(run)
@@ -207,7 +213,7 @@ async def reassign(
         if (str(body.participant_id), held[1]) in current:
             raise Conflict("The participant is already on that target in this run")
         pairs = [(str(body.participant_id), t) if (p, t) == held else (p, t) for p, t in current]
-        meta = dict(detail["metadata"] or {}) | {"edited": "reassign"}
+        meta = dict(detail["metadata"] or {}) | {"edited": action}
         meta.pop("participant_name", None)
 
         async def apply() -> None:
@@ -219,7 +225,7 @@ async def reassign(
             pairs,
             body.force,
             apply,
-            "reassign",
+            action,
             {
                 "detail_id": str(detail["id"]),
                 "target_id": str(detail["target_id"]),

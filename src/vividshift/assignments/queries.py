@@ -121,10 +121,11 @@ async def past_runs(
 
 
 async def active_run(conn: Connection, *, domain_id: UUID, on: date) -> dict[str, Any] | None:
-    """The active run of (domain, date), locked (the partial unique index allows one)."""
+    """The active plain run of (domain, date), locked (the partial unique index allows
+    one); runs of a rota's turns have their own rule, per turn start."""
     cur = await conn.execute(
         "SELECT * FROM assignments WHERE domain_id = %s AND assignment_date = %s"
-        " AND status = 'active' FOR UPDATE",
+        " AND status = 'active' AND turn_start IS NULL FOR UPDATE",
         (domain_id, on),
     )
     return await cur.fetchone()

@@ -17,6 +17,9 @@ configuration = {
   "fair_share": {"open_places": "done" | "missed" (what a place still open after its
                 run's day becomes; default done), "swaps_need_approval": false,
                 "cover_wave_size": 3, "cover_wave_minutes": 60},
+  "rota": {"every": {"n": 14, "unit": "day"}, "anchor": "2026-01-05", "handoff": "09:00"}
+          or {"cron": "0 13 * * 6", "turn_length": {"n": 4, "unit": "hour"}}
+          (optional; the domain's turns, see vividshift.rota.turns),
   "schedule": {"cron": "0 6 * * 1", "timezone": "Europe/Berlin", "enabled": true,
                "strategy", "strategy_parameters", "participants": {ids, metadata,
                has_all_skills}, "targets": {ids, metadata}, "date_offset_days": 0}
@@ -37,7 +40,7 @@ Versions are `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (digits). Rule for updates: a
 changes (names, description, is_active) leave it.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -183,6 +186,49 @@ class FairShareSettings(_Strict):
     )
 
 
+class RotaSpan(_Strict):
+    """`n` units of time, e.g. `{"n": 14, "unit": "day"}`."""
+
+    n: Annotated[int, Field(ge=1, le=1000)]
+    unit: Literal["minute", "hour", "day", "week", "month"]
+
+
+class RotaConfig(_Strict):
+    """When the domain's turns start and how long they last, as local clock times in the
+    domain's `timezone`: a cadence (`every` from the `anchor` date at `handoff`) or a
+    5-field `cron`; `turn_length` defaults to the cadence (a cron rota needs one)."""
+
+    every: RotaSpan | None = Field(default=None, examples=[{"n": 14, "unit": "day"}])
+    anchor: date | None = Field(default=None, description="local date of one turn's start")
+    handoff: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = Field(
+        default="00:00", description="local clock time turns change hands (HH:MM)"
+    )
+    cron: Annotated[str, Field(min_length=9, max_length=120)] | None = Field(
+        default=None, examples=["0 13 * * 6"]
+    )
+    turn_length: RotaSpan | None = Field(default=None, examples=[{"n": 4, "unit": "hour"}])
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if len(value.split(" ")) != 5 or not croniter.is_valid(value):
+            raise ValueError("cron must be a valid 5-field expression, e.g. '0 13 * * 6'")
+        return value
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "RotaConfig":
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give either `every` (with `anchor`) or `cron`")
+        if self.every is not None and self.anchor is None:
+            raise ValueError("`every` needs an `anchor` date")
+        if self.cron is not None and self.turn_length is None:
+            raise ValueError("a `cron` rota needs a `turn_length`")
+        return self
+
+
 class DomainConfiguration(_Strict):
     """Defaults a domain's runs use: strategy, parameters, validators, constraints;
     and optionally a recurring `schedule`."""
@@ -202,6 +248,9 @@ class DomainConfiguration(_Strict):
         description="what a day for which a participant lists no availability slots means",
     )
     fair_share: FairShareSettings = Field(default_factory=FairShareSettings)
+    rota: RotaConfig | None = Field(
+        default=None, description="the domain's turns (see /api/domains/{id}/turns)"
+    )
 
     @model_validator(mode="after")
     def _validators_once(self) -> "DomainConfiguration":

@@ -1,0 +1,383 @@
+"""Building the horizon's CP-SAT model and solving its phases (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from time import perf_counter
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from vividshift.engine.constraints import Separate
+from vividshift.engine.eligibility import capacity_of, compute_eligibility
+from vividshift.engine.errors import InvalidProblem
+from vividshift.engine.explain import Infeasible
+from vividshift.engine.flow import SolverError
+from vividshift.engine.history import History, PastRun
+from vividshift.engine.horizon import fair, terms
+from vividshift.engine.horizon.model import (
+    Horizon,
+    HorizonInfeasible,
+    HorizonResult,
+    HorizonTimeout,
+    turn_problem,
+)
+from vividshift.engine.params import InvalidParameters
+from vividshift.engine.solve import solve
+
+
+def plan_horizon(
+    horizon: Horizon, *, time_limit_s: float = 10.0, workers: int = 1, seed: int = 0
+) -> HorizonResult:
+    """Plan (or re-plan) every turn in one CP-SAT model; raises HorizonInfeasible when no
+    plan keeps the hard rules, HorizonTimeout when none is found in time."""
+    started = perf_counter()
+    base = horizon.base
+    people = [p.id for p in base.participants]
+    targets = base.targets
+    K = len(horizon.turns)
+    allowed = np.stack(
+        [compute_eligibility(turn_problem(base, w), 0).allowed for w in horizon.turns]
+    )  # K × P × T
+    pinned = _pins(horizon, people, targets)
+    _check_counts(horizon, allowed, pinned)
+    allowed |= pinned
+    present = fair.presence(horizon)  # K × P bool
+    share = fair.shares(present, [t.required_count * t.effort for t in targets])
+    balance = fair.balances(horizon, people)
+    # A plan first tries repeats and crowding as hard rules (CP-SAT propagates them far
+    # faster than it minimises them); only when that is infeasible are they minimised.
+    # A re-plan puts fewest changes first, so there they are always minimised.
+    hard_first = horizon.published is None
+    hint = _turn_by_turn_hint(horizon, people, targets)
+    try:
+        built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
+        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+    except HorizonInfeasible:
+        if not hard_first:
+            raise
+        hard_first = False
+        built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
+        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+    x = built.x
+    if outcome is None:
+        if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
+            raise HorizonTimeout(f"no plan found within {time_limit_s} s")
+        # The solver found nothing in time: the turn-by-turn plan keeps every hard rule,
+        # so it is the answer, marked as such (unproven, gap unknown).
+        values = {var.index: int(key in hint) for key, var in x.items()}
+        records = [_record("turn_by_turn", "timeout", None, None, perf_counter() - started)]
+        hard_first = False
+    else:
+        values, records = outcome
+    if hard_first:
+        records.insert(0, _record("repeats", "optimal", 0, 0.0, 0.0))
+        if capacity_of(base) > 1:
+            records.insert(1, _record("crowding", "optimal", 0, 0.0, 0.0))
+    chosen: list[list[tuple[str, str]]] = [[] for _ in range(K)]
+    for (k, i, j), var in x.items():
+        if values[var.index]:
+            chosen[k].append((people[i], targets[j].id))
+    pairs = tuple(tuple(sorted(turn)) for turn in chosen)
+    load = {p: 0.0 for p in people}
+    count = {p: 0 for p in people}
+    effort_of = {t.id: t.effort for t in targets}
+    for turn in pairs:
+        for pid, tid in turn:
+            load[pid] += effort_of[tid]
+            count[pid] += 1
+    deviations = [load[p] + balance[i] - share[i] for i, p in enumerate(people)]
+    proven = all(r["status"] == "optimal" for r in records)
+    last = records[-1]
+    return HorizonResult(
+        status="optimal" if proven else "feasible",
+        turns=pairs,
+        repeats=terms.count_repeats(horizon, pairs),
+        load={p: round(v, 4) for p, v in load.items()},
+        count=count,
+        share={p: round(share[i], 4) for i, p in enumerate(people)},
+        balance={p: round(balance[i], 4) for i, p in enumerate(people)},
+        present_turns={p: int(present[:, i].sum()) for i, p in enumerate(people)},
+        max_deviation=round(max(deviations, default=0.0), 4),
+        changes=_phase_value(records, "changes"),
+        changes_proven=horizon.published is not None and records[0]["status"] == "optimal",
+        bound=last["bound"],
+        gap=last["gap"],
+        variables=len(x),
+        wall_s=round(perf_counter() - started, 4),
+        phases=tuple(records),
+    )
+
+
+def _turn_by_turn_hint(
+    horizon: Horizon, people: list[str], targets: Sequence[Any]
+) -> set[tuple[int, int, int]]:
+    """A start for the solver: the published plan when re-planning, else each turn solved
+    alone by the exact per-run flow (milliseconds a turn) with the turns before it as
+    history. Turns the flow cannot fill are left to the solver."""
+    if horizon.published is not None:
+        return _as_keys(horizon.published, people, targets)
+    past: list[PastRun] = [
+        PastRun(
+            datetime.min + timedelta(days=len(horizon.previous) - m),
+            tuple((p, t) for p, ts in before.items() for t in ts),
+        )
+        for m, before in enumerate(horizon.previous)
+    ]
+    chosen: list[frozenset[tuple[str, str]]] = []
+    for k, window in enumerate(horizon.turns):
+        problem = replace(horizon.base, window=window, history=History.from_runs(past[-10:]))
+        try:
+            result = solve(problem, time_limit_s=5.0)
+            pairs = frozenset((a.participant_id, a.target_id) for a in result.assignments)
+        except (Infeasible, SolverError, InvalidProblem, InvalidParameters):
+            pairs = frozenset()
+        chosen.append(pairs)
+        past.append(PastRun(datetime.min + timedelta(days=len(past) + 1), tuple(sorted(pairs))))
+        del k
+    return _as_keys(tuple(chosen), people, targets)
+
+
+def _as_keys(
+    turns: Sequence[frozenset[tuple[str, str]]], people: list[str], targets: Sequence[Any]
+) -> set[tuple[int, int, int]]:
+    p_index = {p: i for i, p in enumerate(people)}
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    return {
+        (k, p_index[p], t_index[t])
+        for k, pairs in enumerate(turns)
+        for p, t in pairs
+        if p in p_index and t in t_index
+    }
+
+
+@dataclass
+class _Built:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, int], Any]
+    phases: list[tuple[str, Any]]
+
+
+def _build(
+    horizon: Horizon,
+    allowed: np.ndarray,
+    pinned: np.ndarray,
+    share: Sequence[float],
+    balance: Sequence[float],
+    *,
+    hard_repeats: bool,
+) -> _Built:
+    """The CP-SAT model and its lexicographic objectives (see the module docstring)."""
+    base = horizon.base
+    people = [p.id for p in base.participants]
+    targets = base.targets
+    P, T, K = len(people), len(targets), len(horizon.turns)
+    cap = capacity_of(base)
+    scale = fair.effort_scale([t.effort for t in targets])
+    effort = [int(round(t.effort * scale)) for t in targets]
+    need = [t.required_count for t in targets]
+
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int, int], Any] = {}
+    for k, i, j in zip(*np.nonzero(allowed), strict=True):
+        x[int(k), int(i), int(j)] = model.new_bool_var(f"x{k}_{i}_{j}")
+    by_place: dict[tuple[int, int], list[Any]] = {}
+    by_person_turn: dict[tuple[int, int], list[Any]] = {}
+    for (k, i, j), var in x.items():
+        by_place.setdefault((k, j), []).append(var)
+        by_person_turn.setdefault((k, i), []).append(var)
+        if pinned[k, i, j]:
+            model.add(var == 1)
+    for k in range(K):
+        for j in range(T):
+            model.add(sum(by_place.get((k, j), [])) == need[j])
+    for vars_ in by_person_turn.values():
+        if len(vars_) > cap:
+            model.add(sum(vars_) <= cap)
+    crowding = terms.crowding(
+        model, by_person_turn, fair.presence(horizon), sum(need), cap, hard=hard_repeats
+    )
+    terms.keep_apart(model, base, x, people, K, T)
+    repeat_terms = terms.repeat_terms(model, horizon, x, people, targets, hard=hard_repeats)
+
+    load_terms: list[list[Any]] = [[] for _ in range(P)]
+    for (_k, i, j), var in x.items():
+        load_terms[i].append(effort[j] * var)
+    # The fair loads in whole effort units (largest remainders of share - balance), so
+    # that a plan meeting them has every deviation 0 and is proven optimal at once.
+    total = K * sum(need[j] * effort[j] for j in range(T))
+    fair_load = fair.apportion([(share[i] - balance[i]) * scale for i in range(P)], total)
+    # load - fair = over - under, both >= 0: linear, so the LP relaxation guides the
+    # search (a max/abs formulation left CP-SAT without a bound at 200 × 20 × 13).
+    worst = model.new_int_var(0, total, "worst")
+    magnitudes: list[Any] = []
+    for i in range(P):
+        over = model.new_int_var(0, total, f"over{i}")
+        under = model.new_int_var(0, total, f"under{i}")
+        model.add(sum(load_terms[i]) - fair_load[i] == over - under)
+        model.add(worst >= over)
+        magnitudes.extend((over, under))
+
+    phases: list[tuple[str, Any]] = []
+    if horizon.published is not None:
+        phases.append(("changes", terms.changes(horizon, x, people, targets)))
+    if not hard_repeats:
+        phases.append(("repeats", sum(repeat_terms)))
+    if crowding and not hard_repeats:
+        phases.append(("crowding", sum(crowding)))
+    # Lexicographic: the sum of magnitudes is at most 2 · P · worst... and below the weight.
+    phases.append(("fairness", (2 * total + 1) * worst + sum(magnitudes)))
+    variety = terms.variety(model, x, fair.presence(horizon), allowed, need)
+    if variety:
+        phases.append(("variety", sum(variety)))
+    return _Built(model, x, phases)
+
+
+def _record(
+    phase: str, status: str, value: int | None, bound: float | None, wall_s: float
+) -> dict[str, Any]:
+    gap = 0.0
+    if status != "optimal":
+        gap = 1.0 if value is None or bound is None else abs(value - bound) / max(1.0, abs(value))
+    return {
+        "phase": phase,
+        "status": status,
+        "value": value,
+        "bound": bound,
+        "gap": round(gap, 6),
+        "wall_s": round(wall_s, 4),
+    }
+
+
+def _keeps_hard_rules(
+    horizon: Horizon, plan: set[tuple[int, int, int]], allowed: np.ndarray, pinned: np.ndarray
+) -> bool:
+    """Exact counts, capacity, eligibility and pins of every turn (Separate aside: the
+    turn-by-turn flow keeps it or the solver is needed)."""
+    if any(isinstance(c, Separate) for c in horizon.base.constraints):
+        return False
+    chosen = np.zeros(allowed.shape, dtype=bool)
+    for key in plan:
+        chosen[key] = True
+    need = np.array([t.required_count for t in horizon.base.targets])
+    return bool(
+        (chosen <= allowed).all()
+        and (chosen.sum(axis=1) == need[None, :]).all()
+        and (chosen.sum(axis=2) <= capacity_of(horizon.base)).all()
+        and (pinned <= chosen).all()
+    )
+
+
+def _phase_value(records: Sequence[Mapping[str, Any]], phase: str) -> int | None:
+    return next((r["value"] for r in records if r["phase"] == phase), None)
+
+
+def _pins(horizon: Horizon, people: list[str], targets: Sequence[Any]) -> np.ndarray:
+    shape = (len(horizon.turns), len(people), len(targets))
+    pinned = np.zeros(shape, dtype=bool)
+    p_index = {p: i for i, p in enumerate(people)}
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    for k, pairs in enumerate(horizon.pinned):
+        for pid, tid in pairs:
+            if pid not in p_index or tid not in t_index:
+                raise HorizonInfeasible(
+                    "A pinned place names a person or target outside the plan",
+                    {"turn": k, "participant": pid, "target": tid},
+                )
+            pinned[k, p_index[pid], t_index[tid]] = True
+    return pinned
+
+
+def _check_counts(horizon: Horizon, allowed: np.ndarray, pinned: np.ndarray) -> None:
+    """A turn where a target has fewer eligible people than it needs, named."""
+    targets = horizon.base.targets
+    for k in range(allowed.shape[0]):
+        eligible = allowed[k].sum(axis=0)
+        for j, t in enumerate(targets):
+            if eligible[j] < t.required_count:
+                raise HorizonInfeasible(
+                    f"Turn {k + 1}: {t.label} needs {t.required_count}, "
+                    f"only {int(eligible[j])} may do it",
+                    {"turn": k, "target": t.id, "eligible": int(eligible[j])},
+                )
+        bad = pinned[k] & ~allowed[k]
+        if bad.any():
+            i, j = (int(v) for v in np.argwhere(bad)[0])
+            raise HorizonInfeasible(
+                f"Turn {k + 1}: the pinned place of {horizon.base.participants[i].label} on "
+                f"{targets[j].label} breaks a hard rule",
+                {
+                    "turn": k,
+                    "participant": horizon.base.participants[i].id,
+                    "target": targets[j].id,
+                },
+            )
+
+
+def _solve_phases(
+    built: _Built,
+    deadline: float,
+    workers: int,
+    seed: int,
+    hint: set[tuple[int, int, int]] | None = None,
+) -> tuple[dict[int, int], list[dict[str, Any]]] | None:
+    """Lexicographic: each phase minimises its objective with the earlier ones held at
+    their values, from the previous solution as a hint (the first phase from `hint`, a
+    turn-by-turn plan). A phase that proves its optimum early leaves its time to the
+    next ones; the first phase may use most of the time (it must find a plan)."""
+    model, variables = built.model, list(built.x.values())
+    if hint is not None:
+        for key, var in built.x.items():
+            model.add_hint(var, 1 if key in hint else 0)
+    values: dict[int, int] = {}
+    records: list[dict[str, Any]] = []
+    last: cp_model.CpSolver | None = None
+    for n, (name, objective) in enumerate(built.phases):
+        if isinstance(objective, int):  # nothing left to choose (e.g. no published place)
+            records.append(_record(name, "optimal", objective, float(objective), 0.0))
+            continue
+        if last is not None and last.value(objective) == 0:
+            # Every objective is a sum of non-negative terms: 0 already is its optimum.
+            records.append(_record(name, "optimal", 0, 0.0, 0.0))
+            model.add(objective <= 0)
+            continue
+        model.minimize(objective)
+        if values:
+            model.clear_hints()
+            for var in variables:
+                model.add_hint(var, values[var.index])
+        solver = cp_model.CpSolver()
+        remaining = max(0.05, deadline - perf_counter())
+        share = 0.8 if n == 0 and len(built.phases) > 1 else 1 / (len(built.phases) - n)
+        solver.parameters.max_time_in_seconds = remaining * share
+        solver.parameters.num_workers = max(1, int(workers))
+        solver.parameters.random_seed = int(seed) % (2**31)
+        # The model is highly symmetric (interchangeable people and turns): symmetry
+        # detection and repeated presolve cost more than they save (10 s → 2 s at
+        # 200 × 20 × 13).
+        solver.parameters.symmetry_level = 0
+        solver.parameters.max_presolve_iterations = 1
+        code = solver.solve(model)
+        if code == cp_model.INFEASIBLE:
+            raise HorizonInfeasible(
+                "No plan keeps every hard rule in every turn (pins, capacity and "
+                "eligibility together)",
+                {"phase": name},
+            )
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if not values:
+                return None
+            records.append(_record(name, "timeout", None, None, solver.wall_time))
+            break
+        value = int(round(solver.objective_value))
+        status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+        records.append(
+            _record(name, status, value, float(solver.best_objective_bound), solver.wall_time)
+        )
+        values = {var.index: int(solver.value(var)) for var in variables}
+        model.add(objective <= value)
+        last = solver
+    return values, records

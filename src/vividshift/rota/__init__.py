@@ -1,0 +1,1 @@
+"""The rota over time: turns, absences, horizon plans and their publication."""
