@@ -102,6 +102,55 @@ class Settings(BaseSettings):
         le=3600,
         description="a worker silent (no heartbeat) this long is gone: not counted, jobs retried",
     )
+    # Reaching people (vividshift.notifications, vividshift.feeds).
+    public_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="the address people reach the service at: links in emails and feed URLs",
+    )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://[user:password@]host[:port] (smtps:// = TLS from the start); "
+        "unset = no email",
+    )
+    smtp_sender: str = Field(
+        default="VividShift <vividshift@localhost>", description="From: of every email"
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="upgrade smtp:// connections with STARTTLS (required)"
+    )
+    smtp_verify_certificates: bool = Field(
+        default=True, description="check the SMTP server's TLS certificate"
+    )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        description="let webhook and Apprise URLs reach loopback, private, link-local and "
+        "metadata addresses (tests, closed networks)",
+    )
+    notifications_in_process: bool = Field(
+        default=True,
+        description="the API process sends notifications while no worker is running",
+    )
+    notification_backoff_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="wait after a failed delivery's first attempt; doubled after each one",
+    )
+    notification_max_attempts: int = Field(
+        default=7, ge=1, le=20, description="attempts of a delivery before it is failed"
+    )
+    notification_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="time-out of one delivery attempt"
+    )
+    notification_disable_after_hours: float = Field(
+        default=24.0, gt=0, description="a channel failing this long is disabled"
+    )
+    notification_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="a claimed delivery whose sender vanished is tried again after this",
+    )
     # Accounts and security (vividshift.auth; decisions in its module docstrings).
     jwt_issuer: str = Field(default="vividshift", min_length=1)
     jwt_audience: str = Field(default="vividshift-api", min_length=1)

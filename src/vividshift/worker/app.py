@@ -17,6 +17,7 @@ from vividshift.assignments import tasks as assignment_tasks
 from vividshift.auth import tasks as auth_tasks
 from vividshift.config import Settings
 from vividshift.idempotency import tasks as idempotency_tasks
+from vividshift.notifications import tasks as notification_tasks
 from vividshift.schedules import tasks as schedule_tasks
 
 
@@ -32,4 +33,5 @@ def create_task_app(settings: Settings, database_url: str) -> App:
     idempotency_tasks.register(app)
     assignment_tasks.register(app)
     schedule_tasks.register(app)
+    notification_tasks.register(app)
     return app
