@@ -6,9 +6,10 @@ cloud metadata services live, 169.254.169.254), carrier-grade NAT (100.64/10, Al
 metadata), unspecified, multicast or reserved; IPv4-mapped IPv6 is read as its IPv4.
 The check runs when a channel is saved and again before every attempt, on the
 addresses the name resolves to then (a name may be re-pointed later), and on every
-redirect a webhook answers with. `VIVIDSHIFT_ALLOW_PRIVATE_WEBHOOKS=true` lifts it (tests,
-closed networks). The connection itself resolves the name again: a resolver that answers
-differently within those milliseconds (DNS rebinding) is not defended against here.
+redirect a webhook answers with. `VIVIDSHIFT_ALLOW_PRIVATE_WEBHOOKS=true` lifts it
+(tests, closed networks) — except for the cloud metadata services, refused always.
+The connection itself resolves the name again: a resolver that answers differently
+within those milliseconds (DNS rebinding) is not defended against here.
 """
 
 from __future__ import annotations
@@ -20,17 +21,31 @@ from urllib.parse import urlsplit
 
 # Names that are never public, whatever a resolver says.
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
+# Cloud metadata services (AWS/GCP/Azure/OpenStack, AWS over IPv6, Alibaba): refused even
+# when private targets are allowed, since they hand out the machine's credentials.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
 
 
 class UnsafeTarget(Exception):
     """The URL may not be used: it reaches a non-public address, or cannot be read."""
 
 
-def is_public_address(text: str) -> bool:
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     address = ipaddress.ip_address(text.split("%", 1)[0])
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+        return address.ipv4_mapped
+    return address
+
+
+def is_public_address(text: str) -> bool:
+    address = _address(text)
     return address.is_global and not address.is_multicast
+
+
+def is_metadata_address(text: str) -> bool:
+    return _address(text) in METADATA_ADDRESSES
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -52,13 +67,15 @@ async def check_host(host: str | None, port: int | None, *, allow_private: bool)
     """Refuse a host that is (or resolves to) a non-public address."""
     if not host:
         raise UnsafeTarget("the URL names no host")
-    host = host.strip("[]").lower()
-    if allow_private:
-        return
-    if host in METADATA_HOSTS or host == "localhost" or host.endswith(".localhost"):
+    host = host.strip("[]").lower().rstrip(".")
+    if host in METADATA_HOSTS:
+        raise UnsafeTarget(f"the host {host!r} is a cloud metadata service")
+    if not allow_private and (host == "localhost" or host.endswith(".localhost")):
         raise UnsafeTarget(f"the host {host!r} is not a public address")
     for address in await resolve(host, port or 443):
-        if not is_public_address(address):
+        if is_metadata_address(address):
+            raise UnsafeTarget(f"the host {host!r} is a cloud metadata service")
+        if not allow_private and not is_public_address(address):
             raise UnsafeTarget(f"the host {host!r} resolves to a non-public address")
 
 

@@ -10,6 +10,8 @@ like a webhook's (`safety`), except for services whose address Apprise fixes its
 
 from __future__ import annotations
 
+import threading
+import warnings
 from typing import Any
 
 import anyio
@@ -42,8 +44,26 @@ FIXED_HOST_SCHEMES = frozenset(
 )
 
 
+_plugins_loaded = threading.Lock()
+_loaded = False
+
+
+def _load_plugins() -> None:
+    """Apprise loads its plug-ins on first use; one of them imports the deprecated
+    `imghdr` (Python 3.11–3.12), whose warning is Apprise's business, not ours."""
+    global _loaded
+    with _plugins_loaded:
+        if _loaded:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            apprise.Apprise.instantiate("json://localhost", suppress_exceptions=True)
+        _loaded = True
+
+
 def parse(url: str) -> Any:
     """The Apprise plug-in of `url`; ValueError when Apprise cannot read it."""
+    _load_plugins()
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if not plugin:
         raise ValueError("Apprise does not recognise this URL")
