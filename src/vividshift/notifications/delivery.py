@@ -136,21 +136,18 @@ async def _record(
             return "delivered"
         error = outcome.error or "failed"
         if row["channel_id"] is not None and row["channel_active"]:
-            disabled = await queries.channel_failed(
-                conn,
-                row["channel_id"],
-                settings.notification_disable_after_hours,
-                f"failing since more than {settings.notification_disable_after_hours:g} h: {error}"[
-                    :500
-                ],
+            hours = settings.notification_disable_after_hours
+            channel = await queries.channel_failed(
+                conn, row["channel_id"], hours, f"failing for over {hours:g} h: {error}"[:500]
             )
-            if disabled is not None:
+            if channel is not None and channel["just_disabled"]:
                 log.warning("channel %s disabled after failing for a day", row["channel_id"])
-                await queries.mark_ended(conn, row["id"], "failed", error)
                 await queries.cancel_pending_of_channel(
                     conn, row["channel_id"], "the channel was disabled"
                 )
-                await events.channel_disabled(conn, disabled, row["domain_id"])
+                await events.channel_disabled(conn, channel, row["domain_id"])
+            if channel is None or not channel["is_active"]:
+                await queries.mark_ended(conn, row["id"], "failed", error)
                 return "failed"
         if outcome.permanent or attempt >= settings.notification_max_attempts:
             await queries.mark_ended(conn, row["id"], "failed", error)

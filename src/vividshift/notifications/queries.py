@@ -165,6 +165,8 @@ async def defer_deliveries(
 
 
 # --- sending -------------------------------------------------------------------------------
+# clock_timestamp(), not now(): a sender's leases and back-offs are measured in real time,
+# also inside a long transaction (now() is the transaction's start).
 
 _CLAIMED = """
 SELECT d.id, d.attempts, d.kind, d.user_id, d.channel_id, d.domain_id,
@@ -192,8 +194,8 @@ async def claim_due(
         f"""
         WITH due AS (
             SELECT id FROM notification_deliveries
-             WHERE status = 'pending' AND next_attempt_at <= now()
-               AND (lease_until IS NULL OR lease_until < now())
+             WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
+               AND (lease_until IS NULL OR lease_until < clock_timestamp())
                AND (%(ids)s::uuid[] IS NULL OR id = ANY(%(ids)s::uuid[]))
              ORDER BY next_attempt_at, id
              LIMIT %(limit)s
@@ -201,7 +203,7 @@ async def claim_due(
         ), claimed AS (
             UPDATE notification_deliveries AS d
                SET attempts = d.attempts + 1,
-                   lease_until = now() + make_interval(secs => %(lease)s)
+                   lease_until = clock_timestamp() + make_interval(secs => %(lease)s)
               FROM due WHERE d.id = due.id
             RETURNING d.*
         )
@@ -255,7 +257,8 @@ async def mark_delivered(conn: Connection, delivery_id: UUID) -> None:
     await conn.execute(
         """
         UPDATE notification_deliveries
-           SET status = 'delivered', delivered_at = now(), lease_until = NULL, last_error = NULL
+           SET status = 'delivered', delivered_at = clock_timestamp(), lease_until = NULL,
+               last_error = NULL
          WHERE id = %s
         """,
         (delivery_id,),
@@ -269,7 +272,7 @@ async def mark_retry(
     cur = await conn.execute(
         """
         UPDATE notification_deliveries
-           SET next_attempt_at = now() + make_interval(secs => %s), lease_until = NULL,
+           SET next_attempt_at = clock_timestamp() + make_interval(secs => %s), lease_until = NULL,
                last_error = %s
          WHERE id = %s
         RETURNING next_attempt_at
@@ -303,27 +306,29 @@ async def channel_succeeded(conn: Connection, channel_id: UUID) -> None:
 async def channel_failed(
     conn: Connection, channel_id: UUID, disable_after_hours: float, reason: str
 ) -> dict[str, Any] | None:
-    """Note the failure; the channel's row when this failure disabled it (it has been
-    failing for `disable_after_hours`), else None."""
+    """Note the failure: the channel's row after it, with `just_disabled` true when this
+    failure disabled it (failing for `disable_after_hours` by then)."""
     cur = await conn.execute(
         """
-        UPDATE notification_channels
-           SET failing_since = coalesce(failing_since, now()),
-               is_active = CASE WHEN failing_since < now() - make_interval(hours => %(h)s)
-                                THEN false ELSE is_active END,
-               disabled_at = CASE WHEN is_active AND failing_since < now()
-                                        - make_interval(hours => %(h)s)
-                                  THEN now() ELSE disabled_at END,
-               disabled_reason = CASE WHEN is_active AND failing_since < now()
-                                        - make_interval(hours => %(h)s)
-                                      THEN %(reason)s ELSE disabled_reason END
-         WHERE id = %(id)s
-        RETURNING *, (disabled_at = now()) AS just_disabled
+        WITH old AS (
+            SELECT id, is_active AS was_active,
+                   failing_since < clock_timestamp() - make_interval(secs => %(h)s * 3600)
+                       AS too_long
+              FROM notification_channels WHERE id = %(id)s FOR UPDATE
+        )
+        UPDATE notification_channels AS c
+           SET failing_since = coalesce(c.failing_since, clock_timestamp()),
+               is_active = c.is_active AND NOT coalesce(old.too_long, false),
+               disabled_at = CASE WHEN c.is_active AND old.too_long
+                                  THEN clock_timestamp() ELSE c.disabled_at END,
+               disabled_reason = CASE WHEN c.is_active AND old.too_long
+                                      THEN %(reason)s ELSE c.disabled_reason END
+          FROM old WHERE c.id = old.id
+        RETURNING c.*, old.was_active AND coalesce(old.too_long, false) AS just_disabled
         """,
         {"id": channel_id, "h": disable_after_hours, "reason": reason},
     )
-    row = await cur.fetchone()
-    return row if row and row["just_disabled"] else None
+    return await cur.fetchone()
 
 
 async def cancel_pending_of_channel(conn: Connection, channel_id: UUID, reason: str) -> int:
