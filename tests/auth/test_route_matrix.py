@@ -179,6 +179,7 @@ DOMAIN_SCOPED_PARAMS = frozenset({"participant_id", "target_id", "domain_id"})
 EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "MemberCreate": {"user_id": "00000000-0000-4000-8000-000000000000"},
     "DefinitionCreate": {"name": "room"},
+    "ChannelCreate": {"kind": "apprise", "name": "house", "url": "discord://1/token"},
 }
 # Routes of the axis whose scoping by domain is still being built elsewhere (issue 12,
 # runs): remove a route from here when it answers the axis.
