@@ -15,6 +15,7 @@ from vividshift.auth.deps import public
 from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
+from vividshift.feeds.routes import router as feeds_router
 from vividshift.notifications.routes import router as notifications_router
 from vividshift.participants.routes import router as participants_router
 from vividshift.rules.routes import router as rules_router
@@ -44,6 +45,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(jobs_router)  # /api/jobs
     app.include_router(schedules_router)  # /api/domains/{domain_id}/schedule
     app.include_router(notifications_router)  # channels, deliveries, /api/me/notifications
+    app.include_router(feeds_router)  # /feeds/{token}.ics, /api/me/feed, domain feeds
     app.include_router(sign_in.router)  # /login, /logout
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate
