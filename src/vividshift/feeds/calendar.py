@@ -11,10 +11,10 @@ and in the description.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from vividshift import __version__
 from vividshift.assignments.export import place_windows
@@ -36,8 +36,8 @@ def feed(name: str, places: list[dict[str, Any]], *, person_feed: bool) -> bytes
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     # Calendar apps poll at their pace; this asks for about hourly.
-    cal.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "PT1H")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vText("PT1H"))
     for place in places:
         zone = house_zone(place["timezone"])
         house = place["domain_display_name"] or place["domain_name"]
