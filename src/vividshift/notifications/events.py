@@ -208,7 +208,7 @@ async def turn_reminder(
     starts_at: datetime,
     all_day: bool,
 ) -> UUID | None:
-    """One person's turn starts soon: told once per place."""
+    """One person's turn starts soon: told once per place and holder."""
     run = await queries.run_summary(conn, run_id)
     if run is None:
         return None
@@ -225,7 +225,8 @@ async def turn_reminder(
         TURN_REMINDER,
         payload,
         people={user_id},
-        dedupe_key=f"{place['detail_id']}@{starts_at.isoformat()}",
+        # Once per (place, holder, start): a new holder after a swap is reminded too.
+        dedupe_key=f"{place['detail_id']}:{place['participant_id']}@{starts_at.isoformat()}",
     )
 
 
