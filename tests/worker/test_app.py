@@ -25,6 +25,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "purge_history": assignment_tasks.HISTORY_CRON,
         "schedule_tick": "* * * * *",
         "retry_stalled_jobs": "* * * * *",
+        "sweep_notifications": "* * * * *",
+        "remind_turns": "*/5 * * * *",
     }
     assert idempotency_tasks.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
     queues = {t.task.name: t.task.queue for t in periodic}
@@ -34,6 +36,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "purge_history": "maintenance",
         "schedule_tick": "schedules",
         "retry_stalled_jobs": "maintenance",
+        "sweep_notifications": "notifications",
+        "remind_turns": "notifications",
     }
     now = time.time()
     async with app.open_async():
