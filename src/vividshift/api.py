@@ -23,7 +23,16 @@ from vividshift.schedules.routes import router as schedules_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
-from vividshift.web.pages import admin, dashboard, history, people, rotation, static, targets
+from vividshift.web.pages import (
+    admin,
+    dashboard,
+    history,
+    notifications,
+    people,
+    rotation,
+    static,
+    targets,
+)
 from vividshift.web.pages import auth as sign_in
 from vividshift.web.pages import me as my_turns
 from vividshift.workgroups.routes import router as workgroups_router
@@ -55,3 +64,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
     app.include_router(admin.router)  # /admin
+    app.include_router(notifications.router)  # /notifications (settings, feed, channels)

@@ -25,9 +25,10 @@ import psycopg.errors
 from vividshift.auth.deps import Principal
 from vividshift.config import Settings
 from vividshift.db import Connection, transaction
+from vividshift.domains import service as domains
 from vividshift.domains.access import domain_access
 from vividshift.errors import NotFound, ValidationFailed
-from vividshift.http.paging import PageParams
+from vividshift.http.paging import PageParams, Sort
 from vividshift.notifications import queries, unsubscribe
 from vividshift.notifications.safety import UnsafeTarget, check_http_url
 from vividshift.notifications.schemas import (
@@ -258,3 +259,18 @@ async def unsubscribe_email(
             await queries.upsert_preferences(conn, user_id, {"email_events": current})
         except psycopg.errors.ForeignKeyViolation:  # the account is gone since the email
             raise NotFound("Unknown unsubscribe link") from None
+
+
+async def managed_domains(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
+    """The active domains the caller manages, each with its channels (for the page)."""
+    page = await domains.list_domains(
+        conn, principal, active_only=True, sort=Sort("name", False), page=PageParams(limit=200)
+    )
+    out = []
+    for domain in page.items:
+        access = await domain_access(conn, principal, domain.id)
+        if access.allows("manager"):
+            rows = await queries.list_channels(conn, domain_id=domain.id)
+            channels = [channel_read(r, full=True) for r in rows]
+            out.append({"domain": domain, "channels": channels})
+    return out
