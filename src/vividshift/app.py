@@ -53,7 +53,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database_url = url  # for the job-queue metrics' own short connections
         # Notifications are sent from here while no worker runs (see the dispatcher).
         sender = (
-            asyncio.create_task(notification_dispatcher.run(url, pool, settings))
+            asyncio.create_task(notification_dispatcher.run(url, settings))
             if settings.notifications_in_process
             else None
         )
