@@ -221,6 +221,17 @@ class Settings(BaseSettings):
         return ",".join(items)
 
     @model_validator(mode="after")
+    def check_notification_lease(self) -> "Settings":
+        """A lease shorter than an attempt would let a second sender start while the
+        first is still waiting for its answer."""
+        if self.notification_lease_seconds < self.notification_timeout_seconds:
+            raise ValueError(
+                "VIVIDSHIFT_NOTIFICATION_LEASE_SECONDS may not be less than "
+                "VIVIDSHIFT_NOTIFICATION_TIMEOUT_SECONDS"
+            )
+        return self
+
+    @model_validator(mode="after")
     def check_header_limits(self) -> "Settings":
         if self.max_header_field_bytes > self.max_header_bytes:
             raise ValueError(

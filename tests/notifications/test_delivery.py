@@ -150,6 +150,7 @@ async def test_a_sender_killed_mid_delivery_delivers_after_restart_with_the_same
         env = worker_env(fresh_db_url) | {
             "VIVIDSHIFT_ALLOW_PRIVATE_WEBHOOKS": "true",
             "VIVIDSHIFT_NOTIFICATION_LEASE_SECONDS": "2",
+            "VIVIDSHIFT_NOTIFICATION_TIMEOUT_SECONDS": "2",
         }
         with (tmp_path / "worker.log").open("w") as log:
             worker = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited

@@ -276,3 +276,10 @@ async def test_personal_channels_belong_to_their_owner(
     ).status_code == 404
     mine = (await client.get("/api/me/notifications", headers=ana)).json()["channels"]
     assert [c["id"] for c in mine] == [channel["id"]]
+
+
+def test_a_lease_shorter_than_an_attempt_is_refused(database_url: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="LEASE_SECONDS"):
+        make_settings(database_url, notification_lease_seconds=5, notification_timeout_seconds=10)
