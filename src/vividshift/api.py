@@ -16,7 +16,9 @@ from vividshift.auth.routes import router as auth_router
 from vividshift.domains.routes import router as domains_router
 from vividshift.entities.routes import definitions_router, entities_router
 from vividshift.fairshare.routes import router as fairshare_router
+from vividshift.feeds.routes import router as feeds_router
 from vividshift.invitations.routes import router as invitations_router
+from vividshift.notifications.routes import router as notifications_router
 from vividshift.participants.routes import router as participants_router
 from vividshift.registration.routes import router as registration_router
 from vividshift.rota.routes import absences_router, places_router
@@ -33,6 +35,7 @@ from vividshift.web.pages import (
     history,
     houses,
     invite,
+    notifications,
     people,
     plans,
     rotation,
@@ -65,6 +68,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(rota_router)  # /api/domains/{domain_id}/turns, plan, plans
     app.include_router(absences_router)  # /api/participants/{participant_id}/absences
     app.include_router(places_router)  # /api/assignments/{id}/details/{id}/pin, override
+    app.include_router(notifications_router)  # channels, deliveries, /api/me/notifications
+    app.include_router(feeds_router)  # /feeds/{token}.ics, /api/me/feed, domain feeds
     app.include_router(sign_in.router)  # /login, /logout
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate
@@ -78,3 +83,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(people.router)  # /people
     app.include_router(targets.router)  # /tasks (the page's word for targets)
     app.include_router(admin.router)  # /admin
+    app.include_router(notifications.router)  # /notifications (settings, feed, channels)

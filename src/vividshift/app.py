@@ -1,5 +1,7 @@
 """The FastAPI application factory."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +24,7 @@ from vividshift.errors import install_error_handlers
 from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.routing import StrictJSONRoute
+from vividshift.notifications import dispatcher as notification_dispatcher
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.system.metrics_access import RESPONSES as METRICS_RESPONSES
@@ -48,9 +51,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.database_url = url  # for the job-queue metrics' own short connections
+        # Notifications are sent from here while no worker runs (see the dispatcher).
+        sender = (
+            asyncio.create_task(notification_dispatcher.run(url, settings))
+            if settings.notifications_in_process
+            else None
+        )
         try:
             yield
         finally:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
             await pool.close()
     finally:
         # Also when start-up fails (a migration error): never leave our server running.

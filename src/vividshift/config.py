@@ -102,6 +102,51 @@ class Settings(BaseSettings):
         le=3600,
         description="a worker silent (no heartbeat) this long is gone: not counted, jobs retried",
     )
+    # Reaching people (vividshift.notifications, vividshift.feeds); links use site_url.
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="smtp://[user:password@]host[:port] (smtps:// = TLS from the start); "
+        "unset = no email",
+    )
+    smtp_sender: str = Field(
+        default="VividShift <vividshift@localhost>", description="From: of every email"
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="upgrade smtp:// connections with STARTTLS (required)"
+    )
+    smtp_verify_certificates: bool = Field(
+        default=True, description="check the SMTP server's TLS certificate"
+    )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        description="let webhook and Apprise URLs reach loopback, private, link-local and "
+        "metadata addresses (tests, closed networks)",
+    )
+    notifications_in_process: bool = Field(
+        default=True,
+        description="the API process sends notifications while no worker is running",
+    )
+    notification_backoff_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="wait after a failed delivery's first attempt; doubled after each one",
+    )
+    notification_max_attempts: int = Field(
+        default=7, ge=1, le=20, description="attempts of a delivery before it is failed"
+    )
+    notification_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="time-out of one delivery attempt"
+    )
+    notification_disable_after_hours: float = Field(
+        default=24.0, gt=0, description="a channel failing this long is disabled"
+    )
+    notification_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="a claimed delivery whose sender vanished is tried again after this",
+    )
     # Accounts and security (vividshift.auth; decisions in its module docstrings).
     registration: Literal["open", "invite", "closed"] = Field(
         default="open",
@@ -116,8 +161,8 @@ class Settings(BaseSettings):
         default=None,
         pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
         max_length=500,
-        description="the address users reach the web page at, for invitation links; unset = "
-        "the address of the request (the CLI: http://HOST:PORT)",
+        description="the address users reach the service at, for invitation, calendar feed "
+        "and unsubscribe links; unset = the address of the request, else http://HOST:PORT",
     )
     jwt_issuer: str = Field(default="vividshift", min_length=1)
     jwt_audience: str = Field(default="vividshift-api", min_length=1)
@@ -188,12 +233,29 @@ class Settings(BaseSettings):
         return ",".join(items)
 
     @model_validator(mode="after")
+    def check_notification_lease(self) -> "Settings":
+        """A lease shorter than an attempt would let a second sender start while the
+        first is still waiting for its answer."""
+        if self.notification_lease_seconds < self.notification_timeout_seconds:
+            raise ValueError(
+                "VIVIDSHIFT_NOTIFICATION_LEASE_SECONDS may not be less than "
+                "VIVIDSHIFT_NOTIFICATION_TIMEOUT_SECONDS"
+            )
+        return self
+
+    @model_validator(mode="after")
     def check_header_limits(self) -> "Settings":
         if self.max_header_field_bytes > self.max_header_bytes:
             raise ValueError(
                 "VIVIDSHIFT_MAX_HEADER_FIELD_BYTES may not exceed VIVIDSHIFT_MAX_HEADER_BYTES"
             )
         return self
+
+    @property
+    def site_url(self) -> str:
+        """Where links in emails, feeds and the CLI point: `public_url`, else this
+        process's own address."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_embedded(self) -> bool:

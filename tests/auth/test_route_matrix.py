@@ -196,6 +196,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PlanRequest": {"from": "2030-01-01", "turns": 1},
     "AbsenceCreate": {"start": "2030-01-01", "end": "2030-01-02"},
     "ReplanRequest": {"from": "2030-01-01", "to": "2030-02-01"},
+    "ChannelCreate": {"kind": "apprise", "name": "house", "url": "discord://1/token"},
 }
 # Example bodies naming rows that do not exist: a manager's answer may be their 404.
 FAKE_ROWS_IN_BODY = frozenset({"ReassignRequest", "SwapRequest"})

@@ -80,6 +80,34 @@ async def one_row_per_table(db: Connection) -> dict[str, dict]:
                 "turn_count": 1,
             },
         ),
+        **await _notification_rows(db, domain, user),
+    }
+
+
+async def _notification_rows(db: Connection, domain: dict, user: dict) -> dict[str, dict]:
+    channel = await insert_row(
+        db,
+        "notification_channels",
+        {"domain_id": domain["id"], "kind": "apprise", "name": "c", "url": "json://x"},
+    )
+    event = await insert_row(
+        db, "notification_events", {"domain_id": domain["id"], "event_type": "t", "payload": {}}
+    )
+    return {
+        "notification_channels": channel,
+        "notification_deliveries": await insert_row(
+            db,
+            "notification_deliveries",
+            {
+                "event_id": event["id"],
+                "domain_id": domain["id"],
+                "channel_id": channel["id"],
+                "kind": "apprise",
+            },
+        ),
+        "notification_preferences": await insert_row(
+            db, "notification_preferences", {"user_id": user["id"]}
+        ),
     }
 
 

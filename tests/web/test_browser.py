@@ -215,6 +215,7 @@ def test_main_pages_pass_axe_and_are_photographed(page: Any, live: Live, screens
         ("users", "/admin/users"),
         ("domains", "/admin/domains"),
         ("domain", domain),
+        ("notifications", "/notifications"),
     ]
     for name, url in pages[1:]:
         page.goto(url)

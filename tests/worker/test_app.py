@@ -28,6 +28,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "retry_stalled_jobs": "* * * * *",
         "close_ended_places": fairshare_tasks.CLOSE_CRON,
         "ask_for_cover": fairshare_tasks.WAVES_CRON,
+        "sweep_notifications": "* * * * *",
+        "remind_turns": "*/5 * * * *",
     }
     assert idempotency_tasks.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
     queues = {t.task.name: t.task.queue for t in periodic}
@@ -39,6 +41,8 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "retry_stalled_jobs": "maintenance",
         "close_ended_places": "maintenance",
         "ask_for_cover": "maintenance",
+        "sweep_notifications": "notifications",
+        "remind_turns": "notifications",
     }
     now = time.time()
     async with app.open_async():

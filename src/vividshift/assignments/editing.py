@@ -42,6 +42,7 @@ from vividshift.engine import (
 )
 from vividshift.engine.model import DEFAULT_VALIDATORS, parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
+from vividshift.notifications import events
 from vividshift.patching import merge_patch_or_reject
 
 RESERVED_METADATA = frozenset(
@@ -157,6 +158,7 @@ async def _finish_edit(
     action: str,
     changes: dict[str, Any],
     reason: str | None,
+    moved: list[tuple[UUID, UUID, UUID]],
 ) -> EditResult:
     validation = await _revalidate(conn, run, pairs)
     errors = [v for v in validation if v["severity"] == "error" and not v["passed"]]
@@ -177,6 +179,8 @@ async def _finish_edit(
         changes,
         {"reason": reason, "forced": bool(errors and force), "validation_results": validation},
     )
+    # Only the people whose places changed hear of it, in this edit's transaction.
+    await events.place_changed(conn, run["id"], moved, reason=action)
     meta = dict(run["metadata"] or {}) | {"validation_results": validation}
     row = await queries.update_assignment(conn, run["id"], {"metadata": meta})
     assert row is not None
@@ -235,6 +239,7 @@ async def reassign(
                 },
             },
             body.reason,
+            [(detail["id"], detail["participant_id"], body.participant_id)],
         )
 
 
@@ -296,4 +301,8 @@ async def swap(
                 ]
             },
             body.reason,
+            [
+                (first["id"], first["participant_id"], second["participant_id"]),
+                (second["id"], second["participant_id"], first["participant_id"]),
+            ],
         )

@@ -69,6 +69,7 @@ from vividshift.engine import (
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 from vividshift.ledger.ledger import prior_load
+from vividshift.notifications import events
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
@@ -186,6 +187,8 @@ async def generate(
                 {"status": {"from": "active", "to": replaced["status"]}, "by_run": str(row["id"])},
                 {"replace": body.replace},
             )
+        # In this transaction: a run rolled back (or a preview) tells nobody.
+        await events.run_published(conn, row["id"])
     persisted = perf_counter()
     observe_generation(rules.strategy, result.status, result.method, persisted - started)
     response_meta = metadata | {

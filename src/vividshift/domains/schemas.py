@@ -251,6 +251,13 @@ class DomainConfiguration(_Strict):
     rota: RotaConfig | None = Field(
         default=None, description="the domain's turns (see /api/domains/{id}/turns)"
     )
+    reminder_hours: int = Field(
+        default=24,
+        ge=0,
+        le=336,
+        description="hours before a turn starts that its people are reminded (0 = no "
+        "reminders); a person's own setting wins",
+    )
 
     @model_validator(mode="after")
     def _validators_once(self) -> "DomainConfiguration":

@@ -31,7 +31,7 @@ def invite(
         raise typer.Exit(2) from None
 
     async def work(db: Connection, settings: Settings) -> Any:
-        base = settings.public_url or f"http://{settings.host}:{settings.port}"
+        base = settings.site_url
         target = (await domain_access(db, None, domain)).domain_id
         return await service.create_invitation(db, None, target, body, base_url=base)
 

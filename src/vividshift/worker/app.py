@@ -18,6 +18,8 @@ from vividshift.auth import tasks as auth_tasks
 from vividshift.config import Settings
 from vividshift.fairshare import tasks as fairshare_tasks
 from vividshift.idempotency import tasks as idempotency_tasks
+from vividshift.notifications import tasks as notification_tasks
+from vividshift.reminders import tasks as reminder_tasks
 from vividshift.schedules import tasks as schedule_tasks
 
 
@@ -34,4 +36,6 @@ def create_task_app(settings: Settings, database_url: str) -> App:
     assignment_tasks.register(app)
     schedule_tasks.register(app)
     fairshare_tasks.register(app)
+    notification_tasks.register(app)
+    reminder_tasks.register(app)
     return app

@@ -55,6 +55,7 @@ from vividshift.db import Connection, transaction
 from vividshift.domains.access import Access, domain_access, row_access
 from vividshift.errors import AppError, NotFound, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
+from vividshift.notifications import events
 
 log = logging.getLogger("vividshift.jobs")
 
@@ -214,7 +215,12 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
             await queries.succeed(conn, job_id, result.id)
     except AppError as exc:
         error = {"error": exc.message, "code": exc.code, "details": jsonable_encoder(exc.details)}
-        await queries.fail(conn, job_id, error)
+        async with transaction(conn):
+            await queries.fail(conn, job_id, error)
+            if row["domain_id"] is not None:
+                await events.generation_failed(
+                    conn, row["domain_id"], job_id, error, requested_by=row["requested_by"]
+                )
         log.info("generation job %s failed: %s %s", job_id, exc.code, exc.message)
         return "failed"
     log.info(

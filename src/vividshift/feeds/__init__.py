@@ -1,0 +1,1 @@
+"""Calendar subscriptions: secret-token iCalendar feeds of a person and of a domain."""

@@ -1,0 +1,1 @@
+"""Reaching people: events, the delivery outbox, channels (webhooks, Apprise, email)."""

@@ -1,0 +1,91 @@
+"""User-supplied delivery URLs may only reach the public internet (no SSRF).
+
+A webhook or Apprise URL is refused when its host is, or resolves to, an address that
+is not globally routable: loopback, private (RFC 1918, unique-local), link-local (where
+cloud metadata services live, 169.254.169.254), carrier-grade NAT (100.64/10, Alibaba's
+metadata), unspecified, multicast or reserved; IPv4-mapped IPv6 is read as its IPv4.
+The check runs when a channel is saved and again before every attempt, on the
+addresses the name resolves to then (a name may be re-pointed later), and on every
+redirect a webhook answers with. `VIVIDSHIFT_ALLOW_PRIVATE_WEBHOOKS=true` lifts it
+(tests, closed networks) — except for the cloud metadata services, refused always.
+The connection itself resolves the name again: a resolver that answers differently
+within those milliseconds (DNS rebinding) is not defended against here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+# Names that are never public, whatever a resolver says.
+METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
+# Cloud metadata services (AWS/GCP/Azure/OpenStack, AWS over IPv6, Alibaba): refused even
+# when private targets are allowed, since they hand out the machine's credentials.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+
+
+class UnsafeTarget(Exception):
+    """The URL may not be used: it reaches a non-public address, or cannot be read."""
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def is_public_address(text: str) -> bool:
+    address = _address(text)
+    return address.is_global and not address.is_multicast
+
+
+def is_metadata_address(text: str) -> bool:
+    return _address(text) in METADATA_ADDRESSES
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to (an IP literal: itself)."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeTarget(f"the host {host!r} does not resolve") from exc
+    return sorted({str(info[4][0]) for info in infos})
+
+
+async def check_host(host: str | None, port: int | None, *, allow_private: bool) -> None:
+    """Refuse a host that is (or resolves to) a non-public address."""
+    if not host:
+        raise UnsafeTarget("the URL names no host")
+    host = host.strip("[]").lower().rstrip(".")
+    if host in METADATA_HOSTS:
+        raise UnsafeTarget(f"the host {host!r} is a cloud metadata service")
+    if not allow_private and (host == "localhost" or host.endswith(".localhost")):
+        raise UnsafeTarget(f"the host {host!r} is not a public address")
+    for address in await resolve(host, port or 443):
+        if is_metadata_address(address):
+            raise UnsafeTarget(f"the host {host!r} is a cloud metadata service")
+        if not allow_private and not is_public_address(address):
+            raise UnsafeTarget(f"the host {host!r} resolves to a non-public address")
+
+
+async def check_http_url(url: str, *, allow_private: bool) -> None:
+    """An http(s) URL whose host is public (see the module docstring)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UnsafeTarget("the URL cannot be read") from exc
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeTarget("only http:// and https:// URLs are allowed")
+    await check_host(parts.hostname, port, allow_private=allow_private)

@@ -1,0 +1,1 @@
+"""Turn reminders: "your turn starts soon", queued by a periodic worker task."""
