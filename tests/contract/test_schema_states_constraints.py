@@ -78,3 +78,24 @@ async def test_the_password_bounds_of_registration_are_in_the_schema(
             422,
             "VALIDATION_ERROR",
         )
+
+
+async def test_the_schema_states_that_strings_hold_no_nul(
+    client: httpx.AsyncClient, auth_headers
+) -> None:
+    """Every request refuses U+0000 (PostgreSQL cannot store it): the free strings of the
+    document say so with a pattern, so a schema-valid note is one the server takes."""
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    note = next(s for s in schemas["PlaceRequestCreate"]["properties"]["note"]["anyOf"])
+    assert not re.search(note["pattern"], "a\u0000b") and re.search(note["pattern"], "ab")
+    for model, field in (("AcceptRequest", "token"), ("RegisterRequest", "password")):
+        assert schemas[model]["properties"][field]["pattern"] == note["pattern"]
+    # A bounded string keeps its own rule.
+    assert schemas["RegisterRequest"]["properties"]["username"]["pattern"].startswith("^[A-Za")
+    manager = await auth_headers("user")
+    domain = await create_domain(client, manager, f"nul-{uuid.uuid4().hex[:6]}")
+    response = await client.post(
+        f"/api/domains/{domain}/invitations", json={"email": "a\u0000@example.org"}, headers=manager
+    )
+    assert_error(response, 422, "VALIDATION_ERROR")
