@@ -23,6 +23,7 @@ from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
 from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
+from vividshift.http.openapi_nul import install_no_nul_schema
 from vividshift.http.routing import StrictJSONRoute
 from vividshift.notifications import dispatcher as notification_dispatcher
 from vividshift.observability.middleware import RequestLogMiddleware
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.jwt_key = resolve_signing_key(settings)  # refuses a weak or placeholder key
     passwords.warm_up()
     include_routers(app)  # every router, in /openapi.json order: vividshift.api
+    install_no_nul_schema(app)
     if settings.metrics_enabled:
         registry = CollectorRegistry()
         registry.register(PoolCollector(app))

@@ -37,6 +37,7 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 log = logging.getLogger("vividshift.errors")
@@ -167,16 +168,34 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.code, exc.details, exc.headers)
 
 
-async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the request's path answers: Starlette's 405 names only the first
+    route matching the path, while FastAPI makes one route per method (GET and POST of a
+    collection are two routes)."""
+    routes = getattr(request.scope.get("app"), "routes", [])
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    )
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    headers = getattr(exc, "headers", None)
+    if status == 405:
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
     code = _CODES_BY_STATUS.get(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
     detail = exc.detail if isinstance(exc.detail, str) else phrase
-    return error_response(status, phrase, code, detail, getattr(exc, "headers", None))
+    return error_response(status, phrase, code, detail, headers)
 
 
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -18,9 +18,11 @@ by the route class already; this module refuses it again for CSV imports and the
 """
 
 import math
+import re
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 MAX_DESCRIPTION = 10_000
 MAX_SKILL_LENGTH = 100
@@ -99,3 +101,18 @@ SchemaObject = Annotated[dict[str, Any], AfterValidator(_check_schema_json)]
 def unique_skills(skills: list[str]) -> list[str]:
     """Skills in first-seen order without duplicates (a set, stored as a JSON array)."""
     return list(dict.fromkeys(skills))
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only `YYYY-MM-DD` reads as a date: pydantic's lax parsing also takes a Unix time
+    (`0` = 1970-01-01) or a midnight datetime, which `format: date` does not allow."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+# A date in a query string or body of a native endpoint, read strictly.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]

@@ -87,8 +87,8 @@ async def test_a_manager_records_a_cover_as_an_override(
         await client.post(
             url, json={"outcome": "covered", "by": elsewhere.people["Zed"]}, headers=manager
         ),
-        422,
-        "VALIDATION_ERROR",
+        404,  # another house's person, as everywhere: not found
+        "RESOURCE_NOT_FOUND",
     )
     helper = next(p for p in house.people.values() if p != rota)
     r = await client.post(url, json={"outcome": "covered", "by": helper}, headers=manager)

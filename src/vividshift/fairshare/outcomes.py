@@ -29,9 +29,8 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from vividshift.fairshare import queries
-from vividshift.fairshare.schemas import OutcomeRead, OutcomeRequest
+from vividshift.fairshare.schemas import PARTNERED, OutcomeRead, OutcomeRequest
 
-PARTNERED = frozenset({"covered", "swapped"})
 CLOSE_BATCH = 200
 
 
@@ -66,7 +65,7 @@ async def mark_outcome(
             doer != place["participant_id"]
             and await assignment_queries.participant_domain(conn, doer) != run["domain_id"]
         ):
-            raise ValidationFailed("Unknown participant", details={"by": str(doer)})
+            raise NotFound("Participant not found in this domain", details={"by": str(doer)})
         try:
             async with conn.transaction():
                 row = await queries.set_outcome(

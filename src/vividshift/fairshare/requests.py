@@ -102,8 +102,9 @@ async def ask(
                 await assignment_queries.participant_domain(conn, body.participant_id)
                 != run["domain_id"]
             ):
-                raise ValidationFailed(
-                    "Unknown participant", details={"participant_id": str(body.participant_id)}
+                raise NotFound(
+                    "Participant not found in this domain",
+                    details={"participant_id": str(body.participant_id)},
                 )
         values = {
             "domain_id": run["domain_id"],
@@ -165,7 +166,7 @@ async def _check_can_take(
     for e in excluded:
         if e.participant_id == person:
             raise _refusal(e.name, place["target_name"], e.reasons)
-    raise ValidationFailed("Unknown participant", details={"participant_id": str(person)})
+    raise NotFound("Participant not found in this domain", details={"participant_id": str(person)})
 
 
 async def accept(
@@ -238,7 +239,7 @@ async def _given_place(
         raise ValidationFailed("A swap needs detail_id: the place given in exchange")
     given = await queries.get_detail_with_run(conn, body.detail_id)
     if given is None or given["domain_id"] != run["domain_id"]:
-        raise ValidationFailed("Unknown place", details={"detail_id": str(body.detail_id)})
+        raise NotFound("Place not found in this domain", details={"detail_id": str(body.detail_id)})
     if given["participant_id"] != taker:
         raise ValidationFailed("The place given in exchange is not the taker's")
     if given["run_status"] != "active":

@@ -1,7 +1,6 @@
 """Fair share over HTTP: marking a place's outcome, who else could take it, asking
 others to cover or swap it, and a domain's fairness view (JSON and CSV)."""
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -21,6 +20,7 @@ from vividshift.fairshare.schemas import (
     PlaceRequestCreate,
     PlaceRequestRead,
 )
+from vividshift.fields import IsoDate
 from vividshift.http.openapi import READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
 
@@ -28,16 +28,19 @@ router = api_router(tags=["fair share"])
 PLACE = "/api/assignments/{assignment_id}/details/{detail_id}"
 
 UNSEEN_PLACE: Responses = {
-    404: described("No such run or place, or the run's domain is one the caller may not see")
+    404: described(
+        "No such run or place, the run's domain is one the caller may not see, or a "
+        "participant named in the body is not of that domain"
+    )
 }
 UNSEEN_DOMAIN: Responses = {404: described("No such domain, or one the caller may not see")}
 PERIOD: Responses = {422: described("VALIDATION_ERROR: a bad date, or `from` after `to`")}
 DateFrom = Annotated[
-    date | None,
+    IsoDate | None,
     Query(alias="from", description="first run date counted (default: the domain's first run)"),
 ]
 DateTo = Annotated[
-    date | None, Query(alias="to", description="last run date counted (default: today there)")
+    IsoDate | None, Query(alias="to", description="last run date counted (default: today there)")
 ]
 
 
@@ -51,7 +54,7 @@ DateTo = Annotated[
         409: described("`by` already holds a place on this task in the run"),
         422: described(
             "VALIDATION_ERROR: a bad body, `by` missing for covered/swapped, given for "
-            "others, or not of the run's domain. BUSINESS_LOGIC_ERROR: a cancelled run"
+            "others, or the rota's own person. BUSINESS_LOGIC_ERROR: a cancelled run"
         ),
     },
 )
@@ -111,7 +114,10 @@ async def get_fairness(
 
 REQUEST = "/api/place-requests/{request_id}"
 UNSEEN_REQUEST: Responses = {
-    404: described("No such request, or its domain is one the caller may not see")
+    404: described(
+        "No such request, its domain is one the caller may not see, or a participant or "
+        "place named in the body is not of that domain"
+    )
 }
 
 
@@ -125,7 +131,8 @@ UNSEEN_REQUEST: Responses = {
         403: described("Not the place's own person nor a manager"),
         409: described("The place already has an open request"),
         422: described(
-            "VALIDATION_ERROR: a bad body, an unknown person, auto_find with a swap. "
+            "VALIDATION_ERROR: a bad body, the place's own person asked, auto_find with a "
+            "swap. "
             "BUSINESS_LOGIC_ERROR: the run is not active"
         ),
     },

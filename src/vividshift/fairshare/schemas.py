@@ -4,18 +4,27 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from vividshift.fields import Description
 
 Outcome = Literal["done", "missed", "covered", "swapped", "excused"]
+PARTNERED = frozenset({"covered", "swapped"})
 
 
 class OutcomeRequest(BaseModel):
     """What became of a place. A member may send `done` for their own place; a manager
     any outcome, or null to reopen it. `covered`/`swapped` name who did it in `by`."""
 
-    model_config = ConfigDict(extra="forbid")
+    # `by` goes with covered / swapped only, and they need it (stated for clients).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"outcome": {"enum": ["covered", "swapped"]}}},
+            "then": {"required": ["by"], "properties": {"by": {"type": "string"}}},
+            "else": {"properties": {"by": {"type": "null"}}},
+        },
+    )
 
     outcome: Outcome | None = Field(
         description="done | missed (no-show) | covered (by `by`) | swapped (with `by`) | "
@@ -115,11 +124,18 @@ class PlaceRequestCreate(BaseModel):
     """Ask others to take a place: `cover` (they take it) or `swap` (they give one of
     theirs in exchange). `participant_id` names the one asked; absent: anyone eligible."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Finding cover automatically goes with covers only (stated for clients).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "swap"}}},
+            "then": {"properties": {"auto_find": {"const": False}}},
+        },
+    )
 
     kind: Literal["cover", "swap"]
     participant_id: UUID | None = Field(default=None, description="ask this person only")
-    auto_find: bool = Field(
+    auto_find: StrictBool = Field(
         default=False,
         description="cover only: the worker asks the best-ranked eligible people in waves",
     )

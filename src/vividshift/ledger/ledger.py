@@ -60,6 +60,13 @@ class Ledger:
         return {str(pid): line.balance for pid, line in self.lines.items()}
 
 
+def _midnight_after(day: date) -> datetime:
+    """The end of `day` (UTC); for the last date there is, the last instant there is."""
+    if day == date.max:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(day + timedelta(days=1), time(), UTC)
+
+
 async def ledger(
     conn: Connection, domain_id: UUID, until: date, since: date | None = None
 ) -> Ledger:
@@ -69,7 +76,7 @@ async def ledger(
     places = await queries.closed_places(conn, domain_id, start, until)
     people = await queries.domain_people(conn, domain_id)
     begin = datetime.combine(start, time(), UTC)
-    end = datetime.combine(until + timedelta(days=1), time(), UTC)
+    end = _midnight_after(until)
     away = await queries.absences(conn, domain_id, begin, end)
     return compute_ledger(domain_id, start, until, people, places, away)
 
@@ -133,7 +140,7 @@ def _days_away(absences: list[dict[str, Any]], since: date, until: date) -> dict
     """Per person, days (of 24 h) of the period covered by their absences; overlapping
     absences count once."""
     begin = datetime.combine(since, time(), UTC)
-    end = datetime.combine(until + timedelta(days=1), time(), UTC)
+    end = _midnight_after(until)
     spans: dict[UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
     for a in absences:
         s, e = max(a["starts_at"], begin), min(a["ends_at"], end)

@@ -1,7 +1,6 @@
 """Fair share on the web: a house's balance (bars around zero, a person × task heat map,
 each with a table alternative) and marking one's own place done in one click."""
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from vividshift.fairshare import fairness as fairness_service
 from vividshift.fairshare import outcomes
 from vividshift.fairshare.chart import charts
 from vividshift.fairshare.schemas import OutcomeRequest
+from vividshift.fields import IsoDate
 from vividshift.web.deps import Form, PageReader, PageWriter
 from vividshift.web.render import redirect, render
 
@@ -25,8 +25,8 @@ async def fairness_page(
     domain_id: UUID,
     user: PageReader,
     db: Db,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
 ) -> Response:
     """The house's balance per person and who did which task, as charts and tables."""
     view = await fairness_service.fairness(db, user, domain_id, date_from, date_to)
