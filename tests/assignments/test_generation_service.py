@@ -1,43 +1,18 @@
 """`assignments.generation` as a service: called directly on the test's connection."""
 
-import uuid
 from datetime import date
 from typing import Any
 
 import pytest
 
-from tests.factories import make_domain, make_member, make_participant, make_target, make_user
+from tests.assignments.service_helpers import count, house, principal
+from tests.factories import make_target
 from vividshift.assignments import generation
 from vividshift.assignments.schemas import GenerateRequest
-from vividshift.auth.deps import Principal
 from vividshift.db import Connection
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 
 DAY = date(2031, 3, 3)
-
-
-async def house(db: Connection, people: int = 3, tasks: int = 2) -> dict[str, Any]:
-    """A domain of its own with `people` participants and `tasks` one-person targets."""
-    domain = await make_domain(db)
-    for i in range(people):
-        await make_participant(db, name=f"person {i}", domain_id=domain["id"])
-    for i in range(tasks):
-        await make_target(db, name=f"task {i}", required_count=1, domain_id=domain["id"])
-    return domain
-
-
-async def principal(db: Connection, domain: dict[str, Any] | None, role: str) -> Principal:
-    """A signed-in user with `role` in `domain` (no membership when `domain` is None)."""
-    user = await make_user(db, role="user")
-    if domain is not None:
-        await make_member(db, domain["id"], user["id"], role)
-    return Principal(id=user["id"], username=user["username"], role="user", session_id=uuid.uuid4())
-
-
-async def count(db: Connection, sql: str, *params: Any) -> int:
-    row = await (await db.execute(sql, params)).fetchone()
-    assert row is not None
-    return int(row["n"])
 
 
 def request(domain: dict[str, Any], **fields: Any) -> GenerateRequest:
