@@ -1,21 +1,12 @@
 """SQL of idempotency keys."""
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection, fetch_one
-
-
-@dataclass(frozen=True)
-class StoredKey:
-    """What a key's first use left: its request's hash and, once done, its response."""
-
-    request_hash: str
-    status_code: int | None
-    response: Any
+from vividshift.idempotency.rows import StoredKey
 
 
 async def claim_key(

@@ -52,6 +52,7 @@ from vividshift.domains.access import DomainRole, domain_access
 from vividshift.domains.schemas import Schedule
 from vividshift.errors import BusinessRuleViolation, NotFound
 from vividshift.schedules import cron, queries
+from vividshift.schedules.rows import ScheduledDomain
 from vividshift.schedules.schemas import CursorRead, NextRun, ScheduleRead
 
 log = logging.getLogger("vividshift.schedules")
@@ -113,7 +114,7 @@ async def tick(conn: Connection, now: datetime | None = None) -> list[UUID]:
 
 
 async def _claim(
-    conn: Connection, domain: queries.ScheduledDomain, schedule: Schedule, now: datetime
+    conn: Connection, domain: ScheduledDomain, schedule: Schedule, now: datetime
 ) -> UUID | None:
     expr, zone = schedule.cron, schedule.timezone
     async with conn.transaction():
