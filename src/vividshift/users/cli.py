@@ -9,6 +9,7 @@ line — never from a flag, where it would land in shell history and `ps`.
 import getpass
 import sys
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from pydantic import TypeAdapter, ValidationError
@@ -46,7 +47,7 @@ def _check_role(role: str) -> str:
     return role
 
 
-async def _user_id(db: Connection, username: str) -> Any:
+async def _user_id(db: Connection, username: str) -> UUID:
     user = await queries.get_user_by_username(db, username)
     if user is None:
         raise NotFound(f"no user named {username!r}")
