@@ -7,18 +7,19 @@ statements, and a service makes its unit of work explicit with `transaction()`
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Request
 from psycopg import AsyncConnection
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow, class_row, dict_row
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
 from vividshift.config import Settings
 
 Connection = AsyncConnection[DictRow]
+T = TypeVar("T")
 
 
 def to_sqlalchemy_url(url: str) -> str:
@@ -86,3 +87,19 @@ async def connect(url: str) -> AsyncIterator[Connection]:
         yield conn
     finally:
         await conn.close()
+
+
+# Rows that leave a package's queries are frozen dataclasses, so services and routes
+# read attributes a type checker knows instead of string keys of an untyped dict.
+async def fetch_one(conn: Connection, row_type: type[T], sql: str, params: Any = None) -> T | None:
+    """The first row of `sql` as a `row_type` (column names = field names), or None."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+        await cur.execute(sql, params)
+        return await cur.fetchone()
+
+
+async def fetch_all(conn: Connection, row_type: type[T], sql: str, params: Any = None) -> list[T]:
+    """Every row of `sql` as a `row_type`."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+        await cur.execute(sql, params)
+        return await cur.fetchall()

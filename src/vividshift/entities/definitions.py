@@ -18,6 +18,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains.access import DomainRole, domain_access
 from vividshift.entities import queries
+from vividshift.entities.rows import DefinitionRow
 from vividshift.entities.schemas import DefinitionCreate, DefinitionRead, DefinitionUpdate
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound
 from vividshift.http.paging import Page, PageParams
@@ -124,19 +125,21 @@ async def update_definition(
         current = await queries.get_definition(conn, domain_id, definition_id, lock=True)
         if current is None:
             raise _not_found(definition_id)
-        if "json_schema" in changes and changes["json_schema"] != current["json_schema"]:
+        if "json_schema" in changes and changes["json_schema"] != current.json_schema:
             failing = []
             for entity in await queries.entity_attributes(conn, definition_id):
-                errors = schema_errors(changes["json_schema"], entity["attributes"])
+                errors = schema_errors(changes["json_schema"], entity.attributes)
                 if errors:
-                    failing.append({"id": str(entity["id"]), "errors": errors[:3]})
+                    failing.append({"id": str(entity.id), "errors": errors[:3]})
                     if len(failing) >= MAX_REPORTED_ERRORS:
                         break
             if failing:
                 raise BusinessRuleViolation(
                     "Existing entities do not satisfy the new schema", details=failing
                 )
-        row = await queries.update_definition(conn, definition_id, changes) if changes else current
+        row: DefinitionRow | None = current
+        if changes:
+            row = await queries.update_definition(conn, definition_id, changes)
     assert row is not None
     return DefinitionRead.model_validate(row)
 

@@ -6,11 +6,27 @@ from uuid import UUID
 import psycopg.errors
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.entities.rows import (
+    CountedDefinition,
+    CountedEntity,
+    DefinitionRow,
+    EntityAttributes,
+    EntityRow,
+    FoundDefinition,
+    TypedEntity,
+)
 from vividshift.errors import Conflict
 from vividshift.http.paging import PageParams
 
 DEFINITION_COLUMNS = ("name", "display_name", "description", "json_schema", "is_active")
+DEFINITION_ROW = (
+    "id, domain_id, name, display_name, description, json_schema, is_active, created_by,"
+    " created_at, updated_at"
+)
+ENTITY_ROW = (
+    "id, entity_definition_id, name, attributes, is_active, created_by, created_at, updated_at"
+)
 
 
 def _duplicate(name: str | None) -> Conflict:
@@ -19,45 +35,48 @@ def _duplicate(name: str | None) -> Conflict:
 
 async def insert_definition(
     conn: Connection, domain_id: UUID, values: dict[str, Any], created_by: UUID | None
-) -> dict[str, Any]:
+) -> DefinitionRow:
     columns = [c for c in DEFINITION_COLUMNS if c in values]
     params = {k: Jsonb(v) if k == "json_schema" else v for k, v in values.items()}
     try:
-        cur = await conn.execute(
+        row = await fetch_one(
+            conn,
+            DefinitionRow,
             f"INSERT INTO entity_definitions (domain_id, {', '.join(columns)}, created_by)"
             f" VALUES (%(domain_id)s, {', '.join(f'%({c})s' for c in columns)},"
-            " %(created_by)s) RETURNING *",
+            f" %(created_by)s) RETURNING {DEFINITION_ROW}",
             params | {"domain_id": domain_id, "created_by": created_by},
         )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(values.get("name")) from None
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
 async def get_definition(
     conn: Connection, domain_id: UUID, definition_id: UUID, *, lock: bool = False
-) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM entity_definitions WHERE id = %s AND domain_id = %s"
+) -> DefinitionRow | None:
+    return await fetch_one(
+        conn,
+        DefinitionRow,
+        f"SELECT {DEFINITION_ROW} FROM entity_definitions WHERE id = %s AND domain_id = %s"
         + (" FOR UPDATE" if lock else ""),
         (definition_id, domain_id),
     )
-    return await cur.fetchone()
 
 
 async def list_definitions(
     conn: Connection, domain_id: UUID, page: PageParams
-) -> tuple[list[dict[str, Any]], int]:
-    cur = await conn.execute(
-        "SELECT *, count(*) OVER () AS total FROM entity_definitions WHERE domain_id = %s"
-        " ORDER BY name, id LIMIT %s OFFSET %s",
+) -> tuple[list[CountedDefinition], int]:
+    rows = await fetch_all(
+        conn,
+        CountedDefinition,
+        f"SELECT {DEFINITION_ROW}, count(*) OVER () AS total FROM entity_definitions"
+        " WHERE domain_id = %s ORDER BY name, id LIMIT %s OFFSET %s",
         (domain_id, page.limit, page.offset),
     )
-    rows = await cur.fetchall()
     if rows:
-        return rows, rows[0]["total"]
+        return rows, rows[0].total
     cur = await conn.execute(
         "SELECT count(*) AS n FROM entity_definitions WHERE domain_id = %s", (domain_id,)
     )
@@ -67,17 +86,19 @@ async def list_definitions(
 
 async def update_definition(
     conn: Connection, definition_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> DefinitionRow | None:
     assignments = ", ".join(f"{c} = %({c})s" for c in DEFINITION_COLUMNS if c in changes)
     params = {k: Jsonb(v) if k == "json_schema" else v for k, v in changes.items()}
     try:
-        cur = await conn.execute(
-            f"UPDATE entity_definitions SET {assignments} WHERE id = %(id)s RETURNING *",
+        return await fetch_one(
+            conn,
+            DefinitionRow,
+            f"UPDATE entity_definitions SET {assignments} WHERE id = %(id)s"
+            f" RETURNING {DEFINITION_ROW}",
             params | {"id": definition_id},
         )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(changes.get("name")) from None
-    return await cur.fetchone()
 
 
 async def delete_definition(conn: Connection, definition_id: UUID) -> bool:
@@ -93,23 +114,27 @@ async def count_entities(conn: Connection, definition_id: UUID) -> int:
     return row["n"] if row else 0
 
 
-async def entity_attributes(conn: Connection, definition_id: UUID) -> list[dict[str, Any]]:
+async def entity_attributes(conn: Connection, definition_id: UUID) -> list[EntityAttributes]:
     """(id, attributes) of every entity of a definition, for revalidation."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        EntityAttributes,
         "SELECT id, attributes FROM entities WHERE entity_definition_id = %s ORDER BY id",
         (definition_id,),
     )
-    return await cur.fetchall()
 
 
 async def find_definitions(
     conn: Connection, type_name: str, domain: str | None, domain_ids: list[UUID] | None = None
-) -> list[dict[str, Any]]:
+) -> list[FoundDefinition]:
     """Active definitions of active domains named `type_name` (in `domain` when given;
     among `domain_ids` when given)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        FoundDefinition,
         """
-        SELECT d.*, dom.name AS domain_name
+        SELECT d.id, d.domain_id, d.name, d.display_name, d.description, d.json_schema,
+               d.is_active, d.created_by, d.created_at, d.updated_at, dom.name AS domain_name
           FROM entity_definitions d JOIN domains dom ON dom.id = d.domain_id
          WHERE d.name = %(name)s AND d.is_active AND dom.is_active
            AND (%(domain)s::text IS NULL OR dom.name = %(domain)s::text)
@@ -118,7 +143,6 @@ async def find_definitions(
         """,
         {"name": type_name, "domain": domain, "ids": domain_ids},
     )
-    return await cur.fetchall()
 
 
 async def insert_entity(
@@ -127,13 +151,14 @@ async def insert_entity(
     name: str,
     attributes: dict[str, Any],
     created_by: UUID | None,
-) -> dict[str, Any]:
-    cur = await conn.execute(
+) -> EntityRow:
+    row = await fetch_one(
+        conn,
+        EntityRow,
         "INSERT INTO entities (entity_definition_id, name, attributes, created_by)"
-        " VALUES (%s, %s, %s, %s) RETURNING *",
+        f" VALUES (%s, %s, %s, %s) RETURNING {ENTITY_ROW}",
         (definition_id, name, Jsonb(attributes), created_by),
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -146,12 +171,15 @@ async def get_entity_of_type(
     *,
     lock: bool = False,
     domain_ids: list[UUID] | None = None,
-) -> dict[str, Any] | None:
+) -> TypedEntity | None:
     """The entity with its definition's schema and domain, when its type is `type_name`
     (and its domain one of `domain_ids`, when given)."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        TypedEntity,
         """
-        SELECT e.*, d.json_schema, d.domain_id
+        SELECT e.id, e.entity_definition_id, e.name, e.attributes, e.is_active, e.created_by,
+               e.created_at, e.updated_at, d.json_schema, d.domain_id
           FROM entities e
           JOIN entity_definitions d ON d.id = e.entity_definition_id
           JOIN domains dom ON dom.id = d.domain_id
@@ -162,34 +190,35 @@ async def get_entity_of_type(
         + (" FOR UPDATE OF e" if lock else ""),
         {"id": entity_id, "name": type_name, "domain": domain, "ids": domain_ids},
     )
-    return await cur.fetchone()
 
 
 async def update_entity(
     conn: Connection, entity_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> EntityRow | None:
     columns = [c for c in ("name", "attributes", "is_active") if c in changes]
     params = {k: Jsonb(v) if k == "attributes" else v for k, v in changes.items()}
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        EntityRow,
         f"UPDATE entities SET {', '.join(f'{c} = %({c})s' for c in columns)}"
-        " WHERE id = %(id)s RETURNING *",
+        f" WHERE id = %(id)s RETURNING {ENTITY_ROW}",
         params | {"id": entity_id},
     )
-    return await cur.fetchone()
 
 
 async def list_entities(
     conn: Connection, definition_id: UUID, *, active_only: bool, page: PageParams
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CountedEntity], int]:
     active = " AND is_active" if active_only else ""
-    cur = await conn.execute(
-        "SELECT *, count(*) OVER () AS total FROM entities"
+    rows = await fetch_all(
+        conn,
+        CountedEntity,
+        f"SELECT {ENTITY_ROW}, count(*) OVER () AS total FROM entities"
         f" WHERE entity_definition_id = %s{active} ORDER BY name, id LIMIT %s OFFSET %s",
         (definition_id, page.limit, page.offset),
     )
-    rows = await cur.fetchall()
     if rows or page.offset == 0:
-        return rows, rows[0]["total"] if rows else 0
+        return rows, rows[0].total if rows else 0
     cur = await conn.execute(
         f"SELECT count(*) AS n FROM entities WHERE entity_definition_id = %s{active}",
         (definition_id,),

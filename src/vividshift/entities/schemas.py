@@ -123,6 +123,8 @@ class DefinitionUpdate(BaseModel):
 
 
 class DefinitionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     domain_id: UUID
     name: str

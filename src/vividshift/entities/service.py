@@ -35,6 +35,7 @@ from vividshift.db import Connection, transaction
 from vividshift.domains.access import DEFAULT_DOMAIN, domain_access, visible_domain_ids
 from vividshift.entities import queries
 from vividshift.entities.definitions import schema_errors
+from vividshift.entities.rows import EntityRow, FoundDefinition, TypedEntity
 from vividshift.entities.schemas import EntityCreate, EntityRead, EntityUpdate
 from vividshift.errors import NotFound, ValidationFailed
 from vividshift.http.paging import PageParams, Sort
@@ -105,13 +106,13 @@ def from_target(t: TargetRead) -> EntityRead:
     )
 
 
-def _from_entity(row: dict[str, Any], type_name: str) -> EntityRead:
+def _from_entity(row: EntityRow, type_name: str) -> EntityRead:
     return EntityRead(
-        id=row["id"],
-        name=row["name"],
+        id=row.id,
+        name=row.name,
         entity_type=type_name,
-        attributes=row["attributes"],
-        created_at=row["created_at"],
+        attributes=row.attributes,
+        created_at=row.created_at,
     )
 
 
@@ -121,7 +122,7 @@ def _actor(caller: Principal | None) -> UUID | None:
 
 async def _definition(
     conn: Connection, caller: Principal | None, type_name: str, domain: str | None
-) -> dict[str, Any]:
+) -> FoundDefinition:
     """The definition of the type among the domains the caller sees."""
     visible = await visible_domain_ids(conn, caller)
     found = await queries.find_definitions(conn, type_name, domain, visible)
@@ -130,7 +131,7 @@ async def _definition(
     if len(found) > 1:
         raise ValidationFailed(
             "Entity type defined in several domains",
-            details=f"pass ?domain= one of {[d['domain_name'] for d in found]}",
+            details=f"pass ?domain= one of {[d.domain_name for d in found]}",
         )
     return found[0]
 
@@ -170,18 +171,18 @@ async def create_entity(
 
     async with transaction(conn, acting_user=actor):
         definition = await _definition(conn, caller, type_name, domain)
-        (await domain_access(conn, caller, definition["domain_id"])).require("manager")
-        _check_schema(definition["json_schema"], attributes)
+        (await domain_access(conn, caller, definition.domain_id)).require("manager")
+        _check_schema(definition.json_schema, attributes)
 
         async def create() -> EntityRead:
-            row = await queries.insert_entity(conn, definition["id"], body.name, attributes, actor)
+            row = await queries.insert_entity(conn, definition.id, body.name, attributes, actor)
             return _from_entity(row, type_name)
 
         return await run_idempotent(
             conn,
             idempotency_key,
             user_id=actor,
-            scope=f"entities.{definition['id']}.create",
+            scope=f"entities.{definition.id}.create",
             body=body.model_dump(mode="json"),
             model=EntityRead,
             create=create,
@@ -222,7 +223,7 @@ async def list_entities(
         return [from_target(t) for t in t_result.items], t_result.total
     definition = await _definition(conn, caller, type_name, domain)
     rows, total = await queries.list_entities(
-        conn, definition["id"], active_only=active_only, page=page
+        conn, definition.id, active_only=active_only, page=page
     )
     return [_from_entity(r, type_name) for r in rows], total
 
@@ -239,7 +240,7 @@ async def _entity(
     domain: str | None,
     *,
     write: bool = False,
-) -> dict[str, Any]:
+) -> TypedEntity:
     """An entity of a domain the caller sees (404 otherwise); `write`: a manager's."""
     row = await queries.get_entity_of_type(
         conn,
@@ -252,7 +253,7 @@ async def _entity(
     if row is None:
         raise _entity_not_found(type_name, entity_id)
     if write:
-        (await domain_access(conn, caller, row["domain_id"])).require("manager")
+        (await domain_access(conn, caller, row.domain_id)).require("manager")
     return row
 
 
@@ -314,10 +315,12 @@ async def update_entity(
         changes: dict[str, Any] = dict(name)
         if attributes:
             changes["attributes"] = merge_patch_or_reject(
-                row["attributes"], attributes, "Invalid attributes"
+                row.attributes, attributes, "Invalid attributes"
             )
-            _check_schema(row["json_schema"], changes["attributes"])
-        updated = await queries.update_entity(conn, entity_id, changes) if changes else row
+            _check_schema(row.json_schema, changes["attributes"])
+        updated: EntityRow | None = row
+        if changes:
+            updated = await queries.update_entity(conn, entity_id, changes)
     assert updated is not None
     return _from_entity(updated, type_name)
 

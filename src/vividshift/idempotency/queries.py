@@ -5,7 +5,8 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_one
+from vividshift.idempotency.rows import StoredKey
 
 
 async def claim_key(
@@ -31,13 +32,14 @@ async def claim_key(
     return await cur.fetchone() is not None
 
 
-async def get_key(conn: Connection, *, user_id: UUID, scope: str, key: str) -> dict[str, Any]:
-    cur = await conn.execute(
+async def get_key(conn: Connection, *, user_id: UUID, scope: str, key: str) -> StoredKey:
+    row = await fetch_one(
+        conn,
+        StoredKey,
         "SELECT request_hash, status_code, response FROM idempotency_keys"
         " WHERE user_id = %s AND scope = %s AND key = %s",
         (user_id, scope, key),
     )
-    row = await cur.fetchone()
     assert row is not None, "a key that could not be claimed exists"
     return row
 

@@ -95,12 +95,12 @@ async def run_idempotent(
         )
         return result, False
     first = await queries.get_key(conn, **ids)
-    if first["request_hash"] != digest:
+    if first.request_hash != digest:
         raise ValidationFailed(
             "Idempotency-Key reused with a different request",
             details="send a new Idempotency-Key for a different request body",
         )
-    return model.model_validate(first["response"]), True
+    return model.model_validate(first.response), True
 
 
 async def delete_expired_keys(conn: Connection) -> int:

@@ -1,10 +1,15 @@
 """SQL of domain invitations."""
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.invitations.rows import (
+    HashedPreview,
+    InvitationRow,
+    InvitedPerson,
+    LockedInvitation,
+)
 
 STATUS = """
     CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted'
@@ -29,8 +34,10 @@ async def insert_invitation(
     token_hash: bytes,
     created_by: UUID | None,
     expires_at: datetime,
-) -> dict[str, Any]:
-    cur = await conn.execute(
+) -> InvitationRow:
+    row = await fetch_one(
+        conn,
+        InvitationRow,
         f"""
         INSERT INTO domain_invitations AS i
                (id, domain_id, email, role, participant_id, token_hash, created_by, expires_at)
@@ -39,27 +46,29 @@ async def insert_invitation(
         """,
         (invitation_id, domain_id, email, role, participant_id, token_hash, created_by, expires_at),
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
-async def list_invitations(conn: Connection, domain_id: UUID) -> list[dict[str, Any]]:
+async def list_invitations(conn: Connection, domain_id: UUID) -> list[InvitationRow]:
     """The invitations of a domain, newest first."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        InvitationRow,
         f"SELECT {COLUMNS} FROM domain_invitations AS i WHERE i.domain_id = %s"
         " ORDER BY i.created_at DESC, i.id",
         (domain_id,),
     )
-    return await cur.fetchall()
 
 
 async def lock_invitation(
     conn: Connection, invitation_id: UUID, domain_id: UUID | None = None
-) -> dict[str, Any] | None:
+) -> LockedInvitation | None:
     """One invitation (of `domain_id` when given) with its hash and its domain, locked:
     concurrent accepts and revokes of it run one after the other."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        LockedInvitation,
         f"""
         SELECT {COLUMNS}, i.token_hash, d.name AS domain_name,
                d.display_name AS domain_display_name, d.is_active AS domain_is_active
@@ -69,12 +78,13 @@ async def lock_invitation(
         """,
         {"id": invitation_id, "domain": domain_id},
     )
-    return await cur.fetchone()
 
 
-async def get_invitation(conn: Connection, invitation_id: UUID) -> dict[str, Any] | None:
+async def get_invitation(conn: Connection, invitation_id: UUID) -> HashedPreview | None:
     """One invitation with its hash, its domain and the name of its participant."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        HashedPreview,
         f"""
         SELECT {COLUMNS}, i.token_hash, d.name AS domain_name,
                d.display_name AS domain_display_name, d.is_active AS domain_is_active,
@@ -85,16 +95,16 @@ async def get_invitation(conn: Connection, invitation_id: UUID) -> dict[str, Any
         """,
         (invitation_id,),
     )
-    return await cur.fetchone()
 
 
-async def mark_revoked(conn: Connection, invitation_id: UUID) -> dict[str, Any]:
-    cur = await conn.execute(
+async def mark_revoked(conn: Connection, invitation_id: UUID) -> InvitationRow:
+    row = await fetch_one(
+        conn,
+        InvitationRow,
         f"UPDATE domain_invitations AS i SET revoked_at = now() WHERE i.id = %s"
         f" RETURNING {COLUMNS}",
         (invitation_id,),
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -108,24 +118,26 @@ async def mark_accepted(conn: Connection, invitation_id: UUID, user_id: UUID) ->
 
 async def lock_participant(
     conn: Connection, participant_id: UUID, domain_id: UUID
-) -> dict[str, Any] | None:
-    """A participant of this domain (id, name, user_id), locked."""
-    cur = await conn.execute(
+) -> InvitedPerson | None:
+    """A participant of this domain, locked."""
+    return await fetch_one(
+        conn,
+        InvitedPerson,
         "SELECT id, name, user_id FROM participants WHERE id = %s AND domain_id = %s FOR UPDATE",
         (participant_id, domain_id),
     )
-    return await cur.fetchone()
 
 
 async def linked_participant(
     conn: Connection, domain_id: UUID, user_id: UUID
-) -> dict[str, Any] | None:
+) -> InvitedPerson | None:
     """The participant of this domain linked to the account, if any."""
-    cur = await conn.execute(
-        "SELECT id, name FROM participants WHERE domain_id = %s AND user_id = %s",
+    return await fetch_one(
+        conn,
+        InvitedPerson,
+        "SELECT id, name, user_id FROM participants WHERE domain_id = %s AND user_id = %s",
         (domain_id, user_id),
     )
-    return await cur.fetchone()
 
 
 async def link_participant(conn: Connection, participant_id: UUID, user_id: UUID) -> None:

@@ -27,6 +27,8 @@ class InvitationCreate(BaseModel):
 
 
 class InvitationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     domain_id: UUID
     email: str | None

@@ -19,6 +19,7 @@ Decisions:
 """
 
 import uuid
+from dataclasses import asdict, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -29,6 +30,7 @@ from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import RANK, domain_access
 from vividshift.errors import Conflict, Gone, NotFound
 from vividshift.invitations import queries, tokens
+from vividshift.invitations.rows import InvitationInDomain, InvitationPreview
 from vividshift.invitations.schemas import (
     Accepted,
     InvitationCreate,
@@ -83,7 +85,7 @@ async def create_invitation(
                 raise NotFound(
                     "Participant not found", details={"participant_id": str(body.participant_id)}
                 )
-            if person["user_id"] is not None:
+            if person.user_id is not None:
                 raise Conflict(
                     "This participant is already linked to an account",
                     details={"participant_id": str(body.participant_id)},
@@ -99,9 +101,7 @@ async def create_invitation(
             created_by=actor,
             expires_at=datetime.now(UTC) + LIFETIME,
         )
-    return InvitationCreated.model_validate(
-        row | {"token": token, "url": invitation_url(base_url, token)}
-    )
+    return InvitationCreated(**asdict(row), token=token, url=invitation_url(base_url, token))
 
 
 async def list_invitations(
@@ -123,80 +123,81 @@ async def revoke_invitation(
         row = await queries.lock_invitation(conn, invitation_id, domain_id)
         if row is None:
             raise _not_found(invitation_id)
-        if row["status"] == "accepted":
+        if row.status == "accepted":
             raise Conflict(
                 "This invitation was accepted already; remove the member instead",
                 details={"id": str(invitation_id)},
             )
-        if row["status"] == "pending":
-            row = await queries.mark_revoked(conn, invitation_id)
-    return InvitationRead.model_validate(row)
+        if row.status != "pending":
+            return InvitationRead.model_validate(row)
+        revoked = await queries.mark_revoked(conn, invitation_id)
+    return InvitationRead.model_validate(revoked)
 
 
-def _gone_reason(row: dict[str, Any]) -> str | None:
-    if row["status"] == "accepted":
+def _gone_reason(row: InvitationInDomain) -> str | None:
+    if row.status == "accepted":
         return "This invitation has been used already"
-    if row["status"] == "revoked":
+    if row.status == "revoked":
         return "This invitation was revoked"
-    if row["status"] == "expired":
+    if row.status == "expired":
         return "This invitation has expired"
-    if not row["domain_is_active"]:
+    if not row.domain_is_active:
         return "The house or team of this invitation is no longer active"
     return None
 
 
-async def preview(conn: Connection, token: str) -> dict[str, Any]:
+async def preview(conn: Connection, token: str) -> InvitationPreview:
     """What a token invites to (domain, role, participant), for the page that accepts it;
     404 when unknown, 410 when no longer valid."""
     parsed = tokens.parse_token(token)
     row = await queries.get_invitation(conn, parsed[0]) if parsed else None
-    if row is None or not tokens.matches(row["token_hash"], parsed[1]):  # type: ignore[index]
+    if row is None or not tokens.matches(row.token_hash, parsed[1]):  # type: ignore[index]
         raise _not_found()
     reason = _gone_reason(row)
     if reason:
         raise Gone(reason)
-    return {k: v for k, v in row.items() if k != "token_hash"}
+    return InvitationPreview(**{f.name: getattr(row, f.name) for f in fields(InvitationPreview)})
 
 
 async def accept_in_transaction(conn: Connection, user_id: UUID, token: str) -> Accepted:
     """Accept `token` for the account `user_id`, inside the caller's transaction."""
     parsed = tokens.parse_token(token)
     row = await queries.lock_invitation(conn, parsed[0]) if parsed else None
-    if row is None or not tokens.matches(row["token_hash"], parsed[1]):  # type: ignore[index]
+    if row is None or not tokens.matches(row.token_hash, parsed[1]):  # type: ignore[index]
         raise _not_found()
     reason = _gone_reason(row)
     if reason:
-        raise Gone(reason, details={"status": row["status"]})
-    domain_id = row["domain_id"]
+        raise Gone(reason, details={"status": row.status})
+    domain_id = row.domain_id
     await domain_queries.lock_domain(conn, domain_id)  # member changes of a domain in turn
     current = await domain_queries.get_member(conn, domain_id, user_id)
-    role = row["role"]
+    role = row.role
     if current is not None and RANK[current["role"]] > RANK[role]:
         role = current["role"]
-    participant_id = row["participant_id"]
+    participant_id = row.participant_id
     if participant_id is not None:
         person = await queries.lock_participant(conn, participant_id, domain_id)
         own = await queries.linked_participant(conn, domain_id, user_id)
         if person is None:
             participant_id = None  # deleted since: the membership still stands
-        elif person["user_id"] not in (None, user_id):
+        elif person.user_id not in (None, user_id):
             raise Conflict(
                 "The person of this invitation is linked to another account by now; "
                 "ask a manager of the house",
                 details={"participant_id": str(participant_id)},
             )
-        elif own is not None and own["id"] != participant_id:
+        elif own is not None and own.id != participant_id:
             raise Conflict(
                 "Your account is already linked to another person of this house",
-                details={"participant_id": str(own["id"])},
+                details={"participant_id": str(own.id)},
             )
         else:
             await queries.link_participant(conn, participant_id, user_id)
-    await domain_queries.upsert_member(conn, domain_id, user_id, role, row["created_by"])
-    await queries.mark_accepted(conn, row["id"], user_id)
+    await domain_queries.upsert_member(conn, domain_id, user_id, role, row.created_by)
+    await queries.mark_accepted(conn, row.id, user_id)
     return Accepted(
         domain_id=domain_id,
-        domain_name=row["domain_name"],
+        domain_name=row.domain_name,
         role=role,
         participant_id=participant_id,
     )

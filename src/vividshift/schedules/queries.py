@@ -1,20 +1,23 @@
 """SQL of schedules: scheduled domains and their cursors."""
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.schedules.rows import Cursor, ScheduledDomain
+
+CURSOR_COLUMNS = "domain_id, cron, timezone, next_due_at, armed_at, last_claimed_at"
 
 
-async def scheduled_domains(conn: Connection) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def scheduled_domains(conn: Connection) -> list[ScheduledDomain]:
+    return await fetch_all(
+        conn,
+        ScheduledDomain,
         """SELECT id, name, display_name, created_by, configuration->'schedule' AS schedule
              FROM domains
             WHERE is_active AND jsonb_typeof(configuration->'schedule') = 'object'
-            ORDER BY name"""
+            ORDER BY name""",
     )
-    return await cur.fetchall()
 
 
 async def drop_cursors_except(conn: Connection, keep: list[UUID]) -> int:
@@ -35,18 +38,20 @@ async def arm(
     )
 
 
-async def lock_cursor(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
+async def lock_cursor(conn: Connection, domain_id: UUID) -> Cursor | None:
     """The cursor, locked; None while another tick holds it (SKIP LOCKED)."""
-    cur = await conn.execute(
-        "SELECT * FROM schedule_cursors WHERE domain_id = %s FOR UPDATE SKIP LOCKED",
+    return await fetch_one(
+        conn,
+        Cursor,
+        f"SELECT {CURSOR_COLUMNS} FROM schedule_cursors"
+        " WHERE domain_id = %s FOR UPDATE SKIP LOCKED",
         (domain_id,),
     )
-    return await cur.fetchone()
 
 
-async def get_cursor(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM schedule_cursors WHERE domain_id = %s", (domain_id,))
-    return await cur.fetchone()
+async def get_cursor(conn: Connection, domain_id: UUID) -> Cursor | None:
+    sql = f"SELECT {CURSOR_COLUMNS} FROM schedule_cursors WHERE domain_id = %s"
+    return await fetch_one(conn, Cursor, sql, (domain_id,))
 
 
 async def rearm(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vividshift.assignments.jobs.schemas import JobRead
 
@@ -16,6 +16,8 @@ class NextRun(BaseModel):
 
 
 class CursorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     next_due_at: datetime = Field(description="next due time not yet claimed (UTC)")
     armed_at: datetime
     last_claimed_at: datetime | None

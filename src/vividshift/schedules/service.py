@@ -52,6 +52,7 @@ from vividshift.domains.access import DomainRole, domain_access
 from vividshift.domains.schemas import Schedule
 from vividshift.errors import BusinessRuleViolation, NotFound
 from vividshift.schedules import cron, queries
+from vividshift.schedules.rows import ScheduledDomain
 from vividshift.schedules.schemas import CursorRead, NextRun, ScheduleRead
 
 log = logging.getLogger("vividshift.schedules")
@@ -66,13 +67,15 @@ def _schedule(raw: Any) -> Schedule | None:
         return None
 
 
-def run_request(domain: dict[str, Any], schedule: Schedule, day: Any, note: str) -> dict[str, Any]:
-    """The stored job request of a run of `schedule`: what to generate, and the
+def run_request(
+    domain_id: UUID, display_name: str, schedule: Schedule, day: Any, note: str
+) -> dict[str, Any]:
+    """The stored job request (JSON) of a run of `schedule`: what to generate, and the
     selections resolved when the job runs."""
     generate: dict[str, Any] = {
-        "domain": str(domain["id"]),
+        "domain": str(domain_id),
         "assignment_date": day.isoformat(),
-        "name": f"{domain['display_name']} {day.isoformat()}"[:200],
+        "name": f"{display_name} {day.isoformat()}"[:200],
         "description": note,
         "parameters": schedule.strategy_parameters.model_dump(mode="json", exclude_none=True),
         # A scheduled run follows the date's earlier run, as the predecessor's weekly
@@ -96,12 +99,12 @@ async def tick(conn: Connection, now: datetime | None = None) -> list[UUID]:
     await job_queries.fail_abandoned_in_process(conn, jobs.IN_PROCESS_ABANDONED_SECONDS)
     domains = []
     for row in await queries.scheduled_domains(conn):
-        schedule = _schedule(row["schedule"])
+        schedule = _schedule(row.schedule)
         if schedule is None:
-            log.warning("domain %s: stored schedule is invalid; skipped", row["name"])
+            log.warning("domain %s: stored schedule is invalid; skipped", row.name)
         elif schedule.enabled:
             domains.append((row, schedule))
-    await queries.drop_cursors_except(conn, [d["id"] for d, _ in domains])
+    await queries.drop_cursors_except(conn, [d.id for d, _ in domains])
     made = []
     for domain, schedule in domains:
         job_id = await _claim(conn, domain, schedule, now)
@@ -111,46 +114,46 @@ async def tick(conn: Connection, now: datetime | None = None) -> list[UUID]:
 
 
 async def _claim(
-    conn: Connection, domain: dict[str, Any], schedule: Schedule, now: datetime
+    conn: Connection, domain: ScheduledDomain, schedule: Schedule, now: datetime
 ) -> UUID | None:
     expr, zone = schedule.cron, schedule.timezone
     async with conn.transaction():
-        await queries.arm(conn, domain["id"], expr, zone, cron.next_after(expr, zone, now))
-        cursor = await queries.lock_cursor(conn, domain["id"])
+        await queries.arm(conn, domain.id, expr, zone, cron.next_after(expr, zone, now))
+        cursor = await queries.lock_cursor(conn, domain.id)
         if cursor is None:
             return None  # another tick is on it
-        if (cursor["cron"], cursor["timezone"]) != (expr, zone):
-            await queries.rearm(conn, domain["id"], expr, zone, cron.next_after(expr, zone, now))
-            log.info("schedule of %s changed: re-armed", domain["name"])
+        if (cursor.cron, cursor.timezone) != (expr, zone):
+            await queries.rearm(conn, domain.id, expr, zone, cron.next_after(expr, zone, now))
+            log.info("schedule of %s changed: re-armed", domain.name)
             return None
-        if cursor["next_due_at"] > now:
+        if cursor.next_due_at > now:
             return None
         due = cron.latest_at_or_before(expr, zone, now)
-        missed = cron.count_between(expr, zone, cursor["next_due_at"], due)
+        missed = cron.count_between(expr, zone, cursor.next_due_at, due)
         day = cron.run_date(due, zone, schedule.date_offset_days)
         note = f"Scheduled run ({expr}, {zone}) due {due.isoformat()}"
         if missed:
             note += f"; {missed} earlier due time(s) missed while no worker ran were skipped"
-        actor = await queries.active_user(conn, domain["created_by"])
+        actor = await queries.active_user(conn, domain.created_by)
         row = await job_queries.insert_job(
             conn,
             source="schedule",
             mode="worker",
-            request=run_request(domain, schedule, day, note),
+            request=run_request(domain.id, domain.display_name, schedule, day, note),
             actor_id=actor,
             requested_by=None,
-            domain_id=domain["id"],
+            domain_id=domain.id,
             due_at=cron.utc(due),
             missed_runs=missed,
         )
         if row is not None:
             await job_queries.defer(conn, row["id"])
-        await queries.advance(conn, domain["id"], cron.next_after(expr, zone, now))
+        await queries.advance(conn, domain.id, cron.next_after(expr, zone, now))
     if row is None:
         return None
     log.info(
         "schedule of %s due %s claimed: job %s (date %s, %d missed skipped)",
-        domain["name"],
+        domain.name,
         due.isoformat(),
         row["id"],
         day.isoformat(),
@@ -190,10 +193,10 @@ async def view(
         expr, zone = schedule.cron, schedule.timezone
         if (
             cursor is not None
-            and (cursor["cron"], cursor["timezone"]) == (expr, zone)
-            and cursor["next_due_at"] <= now
+            and (cursor.cron, cursor.timezone) == (expr, zone)
+            and cursor.next_due_at <= now
         ):
-            pending = cursor["next_due_at"]
+            pending = cursor.next_due_at
         next_runs = [
             NextRun(
                 at=at,
@@ -237,7 +240,13 @@ async def run_now(
         conn,
         settings,
         source="manual",
-        request=run_request(domain, schedule, day, f"Run now of the schedule, {now.isoformat()}"),
+        request=run_request(
+            domain["id"],
+            domain["display_name"],
+            schedule,
+            day,
+            f"Run now of the schedule, {now.isoformat()}",
+        ),
         actor_id=actor,
         requested_by=actor,
         domain_id=domain["id"],

@@ -9,6 +9,7 @@ line — never from a flag, where it would land in shell history and `ps`.
 import getpass
 import sys
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from pydantic import TypeAdapter, ValidationError
@@ -46,11 +47,11 @@ def _check_role(role: str) -> str:
     return role
 
 
-async def _user_id(db: Connection, username: str) -> Any:
+async def _user_id(db: Connection, username: str) -> UUID:
     user = await queries.get_user_by_username(db, username)
     if user is None:
         raise NotFound(f"no user named {username!r}")
-    return user["id"]
+    return user.id
 
 
 @users_app.command("create")
@@ -87,7 +88,7 @@ def set_role(username: str, role: RoleName) -> None:
         return await service.set_role(db, None, await _user_id(db, username), role)
 
     user = run_on_database(work)
-    typer.echo(f"{user['username']} is now {user['role']}")
+    typer.echo(f"{user.username} is now {user.role}")
 
 
 @users_app.command("deactivate")
@@ -98,7 +99,7 @@ def deactivate(username: str) -> None:
         return await service.deactivate(db, None, await _user_id(db, username))
 
     user = run_on_database(work)
-    typer.echo(f"{user['username']} is deactivated")
+    typer.echo(f"{user.username} is deactivated")
 
 
 @users_app.command("reactivate")
@@ -109,4 +110,4 @@ def reactivate(username: str) -> None:
         return await service.reactivate(db, None, await _user_id(db, username))
 
     user = run_on_database(work)
-    typer.echo(f"{user['username']} is active")
+    typer.echo(f"{user.username} is active")

@@ -6,8 +6,9 @@ from uuid import UUID
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.errors import Conflict
+from vividshift.users.rows import ProfileRow, UserRow
 
 USER_COLUMNS = (
     "id, username, email, role, is_active, email_verified, last_login_at, created_at, updated_at"
@@ -18,17 +19,15 @@ PROFILE_COLUMNS = (
 )
 
 
-async def get_user(db: Connection, user_id: UUID, *, for_update: bool = False) -> dict | None:
+async def get_user(db: Connection, user_id: UUID, *, for_update: bool = False) -> UserRow | None:
     lock = " FOR UPDATE" if for_update else ""
-    cur = await db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE id = %s{lock}", (user_id,))
-    return await cur.fetchone()
+    sql = f"SELECT {USER_COLUMNS} FROM users WHERE id = %s{lock}"
+    return await fetch_one(db, UserRow, sql, (user_id,))
 
 
-async def get_user_by_username(db: Connection, username: str) -> dict[str, Any] | None:
-    cur = await db.execute(
-        f"SELECT {USER_COLUMNS} FROM users WHERE lower(username) = lower(%s)", (username,)
-    )
-    return await cur.fetchone()
+async def get_user_by_username(db: Connection, username: str) -> UserRow | None:
+    sql = f"SELECT {USER_COLUMNS} FROM users WHERE lower(username) = lower(%s)"
+    return await fetch_one(db, UserRow, sql, (username,))
 
 
 async def list_users(
@@ -39,7 +38,7 @@ async def list_users(
     is_active: bool | None,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[UserRow], int]:
     pattern = None
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -50,12 +49,13 @@ async def list_users(
           AND (%(active)s::boolean IS NULL OR is_active = %(active)s)
     """
     params = {"p": pattern, "role": role, "active": is_active, "limit": limit, "offset": offset}
-    cur = await db.execute(
+    rows = await fetch_all(
+        db,
+        UserRow,
         f"""SELECT {USER_COLUMNS} FROM users {where}
             ORDER BY lower(username), id LIMIT %(limit)s OFFSET %(offset)s""",
         params,
     )
-    rows = await cur.fetchall()
     cur = await db.execute(f"SELECT count(*) AS n FROM users {where}", params)
     total = await cur.fetchone()
     return rows, int(total["n"]) if total else 0
@@ -69,12 +69,14 @@ async def lock_active_admins(db: Connection) -> list[UUID]:
     return [row["id"] for row in await cur.fetchall()]
 
 
-async def update_user(db: Connection, user_id: UUID, **values: Any) -> dict[str, Any]:
+async def update_user(db: Connection, user_id: UUID, **values: Any) -> UserRow:
     allowed = {"username", "email", "role", "is_active", "email_verified"}
     assert values and set(values) <= allowed
     assignments = ", ".join(f"{column} = %({column})s" for column in values)
     try:
-        cur = await db.execute(
+        row = await fetch_one(
+            db,
+            UserRow,
             f"UPDATE users SET {assignments} WHERE id = %(id)s RETURNING {USER_COLUMNS}",
             values | {"id": user_id},
         )
@@ -82,24 +84,23 @@ async def update_user(db: Connection, user_id: UUID, **values: Any) -> dict[str,
         constraint = getattr(exc.diag, "constraint_name", "") or ""
         field = "email" if "email" in constraint else "username"
         raise Conflict(f"This {field} is already registered", details={"field": field}) from exc
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
-async def get_profile(db: Connection, user_id: UUID) -> dict[str, Any] | None:
-    cur = await db.execute(
-        f"SELECT {PROFILE_COLUMNS} FROM user_profiles WHERE user_id = %s", (user_id,)
-    )
-    return await cur.fetchone()
+async def get_profile(db: Connection, user_id: UUID) -> ProfileRow | None:
+    sql = f"SELECT {PROFILE_COLUMNS} FROM user_profiles WHERE user_id = %s"
+    return await fetch_one(db, ProfileRow, sql, (user_id,))
 
 
-async def upsert_profile(db: Connection, user_id: UUID, values: dict[str, Any]) -> dict[str, Any]:
+async def upsert_profile(db: Connection, user_id: UUID, values: dict[str, Any]) -> ProfileRow:
     params = dict(values)
     params["preferences"] = Jsonb(values["preferences"])
     params["metadata"] = Jsonb(values["metadata"])
     params["user_id"] = user_id
-    cur = await db.execute(
+    row = await fetch_one(
+        db,
+        ProfileRow,
         f"""
         INSERT INTO user_profiles (user_id, first_name, last_name, phone, avatar_url, timezone,
                                    preferences, metadata)
@@ -114,6 +115,5 @@ async def upsert_profile(db: Connection, user_id: UUID, values: dict[str, Any]) 
         """,
         params,
     )
-    row = await cur.fetchone()
     assert row is not None
     return row

@@ -68,7 +68,8 @@ async def update_me(
 @router.get("/api/me/profile", response_model=ProfileRead, responses=_AUTH)
 async def get_profile(user: Authenticated, db: Db) -> ProfileRead:
     """The caller's profile."""
-    return ProfileRead.model_validate(await service.get_profile(db, user))
+    row = await service.get_profile(db, user)
+    return ProfileRead() if row is None else ProfileRead.model_validate(row)
 
 
 @router.put("/api/me/profile", response_model=ProfileRead, responses=_AUTH)

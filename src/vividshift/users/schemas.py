@@ -16,6 +16,7 @@ MAX_JSON_DEPTH = 8
 
 
 class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: UUID
     username: str
     email: str
@@ -99,6 +100,7 @@ class ProfileWrite(BaseModel):
 
 
 class ProfileRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     first_name: str | None = None
     last_name: str | None = None
     phone: str | None = None

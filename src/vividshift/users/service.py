@@ -16,9 +16,10 @@ from vividshift.config import Settings
 from vividshift.db import Connection, transaction
 from vividshift.errors import BusinessRuleViolation, NotFound, ValidationFailed
 from vividshift.users import queries
+from vividshift.users.rows import ProfileRow, UserRow
 
 
-async def get_me(db: Connection, principal: Principal) -> dict[str, Any]:
+async def get_me(db: Connection, principal: Principal) -> UserRow:
     """The caller's account."""
     user = await queries.get_user(db, principal.id)
     if user is None:
@@ -34,7 +35,7 @@ async def update_me(
     changes: dict[str, Any],
     current_password: str | None,
     client: ClientInfo,
-) -> dict[str, Any]:
+) -> UserRow:
     """Change one's username or email; a new email needs the current password."""
     async with transaction(db, acting_user=principal.id):
         user = await queries.get_user(db, principal.id, for_update=True)
@@ -43,7 +44,7 @@ async def update_me(
         values = {k: v for k, v in changes.items() if v is not None}
         if "email" in values:
             values["email"] = values["email"].lower()
-            if values["email"] == user["email"]:
+            if values["email"] == user.email:
                 del values["email"]
         verified = True
         if "email" in values:
@@ -69,14 +70,12 @@ async def update_me(
     return user
 
 
-async def get_profile(db: Connection, principal: Principal) -> dict[str, Any]:
-    """The caller's profile (defaults when none was saved yet)."""
-    return await queries.get_profile(db, principal.id) or {}
+async def get_profile(db: Connection, principal: Principal) -> ProfileRow | None:
+    """The caller's profile; None when none was saved yet (the schema's defaults)."""
+    return await queries.get_profile(db, principal.id)
 
 
-async def put_profile(
-    db: Connection, principal: Principal, values: dict[str, Any]
-) -> dict[str, Any]:
+async def put_profile(db: Connection, principal: Principal, values: dict[str, Any]) -> ProfileRow:
     """Replace the caller's profile."""
     async with transaction(db, acting_user=principal.id):
         return await queries.upsert_profile(db, principal.id, values)
@@ -90,14 +89,14 @@ async def list_users(
     is_active: bool | None,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[UserRow], int]:
     """A page of users, by username, optionally filtered."""
     return await queries.list_users(
         db, search=search, role=role, is_active=is_active, limit=limit, offset=offset
     )
 
 
-async def get_user(db: Connection, user_id: UUID) -> dict[str, Any]:
+async def get_user(db: Connection, user_id: UUID) -> UserRow:
     """One user, 404 when unknown."""
     user = await queries.get_user(db, user_id)
     if user is None:
@@ -105,7 +104,7 @@ async def get_user(db: Connection, user_id: UUID) -> dict[str, Any]:
     return user
 
 
-async def _locked_target(db: Connection, user_id: UUID) -> tuple[dict[str, Any], list[UUID]]:
+async def _locked_target(db: Connection, user_id: UUID) -> tuple[UserRow, list[UUID]]:
     admins = await queries.lock_active_admins(db)
     user = await queries.get_user(db, user_id, for_update=True)
     if user is None:
@@ -113,16 +112,16 @@ async def _locked_target(db: Connection, user_id: UUID) -> tuple[dict[str, Any],
     return user, admins
 
 
-def _refuse_last_admin(user: dict[str, Any], admins: list[UUID]) -> None:
-    if admins == [user["id"]]:
+def _refuse_last_admin(user: UserRow, admins: list[UUID]) -> None:
+    if admins == [user.id]:
         raise BusinessRuleViolation("The last active admin cannot be demoted or deactivated")
 
 
-async def set_role(db: Connection, actor_id: UUID | None, user_id: UUID, role: str) -> dict:
+async def set_role(db: Connection, actor_id: UUID | None, user_id: UUID, role: str) -> UserRow:
     """Change a user's role; it applies from the user's next request."""
     async with transaction(db, acting_user=actor_id):
         user, admins = await _locked_target(db, user_id)
-        old_role = user["role"]
+        old_role = user.role
         if old_role == role:
             return user
         if old_role == "admin":
@@ -134,11 +133,11 @@ async def set_role(db: Connection, actor_id: UUID | None, user_id: UUID, role: s
     return user
 
 
-async def deactivate(db: Connection, actor_id: UUID | None, user_id: UUID) -> dict[str, Any]:
+async def deactivate(db: Connection, actor_id: UUID | None, user_id: UUID) -> UserRow:
     """Deactivate a user and end all their sessions."""
     async with transaction(db, acting_user=actor_id):
         user, admins = await _locked_target(db, user_id)
-        if not user["is_active"]:
+        if not user.is_active:
             return user
         _refuse_last_admin(user, admins)
         user = await queries.update_user(db, user_id, is_active=False)
@@ -147,11 +146,11 @@ async def deactivate(db: Connection, actor_id: UUID | None, user_id: UUID) -> di
     return user
 
 
-async def reactivate(db: Connection, actor_id: UUID | None, user_id: UUID) -> dict[str, Any]:
+async def reactivate(db: Connection, actor_id: UUID | None, user_id: UUID) -> UserRow:
     """Let a deactivated user log in again."""
     async with transaction(db, acting_user=actor_id):
         user, _ = await _locked_target(db, user_id)
-        if user["is_active"]:
+        if user.is_active:
             return user
         user = await queries.update_user(db, user_id, is_active=True)
     security_event("user.reactivated", actor_id=actor_id, user_id=user_id)

@@ -49,7 +49,7 @@ async def invite_page(
         token=token,
         signed_in=user is not None,
         can_register=request.app.state.settings.registration != "closed",
-        values=values or {"email": invitation["email"] or ""},
+        values=values or {"email": invitation.email or ""},
         errors=errors or {},
     )
 
