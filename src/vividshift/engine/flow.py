@@ -52,10 +52,12 @@ class SolverError(RuntimeError):
     """OR-Tools rejected the model (cost overflow, bad capacities): a bug, not the input."""
 
 
-def solve_flow(inst: Instance, *, exact: bool = True, potentials: bool = False) -> FlowOutcome:
+def solve_flow(
+    inst: Instance, *, exact: bool = True, potentials: bool = False, explain: bool = True
+) -> FlowOutcome:
     """Min-cost flow. `exact`: demand every place (when that is impossible, a plain
-    `max_flow`: only the shortage matters then); else route as many as possible at
-    the least cost.
+    `max_flow`: only the shortage matters then — or, with `explain=False`, an empty
+    incomplete outcome); else route as many as possible at the least cost.
 
     `potentials`: also compute (and verify) node potentials when the flow is complete.
     """
@@ -83,6 +85,9 @@ def solve_flow(inst: Instance, *, exact: bool = True, potentials: bool = False) 
 
     status = smcf.solve() if exact else smcf.NOT_SOLVED
     if exact and status == smcf.INFEASIBLE:
+        if not explain:
+            nothing = np.zeros(inst.arc_p.size, dtype=bool)
+            return FlowOutcome(False, nothing, 0, np.zeros(n_t, dtype=np.int64))
         return max_flow(inst)
     if status != smcf.OPTIMAL:
         # Asked for a partial fill: route the maximum at the least cost.

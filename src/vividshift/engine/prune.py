@@ -79,15 +79,21 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
     first = dense.load_cost[:, 0] if dense.load_cost.shape[1] else np.zeros(dense.n_participants)
     first = np.where(usable, first, 0).astype(np.int64)
     keys = _candidates(dense, first, usable, pruning)
+    n_t = dense.n_targets
     for round_ in range(1, pruning.max_rounds + 1):
-        if short or keys.size > pruning.max_share * n_pairs:
+        if keys.size > pruning.max_share * n_pairs:
             break
-        n_t = dense.n_targets
+        if short:  # every place demanded and the subset (or the graph) falls short
+            run, keys = _shortfall(dense, keys, pruning)
+            if run is not None:
+                return run
+            short = False  # the grown subset places everyone: back to min cost
+            continue
         inst = dense.sub_instance(keys // n_t, keys % n_t)
-        flow = solve_flow(inst, exact=exact, potentials=True)
+        flow = solve_flow(inst, exact=exact, potentials=True, explain=False)
         if not flow.complete and exact:
             short = True
-            break
+            continue
         if not flow.complete or flow.potentials is None:
             break
         chosen = inst.arc_p[flow.chosen] * n_t + inst.arc_t[flow.chosen]
@@ -98,17 +104,23 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
                 f"{n_pairs} eligible pairs, {round_} round(s)"
             )
             return FlowRun(inst, flow, note)
-        keys = np.union1d(keys, _most_negative(p, t, reduced, dense, pruning))
-    if short and exact:
-        run = _shortfall(dense, keys, pruning)
-        if run is not None:
-            return run
+        keys = _union(keys, _most_negative(p, t, reduced, dense, pruning), dense)
     return _full(dense, exact)
 
 
-def _shortfall(dense: DenseInstance, keys: np.ndarray, pruning: Pruning) -> FlowRun | None:
-    """A maximum flow that places fewer than all, proven maximum for every pair; None if
-    everyone can be placed after all (or no proof came within the rounds).
+def _union(keys: np.ndarray, more: np.ndarray, dense: DenseInstance) -> np.ndarray:
+    """Sorted keys in either (a mask over the P × T keys: no sort of the union)."""
+    mask = np.zeros(dense.n_participants * dense.n_targets, dtype=bool)
+    mask[keys] = True
+    mask[more] = True
+    return np.flatnonzero(mask)
+
+
+def _shortfall(
+    dense: DenseInstance, keys: np.ndarray, pruning: Pruning
+) -> tuple[FlowRun | None, np.ndarray]:
+    """(A maximum flow that places fewer than all, proven maximum for every pair, or
+    None; the subset's keys, grown until its maximum flow places everyone if it can).
 
     The flow is maximum on the subset. Over all pairs, the nodes that can reach the
     sink in the residual graph are found on the P × T matrix (`_reaching_sink`); if
@@ -116,26 +128,26 @@ def _shortfall(dense: DenseInstance, keys: np.ndarray, pruning: Pruning) -> Flow
     sink: the flow is maximum for all pairs too, and the instance returned — the
     subset plus every pair into the targets found — has the same minimum cut, which
     is all the explanation reads. Otherwise those pairs join the subset and it runs
-    again (the augmenting path needs one of them: the subset grows, so this ends)."""
+    again (an augmenting path needs one of them: the subset grows, so this ends)."""
     n_t = dense.n_targets
     for _ in range(pruning.max_rounds):
         inst = dense.sub_instance(keys // n_t, keys % n_t)
         flow = max_flow(inst)
         if flow.complete:
-            return None
+            return None, keys
         used = inst.arc_p[flow.chosen], inst.arc_t[flow.chosen]
         targets, people = _reaching_sink(dense, flow.filled, used)
         p, t = np.nonzero(dense.eligible[:, targets])
-        grown = np.union1d(keys, p * n_t + targets[t])
+        grown = _union(keys, p * n_t + targets[t], dense)
         load = np.bincount(used[0], minlength=dense.n_participants)
         if not (people & (load < dense.capacity)).any():
             full = dense.sub_instance(grown // n_t, grown % n_t)
             at = np.searchsorted(_sorted_keys(full), _sorted_keys(inst)[flow.chosen])
             chosen = np.zeros(full.arc_p.size, dtype=bool)
             chosen[at] = True
-            return FlowRun(full, replace(flow, chosen=chosen))
+            return FlowRun(full, replace(flow, chosen=chosen)), grown
         keys = grown
-    return None
+    return None, keys
 
 
 def _sorted_keys(inst: Instance) -> np.ndarray:
