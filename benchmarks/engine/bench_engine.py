@@ -78,7 +78,7 @@ def median_time(run: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 
 def cell(run: Callable[[], int], optimum: int | None, repeat: int = 1) -> str:
-    """"12 ms, 78 900 (gap 0.0 %)" or "n/a: why"."""
+    """ "12 ms, 78 900 (gap 0.0 %)" or "n/a: why"."""
     try:
         seconds, value = median_time(run, repeat)
     except NotApplicable as exc:
@@ -87,6 +87,8 @@ def cell(run: Callable[[], int], optimum: int | None, repeat: int = 1) -> str:
     if optimum is not None and isinstance(value, int):
         gap = f" (gap {100 * (value - optimum) / max(abs(optimum), 1):.1f} %)"
     return f"{seconds * 1e3:.0f} ms, {value}{gap}"
+
+
 DENSE_SIZES = [(2_000, 200), (10_000, 1_000)]
 
 
@@ -148,34 +150,38 @@ _BASELINE_ROWS: list[tuple[Problem, Instance, SolveResult, float]] = []
 def baselines_table() -> None:
     """Other exact methods (one run each: they are the slow side) on the same arcs."""
     for problem, inst, ours, cp_limit in _BASELINE_ROWS:
-        opt = ours.objective
-        flow: FlowOutcome = solve_flow(inst)
+        baseline_row(problem, inst, ours, cp_limit)
 
-        def cp(hint: bool, workers: int, work: float | None) -> Callable[[], int]:
-            def run() -> int:
-                out = solve_cp_sat(
-                    inst,
-                    (),
-                    time_limit_s=cp_limit,
-                    workers=workers,
-                    seed=problem.seed,
-                    hint=flow.chosen if hint else None,
-                    work_limit=work,
-                )
-                if out.objective is None:
-                    raise NotApplicable(f"CP-SAT {out.status}, no solution")
-                return out.objective
 
-            return run
+def baseline_row(problem: Problem, inst: Instance, ours: SolveResult, cp_limit: float) -> None:
+    opt = ours.objective
+    flow: FlowOutcome = solve_flow(inst)
 
-        limit = f"{cp_limit:.0f} s"
-        print(
-            f"| {inst.n_participants}×{inst.n_targets} | {opt} "
-            f"| {cell(cp(True, 2, None), opt)} | {cell(cp(False, 2, None), opt)} "
-            f"| {cell(cp(False, 1, WORK_BUDGET), opt)} | {limit} "
-            f"| {cell(lambda: highs_lp(inst, 120.0), opt)} | {cell(lambda: scipy_lsa(inst), opt)} "
-            f"| {cell(lambda: scipy_sparse_matching(inst), opt)} |"
-        )
+    def cp(hint: bool, workers: int, work: float | None) -> Callable[[], int]:
+        def run() -> int:
+            out = solve_cp_sat(
+                inst,
+                (),
+                time_limit_s=cp_limit,
+                workers=workers,
+                seed=problem.seed,
+                hint=flow.chosen if hint else None,
+                work_limit=work,
+            )
+            if out.objective is None:
+                raise NotApplicable(f"CP-SAT {out.status}, no solution")
+            return out.objective
+
+        return run
+
+    limit = f"{cp_limit:.0f} s"
+    print(
+        f"| {inst.n_participants}×{inst.n_targets} | {opt} "
+        f"| {cell(cp(True, 2, None), opt)} | {cell(cp(False, 2, None), opt)} "
+        f"| {cell(cp(False, 1, WORK_BUDGET), opt)} | {limit} "
+        f"| {cell(lambda: highs_lp(inst, 120.0), opt)} | {cell(lambda: scipy_lsa(inst), opt)} "
+        f"| {cell(lambda: scipy_sparse_matching(inst), opt)} |"
+    )
 
 
 def dense_problem(n_people: int, n_targets: int, graded: bool, seed: int = 0) -> Problem:
@@ -223,7 +229,6 @@ def compare_dense(n_people: int, n_targets: int, graded: bool, repeat: int) -> N
     inst = compile_instance(problem)
     arrays = graph(inst)
     bare_s, bare = median_time(lambda: bare_flow(inst, arrays), repeat)
-    del inst, arrays
     assert isinstance(ours, SolveResult) and isinstance(full, SolveResult)
     note = next((n for n in ours.notes if "certificate" in n), "not pruned")
     kept = note.split(": ", 1)[-1]
@@ -340,8 +345,7 @@ def scaling_table(largest: int) -> None:
         t, m = statistics.median(times), statistics.median(peaks)
         rows.append((real, t))
         print(
-            f"| {n_p}×{n_t} | {real:,} | {t * 1e3:.0f} ms | {m / 2**20:.1f} MiB "
-            f"| {m / real:.1f} |"
+            f"| {n_p}×{n_t} | {real:,} | {t * 1e3:.0f} ms | {m / 2**20:.1f} MiB | {m / real:.1f} |"
         )
     if len(rows) >= 2:
         x, y = np.log([r[0] for r in rows]), np.log([r[1] for r in rows])
