@@ -14,6 +14,7 @@ from vividshift.api import include_routers
 from vividshift.assignments.metrics import GENERATION_DURATION, SOLVER_STATUS
 from vividshift.auth import passwords
 from vividshift.auth.deps import public
+from vividshift.auth.session_cache import SessionCache
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import create_pool
@@ -48,9 +49,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.database_url = url  # for the job-queue metrics' own short connections
+        cache = None
+        if settings.session_cache_seconds > 0:
+            cache = SessionCache(url, settings.session_cache_seconds)
+            await cache.open()
+            app.state.session_cache = cache
         try:
             yield
         finally:
+            if cache is not None:
+                await cache.close()
             await pool.close()
     finally:
         # Also when start-up fails (a migration error): never leave our server running.
