@@ -40,11 +40,20 @@ from vividshift.engine.flow import solve_flow
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.prune import DEFAULT_PRUNING, solve_dense
 
-FORCE = Pruning(min_arcs=0, per_target=0.0, extra=1, per_participant=0, max_rounds=100, max_share=1)
+FORCE = Pruning(
+    min_arcs=0,
+    min_density=0.0,
+    per_target=0.0,
+    extra=1,
+    per_participant=0,
+    max_rounds=100,
+    max_share=1,
+)
 
 prunings = st.builds(
     Pruning,
     min_arcs=st.just(0),
+    min_density=st.just(0.0),
     per_target=st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0, 2.0]),
     extra=st.sampled_from([1, 1, 0, 2]),
     per_participant=st.sampled_from([0, 0, 1, 2]),
@@ -314,6 +323,30 @@ def test_large_dense_instance_is_pruned_by_default_with_the_same_objective() -> 
     assert any("optimality certificate" in n for n in pruned.notes)
     assert not any("pruned" in n for n in full.notes)
     assert all(v.passed for v in pruned.validation)
+
+
+def test_a_sparse_instance_is_not_pruned_however_many_pairs_it_has() -> None:
+    """Above min_arcs but a tenth of P × T eligible: the passes over all P × T pairs
+    would cost more than the flow on the eligible ones, so the full graph is solved."""
+    rng = np.random.default_rng(7)
+    n_p, n_t = 2_000, 1_500
+    eligible = rng.random((n_p, n_t)) < 0.1
+    dense = build_dense(
+        eligible,
+        np.zeros((n_p, n_t), dtype=np.int32),
+        rng.integers(0, 1000, size=(n_p, n_t)),
+        np.zeros((n_p, 1), dtype=np.int64),
+        np.full(n_t, 1, dtype=np.int64),
+        np.ones(n_p, dtype=np.int64),
+        np.arange(n_p),
+        False,
+    )
+    assert int(eligible.sum()) >= DEFAULT_PRUNING.min_arcs
+    run = solve_dense(dense, exact=True, pruning=DEFAULT_PRUNING)
+    assert run.note is None and run.flow.complete
+    dense_enough = Pruning(**{**DEFAULT_PRUNING.__dict__, "min_density": 0.05})
+    forced = solve_dense(dense, exact=True, pruning=dense_enough)
+    assert forced.note is not None and forced.flow.objective == run.flow.objective
 
 
 SCRIPT = """

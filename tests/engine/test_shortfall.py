@@ -28,7 +28,15 @@ from vividshift.engine.flow import FlowOutcome, solve_flow
 SKILLS = ("a", "b", "c", "d")
 # Prune however small the instance, from tiny candidate sets: the subset's flow is
 # short far more often than the full graph's, so `_shortfall` must prove or grow it.
-FORCE = Pruning(min_arcs=0, per_target=0.0, extra=1, per_participant=0, max_rounds=100, max_share=1)
+FORCE = Pruning(
+    min_arcs=0,
+    min_density=0.0,
+    per_target=0.0,
+    extra=1,
+    per_participant=0,
+    max_rounds=100,
+    max_share=1,
+)
 
 
 @st.composite

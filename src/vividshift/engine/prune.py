@@ -45,6 +45,10 @@ class Pruning:
     """When and how much to prune. The result is exact whatever the values."""
 
     min_arcs: int = 250_000  # fewer eligible pairs: solve the full graph directly
+    # Fewer eligible pairs than this share of P × T: the full graph directly. The
+    # candidate and certificate passes read all P × T pairs; on a sparse instance they
+    # cost more than the flow on the few eligible ones saves.
+    min_density: float = 0.25
     per_target: float = 2.0  # candidates per target: per_target × required + extra
     extra: int = 4
     per_participant: int = 2  # candidates per participant: capacity + per_participant
@@ -70,7 +74,10 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
     When every place must be filled and cannot be, a maximum flow on the subset, proven
     maximum for all pairs (`_shortfall`), is the answer instead."""
     n_pairs = int(np.count_nonzero(dense.eligible))
+    all_pairs = dense.n_participants * dense.n_targets
     if pruning is None or n_pairs == 0 or n_pairs < pruning.min_arcs:
+        return _full(dense, exact)
+    if n_pairs < pruning.min_density * all_pairs:
         return _full(dense, exact)
     short = surely_short(dense)
     if short and not exact:
