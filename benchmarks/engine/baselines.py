@@ -48,6 +48,16 @@ def bare_flow(inst: Instance, arrays: tuple[np.ndarray, ...]) -> int:
     return int(smcf.optimal_cost())
 
 
+def highs_banner() -> str:
+    """HiGHS prints its banner once, at its first use: let that happen here."""
+    try:
+        import highspy
+    except ImportError:
+        return "HiGHS: not installed (pip install -e '.[bench]'), its column says so"
+    highspy.Highs()
+    return "HiGHS: installed"
+
+
 def highs_lp(inst: Instance, time_limit_s: float) -> int:
     """The transportation LP (totally unimodular: its optimum is integral) in HiGHS.
 

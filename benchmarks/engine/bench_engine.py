@@ -37,6 +37,7 @@ from baselines import (
     NotApplicable,
     bare_flow,
     graph,
+    highs_banner,
     highs_lp,
     scipy_lsa,
     scipy_sparse_matching,
@@ -68,8 +69,8 @@ REPEAT = 5
 
 
 def median_time(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """(median seconds over `repeat` runs, the last run's result)."""
-    times, out = [], None
+    """(median seconds over `repeat` runs after one untimed warm-up, the last result)."""
+    times, out = [], run()
     for _ in range(repeat):
         started = time.perf_counter()
         out = run()
@@ -472,7 +473,8 @@ def main() -> None:
     repeat = args.repeat
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load}")
-    print(f"medians of {repeat} runs; compare ratios within this run\n")
+    print(f"medians of {repeat} runs; compare ratios within this run")
+    print(f"{highs_banner()}\n")
     print("Sparse instances (hard skills): ours (everything from the Problem) vs the bare")
     print("OR-Tools min-cost flow on the same graph:\n")
     print(

@@ -91,10 +91,12 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
         if keys.size > pruning.max_share * n_pairs:
             break
         if short:  # every place demanded and the subset (or the graph) falls short
-            run, keys = _shortfall(dense, keys, pruning)
+            run, grown = _shortfall(dense, keys, pruning)
             if run is not None:
                 return run
-            short = False  # the grown subset places everyone: back to min cost
+            if grown is None:  # no proof within the rounds: the full graph decides
+                break
+            keys, short = grown, False  # the grown subset places everyone: min cost
             continue
         inst = dense.sub_instance(keys // n_t, keys % n_t)
         flow = solve_flow(inst, exact=exact, potentials=True, explain=False)
@@ -125,9 +127,10 @@ def _union(keys: np.ndarray, more: np.ndarray, dense: DenseInstance) -> np.ndarr
 
 def _shortfall(
     dense: DenseInstance, keys: np.ndarray, pruning: Pruning
-) -> tuple[FlowRun | None, np.ndarray]:
+) -> tuple[FlowRun | None, np.ndarray | None]:
     """(A maximum flow that places fewer than all, proven maximum for every pair, or
-    None; the subset's keys, grown until its maximum flow places everyone if it can).
+    None; the subset's keys grown until its maximum flow places everyone, or None when
+    the rounds ran out first).
 
     The flow is maximum on the subset. Over all pairs, the nodes that can reach the
     sink in the residual graph are found on the P × T matrix (`_reaching_sink`); if
@@ -154,7 +157,7 @@ def _shortfall(
             chosen[at] = True
             return FlowRun(full, replace(flow, chosen=chosen)), grown
         keys = grown
-    return None, keys
+    return None, None
 
 
 def _sorted_keys(inst: Instance) -> np.ndarray:
