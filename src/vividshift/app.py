@@ -16,6 +16,7 @@ from vividshift.api import include_routers
 from vividshift.assignments.metrics import GENERATION_DURATION, SOLVER_STATUS
 from vividshift.auth import passwords
 from vividshift.auth.deps import public
+from vividshift.auth.session_cache import SessionCache
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import create_pool
@@ -58,9 +59,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             if settings.notifications_in_process
             else None
         )
+        cache = None
+        if settings.session_cache_seconds > 0:
+            cache = SessionCache(url, settings.session_cache_seconds)
+            await cache.open()
+            app.state.session_cache = cache
         try:
             yield
         finally:
+            if cache is not None:
+                await cache.close()
             if sender is not None:
                 sender.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         le=300,
         description="longest wait of a request for a free pooled connection, then 503",
     )
+    session_cache_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=300,
+        description="trust a session found live this long, unless the database notifies "
+        "a change to it or its account (0: check the database on every request)",
+    )
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Slow or oversized requests (vividshift.http.server_protocol, http.body_limit).
     max_header_bytes: int = Field(

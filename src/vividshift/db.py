@@ -7,8 +7,10 @@ statements, and a service makes its unit of work explicit with `transaction()`
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from time import monotonic
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from psycopg import AsyncConnection
@@ -39,16 +41,33 @@ async def _configure(conn: AsyncConnection) -> None:
     conn.row_factory = dict_row  # type: ignore[assignment]
 
 
+# A connection back from a request this recently is not checked again on checkout: it
+# just worked, and the check would add a round trip to every request.
+RECENTLY_USED_S = 1.0
+_returned_at: "WeakKeyDictionary[AsyncConnection, float]" = WeakKeyDictionary()
+
+
+async def _returned(conn: AsyncConnection) -> None:
+    _returned_at[conn] = monotonic()
+
+
+async def _check(conn: AsyncConnection) -> None:
+    if monotonic() - _returned_at.get(conn, -RECENTLY_USED_S) >= RECENTLY_USED_S:
+        await AsyncConnectionPool.check_connection(conn)
+
+
 def create_pool(url: str, settings: Settings) -> AsyncConnectionPool:
-    """A closed pool; the app's lifespan opens it. Connections are checked on checkout so
-    a database restart costs one failed request at most, not a pool of dead sockets."""
+    """A closed pool; the app's lifespan opens it. Connections idle for a second or more
+    are checked on checkout, so a database restart costs one failed request at most, not
+    a pool of dead sockets."""
     return AsyncConnectionPool(
         conninfo=url,
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
         kwargs={"autocommit": True, "connect_timeout": max(1, int(settings.db_connect_timeout))},
         configure=_configure,
-        check=AsyncConnectionPool.check_connection,
+        check=_check,
+        reset=_returned,
         # Past this a request gets PoolTimeout, answered 503 with Retry-After (errors.py).
         timeout=settings.db_pool_timeout_seconds,
         open=False,

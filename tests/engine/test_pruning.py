@@ -35,15 +35,25 @@ from vividshift.engine import (
     solve,
 )
 from vividshift.engine import flow as flow_module
+from vividshift.engine.explain import _sink_side_targets
 from vividshift.engine.flow import solve_flow
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.prune import DEFAULT_PRUNING, solve_dense
 
-FORCE = Pruning(min_arcs=0, per_target=0.0, extra=1, per_participant=0, max_rounds=100, max_share=1)
+FORCE = Pruning(
+    min_arcs=0,
+    min_density=0.0,
+    per_target=0.0,
+    extra=1,
+    per_participant=0,
+    max_rounds=100,
+    max_share=1,
+)
 
 prunings = st.builds(
     Pruning,
     min_arcs=st.just(0),
+    min_density=st.just(0.0),
     per_target=st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0, 2.0]),
     extra=st.sampled_from([1, 1, 0, 2]),
     per_participant=st.sampled_from([0, 0, 1, 2]),
@@ -93,13 +103,22 @@ def rounds(note: str | None) -> int:
 @given(dense_instances(), prunings)
 def test_pruned_flow_objective_equals_full_flow(case: tuple[DenseInstance, bool], pruning) -> None:
     dense, exact = case
-    full = solve_flow(dense.instance(), exact=exact)
+    full_inst = dense.instance()
+    full = solve_flow(full_inst, exact=exact)
     run = solve_dense(dense, exact=exact, pruning=pruning)
-    assert run.flow.objective == full.objective
     assert run.flow.complete == full.complete
-    assert run.flow.filled.tolist() == full.filled.tolist()
     inst, chosen = run.inst, run.flow.chosen
     assert recomputed_objective(inst, chosen) == run.flow.objective
+    if exact and not full.complete:
+        # Every place demanded and impossible: a maximum flow (costs no longer matter)
+        # with the same minimum cut, which is all the explanation reads.
+        assert run.flow.filled.sum() == full.filled.sum()
+        assert _sink_side_targets(inst, run.flow).tolist() == (
+            _sink_side_targets(full_inst, full).tolist()
+        )
+    else:
+        assert run.flow.objective == full.objective
+        assert run.flow.filled.tolist() == full.filled.tolist()
     assert dense.eligible[inst.arc_p[chosen], inst.arc_t[chosen]].all()
     assert (np.bincount(inst.arc_p[chosen], minlength=dense.n_participants) <= dense.capacity).all()
     if not full.complete:
@@ -134,7 +153,11 @@ def test_certificate_rounds_happen_and_stay_exact() -> None:
         )
         full = solve_flow(dense.instance())
         run = solve_dense(dense, exact=True, pruning=FORCE)
-        assert run.flow.objective == full.objective and run.flow.complete == full.complete
+        assert run.flow.complete == full.complete
+        if full.complete:
+            assert run.flow.objective == full.objective
+        else:  # a maximum flow: costs no longer matter, the number placed does
+            assert run.flow.filled.sum() == full.filled.sum()
         multi += rounds(run.note) >= 2
     assert multi >= 10
 
@@ -300,6 +323,30 @@ def test_large_dense_instance_is_pruned_by_default_with_the_same_objective() -> 
     assert any("optimality certificate" in n for n in pruned.notes)
     assert not any("pruned" in n for n in full.notes)
     assert all(v.passed for v in pruned.validation)
+
+
+def test_a_sparse_instance_is_not_pruned_however_many_pairs_it_has() -> None:
+    """Above min_arcs but a tenth of P × T eligible: the passes over all P × T pairs
+    would cost more than the flow on the eligible ones, so the full graph is solved."""
+    rng = np.random.default_rng(7)
+    n_p, n_t = 2_000, 1_500
+    eligible = rng.random((n_p, n_t)) < 0.1
+    dense = build_dense(
+        eligible,
+        np.zeros((n_p, n_t), dtype=np.int32),
+        rng.integers(0, 1000, size=(n_p, n_t)),
+        np.zeros((n_p, 1), dtype=np.int64),
+        np.full(n_t, 1, dtype=np.int64),
+        np.ones(n_p, dtype=np.int64),
+        np.arange(n_p),
+        False,
+    )
+    assert int(eligible.sum()) >= DEFAULT_PRUNING.min_arcs
+    run = solve_dense(dense, exact=True, pruning=DEFAULT_PRUNING)
+    assert run.note is None and run.flow.complete
+    dense_enough = Pruning(**{**DEFAULT_PRUNING.__dict__, "min_density": 0.05})
+    forced = solve_dense(dense, exact=True, pruning=dense_enough)
+    assert forced.note is not None and forced.flow.objective == run.flow.objective
 
 
 SCRIPT = """

@@ -10,7 +10,9 @@ Each non-public alias resolves the bearer access token (header only; a token in 
 query string is ignored), then loads its `user_sessions` row joined with the user on
 every request: a revoked, expired or idle-timed-out session, or an inactive or deleted
 user, is 401 at once, and the role is the one in the database now, so a role change
-applies to the next request. Too low a role is 403 AUTHORIZATION_ERROR.
+applies to the next request. Too low a role is 403 AUTHORIZATION_ERROR. (With the
+opt-in session cache, `session_cache`, a live session is remembered until the database
+notifies a change to it or its account.)
 
 Deny by default: `route_permission(route)` tells which of these a route declared
 (for each of `app_routes(app)`); the route-matrix test fails for any route of the app
@@ -31,6 +33,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vividshift.auth import queries
+from vividshift.auth.session_cache import SessionCache
 from vividshift.auth.tokens import decode_token
 from vividshift.db import Db
 from vividshift.errors import Forbidden, Unauthorized
@@ -74,13 +77,19 @@ async def authenticate(
     claims = decode_token(app.state.settings, app.state.jwt_key, credentials.credentials, "access")
     if claims is None:
         raise Unauthorized("Invalid or expired token")
-    row = await queries.get_live_session(db, claims.session_id, claims.user_id)
-    if row is None:
-        raise Unauthorized("Session ended")
-    bind_user_id(row["user_id"])  # the request's log line names who called
-    return Principal(
-        id=row["user_id"], username=row["username"], role=row["role"], session_id=row["id"]
-    )
+    cache: SessionCache | None = getattr(app.state, "session_cache", None)
+    principal = cache.get(claims.session_id, claims.user_id) if cache else None
+    if principal is None:
+        row = await queries.get_live_session(db, claims.session_id, claims.user_id)
+        if row is None:
+            raise Unauthorized("Session ended")
+        principal = Principal(
+            id=row["user_id"], username=row["username"], role=row["role"], session_id=row["id"]
+        )
+        if cache:
+            await cache.put(principal, row["seconds_left"])
+    bind_user_id(principal.id)  # the request's log line names who called
+    return principal
 
 
 # Permission name → the roles it admits (None: anyone, including anonymous callers).

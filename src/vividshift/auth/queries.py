@@ -88,7 +88,9 @@ async def get_live_session(
     """The session with its user when the session is live and the user active."""
     cur = await db.execute(
         """
-        SELECT s.id, s.user_id, u.username, u.role
+        SELECT s.id, s.user_id, u.username, u.role,
+               extract(epoch FROM least(s.expires_at, s.idle_expires_at) - now())::float8
+                   AS seconds_left
         FROM user_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = %s AND s.user_id = %s AND NOT s.is_revoked
           AND s.expires_at > now() AND s.idle_expires_at > now() AND u.is_active

@@ -39,13 +39,19 @@ def solve_cp_sat(
     seed: int,
     exact: bool = True,
     hint: np.ndarray | None = None,
+    work_limit: float | None = None,
 ) -> CpOutcome:
-    """Optimise; with one worker CP-SAT is deterministic for a given seed."""
+    """Optimise; with one worker CP-SAT is deterministic for a given seed.
+
+    `work_limit`: also stop after this much deterministic time (CP-SAT's measure of
+    work done, the same on any machine), for budgets that do not depend on load."""
     model, x = _build(inst, rules, exact=exact, guarded=False)
     if hint is not None:
         for var, value in zip(x, hint.tolist(), strict=True):
             model.add_hint(var, value)
     solver = _solver(time_limit_s, workers, seed)
+    if work_limit is not None:
+        solver.parameters.max_deterministic_time = float(work_limit)
     code = solver.solve(model)
     status = _status(code)
     if status in ("optimal", "feasible"):

@@ -1,6 +1,7 @@
 """Why no valid assignment exists, in the domain's words.
 
-When the maximum flow falls short, a minimum cut certifies it. We take the cut on
+When the maximum flow falls short, a minimum cut certifies it (any maximum flow:
+costs play no part, see `flow.max_flow`). We take the cut on
 the sink side that is smallest (the nodes that can still reach the sink in the
 residual graph): its targets X need more places than the people eligible for them
 can give — Hall's condition fails for X:
@@ -20,6 +21,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import Instance
@@ -86,16 +89,15 @@ def find_shortages(
 
     `excluded_by` holds the rules that count as causes; `reasons` words them."""
     x = _sink_side_targets(inst, flow)
-    if not x:
+    if x.size == 0:
         return []
-    groups = _components(inst, x)
-    found = [s for g in groups if (s := _shortage(inst, g)) is not None]
+    found = _shortages_of(inst, _components(inst, x))
     if not found:  # only possible with capacity > 1: the union is short, no part alone
-        found = [s for s in [_shortage(inst, sorted(x))] if s is not None]
+        found = _shortages_of(inst, [x])
     return [
         _describe(
             inst,
-            targets,
+            targets.tolist(),
             supply,
             target_ids,
             participant_ids,
@@ -132,65 +134,70 @@ def shortage_message(
     return "No valid assignment: " + ". ".join(parts) + "."
 
 
-def _sink_side_targets(inst: Instance, flow: FlowOutcome) -> set[int]:
-    """Targets that can reach the sink in the residual graph (reverse BFS)."""
-    free_by_target: dict[int, list[int]] = {}
-    used_by_person: dict[int, list[int]] = {}
-    for p, t, used in zip(
-        inst.arc_p.tolist(), inst.arc_t.tolist(), flow.chosen.tolist(), strict=True
-    ):
-        if used:
-            used_by_person.setdefault(p, []).append(t)
-        else:
-            free_by_target.setdefault(t, []).append(p)
-    short = np.nonzero(flow.filled < inst.required)[0].tolist()
-    targets, people = set(short), set()
-    queue = [("t", t) for t in short]
-    while queue:
-        kind, node = queue.pop()
-        if kind == "t":
-            for p in free_by_target.get(node, ()):
-                if p not in people:
-                    people.add(p)
-                    queue.append(("p", p))
-        else:
-            for t in used_by_person.get(node, ()):
-                if t not in targets:
-                    targets.add(t)
-                    queue.append(("t", t))
-    return targets
+def _sink_side_targets(inst: Instance, flow: FlowOutcome) -> np.ndarray:
+    """Targets that can reach the sink in the residual graph, sorted.
+
+    The same set for every maximum flow (the smallest minimum cut's sink side), so a
+    plain max flow explains exactly as a min-cost one does. Reverse breadth-first
+    search from the short targets: p reaches target t by an unused arc p → t, and
+    t reaches p back along a used one. Nodes: targets 0..T−1, participants after
+    them, a root joined to the short targets last."""
+    n_p, n_t = inst.n_participants, inst.n_targets
+    root = n_t + n_p
+    short = np.flatnonzero(flow.filled < inst.required)
+    if short.size == 0:
+        return short
+    free, used = ~flow.chosen, flow.chosen
+    tails = np.concatenate([inst.arc_t[free], n_t + inst.arc_p[used], np.full(short.size, root)])
+    heads = np.concatenate([n_t + inst.arc_p[free], inst.arc_t[used], short])
+    graph = coo_array(
+        (np.ones(tails.size, dtype=np.int8), (tails, heads)), shape=(root + 1, root + 1)
+    ).tocsr()
+    reached = breadth_first_order(graph, root, directed=True, return_predecessors=False)
+    return np.sort(reached[reached < n_t])
 
 
-def _components(inst: Instance, x: set[int]) -> list[list[int]]:
-    """Split target set x into groups linked by shared eligible people (union-find)."""
-    parent = {t: t for t in x}
-
-    def root(t: int) -> int:
-        while parent[t] != t:
-            parent[t] = parent[parent[t]]
-            t = parent[t]
-        return t
-
-    first_target_of: dict[int, int] = {}
-    for p, t in zip(inst.arc_p.tolist(), inst.arc_t.tolist(), strict=True):
-        if t in x:
-            if p in first_target_of:
-                parent[root(t)] = root(first_target_of[p])
-            else:
-                first_target_of[p] = t
-    groups: dict[int, list[int]] = {}
-    for t in sorted(x):
-        groups.setdefault(root(t), []).append(t)
-    return list(groups.values())
+def _components(inst: Instance, x: np.ndarray) -> list[np.ndarray]:
+    """Split target set x into groups linked by shared eligible people, each sorted,
+    ordered by their first target."""
+    n_p, n_t = inst.n_participants, inst.n_targets
+    inside = _within(inst, x)
+    graph = coo_array(
+        (np.ones(int(inside.sum()), dtype=np.int8), (inst.arc_t[inside], n_t + inst.arc_p[inside])),
+        shape=(n_t + n_p, n_t + n_p),
+    ).tocsr()
+    _, label = connected_components(graph, directed=False)
+    labels = label[x]
+    order = np.lexsort((x, labels))
+    groups = np.split(x[order], np.flatnonzero(np.diff(labels[order])) + 1)
+    return sorted(groups, key=lambda g: int(g[0]))
 
 
-def _shortage(inst: Instance, targets: list[int]) -> tuple[list[int], int] | None:
-    inside = np.isin(inst.arc_t, targets)
-    counts = np.bincount(inst.arc_p[inside], minlength=inst.n_participants)
-    supply = int(np.minimum(counts, inst.capacity).sum())
-    if int(inst.required[targets].sum()) > supply:
-        return targets, supply
-    return None
+def _shortages_of(inst: Instance, groups: list[np.ndarray]) -> list[tuple[np.ndarray, int]]:
+    """The groups whose places exceed what their eligible people can fill: (group, supply).
+
+    Supply: Σ over people of min(capacity, eligible targets in the group), for all
+    groups at once from the arcs into them."""
+    n_p, n_t = inst.n_participants, inst.n_targets
+    group_of = np.full(n_t, -1, dtype=np.int64)
+    for k, g in enumerate(groups):
+        group_of[g] = k
+    arc_group = group_of[inst.arc_t]
+    inside = arc_group >= 0
+    keys, counts = np.unique(arc_group[inside] * n_p + inst.arc_p[inside], return_counts=True)
+    fill = np.minimum(counts, inst.capacity[keys % n_p])
+    supply = np.bincount(keys // n_p, weights=fill, minlength=len(groups)).astype(np.int64)
+    member = group_of >= 0
+    need = np.bincount(group_of[member], weights=inst.required[member], minlength=len(groups))
+    required = np.rint(need).astype(np.int64)
+    return [(g, int(supply[k])) for k, g in enumerate(groups) if required[k] > supply[k]]
+
+
+def _within(inst: Instance, targets: np.ndarray) -> np.ndarray:
+    """Arcs into `targets` (a bool per arc)."""
+    member = np.zeros(inst.n_targets, dtype=bool)
+    member[targets] = True
+    return member[inst.arc_t]
 
 
 def _describe(
@@ -203,7 +210,7 @@ def _describe(
     excluded_by: Mapping[str, np.ndarray],
     reasons: PairReasons,
 ) -> Shortage:
-    inside = np.isin(inst.arc_t, targets)
+    inside = _within(inst, np.asarray(targets, dtype=np.int64))
     eligible = sorted(set(inst.arc_p[inside].tolist()), key=lambda p: participant_labels[p])
     others = np.ones(inst.n_participants, dtype=bool)
     others[eligible] = False

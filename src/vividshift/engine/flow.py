@@ -11,6 +11,11 @@ On request the outcome also carries node potentials (an optimal dual): integers 
 with `cost + π[tail] − π[head] ≥ 0` on every arc of the residual graph, checked
 here arc by arc. They are what lets `prune` prove that a flow on a subset of the
 pairs is optimal for all of them.
+
+When every place must be filled and cannot be, no cost matters any more: `max_flow`
+routes as many as possible with a plain maximum flow (scipy's Dinic, several times
+faster than OR-Tools' max-flow-with-min-cost), enough for the minimum cut that
+explains the shortage (`explain`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import maximum_flow
 
 from vividshift.engine.instance import Instance
 
@@ -45,8 +52,12 @@ class SolverError(RuntimeError):
     """OR-Tools rejected the model (cost overflow, bad capacities): a bug, not the input."""
 
 
-def solve_flow(inst: Instance, *, exact: bool = True, potentials: bool = False) -> FlowOutcome:
-    """Min-cost flow. `exact`: demand every place; else route as many as possible.
+def solve_flow(
+    inst: Instance, *, exact: bool = True, potentials: bool = False, explain: bool = True
+) -> FlowOutcome:
+    """Min-cost flow. `exact`: demand every place (when that is impossible, a plain
+    `max_flow`: only the shortage matters then — or, with `explain=False`, an empty
+    incomplete outcome); else route as many as possible at the least cost.
 
     `potentials`: also compute (and verify) node potentials when the flow is complete.
     """
@@ -73,8 +84,13 @@ def solve_flow(inst: Instance, *, exact: bool = True, potentials: bool = False) 
     smcf.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
 
     status = smcf.solve() if exact else smcf.NOT_SOLVED
+    if exact and status == smcf.INFEASIBLE:
+        if not explain:
+            nothing = np.zeros(inst.arc_p.size, dtype=bool)
+            return FlowOutcome(False, nothing, 0, np.zeros(n_t, dtype=np.int64))
+        return max_flow(inst)
     if status != smcf.OPTIMAL:
-        # Infeasible as a whole (or asked for a partial fill): route the maximum.
+        # Asked for a partial fill: route the maximum at the least cost.
         status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow failed with status {status}")
@@ -94,6 +110,62 @@ def solve_flow(inst: Instance, *, exact: bool = True, potentials: bool = False) 
         objective=int(smcf.optimal_cost()),
         filled=filled,
         potentials=found,
+    )
+
+
+def max_flow(inst: Instance) -> FlowOutcome:
+    """A maximum flow, costs ignored (`objective` is the cost of what it routes).
+
+    Nodes: source 0, participants 1 + rank (the arcs' order, so rows come sorted),
+    targets after them, sink last — built straight into CSR form."""
+    n_p, n_t = inst.n_participants, inst.n_targets
+    n = n_p + n_t + 2
+    source, sink = 0, n - 1
+    tail = (inst.rank[inst.arc_p] + 1).astype(np.int32)
+    head = (inst.arc_t + n_p + 1).astype(np.int32)
+    order = None
+    if tail.size and (np.diff(tail) < 0).any():  # `Instance` lists arcs by rank already
+        order = np.argsort(tail, kind="stable")
+        tail, head = tail[order], head[order]
+    # Row sizes: source → every participant, each participant's arcs, target → sink.
+    counts = np.zeros(n, dtype=np.int32)
+    counts[source] = n_p
+    counts[1 : n_p + 1] = np.bincount(tail - 1, minlength=n_p)
+    counts[n_p + 1 : n - 1] = 1
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(counts, out=indptr[1:])
+    indices = np.concatenate(
+        [np.arange(1, n_p + 1, dtype=np.int32), head, np.full(n_t, sink, dtype=np.int32)]
+    )
+    data = np.ones(indices.size, dtype=np.int32)
+    data[:n_p] = inst.capacity[np.argsort(inst.rank)]
+    data[n_p + tail.size :] = inst.required
+    graph = csr_array((data, indices, indptr), shape=(n, n))
+    result = maximum_flow(graph, source, sink, method="dinic").flow
+    # Only the few arcs that carry flow matter: find them among the stored entries.
+    flows = csr_array(result)
+    at = np.flatnonzero(flows.data > 0)
+    rows = np.searchsorted(flows.indptr, at, side="right") - 1
+    cols, amount = flows.indices[at], flows.data[at]
+    into_sink = cols == sink
+    filled = np.zeros(n_t, dtype=np.int64)
+    filled[rows[into_sink] - n_p - 1] = amount[into_sink]
+    pair = (rows >= 1) & (rows <= n_p) & (cols > n_p) & (cols < sink)
+    # Arcs are sorted by (tail, head): one search finds each used pair's position.
+    keys = tail.astype(np.int64) * n + head
+    used = np.zeros(tail.size, dtype=bool)
+    used[np.searchsorted(keys, rows[pair].astype(np.int64) * n + cols[pair])] = True
+    if order is not None:
+        used[order] = used.copy()
+    load = np.bincount(inst.arc_p[used], minlength=n_p)
+    steps = np.arange(inst.load_cost.shape[1] if inst.load_cost.ndim == 2 else 0)
+    objective = int(inst.arc_cost[used].sum())
+    objective += int(inst.load_cost[:, : steps.size][steps[None, :] < load[:, None]].sum())
+    return FlowOutcome(
+        complete=bool(filled.sum() == inst.total_required),
+        chosen=used,
+        objective=objective,
+        filled=filled,
     )
 
 

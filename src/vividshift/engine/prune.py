@@ -21,18 +21,20 @@ target. So:
    solved again (column generation; the subset only grows, so this ends).
 
 Exactness never depends on the candidate sizes, only speed does. If the subset
-cannot place everyone (while the full graph might), grows past `max_share` of the
-pairs or needs more than `max_rounds` rounds, the full graph is solved instead — so
-infeasibility and its explanation always come from the full graph.
+cannot place everyone, the full graph may still: when every place must be filled, a
+maximum flow on the subset, proven maximum for all pairs, decides (`_shortfall`: the
+explanation is the full graph's minimum cut); otherwise — or when the subset grows
+past `max_share` of the pairs or needs more than `max_rounds` rounds — the full graph
+is solved.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vividshift.engine.flow import FlowOutcome, Potentials, solve_flow
+from vividshift.engine.flow import FlowOutcome, Potentials, max_flow, solve_flow
 from vividshift.engine.instance import DenseInstance, Instance
 
 _BLOCK = 1 << 19  # pairs per block in the P × T passes (keeps temporaries in cache)
@@ -43,6 +45,10 @@ class Pruning:
     """When and how much to prune. The result is exact whatever the values."""
 
     min_arcs: int = 250_000  # fewer eligible pairs: solve the full graph directly
+    # Fewer eligible pairs than this share of P × T: the full graph directly. The
+    # candidate and certificate passes read all P × T pairs; on a sparse instance they
+    # cost more than the flow on the few eligible ones saves.
+    min_density: float = 0.25
     per_target: float = 2.0  # candidates per target: per_target × required + extra
     extra: int = 4
     per_participant: int = 2  # candidates per participant: capacity + per_participant
@@ -63,20 +69,40 @@ class FlowRun:
 
 
 def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -> FlowRun:
-    """The min-cost flow of `dense` — over all its pairs, or pruned with a certificate."""
+    """The min-cost flow of `dense` — over all its pairs, or pruned with a certificate.
+
+    When every place must be filled and cannot be, a maximum flow on the subset, proven
+    maximum for all pairs (`_shortfall`), is the answer instead."""
     n_pairs = int(np.count_nonzero(dense.eligible))
-    if pruning is None or n_pairs == 0 or n_pairs < pruning.min_arcs or surely_short(dense):
+    all_pairs = dense.n_participants * dense.n_targets
+    if pruning is None or n_pairs == 0 or n_pairs < pruning.min_arcs:
+        return _full(dense, exact)
+    if n_pairs < pruning.min_density * all_pairs:
+        return _full(dense, exact)
+    short = surely_short(dense)
+    if short and not exact:
         return _full(dense, exact)
     usable = dense.capacity > 0
     first = dense.load_cost[:, 0] if dense.load_cost.shape[1] else np.zeros(dense.n_participants)
     first = np.where(usable, first, 0).astype(np.int64)
     keys = _candidates(dense, first, usable, pruning)
+    n_t = dense.n_targets
     for round_ in range(1, pruning.max_rounds + 1):
         if keys.size > pruning.max_share * n_pairs:
             break
-        n_t = dense.n_targets
+        if short:  # every place demanded and the subset (or the graph) falls short
+            run, grown = _shortfall(dense, keys, pruning)
+            if run is not None:
+                return run
+            if grown is None:  # no proof within the rounds: the full graph decides
+                break
+            keys, short = grown, False  # the grown subset places everyone: min cost
+            continue
         inst = dense.sub_instance(keys // n_t, keys % n_t)
-        flow = solve_flow(inst, exact=exact, potentials=True)
+        flow = solve_flow(inst, exact=exact, potentials=True, explain=False)
+        if not flow.complete and exact:
+            short = True
+            continue
         if not flow.complete or flow.potentials is None:
             break
         chosen = inst.arc_p[flow.chosen] * n_t + inst.arc_t[flow.chosen]
@@ -87,12 +113,88 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
                 f"{n_pairs} eligible pairs, {round_} round(s)"
             )
             return FlowRun(inst, flow, note)
-        keys = np.union1d(keys, _most_negative(p, t, reduced, dense, pruning))
+        keys = _union(keys, _most_negative(p, t, reduced, dense, pruning), dense)
     return _full(dense, exact)
+
+
+def _union(keys: np.ndarray, more: np.ndarray, dense: DenseInstance) -> np.ndarray:
+    """Sorted keys in either (a mask over the P × T keys: no sort of the union)."""
+    mask = np.zeros(dense.n_participants * dense.n_targets, dtype=bool)
+    mask[keys] = True
+    mask[more] = True
+    return np.flatnonzero(mask)
+
+
+def _shortfall(
+    dense: DenseInstance, keys: np.ndarray, pruning: Pruning
+) -> tuple[FlowRun | None, np.ndarray | None]:
+    """(A maximum flow that places fewer than all, proven maximum for every pair, or
+    None; the subset's keys grown until its maximum flow places everyone, or None when
+    the rounds ran out first).
+
+    The flow is maximum on the subset. Over all pairs, the nodes that can reach the
+    sink in the residual graph are found on the P × T matrix (`_reaching_sink`); if
+    none of the people among them has spare capacity, the source cannot reach the
+    sink: the flow is maximum for all pairs too, and the instance returned — the
+    subset plus every pair into the targets found — has the same minimum cut, which
+    is all the explanation reads. Otherwise those pairs join the subset and it runs
+    again (an augmenting path needs one of them: the subset grows, so this ends)."""
+    n_t = dense.n_targets
+    for _ in range(pruning.max_rounds):
+        inst = dense.sub_instance(keys // n_t, keys % n_t)
+        flow = max_flow(inst)
+        if flow.complete:
+            return None, keys
+        used = inst.arc_p[flow.chosen], inst.arc_t[flow.chosen]
+        targets, people = _reaching_sink(dense, flow.filled, used)
+        p, t = np.nonzero(dense.eligible[:, targets])
+        grown = _union(keys, p * n_t + targets[t], dense)
+        load = np.bincount(used[0], minlength=dense.n_participants)
+        if not (people & (load < dense.capacity)).any():
+            full = dense.sub_instance(grown // n_t, grown % n_t)
+            at = np.searchsorted(_sorted_keys(full), _sorted_keys(inst)[flow.chosen])
+            chosen = np.zeros(full.arc_p.size, dtype=bool)
+            chosen[at] = True
+            return FlowRun(full, replace(flow, chosen=chosen)), grown
+        keys = grown
+    return None, None
+
+
+def _sorted_keys(inst: Instance) -> np.ndarray:
+    """Per arc rank(p) × T + t: increasing along the arcs of a `DenseInstance`'s instances."""
+    return inst.rank[inst.arc_p] * max(inst.n_targets, 1) + inst.arc_t
+
+
+def _reaching_sink(
+    dense: DenseInstance, filled: np.ndarray, used: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(targets, participant mask) that can reach the sink in the residual graph of all
+    pairs: from the short targets, back along every unused eligible pair p → t, and
+    from a participant along its used pairs (t → p in the residual graph)."""
+    n_p, n_t = dense.n_participants, dense.n_targets
+    used_p, used_t = used
+    reached_t = filled < dense.required
+    people = np.zeros(n_p, dtype=bool)
+    frontier = np.flatnonzero(reached_t)
+    while frontier.size:
+        free = dense.eligible[:, frontier].copy()
+        position = np.full(n_t, -1, dtype=np.int64)
+        position[frontier] = np.arange(frontier.size)
+        into = position[used_t] >= 0
+        free[used_p[into], position[used_t[into]]] = False  # a used pair has no forward arc
+        new = free.any(axis=1) & ~people
+        people |= new
+        onward = used_t[new[used_p]]
+        onward = np.unique(onward[~reached_t[onward]])
+        reached_t[onward] = True
+        frontier = onward
+    return np.flatnonzero(reached_t), people
 
 
 def _full(dense: DenseInstance, exact: bool) -> FlowRun:
     inst = dense.instance()
+    if exact and surely_short(dense):
+        return FlowRun(inst, max_flow(inst))  # costs no longer matter: the cut does
     return FlowRun(inst, solve_flow(inst, exact=exact))
 
 

@@ -282,25 +282,31 @@ def _message(problem: Problem, shortages: tuple[Shortage, ...]) -> str:
 def _placements(
     problem: Problem, inst: Instance, chosen: np.ndarray, prepared: _Prepared
 ) -> tuple[Placement, ...]:
+    """Placements ordered by target, best total score first (ties by participant), each
+    scored with the load step it took (a participant's k-th place, in target order)."""
     s, weights = prepared.scores, prepared.plan.weights
-    pairs = sorted(
-        zip(inst.arc_p[chosen].tolist(), inst.arc_t[chosen].tolist(), strict=True),
-        key=lambda pt: (pt[0], pt[1]),
+    p, t = inst.arc_p[chosen], inst.arc_t[chosen]
+    by_person = np.lexsort((t, p))
+    p, t = p[by_person], t[by_person]
+    k = np.arange(p.size) - np.searchsorted(p, p, side="left")  # p's k-th place
+    parts = (
+        s.rotation[p, t].astype(np.float64),
+        1.0 - prepared.load_marginals[p, k].astype(np.float64),
+        s.skill[p, t].astype(np.float64),
+        s.preference[p, t].astype(np.float64),
     )
-    step: dict[int, int] = {}
-    scored = []
-    for p, t in pairs:
-        k = step.get(p, 0)
-        step[p] = k + 1
-        balance = 1.0 - float(prepared.load_marginals[p, k])
-        parts = (float(s.rotation[p, t]), balance, float(s.skill[p, t]), float(s.preference[p, t]))
-        scored.append((t, p, PairScore(*parts, total=weights.total(*parts))))
-    scored.sort(key=lambda x: (x[0], -x[2].total, x[1]))
-    out, position = [], dict.fromkeys(range(inst.n_targets), 0)
-    for t, p, score in scored:
-        position[t] += 1
-        out.append(Placement(problem.participants[p].id, problem.targets[t].id, position[t], score))
-    return tuple(out)
+    total = np.asarray(weights.total(*parts), dtype=np.float64)  # elementwise, same floats
+    order = np.lexsort((p, -total, t))
+    t_sorted = t[order]
+    position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
+    people, targets = problem.participants, problem.targets
+    columns = [c[order].tolist() for c in (*parts, total)]
+    return tuple(
+        Placement(people[pi].id, targets[ti].id, pos, PairScore(*scores))
+        for pi, ti, pos, *scores in zip(
+            p[order].tolist(), t_sorted.tolist(), position.tolist(), *columns, strict=True
+        )
+    )
 
 
 def _relaxations(problem: Problem, inst: Instance, chosen: np.ndarray) -> tuple[str, ...]:

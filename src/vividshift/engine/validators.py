@@ -57,6 +57,7 @@ class Checked:
         self.given = eligibility
         self.person = {p.id: i for i, p in enumerate(problem.participants)}
         self.target = {t.id: j for j, t in enumerate(problem.targets)}
+        self._known: tuple[Pairs, list[tuple[int, int]]] | None = None
 
     @cached_property
     def eligibility(self) -> Eligibility:
@@ -67,11 +68,13 @@ class Checked:
         return Reasons(self.problem, self.eligibility)
 
     def known(self, pairs: Pairs) -> list[tuple[int, int]]:
-        return [
-            (self.person[pid], self.target[tid])
-            for pid, tid in pairs
-            if pid in self.person and tid in self.target
-        ]
+        """The pairs as (participant, target) indices, unknown ids left out; computed once
+        for the pairs every validator of a run is given."""
+        if self._known is None or self._known[0] is not pairs:
+            person, target = self.person, self.target
+            found = [(person[p], target[t]) for p, t in pairs if p in person and t in target]
+            self._known = (pairs, found)
+        return self._known[1]
 
 
 Check = Callable[[Checked, Pairs, Mapping[str, Any]], ValidationResult]
