@@ -184,4 +184,27 @@ class Settings(BaseSettings):
         return not self.database_url
 
     def resolved_data_dir(self) -> Path:
-        return self.data_dir.expanduser().resolve()
+        """VIVIDSHIFT_DATA_DIR when set; else the nearest `.vividshift` holding a cluster
+        in the working folder or one above it (as git finds `.git`), so a command run
+        from a subfolder uses the project's database instead of a new empty one; else
+        `.vividshift` here."""
+        if "data_dir" in self.model_fields_set:
+            return self.data_dir.expanduser().resolve()
+        found = find_data_dir(Path.cwd(), self.data_dir)
+        return found or self.data_dir.expanduser().resolve()
+
+
+def has_cluster(data_dir: Path) -> bool:
+    """Whether `data_dir` holds an initialised embedded cluster."""
+    return (data_dir / "pgdata" / "PG_VERSION").is_file()
+
+
+def find_data_dir(start: Path, name: Path) -> Path | None:
+    """The first `start/name`, `start/../name`, … that holds a cluster."""
+    if name.is_absolute():
+        return name if has_cluster(name) else None
+    for folder in (start, *start.parents):
+        candidate = (folder / name).resolve()
+        if has_cluster(candidate):
+            return candidate
+    return None

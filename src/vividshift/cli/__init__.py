@@ -17,6 +17,8 @@ Each command lives with what it serves; this module only names and groups them:
 Commands read their settings and database through `vividshift.cli_context`.
 """
 
+from typing import Annotated
+
 import typer
 
 from vividshift import cli_context
@@ -34,8 +36,15 @@ app = typer.Typer(help="VividShift: fair, valid assignments over PostgreSQL.", n
 
 
 @app.callback()
-def _configure_logging() -> None:
+def _configure_logging(
+    ctx: typer.Context,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="show the database server's steps")
+    ] = False,
+) -> None:
     configure_logging(cli_context.settings())
+    # A service's log says when its database starts; a one-shot command keeps quiet.
+    cli_context.quiet_libraries(verbose, service=ctx.invoked_subcommand in ("serve", "worker"))
 
 
 app.command()(serve)

@@ -79,7 +79,7 @@ def export_command(
         typer.echo(f"cannot write {output}: not a file in an existing folder", err=True)
         raise typer.Exit(2)
     with (
-        cli_context.database_url(cli_context.settings()) as url,
+        cli_context.database_url(cli_context.settings(), schema=True) as url,
         console.row_progress(f"export {kind}") as (start, rows),
     ):
         summary = export.export(

@@ -231,4 +231,8 @@ class ParticipantRead(BaseModel):
 
 class ImportResult(BaseModel):
     created: int
-    ids: list[UUID]
+    ids: list[UUID] = Field(description="the created rows' ids, in input order")
+    updated: int = Field(default=0, description="stored rows updated (CLI: --on-duplicate update)")
+    skipped: int = Field(
+        default=0, description="duplicate rows left out (CLI `--on-duplicate skip`)"
+    )
