@@ -22,6 +22,7 @@ from vividshift.errors import install_error_handlers
 from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.routing import StrictJSONRoute
+from vividshift.http.security_headers import NoSniffMiddleware
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
 from vividshift.system.metrics_access import RESPONSES as METRICS_RESPONSES
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         timeout_seconds=settings.body_timeout_seconds,
     )
+    app.add_middleware(NoSniffMiddleware)
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body

@@ -82,9 +82,9 @@ class Settings(BaseSettings):
         "ASCII characters); unset = public",
     )
     forwarded_allow_ips: str = Field(
-        default="127.0.0.1",
+        default="",
         description="comma-separated addresses/networks of proxies whose X-Forwarded-For and "
-        "X-Forwarded-Proto `serve` trusts; `*` = any peer",
+        "X-Forwarded-Proto `serve` trusts; `*` = any peer; empty (default) = none",
     )
     history_retention_days: int = Field(
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
@@ -153,8 +153,11 @@ class Settings(BaseSettings):
     @field_validator("forwarded_allow_ips")
     @classmethod
     def check_forwarded_allow_ips(cls, value: str) -> str:
-        """`*`, or IP addresses and networks (`10.0.0.0/8`), comma-separated; normalised.
-        Refused otherwise: uvicorn would take a typo as a name that never matches."""
+        """Empty (trust no proxy), `*`, or IP addresses and networks (`10.0.0.0/8`),
+        comma-separated; normalised. Refused otherwise: uvicorn would take a typo as a
+        name that never matches."""
+        if not value.strip():
+            return ""
         items = [item.strip() for item in value.split(",")]
         if items == ["*"]:
             return "*"

@@ -109,6 +109,6 @@ def test_cli_csv_defuses_formulas_like_the_http_export(fresh_db_url: str) -> Non
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     names = sorted(r["name"] for r in rows)
-    assert names == sorted(["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'-2+3", "'\tcmd", "plain"])
+    assert names == sorted(['\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-2+3", "'\tcmd", "plain"])
     assert {r["phone"] for r in rows} == {"'+1 555", "", "'-"}
     assert all(r["is_active"] == "true" for r in rows)  # not text: left as it is
