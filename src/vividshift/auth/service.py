@@ -76,7 +76,7 @@ async def create_user(
 ) -> dict[str, Any]:
     """A new account (any role: the CLI creates admins; registration only users)."""
     check_new_password(password)
-    password_hash = passwords.hash_password(password)
+    password_hash = await passwords.hash_password_async(password)
     async with transaction(db):
         user = await queries.insert_user(
             db, username=username, email=email.lower(), password_hash=password_hash, role=role
@@ -194,7 +194,7 @@ async def _checked_attempt(
             details={"retry_after": refusal.retry_after},
             headers={"Retry-After": str(refusal.retry_after)},
         )
-    ok = passwords.verify_password(user["password_hash"] if user else None, password)
+    ok = await passwords.verify_password_async(user["password_hash"] if user else None, password)
     if not ok or user is None or not user["is_active"]:
         await queries.insert_login_failure(db, account_key, client.ip_address)
         return False
@@ -222,7 +222,7 @@ async def login(
             assert user is not None
             if passwords.needs_rehash(user["password_hash"]):
                 await queries.update_password_hash(
-                    db, user["id"], passwords.hash_password(password)
+                    db, user["id"], await passwords.hash_password_async(password)
                 )
             await queries.update_last_login(db, user["id"])
             issued = await _open_session(db, settings, key, user, client)
@@ -355,7 +355,7 @@ async def change_password(
 ) -> int:
     """Set a new password (the current one is required) and end the other sessions."""
     check_new_password(new_password, "new_password")
-    new_hash = passwords.hash_password(new_password)
+    new_hash = await passwords.hash_password_async(new_password)
     async with transaction(db, acting_user=principal.id):
         user = await verify_current_password(db, settings, principal, current_password, client)
         if user:

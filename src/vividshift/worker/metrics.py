@@ -57,7 +57,7 @@ class QueueCollector(Collector):
             except psycopg.Error as exc:
                 self._errors += 1
                 log.warning("job queue metrics unavailable: %s", type(exc).__name__)
-                reading = (None, None)
+                reading = (None, None)  # type: ignore[assignment]
             self._reading, self._read_at = reading, time.monotonic()
             return reading
 
