@@ -113,6 +113,13 @@ class Settings(BaseSettings):
     session_absolute_lifetime_seconds: int = Field(
         default=12 * 3600, ge=60, description="a session ends this long after login, always"
     )
+    refresh_reuse_grace_seconds: int = Field(
+        default=10,
+        ge=0,
+        le=60,
+        description="a refresh token replaced this recently gets the winner's pair (racing "
+        "tabs); reused later it revokes the session. 0 = strict",
+    )
     login_failure_window_seconds: int = Field(default=3600, ge=60)
     login_max_failures_per_account: int = Field(default=100, ge=1)
     login_max_failures_per_address: int = Field(default=1000, ge=1)

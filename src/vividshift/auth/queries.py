@@ -106,20 +106,40 @@ async def rotate_session(
     old_hash: str,
     new_hash: str,
     idle_expires_at: datetime,
+    rotated_at: datetime,
 ) -> dict[str, Any] | None:
     """Swap the refresh-token hash when `old_hash` is still the current one and the
     session is live. Concurrent callers with the same token: exactly one gets the row."""
     cur = await db.execute(
         """
         UPDATE user_sessions s
-        SET token_hash = %s, idle_expires_at = LEAST(%s, s.expires_at)
+        SET token_hash = %s, idle_expires_at = LEAST(%s, s.expires_at),
+            previous_token_hash = s.token_hash, rotated_at = %s
         FROM users u
         WHERE s.id = %s AND s.user_id = %s AND s.token_hash = %s AND u.id = s.user_id
           AND NOT s.is_revoked AND s.expires_at > now() AND s.idle_expires_at > now()
           AND u.is_active
         RETURNING s.id, s.user_id, s.expires_at, u.username, u.role
         """,
-        (new_hash, idle_expires_at, session_id, user_id, old_hash),
+        (new_hash, idle_expires_at, rotated_at, session_id, user_id, old_hash),
+    )
+    return await cur.fetchone()
+
+
+async def get_rotated_session(
+    db: Connection, session_id: UUID, previous_hash: str, since: datetime
+) -> dict[str, Any] | None:
+    """The live session whose token replaced `previous_hash` at or after `since` (a
+    racing refresh's winner), with its user."""
+    cur = await db.execute(
+        """
+        SELECT s.id, s.user_id, s.token_hash, s.expires_at, s.rotated_at, u.username, u.role
+        FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = %s AND s.previous_token_hash = %s AND s.rotated_at >= %s
+          AND NOT s.is_revoked AND s.expires_at > now() AND s.idle_expires_at > now()
+          AND u.is_active
+        """,
+        (session_id, previous_hash, since),
     )
     return await cur.fetchone()
 

@@ -8,12 +8,22 @@ A signed refresh token of the session that is not the current one has been used
 before: the whole session is revoked (reason `refresh_reuse`), ending the access
 tokens of whoever holds the newer one as well.
 
+Reuse grace: two tabs refreshing with the same token race; the loser would revoke the
+winner's session. So the token just replaced, presented again within
+VIVIDSHIFT_REFRESH_REUSE_GRACE_SECONDS (10 s) of its rotation, gets the winner's own
+refresh token (and a new access token) instead: the rotated token is deterministic — its
+`jti` is an HMAC of the replaced token's hash, its `iat` the rotation second — so it is
+re-signed, not stored. Only the one token just replaced qualifies; after the grace, or
+any older token, reuse revokes the family as before.
+
 Timeouts: `expires_at` is the absolute end (login + 12 h by default); `idle_expires_at`
 moves to now + 30 min at each refresh (never past `expires_at`). Access tokens live
 15 min, so an active client refreshes well within the idle timeout. Every request
 checks both, so either ending is effective at once.
 """
 
+import hashlib
+import hmac
 import ipaddress
 import uuid
 from dataclasses import dataclass
@@ -247,25 +257,37 @@ async def refresh(
     claims = decode_token(settings, key, refresh_token, "refresh")
     if claims is None:
         raise Unauthorized("Invalid or expired refresh token")
-    now = _now()
+    now = _now().replace(microsecond=0)  # the rotation second is the new token's `iat`
+    old_hash = hash_token(refresh_token)
     async with transaction(db, acting_user=claims.user_id):
-        new_refresh = encode_token(
-            settings,
-            key,
-            typ="refresh",
-            user_id=claims.user_id,
-            session_id=claims.session_id,
-            expires_at=claims.expires_at,
-        )
+        new_refresh = _rotated_token(settings, key, claims, old_hash, now)
         row = await queries.rotate_session(
             db,
             session_id=claims.session_id,
             user_id=claims.user_id,
-            old_hash=hash_token(refresh_token),
+            old_hash=old_hash,
             new_hash=hash_token(new_refresh),
             idle_expires_at=now + timedelta(seconds=settings.session_idle_timeout_seconds),
+            rotated_at=now,
         )
         reused = False
+        if row is None and settings.refresh_reuse_grace_seconds:
+            winner = await _race_winner(db, settings, key, claims, old_hash, now)
+            if winner is not None:
+                user = {
+                    "id": winner[0]["user_id"],
+                    **{k: winner[0][k] for k in ("username", "role")},
+                }
+                issued = _with_access(
+                    settings, key, user, winner[0]["id"], winner[1], winner[0]["expires_at"], now
+                )
+                security_event(
+                    "session.refresh_race",
+                    user_id=claims.user_id,
+                    session_id=claims.session_id,
+                    ip_address=client.ip_address,
+                )
+                return issued
         if row is None:
             current = await queries.get_session(db, claims.session_id)
             if current is not None and current["token_hash"] != hash_token(refresh_token):
@@ -287,6 +309,37 @@ async def refresh(
         ip_address=client.ip_address,
     )
     return _with_access(settings, key, user, row["id"], new_refresh, row["expires_at"], now)
+
+
+def _rotated_token(
+    settings: Settings, key: bytes, claims: Any, old_hash: str, rotated_at: datetime
+) -> str:
+    """The refresh token that replaces the one hashed `old_hash` at `rotated_at`: the
+    same for every caller, so a racing loser can be handed the winner's token."""
+    jti = hmac.new(key, f"refresh-rotation:{old_hash}".encode(), hashlib.sha256).hexdigest()
+    return encode_token(
+        settings,
+        key,
+        typ="refresh",
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        expires_at=claims.expires_at,
+        now=int(rotated_at.timestamp()),
+        jti=jti[:32],
+    )
+
+
+async def _race_winner(
+    db: Connection, settings: Settings, key: bytes, claims: Any, old_hash: str, now: datetime
+) -> tuple[dict[str, Any], str] | None:
+    """(session, its current refresh token) when `old_hash` was replaced within the grace
+    and the current token is the one that replaced it; else None."""
+    since = now - timedelta(seconds=settings.refresh_reuse_grace_seconds)
+    row = await queries.get_rotated_session(db, claims.session_id, old_hash, since)
+    if row is None:
+        return None
+    token = _rotated_token(settings, key, claims, old_hash, row["rotated_at"])
+    return (row, token) if hash_token(token) == row["token_hash"] else None
 
 
 async def logout(db: Connection, principal: Principal) -> None:

@@ -1,0 +1,3 @@
+ALTER TABLE user_sessions
+    DROP COLUMN rotated_at,
+    DROP COLUMN previous_token_hash;

@@ -1,0 +1,8 @@
+"""Refresh-token reuse grace: the previous token hash of a session and when it was
+rotated (issue 17)."""
+
+from vividshift.migrations.sql import sql_migration
+
+revision = "20261207_130000"
+down_revision = "20261201_100000"
+upgrade, downgrade = sql_migration(__file__)
