@@ -121,6 +121,9 @@ class Settings(BaseSettings):
         "tabs); reused later it revokes the session. 0 = strict",
     )
     login_failure_window_seconds: int = Field(default=3600, ge=60)
+    registration_max_per_address: int = Field(
+        default=20, ge=1, description="self-registrations per client address in the window"
+    )
     login_max_failures_per_account: int = Field(default=100, ge=1)
     login_max_failures_per_address: int = Field(default=1000, ge=1)
     login_free_failures: int = Field(

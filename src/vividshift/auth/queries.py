@@ -275,3 +275,38 @@ async def delete_old_login_failures(db: Connection, window_seconds: int) -> int:
         (window_seconds,),
     )
     return cur.rowcount
+
+
+async def count_registrations(db: Connection, ip_address: str | None, window_seconds: int) -> Any:
+    """Registrations from `ip_address` in the window, and the oldest one's time (epoch s)."""
+    cur = await db.execute(
+        """
+        SELECT count(*) AS n, extract(epoch FROM min(created_at))::float AS oldest,
+               extract(epoch FROM now())::float AS now
+        FROM registration_attempts
+        WHERE ip_address IS NOT DISTINCT FROM %s::inet
+          AND created_at > now() - make_interval(secs => %s)
+        """,
+        (ip_address, window_seconds),
+    )
+    return await cur.fetchone()
+
+
+async def insert_registration(db: Connection, ip_address: str | None) -> None:
+    await db.execute("INSERT INTO registration_attempts (ip_address) VALUES (%s)", (ip_address,))
+
+
+async def delete_old_registrations(db: Connection, window_seconds: int) -> int:
+    cur = await db.execute(
+        "DELETE FROM registration_attempts WHERE created_at <= now() - make_interval(secs => %s)",
+        (window_seconds,),
+    )
+    return cur.rowcount
+
+
+async def lock_registrations(db: Connection, ip_address: str | None) -> None:
+    """Serialise registrations of one address until the transaction ends."""
+    await db.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('vividshift.registration:' || %s::text))",
+        (ip_address or "",),
+    )

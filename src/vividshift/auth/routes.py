@@ -56,12 +56,23 @@ def _token_response(issued: IssuedTokens, response: Response) -> TokenResponse:
     status_code=201,
     response_model=RegisterResponse,
     dependencies=[Public],
-    responses={409: {"description": "Username or email taken"}, 422: _ERRORS[422]},
+    responses={
+        409: {"description": "Username or email taken (one message for both)"},
+        422: _ERRORS[422],
+        429: {"description": "Too many registrations from this address (Retry-After)"},
+    },
 )
-async def register(body: RegisterRequest, db: Db) -> RegisterResponse:
+async def register(
+    body: RegisterRequest, request: Request, client: Client, db: Db
+) -> RegisterResponse:
     """Create an account with role `user`."""
     user = await service.register(
-        db, username=body.username, email=body.email, password=body.password
+        db,
+        request.app.state.settings,
+        username=body.username,
+        email=body.email,
+        password=body.password,
+        client=client,
     )
     return RegisterResponse(user=RegisteredUser.model_validate(user))
 

@@ -37,7 +37,7 @@ from vividshift.auth.events import security_event
 from vividshift.auth.tokens import decode_token, encode_token, hash_token
 from vividshift.config import Settings
 from vividshift.db import Connection, transaction
-from vividshift.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
+from vividshift.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationFailed
 
 LOGIN_FAILED = "Invalid username or password"
 MAX_USER_AGENT = 512
@@ -95,9 +95,40 @@ async def create_user(
     return user
 
 
-async def register(db: Connection, *, username: str, email: str, password: str) -> dict[str, Any]:
-    """Self-registration: always role `user`."""
-    return await create_user(db, username=username, email=email, password=password, role="user")
+REGISTRATION_TAKEN = "This username or email is already registered"
+
+
+async def register(
+    db: Connection,
+    settings: Settings,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    client: ClientInfo,
+) -> dict[str, Any]:
+    """Self-registration: always role `user`. At most REGISTRATION_MAX_PER_ADDRESS per
+    client address in the login window (429); a taken name or address is one 409 that
+    does not say which, so registration cannot be used to probe for accounts."""
+    check_new_password(password)
+    window = settings.login_failure_window_seconds
+    async with transaction(db):
+        # Serialised per address, so concurrent registrations cannot overrun the limit.
+        await queries.lock_registrations(db, client.ip_address)
+        seen = await queries.count_registrations(db, client.ip_address, window)
+        if seen["n"] >= settings.registration_max_per_address:
+            retry = max(1, int(seen["oldest"] + window - seen["now"]) + 1)
+            security_event("registration.refused", ip_address=client.ip_address)
+            raise RateLimited(
+                "Too many registrations from this address; try again later",
+                details={"retry_after": retry},
+                headers={"Retry-After": str(retry)},
+            )
+        await queries.insert_registration(db, client.ip_address)
+    try:
+        return await create_user(db, username=username, email=email, password=password, role="user")
+    except Conflict:
+        raise Conflict(REGISTRATION_TAKEN) from None
 
 
 def _now() -> datetime:
@@ -431,5 +462,6 @@ async def cleanup(db: Connection, settings: Settings) -> tuple[int, int]:
         failures = await queries.delete_old_login_failures(
             db, settings.login_failure_window_seconds
         )
+        await queries.delete_old_registrations(db, settings.login_failure_window_seconds)
     security_event("session.cleanup", count=sessions)
     return sessions, failures

@@ -1,5 +1,5 @@
-"""Refresh-token reuse grace: the previous token hash of a session and when it was
-rotated (issue 17)."""
+"""Hardening (issue 17): the previous refresh-token hash of a session and when it was
+rotated (reuse grace); self-registrations per address (rate limit)."""
 
 from vividshift.migrations.sql import sql_migration
 

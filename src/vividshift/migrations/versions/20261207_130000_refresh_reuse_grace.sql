@@ -4,3 +4,13 @@
 ALTER TABLE user_sessions
     ADD COLUMN previous_token_hash VARCHAR(255),
     ADD COLUMN rotated_at TIMESTAMPTZ;
+
+-- Self-registrations per client address (issue 17): counted over the login-failure
+-- window against VIVIDSHIFT_REGISTRATION_MAX_PER_ADDRESS, purged with failed logins.
+CREATE TABLE registration_attempts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ip_address INET,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE INDEX idx_registration_attempts_ip ON registration_attempts (ip_address, created_at);
