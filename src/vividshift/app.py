@@ -1,5 +1,7 @@
 """The FastAPI application factory."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +13,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 
 from vividshift import __version__, migrate
 from vividshift.api import include_routers
+from vividshift.assignments.jobs.recovery import sweep_forever
 from vividshift.assignments.metrics import GENERATION_DURATION, SOLVER_STATUS
 from vividshift.auth import passwords
 from vividshift.auth.deps import public
@@ -49,9 +52,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.database_url = url  # for the job-queue metrics' own short connections
+        # In-process jobs of a dead API process: re-run or failed by any live one.
+        sweeper = asyncio.create_task(sweep_forever(pool, settings))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await pool.close()
     finally:
         # Also when start-up fails (a migration error): never leave our server running.

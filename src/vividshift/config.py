@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         ge=0,
         description="participants × targets above which a generation runs as a job; 0 = never",
     )
+    in_process_job_timeout_seconds: int = Field(
+        default=900,
+        ge=30,
+        le=86400,
+        description="an in-process job (no worker) still open this long after it started is "
+        "abandoned: the API re-runs it once, then fails it",
+    )
     worker_stale_seconds: int = Field(
         default=60,
         ge=15,
