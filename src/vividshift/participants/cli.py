@@ -84,10 +84,13 @@ def import_participants(
                 list_fields=frozenset({"skills"}),
                 json_fields=frozenset({"availability", "preferences", "metadata"}),
             )
-        with cli_context.database_url(settings, schema=True) as url:
-            result = asyncio.run(_import(url, rows, domain, on_duplicate))
     except AppError as exc:
         cli_context.fail(*error_lines(exc), "nothing was imported")
+    with cli_context.database_url(settings, schema=True) as url:
+        try:
+            result = asyncio.run(_import(url, rows, domain, on_duplicate))
+        except AppError as exc:
+            cli_context.fail(*error_lines(exc), "nothing was imported")
     typer.echo(
         f"imported {result.created} participants"
         + (f", updated {result.updated}" if result.updated else "")

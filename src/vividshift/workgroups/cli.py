@@ -40,11 +40,11 @@ def legacy_history_command(
                 conn, file.read_bytes(), source=file.name, latest=day
             )
 
-    try:
-        with cli_context.database_url(cli_context.settings(), schema=True) as url:
+    with cli_context.database_url(cli_context.settings(), schema=True) as url:
+        try:
             summary = asyncio.run(run(url))
-    except AppError as exc:
-        cli_context.fail(*error_lines(exc), "nothing was imported")
+        except AppError as exc:
+            cli_context.fail(*error_lines(exc), "nothing was imported")
     typer.echo(summary.line())
 
 
