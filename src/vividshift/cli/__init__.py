@@ -8,7 +8,9 @@ Each command lives with what it serves; this module only names and groups them:
     vividshift seed-demo                      workgroups/cli.py
     vividshift db upgrade|downgrade|current|history
                                               cli/migrations.py
-    vividshift db backup|restore|stats        ops/cli.py
+    vividshift db backup|restore|stats|status|validate|maintenance
+                                              ops/cli.py
+    vividshift cleanup                        ops/cli.py
     vividshift users …                        users/cli.py
     vividshift sessions …                     auth/cli.py
     vividshift import participants            participants/cli.py
@@ -51,6 +53,7 @@ app.command()(serve)
 app.command()(worker)
 app.command("export")(ops_cli.export_command)
 app.command("seed-demo")(workgroups_cli.seed_demo)
+app.command("cleanup")(ops_cli.cleanup)
 
 db_app = typer.Typer(
     help="Migrations, backup/restore and statistics on DATABASE_URL or the embedded server."
@@ -62,6 +65,9 @@ db_app.command("history")(migrations.history)
 db_app.command("backup")(ops_cli.db_backup)
 db_app.command("restore")(ops_cli.db_restore)
 db_app.command("stats")(ops_cli.db_stats)
+db_app.command("status")(ops_cli.db_status)
+db_app.command("validate")(ops_cli.db_validate)
+db_app.command("maintenance")(ops_cli.db_maintenance)
 app.add_typer(db_app, name="db")
 
 app.add_typer(users_app, name="users")
