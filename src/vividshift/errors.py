@@ -36,6 +36,7 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 log = logging.getLogger("vividshift.errors")
@@ -160,9 +161,34 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.code, exc.details, exc.headers)
 
 
-async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+def _flat_routes(routes: Any) -> list[Any]:
+    """Routes with included routers flattened (FastAPI includes them lazily)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazily included routers: routes are flat
+        return list(routes)
+    return [context.route for context in iter_route_contexts(routes)]
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (Starlette's 405 names only the first
+    route's). HEAD and OPTIONS are served by no route (no CORS), so never listed."""
+    methods: set[str] = set()
+    for route in _flat_routes(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 405:
+        headers = {"Allow": allowed_methods(request)}
+        return error_response(
+            405, "Method Not Allowed", "VALIDATION_ERROR", "Method Not Allowed", headers
+        )
     code = _CODES_BY_STATUS.get(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
     try:
         phrase = HTTPStatus(status).phrase
