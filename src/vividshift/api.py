@@ -18,6 +18,7 @@ from vividshift.entities.routes import definitions_router, entities_router
 from vividshift.participants.routes import router as participants_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
+from vividshift.system.docs import router as docs_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
@@ -30,6 +31,7 @@ from vividshift.workgroups.routes import router as workgroups_router
 def include_routers(app: FastAPI) -> None:
     """Mount the JSON API, then the web pages (HTML, not in the OpenAPI document)."""
     app.include_router(system_router, dependencies=[Depends(public)])  # /health, /ready
+    app.include_router(docs_router)  # /docs, /redoc and their assets (no CDN)
     app.include_router(auth_router)  # /auth
     app.include_router(users_router)  # /api/me, /api/users
     app.include_router(domains_router)  # /api/domains

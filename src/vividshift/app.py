@@ -71,6 +71,8 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the application: routes, error handlers, metrics and the database lifespan.
     The database (pool, and the embedded server when no URL is set) starts with the app."""
     app = FastAPI(
+        docs_url=None,  # served by system.docs, with local assets
+        redoc_url=None,
         title="VividShift",
         version=__version__,
         description="Fair, valid assignments of participants to targets, with full history.",
