@@ -24,6 +24,7 @@ from vividshift.fields import MAX_IMPORT_ROWS
 
 M = TypeVar("M", bound=BaseModel)
 LIST_SEPARATORS = re.compile(r"[,;]")
+BOOLEAN_FIELDS = frozenset({"is_active"})
 
 JSON_TYPES = ("application/json",)
 CSV_TYPES = ("text/csv", "application/csv")
@@ -91,6 +92,9 @@ def _csv_record(
                 return _BadCell(error=f"{key}: not valid JSON")
         elif key in list_fields:
             row[key] = [part.strip() for part in LIST_SEPARATORS.split(cell) if part.strip()]
+        elif key in BOOLEAN_FIELDS and cell.strip().lower() in ("true", "false"):
+            # A CSV cell is text; the models take only real booleans (no `0`/`yes`).
+            row[key] = cell.strip().lower() == "true"
         else:
             row[key] = cell
     return row

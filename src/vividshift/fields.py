@@ -18,9 +18,11 @@ by the route class already; this module refuses it again for CSV imports and the
 """
 
 import math
+import re
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
 MAX_DESCRIPTION = 10_000
 MAX_SKILL_LENGTH = 100
@@ -99,3 +101,23 @@ SchemaObject = Annotated[dict[str, Any], AfterValidator(_check_schema_json)]
 def unique_skills(skills: list[str]) -> list[str]:
     """Skills in first-seen order without duplicates (a set, stored as a JSON array)."""
     return list(dict.fromkeys(skills))
+
+
+# --- no lax coercions on native endpoints -----------------------------------------------
+# Pydantic's lax mode reads `0`/`1`/"yes" as booleans and a number as a Unix time for a
+# date: `is_active: 0` and `date_to=0` (1970-01-01) were accepted. These types accept
+# only what the OpenAPI document says: JSON true/false, and YYYY-MM-DD.
+
+Boolean = Annotated[bool, Strict()]
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

@@ -5,7 +5,6 @@ Every run is of one domain: reads need a role there, generation and edits the ma
 role (`vividshift.domains.access`): 404 for a run or domain the caller may not see, 403
 for one they see without the role."""
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -30,6 +29,7 @@ from vividshift.assignments.schemas import (
 from vividshift.auth.deps import Principal, Reader, Writer, WriterReleased
 from vividshift.db import Connector, Db
 from vividshift.errors import Forbidden, ValidationFailed
+from vividshift.fields import IsoDate
 from vividshift.http.lenient import Warned, report, warnings_header
 from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
 from vividshift.http.paging import PageParams, page_params
@@ -168,8 +168,8 @@ async def list_assignments(
     user: Reader,
     db: Db,
     page: Paging,
-    date_from: Annotated[date | None, Query(description="assignment_date ≥ this")] = None,
-    date_to: Annotated[date | None, Query(description="assignment_date ≤ this")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="assignment_date ≥ this")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="assignment_date ≤ this")] = None,
     status_: Annotated[
         Literal["active", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,

@@ -28,6 +28,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from vividshift.fields import (
     NO_NUL,
+    Boolean,
     Email,
     JsonObject,
     Name,
@@ -164,7 +165,7 @@ class ParticipantCreate(BaseModel):
     availability: Availability = Field(default_factory=dict)
     preferences: JsonObject = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
-    is_active: bool = True
+    is_active: Boolean = True
     domain: DomainRef | None = None
     user_id: LinkedUser | None = None
 
@@ -186,7 +187,7 @@ class ParticipantUpdate(BaseModel):
     availability: Availability | None = None
     preferences: JsonObject | None = None
     metadata: JsonObject | None = None
-    is_active: bool | None = None
+    is_active: Boolean | None = None
     user_id: LinkedUser | None = Field(
         default=None, description="link to an existing account (unique per domain); null unlinks"
     )
