@@ -34,6 +34,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -171,14 +172,30 @@ def _flat_routes(routes: Any) -> list[Any]:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves on this path (Starlette's 405 names only the first
-    route's). HEAD and OPTIONS are served by no route (no CORS), so never listed."""
-    methods: set[str] = set()
+    """The methods of the path's own operation(s) (Starlette's 405 names only the first
+    route's): of the routes whose template matches, those whose path parameters are
+    valid (a UUID parameter does not take `x.csv`), and of those the most specific
+    (fewest parameters: `/api/domains/configuration-schema` is not `/{domain_id}`).
+    HEAD and OPTIONS are served by no route (no CORS), so never listed."""
+    candidates: list[tuple[int, set[str]]] = []
     for route in _flat_routes(request.app.router.routes):
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+        match, child = route.matches(request.scope)
+        if match == Match.NONE or not _valid_path_params(route, child.get("path_params", {})):
+            continue
+        candidates.append((len(child.get("path_params", {})), set(route.methods or ())))
+    fewest = min((n for n, _ in candidates), default=0)
+    methods = set().union(*(m for n, m in candidates if n == fewest))
     return ", ".join(sorted(methods))
+
+
+def _valid_path_params(route: Any, values: dict[str, Any]) -> bool:
+    dependant = getattr(route, "dependant", None)
+    for param in getattr(dependant, "path_params", None) or ():
+        try:
+            TypeAdapter(param.field_info.annotation).validate_python(values.get(param.name))
+        except (ValidationError, TypeError):
+            return False
+    return True
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -23,3 +23,19 @@ async def test_405_lists_every_served_method(
     assert response.headers["allow"] == allow
     if method != "HEAD":
         assert response.json()["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/api/domains/configuration-schema", "GET"),  # not the /{domain_id} operations
+        ("/api/assignments/00000000-0000-0000-0000-000000000001.csv", "GET"),
+        ("/api/assignments/00000000-0000-0000-0000-000000000001", "GET, PATCH"),
+    ],
+)
+async def test_allow_names_the_paths_own_operation(
+    client: httpx.AsyncClient, path: str, allow: str
+) -> None:
+    response = await client.options(path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
