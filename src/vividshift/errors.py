@@ -215,8 +215,20 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, phrase, code, detail, getattr(exc, "headers", None))
 
 
-async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(e.get("loc", ())[:1] == ("path",) for e in exc.errors()):
+        # `PATCH /api/targets/import` reached `PATCH /api/targets/{target_id}` only because
+        # "import" fits the template; the path is another operation's: a wrong method.
+        allowed = allowed_methods(request)
+        if allowed and request.method not in allowed.split(", "):
+            return error_response(
+                405,
+                "Method Not Allowed",
+                "VALIDATION_ERROR",
+                "Method Not Allowed",
+                {"Allow": allowed},
+            )
     return error_response(422, "Validation failed", "VALIDATION_ERROR", _field_errors(exc))
 
 

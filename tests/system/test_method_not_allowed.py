@@ -39,3 +39,15 @@ async def test_allow_names_the_paths_own_operation(
     response = await client.options(path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
+
+
+async def test_a_path_of_another_operation_is_405_not_422(
+    client: httpx.AsyncClient, auth_headers
+) -> None:  # type: ignore[no-untyped-def]
+    headers = await auth_headers("admin")
+    response = await client.patch("/api/targets/import", json={}, headers=headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    # A malformed id of the path's own operation stays a 422.
+    bad_id = await client.get("/api/targets/not-a-uuid", headers=headers)
+    assert bad_id.status_code == 422

@@ -15,6 +15,17 @@ Email = Annotated[EmailStr, Field(max_length=255)]
 # New passwords are checked by the policy (8–128 characters, not common); this bound
 # only keeps absurd bodies away from the hasher.
 PasswordInput = Annotated[str, Field(min_length=1, max_length=1024)]
+# A new password: the document states the policy's bounds (the policy enforces them, with
+# its own messages, together with the common-password list).
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1024,
+        json_schema_extra={"minLength": 8, "maxLength": 128},
+        description="8–128 characters, not one of the common passwords",
+    ),
+]
 
 
 class RegisterRequest(BaseModel):
@@ -23,7 +34,7 @@ class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: Username
     email: Email
-    password: PasswordInput
+    password: NewPassword
 
 
 class RegisteredUser(BaseModel):
@@ -79,4 +90,4 @@ class SessionRead(BaseModel):
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: PasswordInput
-    new_password: PasswordInput
+    new_password: NewPassword
