@@ -107,6 +107,7 @@ def run(url: str, st_args: list[str], *, timeout: float) -> subprocess.Completed
             text=True,
             timeout=timeout,
             env=os.environ | {"SCHEMATHESIS_HOOKS": ""},
+            cwd=tempfile.gettempdir(),  # its .schemathesis/ cache stays out of the project
         )
     finally:
         server.terminate()
