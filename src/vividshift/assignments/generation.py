@@ -36,9 +36,10 @@ Decisions:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from time import perf_counter
@@ -75,6 +76,17 @@ GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with th
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
 SOLVE_TIME_LIMIT_S = 20.0
+# Solves at once per process: a solve is CPU-bound, so more than the CPUs only slows each
+# one down (the pool used to be this limit, by holding a connection through the solve).
+SOLVER_SLOTS = max(1, os.cpu_count() or 1)
+_solver_limiter: anyio.CapacityLimiter | None = None
+
+
+def _solver_slots() -> anyio.CapacityLimiter:
+    global _solver_limiter
+    if _solver_limiter is None:
+        _solver_limiter = anyio.CapacityLimiter(SOLVER_SLOTS)
+    return _solver_limiter
 
 
 def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
@@ -155,10 +167,10 @@ async def generate_released(
     """`generate` without holding a database connection while the solver runs: read the
     inputs on one connection (in a transaction rolled back, so a `replace` is only
     looked at), release it, solve, then on a fresh connection take the (domain, date)
-    lock, settle and read the inputs again: when they are what was solved, persist;
-    when something changed meanwhile, solve again on the new inputs under the lock, then
-    persist. A client gone after the solve (`client_gone`) stops it before anything is
-    written (ClientGone)."""
+    lock and compare a digest of the inputs (`inputs_fingerprint`): unchanged, settle
+    and persist; changed meanwhile, read and solve again under the lock, then persist. A
+    client gone after the solve (`client_gone`) stops it before anything is written
+    (ClientGone)."""
     started = perf_counter()
     actor = principal.id if principal is not None else None
     async with connect() as conn, conn.transaction(force_rollback=True):
@@ -170,11 +182,21 @@ async def generate_released(
         raise ClientGone
     dated = body.model_copy(update={"assignment_date": first.run_date})
     async with connect() as conn, transaction(conn, acting_user=actor):
-        prep = await _prepare(conn, principal, dated, lock=True)
-        if prep.problem != first.problem:
+        domain = await _domain(conn, principal, dated.domain)
+        await _lock(conn, domain["name"], first.run_date)
+        if (
+            await queries.inputs_fingerprint(conn, domain["id"], first.run_date)
+            == first.fingerprint
+        ):
+            replaced = await _settle_active_run(
+                conn, domain["id"], domain["name"], first.run_date, body.replace
+            )
+            prep = replace(first, domain=domain, replaced=replaced)
+        else:
             # Something changed meanwhile (a concurrent run of the same date, an edit):
-            # solve again on what is there now, under the lock — the rare path holds the
-            # connection, as every generation used to.
+            # read and solve again under the lock — this rare path holds the connection
+            # through the solve, as every generation used to.
+            prep = await _prepare(conn, principal, dated, lock=False)
             result = await _solve(prep.problem)
             solved = perf_counter()
         row, details, metadata, timings = await _persist(
@@ -194,6 +216,7 @@ class _Prepared:
     problem: Problem
     rules: RunRules
     inputs: dict[str, Any]
+    fingerprint: str  # of the inputs as read, before the active run was settled
 
 
 async def _prepare(
@@ -205,9 +228,10 @@ async def _prepare(
     run_date = body.assignment_date or house.today()
     if lock:
         await _lock(conn, domain["name"], run_date)
+    fingerprint = await queries.inputs_fingerprint(conn, domain["id"], run_date)
     replaced = await _settle_active_run(conn, domain["id"], domain["name"], run_date, body.replace)
     problem, rules, inputs = await _load_problem(conn, body, domain, domain["id"], house, run_date)
-    return _Prepared(domain, house, run_date, replaced, problem, rules, inputs)
+    return _Prepared(domain, house, run_date, replaced, problem, rules, inputs, fingerprint)
 
 
 async def _persist(
@@ -510,7 +534,7 @@ async def _record_history(
 async def _solve(problem: Problem) -> SolveResult:
     try:
         result = await anyio.to_thread.run_sync(
-            partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S)
+            partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S), limiter=_solver_slots()
         )
     except Infeasible as exc:
         observe_generation(problem.strategy, "infeasible", "none", None)
