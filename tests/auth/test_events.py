@@ -23,8 +23,7 @@ async def test_events_are_structured_and_hold_no_secrets(
     ).json()
     # Past the reuse grace (moved back rather than waited for): a reuse, not a race.
     await db.execute(
-        "UPDATE user_sessions SET rotated_at = rotated_at - interval '1 minute'"
-        " WHERE user_id = %s",
+        "UPDATE user_sessions SET rotated_at = rotated_at - interval '1 minute' WHERE user_id = %s",
         (user["id"],),
     )
     await client.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})  # reuse
