@@ -25,6 +25,7 @@ from vividshift.rota.routes import absences_router, places_router
 from vividshift.rota.routes import router as rota_router
 from vividshift.rules.routes import router as rules_router
 from vividshift.schedules.routes import router as schedules_router
+from vividshift.system.docs import router as docs_router
 from vividshift.system.routes import router as system_router
 from vividshift.targets.routes import router as targets_router
 from vividshift.users.routes import router as users_router
@@ -51,6 +52,7 @@ def include_routers(app: FastAPI) -> None:
     """Mount the JSON API, then the web pages (HTML, not in the OpenAPI document)."""
     app.include_router(system_router, dependencies=[Depends(public)])  # /health, /ready
     app.include_router(registration_router)  # /auth/register
+    app.include_router(docs_router)  # /docs, /redoc and their assets (no CDN)
     app.include_router(auth_router)  # /auth
     app.include_router(users_router)  # /api/me, /api/users
     app.include_router(domains_router)  # /api/domains

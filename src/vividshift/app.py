@@ -13,6 +13,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 
 from vividshift import __version__, migrate
 from vividshift.api import include_routers
+from vividshift.assignments.jobs.recovery import sweep_forever
 from vividshift.assignments.metrics import GENERATION_DURATION, SOLVER_STATUS
 from vividshift.auth import passwords
 from vividshift.auth.deps import public
@@ -26,6 +27,7 @@ from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.openapi_nul import install_no_nul_schema
 from vividshift.http.routing import StrictJSONRoute
+from vividshift.http.security_headers import NoSniffMiddleware
 from vividshift.notifications import dispatcher as notification_dispatcher
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
@@ -59,6 +61,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             if settings.notifications_in_process
             else None
         )
+        # In-process jobs of a dead API process: re-run or failed by any live one.
+        sweeper = asyncio.create_task(sweep_forever(pool, settings))
         cache = None
         if settings.session_cache_seconds > 0:
             cache = SessionCache(url, settings.session_cache_seconds)
@@ -69,10 +73,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             if cache is not None:
                 await cache.close()
-            if sender is not None:
-                sender.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sender
+            for task in (sweeper, sender):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await pool.close()
     finally:
         # Also when start-up fails (a migration error): never leave our server running.
@@ -84,6 +89,8 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the application: routes, error handlers, metrics and the database lifespan.
     The database (pool, and the embedded server when no URL is set) starts with the app."""
     app = FastAPI(
+        docs_url=None,  # served by system.docs, with local assets
+        redoc_url=None,
         title="VividShift",
         version=__version__,
         description="Fair, valid assignments of participants to targets, with full history.",
@@ -97,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         timeout_seconds=settings.body_timeout_seconds,
     )
+    app.add_middleware(NoSniffMiddleware)
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body

@@ -2,16 +2,19 @@
 
 JSON: an array of objects, each the body of the resource's create endpoint.
 CSV (UTF-8, header row): one column per field; empty cells are left out (defaults
-apply); list fields (`skills`, `required_skills`) are `;`-separated (`cleaning;cooking`)
-or a JSON array; object fields (`availability`, `preferences`, `metadata`,
-`constraints`) are JSON text; booleans `true`/`false`, numbers as digits.
+apply); list fields (`skills`, `required_skills`) are separated by `,` or `;`
+(`"cleaning,cooking"`, `cleaning;cooking`) or a JSON array; object fields
+(`availability`, `preferences`, `metadata`, `constraints`) are JSON text; booleans
+`true`/`false`, numbers as digits.
 Rows are numbered from 1 (the first data row, after a CSV header). At most
-10 000 rows per import.
+10 000 rows per import. Quoting is strict: a quote left open or text after a
+closing quote is refused with its line, not read into a name.
 """
 
 import csv
 import io
 import json
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -20,6 +23,8 @@ from vividshift.errors import AppError, ValidationFailed
 from vividshift.fields import MAX_IMPORT_ROWS
 
 M = TypeVar("M", bound=BaseModel)
+LIST_SEPARATORS = re.compile(r"[,;]")
+BOOLEAN_FIELDS = frozenset({"is_active"})
 
 JSON_TYPES = ("application/json",)
 CSV_TYPES = ("text/csv", "application/csv")
@@ -53,7 +58,7 @@ def parse_csv_rows(
         raise ValidationFailed("CSV must be UTF-8") from None
     if "\x00" in text:
         raise ValidationFailed("NUL characters (\\u0000) are not allowed")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     rows: list[Any] = []
     try:
         for record in reader:
@@ -86,7 +91,10 @@ def _csv_record(
             except (ValueError, RecursionError):
                 return _BadCell(error=f"{key}: not valid JSON")
         elif key in list_fields:
-            row[key] = [part.strip() for part in cell.split(";") if part.strip()]
+            row[key] = [part.strip() for part in LIST_SEPARATORS.split(cell) if part.strip()]
+        elif key in BOOLEAN_FIELDS and cell.strip().lower() in ("true", "false"):
+            # A CSV cell is text; the models take only real booleans (no `0`/`yes`).
+            row[key] = cell.strip().lower() == "true"
         else:
             row[key] = cell
     return row

@@ -89,9 +89,9 @@ class Settings(BaseSettings):
         "ASCII characters); unset = public",
     )
     forwarded_allow_ips: str = Field(
-        default="127.0.0.1",
+        default="",
         description="comma-separated addresses/networks of proxies whose X-Forwarded-For and "
-        "X-Forwarded-Proto `serve` trusts; `*` = any peer",
+        "X-Forwarded-Proto `serve` trusts; `*` = any peer; empty (default) = none",
     )
     history_retention_days: int = Field(
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
@@ -102,6 +102,13 @@ class Settings(BaseSettings):
         default=200_000,
         ge=0,
         description="participants × targets above which a generation runs as a job; 0 = never",
+    )
+    in_process_job_timeout_seconds: int = Field(
+        default=900,
+        ge=30,
+        le=86400,
+        description="an in-process job (no worker) still open this long after it started is "
+        "abandoned: the API re-runs it once, then fails it",
     )
     worker_stale_seconds: int = Field(
         default=60,
@@ -181,7 +188,17 @@ class Settings(BaseSettings):
     session_absolute_lifetime_seconds: int = Field(
         default=12 * 3600, ge=60, description="a session ends this long after login, always"
     )
+    refresh_reuse_grace_seconds: int = Field(
+        default=10,
+        ge=0,
+        le=60,
+        description="a refresh token replaced this recently gets the winner's pair (racing "
+        "tabs); reused later it revokes the session. 0 = strict",
+    )
     login_failure_window_seconds: int = Field(default=3600, ge=60)
+    registration_max_per_address: int = Field(
+        default=20, ge=1, description="self-registrations per client address in the window"
+    )
     login_max_failures_per_account: int = Field(default=100, ge=1)
     login_max_failures_per_address: int = Field(default=1000, ge=1)
     login_free_failures: int = Field(
@@ -221,8 +238,11 @@ class Settings(BaseSettings):
     @field_validator("forwarded_allow_ips")
     @classmethod
     def check_forwarded_allow_ips(cls, value: str) -> str:
-        """`*`, or IP addresses and networks (`10.0.0.0/8`), comma-separated; normalised.
-        Refused otherwise: uvicorn would take a typo as a name that never matches."""
+        """Empty (trust no proxy), `*`, or IP addresses and networks (`10.0.0.0/8`),
+        comma-separated; normalised. Refused otherwise: uvicorn would take a typo as a
+        name that never matches."""
+        if not value.strip():
+            return ""
         items = [item.strip() for item in value.split(",")]
         if items == ["*"]:
             return "*"
@@ -269,4 +289,27 @@ class Settings(BaseSettings):
         return not self.database_url
 
     def resolved_data_dir(self) -> Path:
-        return self.data_dir.expanduser().resolve()
+        """VIVIDSHIFT_DATA_DIR when set; else the nearest `.vividshift` holding a cluster
+        in the working folder or one above it (as git finds `.git`), so a command run
+        from a subfolder uses the project's database instead of a new empty one; else
+        `.vividshift` here."""
+        if "data_dir" in self.model_fields_set:
+            return self.data_dir.expanduser().resolve()
+        found = find_data_dir(Path.cwd(), self.data_dir)
+        return found or self.data_dir.expanduser().resolve()
+
+
+def has_cluster(data_dir: Path) -> bool:
+    """Whether `data_dir` holds an initialised embedded cluster."""
+    return (data_dir / "pgdata" / "PG_VERSION").is_file()
+
+
+def find_data_dir(start: Path, name: Path) -> Path | None:
+    """The first `start/name`, `start/../name`, … that holds a cluster."""
+    if name.is_absolute():
+        return name if has_cluster(name) else None
+    for folder in (start, *start.parents):
+        candidate = (folder / name).resolve()
+        if has_cluster(candidate):
+            return candidate
+    return None

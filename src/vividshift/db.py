@@ -5,8 +5,8 @@ statements, and a service makes its unit of work explicit with `transaction()`
 (a savepoint when the caller already holds a transaction, as tests do).
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from time import monotonic
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -83,6 +83,22 @@ async def get_db(request: Request) -> AsyncIterator[Connection]:
 
 
 Db = Annotated[Connection, Depends(get_db)]
+
+Connect = Callable[[], AbstractAsyncContextManager[Connection]]
+
+
+def get_connect(request: Request) -> Connect:
+    """Short-lived connections for a request that must not hold one throughout (a
+    generation releases its connection while the solver runs): from the pool, or from
+    whatever `get_db` is overridden with (the tests' one connection)."""
+    override = request.app.dependency_overrides.get(get_db)
+    if override is not None:
+        return asynccontextmanager(override)
+    pool: AsyncConnectionPool = request.app.state.pool
+    return pool.connection  # type: ignore[return-value]
+
+
+Connector = Annotated[Connect, Depends(get_connect)]
 
 
 @asynccontextmanager

@@ -55,5 +55,11 @@ class EmbeddedPostgres:
         return self._server.get_uri(name)
 
     def stop(self) -> None:
-        log.info("stopping embedded PostgreSQL")
+        """Release our handle; the server stops only when no other process (a running
+        `serve`, another command) still holds one."""
+        others = [pid for pid in self._server.global_process_id_list.get() if pid != os.getpid()]
+        if others:
+            log.debug("leaving embedded PostgreSQL running (also used by pid %s)", others)
+        else:
+            log.info("stopping embedded PostgreSQL")
         self._server.cleanup()

@@ -35,6 +35,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -168,27 +169,50 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.code, exc.details, exc.headers)
 
 
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+def _flat_routes(routes: Any) -> list[Any]:
+    """Routes with included routers flattened (FastAPI includes them lazily)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazily included routers: routes are flat
+        return list(routes)
+    return [context.route for context in iter_route_contexts(routes)]
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method the request's path answers: Starlette's 405 names only the first
-    route matching the path, while FastAPI makes one route per method (GET and POST of a
-    collection are two routes)."""
-    routes = getattr(request.scope.get("app"), "routes", [])
-    return ", ".join(
-        method
-        for method in _METHODS
-        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
-    )
+    """The methods of the path's own operation(s) (Starlette's 405 names only the first
+    route's): of the routes whose template matches, those whose path parameters are
+    valid (a UUID parameter does not take `x.csv`), and of those the most specific
+    (fewest parameters: `/api/domains/configuration-schema` is not `/{domain_id}`).
+    HEAD and OPTIONS are served by no route (no CORS), so never listed."""
+    candidates: list[tuple[int, set[str]]] = []
+    for route in _flat_routes(request.app.router.routes):
+        match, child = route.matches(request.scope)
+        if match == Match.NONE or not _valid_path_params(route, child.get("path_params", {})):
+            continue
+        candidates.append((len(child.get("path_params", {})), set(route.methods or ())))
+    fewest = min((n for n, _ in candidates), default=0)
+    methods = set().union(*(m for n, m in candidates if n == fewest))
+    return ", ".join(sorted(methods))
+
+
+def _valid_path_params(route: Any, values: dict[str, Any]) -> bool:
+    dependant = getattr(route, "dependant", None)
+    for param in getattr(dependant, "path_params", None) or ():
+        try:
+            TypeAdapter(param.field_info.annotation).validate_python(values.get(param.name))
+        except (ValidationError, TypeError):
+            return False
+    return True
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    headers = getattr(exc, "headers", None)
     if status == 405:
-        headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        headers = {"Allow": allowed_methods(request)}
+        return error_response(
+            405, "Method Not Allowed", "VALIDATION_ERROR", "Method Not Allowed", headers
+        )
     code = _CODES_BY_STATUS.get(status, "INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
     try:
         phrase = HTTPStatus(status).phrase
@@ -198,8 +222,20 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, phrase, code, detail, headers)
 
 
-async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(e.get("loc", ())[:1] == ("path",) for e in exc.errors()):
+        # `PATCH /api/targets/import` reached `PATCH /api/targets/{target_id}` only because
+        # "import" fits the template; the path is another operation's: a wrong method.
+        allowed = allowed_methods(request)
+        if allowed and request.method not in allowed.split(", "):
+            return error_response(
+                405,
+                "Method Not Allowed",
+                "VALIDATION_ERROR",
+                "Method Not Allowed",
+                {"Allow": allowed},
+            )
     return error_response(422, "Validation failed", "VALIDATION_ERROR", _field_errors(exc))
 
 

@@ -22,7 +22,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
 MAX_DESCRIPTION = 10_000
 MAX_SKILL_LENGTH = 100
@@ -103,16 +103,21 @@ def unique_skills(skills: list[str]) -> list[str]:
     return list(dict.fromkeys(skills))
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# --- no lax coercions on native endpoints -----------------------------------------------
+# Pydantic's lax mode reads `0`/`1`/"yes" as booleans and a number as a Unix time for a
+# date: `is_active: 0` and `date_to=0` (1970-01-01) were accepted. These types accept
+# only what the OpenAPI document says: JSON true/false, and YYYY-MM-DD.
+
+Boolean = Annotated[bool, Strict()]
 
 
-def _iso_date_text(value: Any) -> Any:
-    """Only `YYYY-MM-DD` reads as a date: pydantic's lax parsing also takes a Unix time
-    (`0` = 1970-01-01) or a midnight datetime, which `format: date` does not allow."""
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
-        raise ValueError("expected a date as YYYY-MM-DD")
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
     return value
 
 
-# A date in a query string or body of a native endpoint, read strictly.
-IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

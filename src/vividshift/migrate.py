@@ -3,7 +3,9 @@
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -40,3 +42,25 @@ def current(database_url: str) -> None:
 
 def history(database_url: str) -> None:
     command.history(alembic_config(database_url), verbose=True)
+
+
+def current_revision(database_url: str) -> str | None:
+    """The revision the database is at; None for an empty (never migrated) one."""
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            return None
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return version[0] if version else None
+
+
+def script(database_url: str, target: str, *, down: bool, out: TextIO) -> None:
+    """The SQL that upgrading (or downgrading) from the current revision to `target`
+    would run, written to `out`; nothing is run."""
+    config = alembic_config(database_url)
+    config.attributes["output_buffer"] = out
+    start = current_revision(database_url) or "base"
+    if down:
+        command.downgrade(config, f"{start}:{target}", sql=True)
+    else:
+        command.upgrade(config, f"{start}:{target}", sql=True)

@@ -11,7 +11,7 @@ from vividshift.auth.events import security_event
 
 
 async def test_events_are_structured_and_hold_no_secrets(
-    client: httpx.AsyncClient, auth_headers, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, auth_headers, caplog: pytest.LogCaptureFixture, db
 ) -> None:
     caplog.set_level(logging.INFO, logger="vividshift.security")
     admin = await auth_headers("admin")
@@ -21,6 +21,11 @@ async def test_events_are_structured_and_hold_no_secrets(
     second = (
         await client.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
     ).json()
+    # Past the reuse grace (moved back rather than waited for): a reuse, not a race.
+    await db.execute(
+        "UPDATE user_sessions SET rotated_at = rotated_at - interval '1 minute' WHERE user_id = %s",
+        (user["id"],),
+    )
     await client.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})  # reuse
     third = await login_ok(client, user["username"], user["password"])
     new = new_password()

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.auth.helpers import bearer, login, login_ok, new_password, register
+from tests.auth.helpers import bearer, login, login_ok, new_name, new_password, register
 from vividshift.db import Connection
 
 
@@ -31,6 +31,7 @@ async def test_register_refuses_server_fields(client: httpx.AsyncClient) -> None
 
 async def test_register_duplicates_are_409(client: httpx.AsyncClient) -> None:
     user = await register(client)
+    bodies = []
     for username, email in (
         (user["username"].upper(), "other1@example.org"),
         ("otherone", user["email"].upper()),
@@ -39,6 +40,32 @@ async def test_register_duplicates_are_409(client: httpx.AsyncClient) -> None:
         response = await client.post("/auth/register", json=body)
         assert response.status_code == 409
         assert response.json()["code"] == "DUPLICATE_RESOURCE"
+        bodies.append({k: v for k, v in response.json().items() if k != "timestamp"})
+    # One answer for a taken username and a taken email: it does not say which exists.
+    assert bodies[0] == bodies[1]
+    assert bodies[0]["error"] == "This username or email is already registered"
+
+
+async def test_registration_is_rate_limited_per_address(
+    client: httpx.AsyncClient, db: Connection
+) -> None:
+
+    await db.execute(
+        "INSERT INTO registration_attempts (ip_address, created_at)"
+        " SELECT '127.0.0.1', now() - interval '10 minutes' FROM generate_series(1, 19)"
+    )
+    await register(client)  # the 20th of the hour
+    name = new_name()
+    body = {"username": name, "email": f"{name}@example.org", "password": new_password()}
+    refused = await client.post("/auth/register", json=body)
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["code"] == "RATE_LIMITED"
+    assert 3000 <= int(refused.headers["retry-after"]) <= 3001
+    cur = await db.execute("SELECT count(*) AS n FROM users WHERE username = %s", (name,))
+    assert (await cur.fetchone())["n"] == 0
+    # Another address is not affected.
+    await db.execute("UPDATE registration_attempts SET ip_address = '10.9.9.9'")
+    assert (await client.post("/auth/register", json=body)).status_code == 201
 
 
 async def test_password_policy(client: httpx.AsyncClient) -> None:

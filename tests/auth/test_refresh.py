@@ -54,6 +54,12 @@ async def test_reuse_of_a_refresh_token_revokes_the_family(
     first = await login_ok(client, user["username"], user["password"])
     other_session = await login_ok(client, user["username"], user["password"])
     second = (await refresh(client, first["refresh_token"])).json()
+    # Past the reuse grace (10 s): move the rotation back rather than wait.
+    await db.execute(
+        "UPDATE user_sessions SET rotated_at = rotated_at - interval '11 seconds'"
+        " WHERE user_id = %s",
+        (user["id"],),
+    )
     reused = await refresh(client, first["refresh_token"])  # the attacker's stolen copy
     assert reused.status_code == 401
     assert reused.json()["code"] == "AUTHENTICATION_ERROR"
@@ -120,8 +126,11 @@ async def test_timeouts_are_settings(database_url: str) -> None:
 
 
 async def test_twenty_concurrent_refreshes_exactly_one_succeeds(fresh_db_url: str) -> None:
-    """Real commits, a pool of 20 connections: the rotation is atomic."""
-    settings = make_settings(fresh_db_url, db_pool_max_size=20, db_pool_min_size=0)
+    """Real commits, a pool of 20 connections: the rotation is atomic (strict mode, no
+    reuse grace)."""
+    settings = make_settings(
+        fresh_db_url, db_pool_max_size=20, db_pool_min_size=0, refresh_reuse_grace_seconds=0
+    )
     name, password = new_name(), new_password()
     async with await psycopg.AsyncConnection.connect(
         fresh_db_url, autocommit=True, row_factory=dict_row
@@ -157,3 +166,43 @@ async def test_access_token_lifetime_is_short(client: httpx.AsyncClient) -> None
     tokens = await login_ok(client, user["username"], user["password"])
     span = _parse(tokens["expires_at"]) - datetime.now(_parse(tokens["expires_at"]).tzinfo)
     assert 14 * 60 < span.total_seconds() <= 15 * 60
+
+
+async def test_racing_refreshes_within_the_grace_share_the_winners_pair(
+    fresh_db_url: str,
+) -> None:
+    """Two tabs refresh with the same token at once: nobody is logged out; every loser
+    gets the winner's refresh token, and the session goes on."""
+    settings = make_settings(fresh_db_url, db_pool_max_size=10, db_pool_min_size=0)
+    name, password = new_name(), new_password()
+    async with await psycopg.AsyncConnection.connect(
+        fresh_db_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        await service.create_user(
+            conn, username=name, email=f"{name}@example.org", password=password
+        )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            tokens = await login_ok(client, name, password)
+            responses = await asyncio.gather(
+                *(refresh(client, tokens["refresh_token"]) for _ in range(6))
+            )
+            assert [r.status_code for r in responses] == [200] * 6
+            pairs = [r.json() for r in responses]
+            assert len({p["refresh_token"] for p in pairs}) == 1  # the winner's, for all
+            for pair in pairs:
+                me = await client.get("/api/me", headers=bearer(pair["token"]))
+                assert me.status_code == 200
+            # The shared token rotates on as usual.
+            nxt = await refresh(client, pairs[0]["refresh_token"])
+            assert nxt.status_code == 200
+            # The first token is now two rotations old: reuse, the family ends.
+            stale = await refresh(client, tokens["refresh_token"])
+            assert stale.status_code == 401
+            me = await client.get("/api/me", headers=bearer(nxt.json()["token"]))
+            assert me.status_code == 401
+    async with await psycopg.AsyncConnection.connect(fresh_db_url, row_factory=dict_row) as conn:
+        cur = await conn.execute("SELECT is_revoked, revoke_reason FROM user_sessions")
+        assert await cur.fetchall() == [{"is_revoked": True, "revoke_reason": "refresh_reuse"}]

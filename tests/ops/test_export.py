@@ -96,3 +96,19 @@ def test_export_of_an_empty_table_and_bad_arguments(fresh_db_url: str, tmp_path:
         result = invoke(fresh_db_url, *args)
         assert result.exit_code == 2, (args, result.output)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_csv_defuses_formulas_like_the_http_export(fresh_db_url: str) -> None:
+    with psycopg.connect(fresh_db_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO participants (name, phone) VALUES"
+            " ('=HYPERLINK(\"http://x\")', '+1 555'), ('@SUM(A1)', NULL), ('-2+3', NULL),"
+            " (E'\\tcmd', NULL), ('plain', '-')"
+        )
+    result = invoke(fresh_db_url, "export", "participants")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    names = sorted(r["name"] for r in rows)
+    assert names == sorted(['\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-2+3", "'\tcmd", "plain"])
+    assert {r["phone"] for r in rows} == {"'+1 555", "", "'-"}
+    assert all(r["is_active"] == "true" for r in rows)  # not text: left as it is

@@ -110,7 +110,8 @@ def test_cli_db_commands(empty_db_url: str) -> None:
     result = runner.invoke(cli, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["db", "current"], env=env)
-    assert result.exit_code == 0 and f"Rev: {head} (head)" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert f"the database is at revision {head} (head, up to date)" in result.output
     result = runner.invoke(cli, ["db", "history"], env=env)
     assert result.exit_code == 0 and "20261125_070000" in result.output
 
@@ -118,4 +119,4 @@ def test_cli_db_commands(empty_db_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert leftovers(empty_db_url)["tables"] == []
     result = runner.invoke(cli, ["db", "current"], env=env)
-    assert result.exit_code == 0 and "Rev:" not in result.output
+    assert result.exit_code == 0 and "the database is empty (no revision)" in result.output

@@ -30,8 +30,9 @@ MakeClient = Callable[..., Awaitable[httpx.AsyncClient]]
 
 def test_serve_passes_the_setting_to_uvicorn(database_url: str) -> None:
     config = server_config(make_settings(database_url))
-    assert config.proxy_headers is True
-    assert config.forwarded_allow_ips == "127.0.0.1"  # our default
+    assert config.proxy_headers is False  # our default: no proxy is trusted
+    config.load()
+    assert not isinstance(config.loaded_app, ProxyHeadersMiddleware)
     assert (config.host, config.port) == ("127.0.0.1", 8080)
 
     settings = make_settings(database_url, forwarded_allow_ips=" 10.0.0.0/8, 192.168.1.5 ")
@@ -55,11 +56,11 @@ def test_the_setting_comes_from_the_environment_not_uvicorns_variable(
     config = server_config(Settings())
     assert config.forwarded_allow_ips == "172.16.0.0/12"
     monkeypatch.delenv("VIVIDSHIFT_FORWARDED_ALLOW_IPS")
-    assert server_config(Settings()).forwarded_allow_ips == "127.0.0.1"
+    assert server_config(Settings()).proxy_headers is False
 
 
 @pytest.mark.parametrize(
-    "value", ["", "localhost", "10.0.0.1/8", "10.0.0.0/33", "*,10.0.0.1", "127.0.0.1,"]
+    "value", ["localhost", "10.0.0.1/8", "10.0.0.0/33", "*,10.0.0.1", "127.0.0.1,"]
 )
 def test_a_malformed_forwarded_allow_ips_is_refused(value: str) -> None:
     with pytest.raises(ValidationError, match="VIVIDSHIFT_FORWARDED_ALLOW_IPS"):
@@ -88,7 +89,6 @@ async def served_client(database_url: str, db: Connection) -> AsyncIterator[Make
 
             app.dependency_overrides[get_db] = test_db
             config.load()
-            assert isinstance(config.loaded_app, ProxyHeadersMiddleware)
             await stack.enter_async_context(app.router.lifespan_context(app))
             transport = httpx.ASGITransport(
                 app=config.loaded_app,  # type: ignore[arg-type]
@@ -121,7 +121,7 @@ async def failure_addresses(db: Connection) -> list[str | None]:
 async def test_an_untrusted_peer_cannot_spoof_its_address(
     served_client: MakeClient, db: Connection
 ) -> None:
-    http = await served_client(STRANGER)  # default: only 127.0.0.1 is trusted
+    http = await served_client(STRANGER)  # default: no proxy is trusted
     user = await register(http)
     spoof = {"X-Forwarded-For": SPOOFED, "X-Real-IP": SPOOFED, "Forwarded": f"for={SPOOFED}"}
 
@@ -154,11 +154,11 @@ async def test_a_trusted_proxy_gives_the_forwarded_client_address(
     assert await failure_addresses(db) == [CLIENT]
 
 
-async def test_the_default_trusts_a_proxy_on_the_same_machine_only(
+async def test_a_proxy_on_the_same_machine_is_trusted_when_listed(
     served_client: MakeClient, db: Connection
 ) -> None:
-    local = await served_client("127.0.0.1")
-    remote_proxy = await served_client(PROXY)  # not in the default list
+    local = await served_client("127.0.0.1", forwarded_allow_ips="127.0.0.1")
+    remote_proxy = await served_client(PROXY, forwarded_allow_ips="127.0.0.1")
     for http, seen_as in ((local, CLIENT), (remote_proxy, PROXY)):
         user = await register(http)
         response = await login(
@@ -166,3 +166,16 @@ async def test_the_default_trusts_a_proxy_on_the_same_machine_only(
         )
         assert response.status_code == 200
         assert await session_address(db, user["id"]) == seen_as
+
+
+async def test_by_default_not_even_a_local_peer_is_believed(
+    served_client: MakeClient, db: Connection
+) -> None:
+    """Any local process could otherwise claim any address past the per-address limit."""
+    http = await served_client("127.0.0.1")
+    user = await register(http)
+    response = await login(
+        http, user["username"], "not-the-password", **{"X-Forwarded-For": SPOOFED}
+    )
+    assert response.status_code == 401
+    assert await failure_addresses(db) == ["127.0.0.1"]

@@ -26,3 +26,28 @@ async def test_generation_and_queue_metrics(fresh_db_url: str) -> None:
     assert 'vividshift_job_queue_oldest_age_seconds{queue="generation"}' in text
     assert "vividshift_workers_live 0.0" in text
     assert "vividshift_job_queue_scrape_errors_total 0.0" in text
+
+
+def test_queue_gauges_are_cached_between_scrapes(fresh_db_url: str) -> None:
+    """Anonymous scrapes cost the database one read per cache period, not one each."""
+    import time
+    from types import SimpleNamespace
+
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from tests.conftest import make_settings
+    from vividshift.worker.metrics import QueueCollector
+
+    state = SimpleNamespace(database_url=fresh_db_url, settings=make_settings(fresh_db_url))
+    registry = CollectorRegistry()
+    registry.register(QueueCollector(SimpleNamespace(state=state), cache_seconds=0.5))  # type: ignore[arg-type]
+    assert "vividshift_workers_live 0.0" in generate_latest(registry).decode()
+    # Within the period no connection is even attempted: a dead URL changes nothing.
+    state.database_url = "postgresql://nobody@127.0.0.1:1/none"
+    text = generate_latest(registry).decode()
+    assert "vividshift_workers_live 0.0" in text
+    assert "vividshift_job_queue_scrape_errors_total 0.0" in text
+    time.sleep(0.6)
+    text = generate_latest(registry).decode()
+    assert "vividshift_job_queue_scrape_errors_total 1.0" in text
+    assert "vividshift_workers_live" not in text

@@ -2,7 +2,7 @@
 
 CSV: UTF-8, header row, ordered like GET /api/assignments/{id} (target, position).
 Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
-leading apostrophe.
+leading apostrophe (`vividshift.csv_writer`, shared with `vividshift export`).
 
 iCalendar (RFC 5545, via the `icalendar` package): every run has a date, so every
 detail becomes an event. Its time is the target's `constraints.time_window` when set
@@ -15,7 +15,6 @@ STATUS:CANCELLED.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from vividshift import __version__
+from vividshift.csv_writer import CsvWriter
 from vividshift.engine import Problem, Target
 from vividshift.engine import target_windows as engine_windows
 from vividshift.engine.model import RunWindow, parse_target_window, parse_window
@@ -40,37 +40,27 @@ CSV_COLUMNS = (
     "participant_name",
     "score",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
 
 
 def to_csv(run: dict[str, Any], details: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for d in details:
         score = (d.get("metadata") or {}).get("score")
         writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    str(run["id"]),
-                    run["name"],
-                    run["assignment_date"].isoformat(),
-                    run["status"],
-                    str(d["target_id"]),
-                    d["target_name"],
-                    d["position"],
-                    str(d["participant_id"]),
-                    d["participant_name"],
-                    score,
-                )
-            ]
+            (
+                str(run["id"]),
+                run["name"],
+                run["assignment_date"].isoformat(),
+                run["status"],
+                str(d["target_id"]),
+                d["target_name"],
+                d["position"],
+                str(d["participant_id"]),
+                d["participant_name"],
+                score,
+            )
         )
     return out.getvalue()
 

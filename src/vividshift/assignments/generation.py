@@ -7,7 +7,9 @@ Decisions:
   running a job checked when it was submitted, a schedule). "Empty list = all active"
   means all active people and tasks *of that domain*; ids of another domain are
   unknown (422), exactly like ids that do not exist.
-- **One transaction per generation.** Inputs are read, the engine solves (in a worker
+- **One transaction per generation** (`generate`; `generate_released`, the route's,
+  reads first on a connection it gives back during the solve, then re-reads under the
+  lock and persists). Inputs are read, the engine solves (in a worker
   thread, off the event loop) and the run is written — the `assignments` row, every
   detail (one COPY), and a `generate` history row next to the trigger's `INSERT` row —
   all in one transaction with `app.current_user_id` set to the caller. Any failure
@@ -37,7 +39,10 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from time import perf_counter
@@ -76,6 +81,17 @@ GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with th
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
 SOLVE_TIME_LIMIT_S = 20.0
+# Solves at once per process: a solve is CPU-bound, so more than the CPUs only slows each
+# one down (the pool used to be this limit, by holding a connection through the solve).
+SOLVER_SLOTS = max(1, os.cpu_count() or 1)
+_solver_limiter: anyio.CapacityLimiter | None = None
+
+
+def _solver_slots() -> anyio.CapacityLimiter:
+    global _solver_limiter
+    if _solver_limiter is None:
+        _solver_limiter = anyio.CapacityLimiter(SOLVER_SLOTS)
+    return _solver_limiter
 
 
 def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
@@ -132,65 +148,175 @@ async def generate(
     if actor is None and principal is not None:
         actor = principal.id
     async with transaction(conn, acting_user=actor):
-        domain = await _domain(conn, principal, body.domain)
-        domain_name = domain["name"]
-        domain_id = domain["id"]
-        house = house_of(domain)
-        run_date = body.assignment_date or house.today()
-        await _lock(conn, domain_name, run_date)
-        replaced = await _settle_active_run(conn, domain_id, domain_name, run_date, body.replace)
-        problem, rules, inputs = await _load_problem(conn, body, domain, domain_id, house, run_date)
+        prep = await _prepare(conn, principal, body, lock=True)
         loaded = perf_counter()
-        result = await _solve(problem)
+        result = await _solve(prep.problem)
         solved = perf_counter()
-        failures = _error_failures(result)
-        if failures and not body.force:
-            raise BusinessRuleViolation(
-                "The run breaks error-level rules; nothing was saved (an admin may send "
-                "force=true to keep it anyway)",
-                details={"validation_results": failures},
-            )
-        timings = {
-            "load_ms": round((loaded - started) * 1e3, 3),
-            "solve_ms": round((solved - loaded) * 1e3, 3),
-        }
-        configuration = _configuration(rules, result, problem, domain, inputs)
-        metadata = result.metadata() | {
-            "timings_ms": timings,
-            "notes": list(result.notes) + rules.notes,
-        }
-        if failures:
-            metadata["forced"] = True
-        if replaced is not None:
-            metadata["replaced"] = {"run": str(replaced["id"]), "replace": body.replace}
-        row = await queries.insert_assignment(
-            conn,
-            {
-                "name": body.name,
-                "description": body.description,
-                "assignment_date": run_date,
-                "strategy_used": rules.strategy,
-                "configuration": configuration,
-                "metadata": metadata,
-                "created_by": actor,
-                "domain_id": domain_id,
-            },
+        row, details, metadata, timings = await _persist(
+            conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
         )
-        details = _detail_rows(result, problem, rules.strategy)
-        await queries.copy_details(conn, row["id"], details)
-        await _record_history(conn, row["id"], result, rules, len(details), failures, replaced)
-        if replaced is not None:
-            await queries.insert_history(
-                conn,
-                replaced["id"],
-                "replaced",
-                {"status": {"from": "active", "to": replaced["status"]}, "by_run": str(row["id"])},
-                {"replace": body.replace},
+    return _response(prep, result, row, details, metadata, timings, started, solved)
+
+
+class ClientGone(Exception):
+    """The client closed the connection while its run was being solved: nothing saved."""
+
+
+async def generate_released(
+    connect: Callable[[], AbstractAsyncContextManager[Connection]],
+    principal: Principal | None,
+    body: GenerateRequest,
+    *,
+    client_gone: Callable[[], Awaitable[bool]] | None = None,
+) -> GenerateResponse:
+    """`generate` without holding a database connection while the solver runs: read the
+    inputs on one connection (in a transaction rolled back, so a `replace` is only
+    looked at), release it, solve, then on a fresh connection take the (domain, date)
+    lock and compare a digest of the inputs (`inputs_fingerprint`): unchanged, settle
+    and persist; changed meanwhile, read and solve again under the lock, then persist. A
+    client gone after the solve (`client_gone`) stops it before anything is written
+    (ClientGone)."""
+    started = perf_counter()
+    actor = principal.id if principal is not None else None
+    async with connect() as conn, conn.transaction(force_rollback=True):
+        first = await _prepare(conn, principal, body, lock=False)
+    loaded = perf_counter()
+    result = await _solve(first.problem)
+    solved = perf_counter()
+    if client_gone is not None and await client_gone():
+        raise ClientGone
+    dated = body.model_copy(update={"assignment_date": first.run_date})
+    async with connect() as conn, transaction(conn, acting_user=actor):
+        domain = await _domain(conn, principal, dated.domain)
+        await _lock(conn, domain["name"], first.run_date)
+        if (
+            await queries.inputs_fingerprint(conn, domain["id"], first.run_date)
+            == first.fingerprint
+        ):
+            replaced = await _settle_active_run(
+                conn, domain["id"], domain["name"], first.run_date, body.replace
             )
-        # In this transaction: a run rolled back (or a preview) tells nobody.
-        await events.run_published(conn, row["id"])
+            prep = replace(first, domain=domain, replaced=replaced)
+        else:
+            # Something changed meanwhile (a concurrent run of the same date, an edit):
+            # read and solve again under the lock — this rare path holds the connection
+            # through the solve, as every generation used to.
+            prep = await _prepare(conn, principal, dated, lock=False)
+            result = await _solve(prep.problem)
+            solved = perf_counter()
+        row, details, metadata, timings = await _persist(
+            conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
+        )
+    return _response(prep, result, row, details, metadata, timings, started, solved)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a run is generated from, read under the caller's transaction."""
+
+    domain: dict[str, Any]
+    house: House
+    run_date: date
+    replaced: dict[str, Any] | None
+    problem: Problem
+    rules: RunRules
+    inputs: dict[str, Any]
+    fingerprint: str  # of the inputs as read, before the active run was settled
+
+
+async def _prepare(
+    conn: Connection, principal: Principal | None, body: GenerateRequest, *, lock: bool
+) -> _Prepared:
+    """The domain (checked), the active run settled as `replace` says, and the Problem."""
+    domain = await _domain(conn, principal, body.domain)
+    house = house_of(domain)
+    run_date = body.assignment_date or house.today()
+    if lock:
+        await _lock(conn, domain["name"], run_date)
+    fingerprint = await queries.inputs_fingerprint(conn, domain["id"], run_date)
+    replaced = await _settle_active_run(conn, domain["id"], domain["name"], run_date, body.replace)
+    problem, rules, inputs = await _load_problem(conn, body, domain, domain["id"], house, run_date)
+    return _Prepared(domain, house, run_date, replaced, problem, rules, inputs, fingerprint)
+
+
+async def _persist(
+    conn: Connection,
+    prep: _Prepared,
+    body: GenerateRequest,
+    result: SolveResult,
+    actor: UUID | None,
+    seconds: dict[str, float],
+) -> tuple[dict[str, Any], list, dict[str, Any], dict[str, float]]:
+    """Write the run, its details and history (in the caller's transaction)."""
+    domain, problem, rules, inputs, replaced = (
+        prep.domain,
+        prep.problem,
+        prep.rules,
+        prep.inputs,
+        prep.replaced,
+    )
+    domain_id, run_date = domain["id"], prep.run_date
+    failures = _error_failures(result)
+    if failures and not body.force:
+        raise BusinessRuleViolation(
+            "The run breaks error-level rules; nothing was saved (an admin may send "
+            "force=true to keep it anyway)",
+            details={"validation_results": failures},
+        )
+    timings = {
+        "load_ms": round(seconds["load"] * 1e3, 3),
+        "solve_ms": round(seconds["solve"] * 1e3, 3),
+    }
+    configuration = _configuration(rules, result, problem, domain, inputs)
+    metadata = result.metadata() | {
+        "timings_ms": timings,
+        "notes": list(result.notes) + rules.notes,
+    }
+    if failures:
+        metadata["forced"] = True
+    if replaced is not None:
+        metadata["replaced"] = {"run": str(replaced["id"]), "replace": body.replace}
+    row = await queries.insert_assignment(
+        conn,
+        {
+            "name": body.name,
+            "description": body.description,
+            "assignment_date": run_date,
+            "strategy_used": rules.strategy,
+            "configuration": configuration,
+            "metadata": metadata,
+            "created_by": actor,
+            "domain_id": domain_id,
+        },
+    )
+    details = _detail_rows(result, problem, rules.strategy)
+    await queries.copy_details(conn, row["id"], details)
+    await _record_history(conn, row["id"], result, rules, len(details), failures, replaced)
+    if replaced is not None:
+        await queries.insert_history(
+            conn,
+            replaced["id"],
+            "replaced",
+            {"status": {"from": "active", "to": replaced["status"]}, "by_run": str(row["id"])},
+            {"replace": body.replace},
+        )
+    # In this transaction: a run rolled back (or a preview) tells nobody.
+    await events.run_published(conn, row["id"])
+    return row, details, metadata, timings
+
+
+def _response(
+    prep: _Prepared,
+    result: SolveResult,
+    row: dict[str, Any],
+    details: list,
+    metadata: dict[str, Any],
+    timings: dict[str, float],
+    started: float,
+    solved: float,
+) -> GenerateResponse:
     persisted = perf_counter()
-    observe_generation(rules.strategy, result.status, result.method, persisted - started)
+    observe_generation(prep.rules.strategy, result.status, result.method, persisted - started)
     response_meta = metadata | {
         "timings_ms": timings
         | {
@@ -416,7 +542,7 @@ async def _record_history(
 async def _solve(problem: Problem) -> SolveResult:
     try:
         result = await anyio.to_thread.run_sync(
-            partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S)
+            partial(solve, problem, time_limit_s=SOLVE_TIME_LIMIT_S), limiter=_solver_slots()
         )
     except Infeasible as exc:
         observe_generation(problem.strategy, "infeasible", "none", None)

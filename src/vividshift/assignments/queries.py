@@ -527,3 +527,31 @@ async def my_places(
     )
     total = await cur.fetchone()
     return rows, total["n"] if total else 0
+
+
+async def inputs_fingerprint(conn: Connection, domain_id: UUID, until: date) -> str:
+    """A digest of everything a generation of the domain on `until` reads: the domain
+    row, its participants and targets (each row's `updated_at`, moved by every change),
+    and its runs up to that date with their placements. Equal digests: equal inputs."""
+    cur = await conn.execute(
+        """
+        SELECT md5(concat_ws('|',
+            (SELECT updated_at::text FROM domains WHERE id = %(d)s),
+            (SELECT string_agg(id::text || updated_at::text, ',' ORDER BY id)
+               FROM participants WHERE domain_id = %(d)s),
+            (SELECT string_agg(id::text || updated_at::text, ',' ORDER BY id)
+               FROM assignment_targets WHERE domain_id = %(d)s),
+            (SELECT string_agg(a.id::text || a.status || a.updated_at::text || coalesce(
+                        (SELECT md5(string_agg(x.participant_id::text || x.target_id::text
+                                               || x.position::text, ',' ORDER BY x.id))
+                           FROM assignment_details x WHERE x.assignment_id = a.id), ''),
+                    ',' ORDER BY a.id)
+               FROM assignments a
+              WHERE a.domain_id = %(d)s AND a.assignment_date <= %(until)s)
+        )) AS fingerprint
+        """,
+        {"d": domain_id, "until": until},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return str(row["fingerprint"])

@@ -5,7 +5,6 @@ Every run is of one domain: reads need a role there, generation and edits the ma
 role (`vividshift.domains.access`): 404 for a run or domain the caller may not see, 403
 for one they see without the role."""
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -27,9 +26,10 @@ from vividshift.assignments.schemas import (
     RotaPage,
     SwapRequest,
 )
-from vividshift.auth.deps import Principal, Reader, Writer
-from vividshift.db import Db
+from vividshift.auth.deps import Principal, Reader, Writer, WriterReleased
+from vividshift.db import Connector, Db
 from vividshift.errors import Forbidden, ValidationFailed
+from vividshift.fields import IsoDate
 from vividshift.http.lenient import Warned, report, warnings_header
 from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
 from vividshift.http.paging import PageParams, page_params
@@ -99,8 +99,8 @@ EDIT: Responses = {
 )
 async def generate_assignment(
     body: GenerateRequest,
-    user: Writer,
-    db: Db,
+    user: WriterReleased,
+    connect: Connector,
     request: Request,
     response: Response,
     background: BackgroundTasks,
@@ -122,12 +122,24 @@ async def generate_assignment(
     if body.force and user.role != "admin":
         raise Forbidden("Only an admin may force a run that breaks error-level rules")
     warnings = body.warnings()
-    if await jobs.should_run_async(db, request.app.state.settings, body, user):
-        answer = await _generate_async(body, user, db, request, background, idempotency_key)
-        report(answer, warnings)
-        return answer
+    async with connect() as db:
+        run_async = await jobs.should_run_async(db, request.app.state.settings, body, user)
+        if run_async:
+            answer = await _generate_async(body, user, db, request, background, idempotency_key)
+            report(answer, warnings)
+            return answer
+        if idempotency_key is not None:  # claim, run and record the key in one transaction
+            result, replayed = await generation.generate_once(db, user, body, idempotency_key)
     report(response, warnings)
-    result, replayed = await generation.generate_once(db, user, body, idempotency_key)
+    if idempotency_key is None:
+        # No connection is held while the solver runs; a client gone by then saves nothing.
+        try:
+            result = await generation.generate_released(
+                connect, user, body, client_gone=request.is_disconnected
+            )
+        except generation.ClientGone:
+            return Response(status_code=499)  # nginx's "client closed request": nobody reads it
+        replayed = False
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return GenerateResult.model_construct(**dict(result), warnings=warnings)
@@ -156,8 +168,8 @@ async def list_assignments(
     user: Reader,
     db: Db,
     page: Paging,
-    date_from: Annotated[date | None, Query(description="assignment_date ≥ this")] = None,
-    date_to: Annotated[date | None, Query(description="assignment_date ≤ this")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="assignment_date ≥ this")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="assignment_date ≤ this")] = None,
     status_: Annotated[
         Literal["active", "completed", "cancelled"] | None, Query(alias="status")
     ] = None,

@@ -50,6 +50,14 @@ async def purge_history(settings: Settings, database_url: str) -> dict[str, int]
     days = settings.history_retention_days
     if days == 0:
         return {"history_rows": 0}
+    total = await delete_history_older_than(database_url, days)
+    log.info("history retention: %d rows older than %d days deleted", total, days)
+    return {"history_rows": total}
+
+
+async def delete_history_older_than(database_url: str, days: int) -> int:
+    """Delete `assignment_history` rows older than `days`, in batches (each its own
+    transaction, so a big purge never holds long locks); how many."""
     total = 0
     async with connect(database_url) as conn:
         while True:
@@ -58,9 +66,7 @@ async def purge_history(settings: Settings, database_url: str) -> dict[str, int]
             )
             total += deleted
             if deleted < HISTORY_BATCH:
-                break
-    log.info("history retention: %d rows older than %d days deleted", total, days)
-    return {"history_rows": total}
+                return total
 
 
 def register(app: App) -> None:

@@ -35,7 +35,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from vividshift.auth import queries
 from vividshift.auth.session_cache import SessionCache
 from vividshift.auth.tokens import decode_token
-from vividshift.db import Db
+from vividshift.db import Connector, Db
 from vividshift.errors import Forbidden, Unauthorized
 from vividshift.observability.context import bind_user_id
 
@@ -71,6 +71,23 @@ async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The principal of a valid access token whose session is live, else 401."""
+    return await _principal(request, db, credentials)
+
+
+async def authenticate_briefly(
+    request: Request,
+    connect: Connector,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """`authenticate` on a connection given back at once (for routes that must not hold
+    one for the whole request)."""
+    async with connect() as db:
+        return await _principal(request, db, credentials)
+
+
+async def _principal(
+    request: Request, db: Any, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Not authenticated")
     app = request.app
@@ -100,7 +117,11 @@ PERMISSIONS: dict[str, tuple[str, ...] | None] = {
     "writer": ("admin", "user"),
     "admin": ("admin",),
 }
-_PERMISSION_OF: dict[Any, str] = {public: "public", authenticate: "authenticated"}
+_PERMISSION_OF: dict[Any, str] = {
+    public: "public",
+    authenticate: "authenticated",
+    authenticate_briefly: "authenticated",
+}
 _STRICTNESS = ["public", "authenticated", "reader", "writer", "admin"]
 
 
@@ -131,6 +152,10 @@ require_admin = require_permission("admin")
 Authenticated = Annotated[Principal, Depends(authenticate)]
 Reader = Annotated[Principal, Depends(require_reader)]
 Writer = Annotated[Principal, Depends(require_writer)]
+# A writer whose request holds no pooled connection after authentication.
+WriterReleased = Annotated[
+    Principal, Depends(require_permission("writer", resolve=authenticate_briefly))
+]
 AdminUser = Annotated[Principal, Depends(require_admin)]
 
 # Routes FastAPI itself adds (schema and docs pages): public by declaration here.

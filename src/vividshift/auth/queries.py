@@ -108,20 +108,40 @@ async def rotate_session(
     old_hash: str,
     new_hash: str,
     idle_expires_at: datetime,
+    rotated_at: datetime,
 ) -> dict[str, Any] | None:
     """Swap the refresh-token hash when `old_hash` is still the current one and the
     session is live. Concurrent callers with the same token: exactly one gets the row."""
     cur = await db.execute(
         """
         UPDATE user_sessions s
-        SET token_hash = %s, idle_expires_at = LEAST(%s, s.expires_at)
+        SET token_hash = %s, idle_expires_at = LEAST(%s, s.expires_at),
+            previous_token_hash = s.token_hash, rotated_at = %s
         FROM users u
         WHERE s.id = %s AND s.user_id = %s AND s.token_hash = %s AND u.id = s.user_id
           AND NOT s.is_revoked AND s.expires_at > now() AND s.idle_expires_at > now()
           AND u.is_active
         RETURNING s.id, s.user_id, s.expires_at, u.username, u.role
         """,
-        (new_hash, idle_expires_at, session_id, user_id, old_hash),
+        (new_hash, idle_expires_at, rotated_at, session_id, user_id, old_hash),
+    )
+    return await cur.fetchone()
+
+
+async def get_rotated_session(
+    db: Connection, session_id: UUID, previous_hash: str, since: datetime
+) -> dict[str, Any] | None:
+    """The live session whose token replaced `previous_hash` at or after `since` (a
+    racing refresh's winner), with its user."""
+    cur = await db.execute(
+        """
+        SELECT s.id, s.user_id, s.token_hash, s.expires_at, s.rotated_at, u.username, u.role
+        FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = %s AND s.previous_token_hash = %s AND s.rotated_at >= %s
+          AND NOT s.is_revoked AND s.expires_at > now() AND s.idle_expires_at > now()
+          AND u.is_active
+        """,
+        (session_id, previous_hash, since),
     )
     return await cur.fetchone()
 
@@ -257,3 +277,38 @@ async def delete_old_login_failures(db: Connection, window_seconds: int) -> int:
         (window_seconds,),
     )
     return cur.rowcount
+
+
+async def count_registrations(db: Connection, ip_address: str | None, window_seconds: int) -> Any:
+    """Registrations from `ip_address` in the window, and the oldest one's time (epoch s)."""
+    cur = await db.execute(
+        """
+        SELECT count(*) AS n, extract(epoch FROM min(created_at))::float AS oldest,
+               extract(epoch FROM now())::float AS now
+        FROM registration_attempts
+        WHERE ip_address IS NOT DISTINCT FROM %s::inet
+          AND created_at > now() - make_interval(secs => %s)
+        """,
+        (ip_address, window_seconds),
+    )
+    return await cur.fetchone()
+
+
+async def insert_registration(db: Connection, ip_address: str | None) -> None:
+    await db.execute("INSERT INTO registration_attempts (ip_address) VALUES (%s)", (ip_address,))
+
+
+async def delete_old_registrations(db: Connection, window_seconds: int) -> int:
+    cur = await db.execute(
+        "DELETE FROM registration_attempts WHERE created_at <= now() - make_interval(secs => %s)",
+        (window_seconds,),
+    )
+    return cur.rowcount
+
+
+async def lock_registrations(db: Connection, ip_address: str | None) -> None:
+    """Serialise registrations of one address until the transaction ends."""
+    await db.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('vividshift.registration:' || %s::text))",
+        (ip_address or "",),
+    )

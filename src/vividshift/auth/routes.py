@@ -36,7 +36,10 @@ def client_info(request: Request) -> ClientInfo:
 Client = Annotated[ClientInfo, Depends(client_info)]
 
 
-def _token_response(issued: IssuedTokens) -> TokenResponse:
+def _token_response(issued: IssuedTokens, response: Response) -> TokenResponse:
+    # RFC 6749 §5.1: tokens must not be stored by any cache on the way.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     return TokenResponse(
         token=issued.access_token,
         refresh_token=issued.refresh_token,
@@ -52,7 +55,9 @@ def _token_response(issued: IssuedTokens) -> TokenResponse:
     dependencies=[Public],
     responses={**_ERRORS, 429: {"description": "Too many failed attempts (Retry-After)"}},
 )
-async def login(body: LoginRequest, request: Request, client: Client, db: Db) -> TokenResponse:
+async def login(
+    body: LoginRequest, request: Request, response: Response, client: Client, db: Db
+) -> TokenResponse:
     """Log in with username or email; returns an access and a refresh token."""
     app = request.app
     issued = await service.login(
@@ -63,11 +68,13 @@ async def login(body: LoginRequest, request: Request, client: Client, db: Db) ->
         password=body.password,
         client=client,
     )
-    return _token_response(issued)
+    return _token_response(issued, response)
 
 
 @router.post("/refresh", response_model=TokenResponse, dependencies=[Public], responses=_ERRORS)
-async def refresh(body: RefreshRequest, request: Request, client: Client, db: Db) -> TokenResponse:
+async def refresh(
+    body: RefreshRequest, request: Request, response: Response, client: Client, db: Db
+) -> TokenResponse:
     """Exchange a refresh token (once) for new tokens; reuse ends the session."""
     app = request.app
     issued = await service.refresh(
@@ -77,7 +84,7 @@ async def refresh(body: RefreshRequest, request: Request, client: Client, db: Db
         refresh_token=body.refresh_token,
         client=client,
     )
-    return _token_response(issued)
+    return _token_response(issued, response)
 
 
 @router.post("/logout", status_code=204, responses=_ERRORS)

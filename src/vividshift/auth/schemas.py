@@ -113,4 +113,4 @@ class SessionRead(BaseModel):
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: PasswordInput
-    new_password: PasswordInput
+    new_password: NewPassword

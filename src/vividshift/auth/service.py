@@ -8,12 +8,22 @@ A signed refresh token of the session that is not the current one has been used
 before: the whole session is revoked (reason `refresh_reuse`), ending the access
 tokens of whoever holds the newer one as well.
 
+Reuse grace: two tabs refreshing with the same token race; the loser would revoke the
+winner's session. So the token just replaced, presented again within
+VIVIDSHIFT_REFRESH_REUSE_GRACE_SECONDS (10 s) of its rotation, gets the winner's own
+refresh token (and a new access token) instead: the rotated token is deterministic — its
+`jti` is an HMAC of the replaced token's hash, its `iat` the rotation second — so it is
+re-signed, not stored. Only the one token just replaced qualifies; after the grace, or
+any older token, reuse revokes the family as before.
+
 Timeouts: `expires_at` is the absolute end (login + 12 h by default); `idle_expires_at`
 moves to now + 30 min at each refresh (never past `expires_at`). Access tokens live
 15 min, so an active client refreshes well within the idle timeout. Every request
 checks both, so either ending is effective at once.
 """
 
+import hashlib
+import hmac
 import ipaddress
 import uuid
 from collections.abc import Awaitable, Callable
@@ -84,7 +94,7 @@ async def create_user(
     """A new account (any role: the CLI creates admins; registration never does).
     `then(db, user)` runs in the same transaction: when it raises, no account is made."""
     check_new_password(password)
-    password_hash = passwords.hash_password(password)
+    password_hash = await passwords.hash_password_async(password)
     async with transaction(db):
         user = await queries.insert_user(
             db, username=username, email=email.lower(), password_hash=password_hash, role=role
@@ -93,6 +103,29 @@ async def create_user(
             await then(db, user)
     security_event("user.created", user_id=user["id"], username=username, role=role)
     return user
+
+
+REGISTRATION_TAKEN = "This username or email is already registered"
+
+
+async def count_registration(db: Connection, settings: Settings, client: ClientInfo) -> None:
+    """Count a self-registration from the client's address: at most
+    REGISTRATION_MAX_PER_ADDRESS in the login window, else 429 (a refused attempt counts
+    too). Its own transaction, serialised per address so concurrent registrations cannot
+    overrun the limit."""
+    window = settings.login_failure_window_seconds
+    async with transaction(db):
+        await queries.lock_registrations(db, client.ip_address)
+        seen = await queries.count_registrations(db, client.ip_address, window)
+        if seen["n"] >= settings.registration_max_per_address:
+            retry = max(1, int(seen["oldest"] + window - seen["now"]) + 1)
+            security_event("registration.refused", ip_address=client.ip_address)
+            raise RateLimited(
+                "Too many registrations from this address; try again later",
+                details={"retry_after": retry},
+                headers={"Retry-After": str(retry)},
+            )
+        await queries.insert_registration(db, client.ip_address)
 
 
 def _now() -> datetime:
@@ -199,7 +232,7 @@ async def _checked_attempt(
             details={"retry_after": refusal.retry_after},
             headers={"Retry-After": str(refusal.retry_after)},
         )
-    ok = passwords.verify_password(user["password_hash"] if user else None, password)
+    ok = await passwords.verify_password_async(user["password_hash"] if user else None, password)
     if not ok or user is None or not user["is_active"]:
         await queries.insert_login_failure(db, account_key, client.ip_address)
         return False
@@ -227,7 +260,7 @@ async def login(
             assert user is not None
             if passwords.needs_rehash(user["password_hash"]):
                 await queries.update_password_hash(
-                    db, user["id"], passwords.hash_password(password)
+                    db, user["id"], await passwords.hash_password_async(password)
                 )
             await queries.update_last_login(db, user["id"])
             issued = await _open_session(db, settings, key, user, client)
@@ -252,25 +285,37 @@ async def refresh(
     claims = decode_token(settings, key, refresh_token, "refresh")
     if claims is None:
         raise Unauthorized("Invalid or expired refresh token")
-    now = _now()
+    now = _now().replace(microsecond=0)  # the rotation second is the new token's `iat`
+    old_hash = hash_token(refresh_token)
     async with transaction(db, acting_user=claims.user_id):
-        new_refresh = encode_token(
-            settings,
-            key,
-            typ="refresh",
-            user_id=claims.user_id,
-            session_id=claims.session_id,
-            expires_at=claims.expires_at,
-        )
+        new_refresh = _rotated_token(settings, key, claims, old_hash, now)
         row = await queries.rotate_session(
             db,
             session_id=claims.session_id,
             user_id=claims.user_id,
-            old_hash=hash_token(refresh_token),
+            old_hash=old_hash,
             new_hash=hash_token(new_refresh),
             idle_expires_at=now + timedelta(seconds=settings.session_idle_timeout_seconds),
+            rotated_at=now,
         )
         reused = False
+        if row is None and settings.refresh_reuse_grace_seconds:
+            winner = await _race_winner(db, settings, key, claims, old_hash, now)
+            if winner is not None:
+                user = {
+                    "id": winner[0]["user_id"],
+                    **{k: winner[0][k] for k in ("username", "role")},
+                }
+                issued = _with_access(
+                    settings, key, user, winner[0]["id"], winner[1], winner[0]["expires_at"], now
+                )
+                security_event(
+                    "session.refresh_race",
+                    user_id=claims.user_id,
+                    session_id=claims.session_id,
+                    ip_address=client.ip_address,
+                )
+                return issued
         if row is None:
             current = await queries.get_session(db, claims.session_id)
             if current is not None and current["token_hash"] != hash_token(refresh_token):
@@ -292,6 +337,37 @@ async def refresh(
         ip_address=client.ip_address,
     )
     return _with_access(settings, key, user, row["id"], new_refresh, row["expires_at"], now)
+
+
+def _rotated_token(
+    settings: Settings, key: bytes, claims: Any, old_hash: str, rotated_at: datetime
+) -> str:
+    """The refresh token that replaces the one hashed `old_hash` at `rotated_at`: the
+    same for every caller, so a racing loser can be handed the winner's token."""
+    jti = hmac.new(key, f"refresh-rotation:{old_hash}".encode(), hashlib.sha256).hexdigest()
+    return encode_token(
+        settings,
+        key,
+        typ="refresh",
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        expires_at=claims.expires_at,
+        now=int(rotated_at.timestamp()),
+        jti=jti[:32],
+    )
+
+
+async def _race_winner(
+    db: Connection, settings: Settings, key: bytes, claims: Any, old_hash: str, now: datetime
+) -> tuple[dict[str, Any], str] | None:
+    """(session, its current refresh token) when `old_hash` was replaced within the grace
+    and the current token is the one that replaced it; else None."""
+    since = now - timedelta(seconds=settings.refresh_reuse_grace_seconds)
+    row = await queries.get_rotated_session(db, claims.session_id, old_hash, since)
+    if row is None:
+        return None
+    token = _rotated_token(settings, key, claims, old_hash, row["rotated_at"])
+    return (row, token) if hash_token(token) == row["token_hash"] else None
 
 
 async def logout(db: Connection, principal: Principal) -> None:
@@ -360,7 +436,7 @@ async def change_password(
 ) -> int:
     """Set a new password (the current one is required) and end the other sessions."""
     check_new_password(new_password, "new_password")
-    new_hash = passwords.hash_password(new_password)
+    new_hash = await passwords.hash_password_async(new_password)
     async with transaction(db, acting_user=principal.id):
         user = await verify_current_password(db, settings, principal, current_password, client)
         if user:
@@ -383,5 +459,6 @@ async def cleanup(db: Connection, settings: Settings) -> tuple[int, int]:
         failures = await queries.delete_old_login_failures(
             db, settings.login_failure_window_seconds
         )
+        await queries.delete_old_registrations(db, settings.login_failure_window_seconds)
     security_event("session.cleanup", count=sessions)
     return sessions, failures

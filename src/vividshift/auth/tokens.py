@@ -86,6 +86,7 @@ def encode_token(
     session_id: UUID,
     expires_at: int,
     now: int | None = None,
+    jti: str | None = None,
 ) -> str:
     issued = int(time.time()) if now is None else now
     payload = {
@@ -97,7 +98,7 @@ def encode_token(
         "iat": issued,
         "nbf": issued,
         "exp": expires_at,
-        "jti": secrets.token_urlsafe(16),
+        "jti": jti or secrets.token_urlsafe(16),
     }
     return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"typ": "JWT"})
 

@@ -8,7 +8,9 @@ Each command lives with what it serves; this module only names and groups them:
     vividshift seed-demo                      workgroups/cli.py
     vividshift db upgrade|downgrade|current|history
                                               cli/migrations.py
-    vividshift db backup|restore|stats        ops/cli.py
+    vividshift db backup|restore|stats|status|validate|maintenance
+                                              ops/cli.py
+    vividshift cleanup                        ops/cli.py
     vividshift users …                        users/cli.py
     vividshift sessions …                     auth/cli.py
     vividshift import participants            participants/cli.py
@@ -19,6 +21,8 @@ Each command lives with what it serves; this module only names and groups them:
 
 Commands read their settings and database through `vividshift.cli_context`.
 """
+
+from typing import Annotated
 
 import typer
 
@@ -39,14 +43,22 @@ app = typer.Typer(help="VividShift: fair, valid assignments over PostgreSQL.", n
 
 
 @app.callback()
-def _configure_logging() -> None:
+def _configure_logging(
+    ctx: typer.Context,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="show the database server's steps")
+    ] = False,
+) -> None:
     configure_logging(cli_context.settings())
+    # A service's log says when its database starts; a one-shot command keeps quiet.
+    cli_context.quiet_libraries(verbose, service=ctx.invoked_subcommand in ("serve", "worker"))
 
 
 app.command()(serve)
 app.command()(worker)
 app.command("export")(ops_cli.export_command)
 app.command("seed-demo")(workgroups_cli.seed_demo)
+app.command("cleanup")(ops_cli.cleanup)
 
 db_app = typer.Typer(
     help="Migrations, backup/restore and statistics on DATABASE_URL or the embedded server."
@@ -58,6 +70,9 @@ db_app.command("history")(migrations.history)
 db_app.command("backup")(ops_cli.db_backup)
 db_app.command("restore")(ops_cli.db_restore)
 db_app.command("stats")(ops_cli.db_stats)
+db_app.command("status")(ops_cli.db_status)
+db_app.command("validate")(ops_cli.db_validate)
+db_app.command("maintenance")(ops_cli.db_maintenance)
 app.add_typer(db_app, name="db")
 
 app.add_typer(users_app, name="users")

@@ -19,7 +19,8 @@ def server_config(
     The client address (login throttling, sessions' `ip_address`) and scheme come from
     `X-Forwarded-For` / `X-Forwarded-Proto` only when the connecting peer is one of
     VIVIDSHIFT_FORWARDED_ALLOW_IPS (uvicorn's ProxyHeadersMiddleware); from any other
-    peer those headers are ignored and the socket's address counts.
+    peer those headers are ignored and the socket's address counts. Unset, no peer is
+    trusted (not even 127.0.0.1: any local process could claim any address).
 
     Request heads are limited in size and time by our protocol (http.server_protocol);
     the same head limit is given to h11 in case it is chosen, and idle kept-alive
@@ -36,8 +37,8 @@ def server_config(
         log_level=settings.log_level,
         log_config=None,  # keep our log format (configure_logging) for uvicorn's records
         access_log=False,  # the app logs each request itself, with its request id
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         http=limited_protocol(
             max_head_bytes=settings.max_header_bytes,
             max_field_bytes=settings.max_header_field_bytes,

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from vividshift.db import get_db
+from vividshift.db import get_connect, get_db
 from vividshift.http.nul_guard import has_nul
 from vividshift.http.openapi import (
     ERROR_BODY_JSON,
@@ -70,7 +70,7 @@ def _documented_errors(methods: Any, responses: dict[int | str, Any]) -> dict[in
 
 
 def _uses_db(dependant: Dependant) -> bool:
-    return any(d.call is get_db or _uses_db(d) for d in dependant.dependencies)
+    return any(d.call in (get_db, get_connect) or _uses_db(d) for d in dependant.dependencies)
 
 
 def _document_database_errors(route: APIRoute) -> None:

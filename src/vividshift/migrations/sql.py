@@ -3,10 +3,13 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic import op
+from alembic import context, op
 
 
 def _run_file(path: Path) -> None:
+    if context.is_offline_mode():  # --sql: the file as it would run, not through SQLAlchemy
+        context.get_context().impl.static_output(path.read_text().rstrip() + "\n")
+        return
     # The driver connection runs the whole file as one simple query (several statements,
     # function bodies with $$ quoting), inside the revision's transaction.
     driver = op.get_bind().connection.driver_connection

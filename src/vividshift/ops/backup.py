@@ -12,11 +12,16 @@ everything restored, so a backup moves between servers whose roles differ. Force
 (--force), the script first drops each object the backup holds (--clean --if-exists),
 in that same transaction; objects of the target that the backup does not hold are
 kept, and reported.
+
+`--verify` restores the fresh archive into a scratch database on the same server and
+compares every table's rows with the counts taken at backup; `--dry-run` of a restore
+reads the archive and the target and says what would happen, touching nothing.
 """
 
 import re
 import subprocess
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from pathlib import Path
 
 import psycopg
 
+from vividshift.db import url_with_database
 from vividshift.ops import pgtools, queries, restore_pipe
 
 # pg_dump --verbose marks each table's data: pg_dump: dumping contents of table "public.users"
@@ -164,3 +170,49 @@ def human_bytes(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} TB"  # pragma: no cover
+
+
+def verify(url: str, file: Path, expected: dict[str, int]) -> list[str]:
+    """Restore `file` into a scratch database on the same server (dropped afterwards)
+    and compare each table's rows with `expected` (the backup's own counts); the
+    differences, none when the backup is whole."""
+    scratch = f"vs_verify_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        queries.create_database(conn, scratch)
+    try:
+        restored = restore(url_with_database(url, scratch), file).rows_by_table
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            queries.drop_database(conn, scratch)
+    return [
+        f"{table}: {expected.get(table, 0):,} rows backed up, {restored.get(table, 0):,} restored"
+        for table in sorted(expected.keys() | restored.keys())
+        if expected.get(table, 0) != restored.get(table, 0)
+    ]
+
+
+def plan_restore(url: str, file: Path, *, force: bool = False) -> list[str]:
+    """What `restore` would do, done nothing: the archive's tables and the verdict on the
+    target database. Raises RestoreRefused as `restore` would."""
+    file = file.expanduser().resolve()
+    if not file.is_file():
+        raise FileNotFoundError(f"no backup file at {file}")
+    archived = archive_tables(file)
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = {k: v for k, v in queries.count_objects(conn).items() if v}
+        existing = {f"{s}.{t}" for s, t in queries.list_tables(conn)}
+    if found and not force:
+        held = ", ".join(f"{n} {kind}" for kind, n in found.items())
+        raise RestoreRefused(
+            f"the target database is not empty ({held}); restore only fills an empty "
+            "database (--force would replace the objects the backup holds)"
+        )
+    lines = [f"would restore {len(archived)} tables from {file}: {', '.join(archived)}"]
+    if found:
+        replaced = sorted(existing & set(archived))
+        kept = sorted(existing - set(archived))
+        lines.append(f"would replace (--force): {', '.join(replaced) or 'none'}")
+        lines.append(f"would keep (not in the backup): {', '.join(kept) or 'none'}")
+    else:
+        lines.append("the target database is empty: nothing would be replaced")
+    return lines

@@ -2,13 +2,13 @@
 
 Rows are read with a server-side cursor in one snapshot (REPEATABLE READ, read only),
 so a big table costs constant memory and the file is consistent. CSV cells holding
-lists or objects are JSON text, and participants' CSV has the columns `vividshift
-import participants` reads back (`skills` as a JSON array). JSON is one array of
+lists or objects are JSON text, formula-looking text gets a leading apostrophe
+(`vividshift.csv_writer`, the HTTP exports' writer), and participants' CSV has the
+columns `vividshift import participants` reads back (`skills` as a JSON array). JSON is one array of
 objects. `assignments` gives one row per detail (run, date, status, strategy, domain,
 target, position, participant, score). Times are ISO 8601 UTC.
 """
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -22,6 +22,7 @@ from uuid import UUID
 
 import psycopg
 
+from vividshift.csv_writer import CsvWriter
 from vividshift.ops import queries
 
 Kind = Literal["participants", "targets", "assignments"]
@@ -56,15 +57,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any) -> Any:
+    """Lists and objects as JSON, booleans as true/false; text and numbers as they are
+    (the writer defuses formula-looking text, not numbers)."""
     value = _cell(value)
-    if value is None:
-        return ""
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return value
 
 
 def _rows(url: str, kind: Kind, on_start: Callable[[int], None]) -> Iterator[Any]:
@@ -90,7 +91,7 @@ def write(
     n = 0
     rows = _rows(url, kind, on_start)
     columns = next(rows)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out, lineterminator="\n")
     if fmt == "csv":
         writer.writerow(columns)
     else:

@@ -202,3 +202,92 @@ def list_export_rows(conn: Connection[Any], kind: str, *, batch: int) -> Iterato
         cur.execute(_EXPORTS[kind][1])
         yield [c.name for c in cur.description or []]
         yield from cur
+
+
+# --- operator commands: status, schema validation, maintenance -------------------------
+
+
+def get_status(conn: Connection[Any]) -> dict[str, Any]:
+    """Server version, connections in use against max_connections, database size."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            """SELECT current_database() AS database,
+                      current_setting('server_version') AS server_version,
+                      (SELECT count(*) FROM pg_stat_activity
+                       WHERE backend_type = 'client backend') AS connections,
+                      (SELECT count(*) FROM pg_stat_activity
+                       WHERE backend_type = 'client backend'
+                         AND datname = current_database()) AS connections_here,
+                      current_setting('max_connections')::int AS max_connections,
+                      pg_database_size(current_database()) AS size_bytes"""
+        ).fetchone()
+    assert row is not None
+    return row
+
+
+# Each kind of schema object as (key, definition) pairs: equal keys with different
+# definitions are changed objects. Names of NOT NULL constraints are left out (their
+# generated names differ between servers), as are extensions' members.
+SCHEMA_OBJECTS: dict[str, str] = {
+    "tables": f"""
+        SELECT n.nspname || '.' || c.relname, c.relkind::text
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_USER_SCHEMA}
+          AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}""",
+    "columns": f"""
+        SELECT n.nspname || '.' || c.relname || '.' || a.attname,
+               format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+               || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+          AND {_USER_SCHEMA} AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}""",
+    "constraints": f"""
+        SELECT n.nspname || '.' || c.relname || '.' || k.conname, pg_get_constraintdef(k.oid)
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE k.contype <> 'n' AND {_USER_SCHEMA}
+          AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}""",
+    "indexes": f"""
+        SELECT n.nspname || '.' || i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = i.relnamespace
+        WHERE {_USER_SCHEMA} AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}""",
+    "triggers": f"""
+        SELECT n.nspname || '.' || c.relname || '.' || t.tgname, pg_get_triggerdef(t.oid)
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND {_USER_SCHEMA}
+          AND {_NOT_EXTENSION_MEMBER.format(oid="c.oid")}""",
+}
+
+
+def list_schema_objects(conn: Connection[Any]) -> dict[str, dict[str, str]]:
+    """{kind: {name: definition}} of the database's tables, columns, constraints,
+    indexes and triggers."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return {
+            kind: {row[0]: row[1] for row in cur.execute(query).fetchall()}
+            for kind, query in SCHEMA_OBJECTS.items()
+        }
+
+
+def create_database(conn: Connection[Any], name: str) -> None:
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(conn: Connection[Any], name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def vacuum(conn: Connection[Any], table: Table, *, analyze: bool) -> None:
+    """VACUUM one table, with ANALYZE when asked (autocommit: VACUUM cannot run in a
+    transaction)."""
+    verb = "VACUUM (ANALYZE) {}" if analyze else "VACUUM {}"
+    conn.execute(sql.SQL(verb).format(sql.Identifier(*table)))
+
+
+def analyze(conn: Connection[Any], table: Table) -> None:
+    conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(*table)))

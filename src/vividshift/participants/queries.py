@@ -195,3 +195,20 @@ async def lock_participant(conn: Connection, participant_id: UUID) -> dict[str, 
         "SELECT * FROM participants WHERE id = %s FOR UPDATE", (participant_id,)
     )
     return await cur.fetchone()
+
+
+async def list_by_import_keys(
+    conn: Connection, domain_ids: list[str], emails: list[str], names: list[str]
+) -> list[dict[str, Any]]:
+    """Participants of these domains whose email or name (casefolded) is listed, oldest
+    first (an import's duplicate check)."""
+    cur = await conn.execute(
+        """
+        SELECT id, domain_id, name, email FROM participants
+         WHERE domain_id = ANY(%(domains)s::uuid[])
+           AND (lower(email) = ANY(%(emails)s::text[]) OR lower(name) = ANY(%(names)s::text[]))
+         ORDER BY created_at, id
+        """,
+        {"domains": domain_ids, "emails": emails, "names": names},
+    )
+    return await cur.fetchall()

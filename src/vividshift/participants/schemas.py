@@ -28,6 +28,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from vividshift.fields import (
     NO_NUL,
+    Boolean,
     Email,
     JsonObject,
     Name,
@@ -164,7 +165,7 @@ class ParticipantCreate(BaseModel):
     availability: Availability = Field(default_factory=dict)
     preferences: JsonObject = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
-    is_active: bool = True
+    is_active: Boolean = True
     domain: DomainRef | None = None
     user_id: LinkedUser | None = None
 
@@ -186,7 +187,7 @@ class ParticipantUpdate(BaseModel):
     availability: Availability | None = None
     preferences: JsonObject | None = None
     metadata: JsonObject | None = None
-    is_active: bool | None = None
+    is_active: Boolean | None = None
     user_id: LinkedUser | None = Field(
         default=None, description="link to an existing account (unique per domain); null unlinks"
     )
@@ -231,4 +232,8 @@ class ParticipantRead(BaseModel):
 
 class ImportResult(BaseModel):
     created: int
-    ids: list[UUID]
+    ids: list[UUID] = Field(description="the created rows' ids, in input order")
+    updated: int = Field(default=0, description="stored rows updated (CLI: --on-duplicate update)")
+    skipped: int = Field(
+        default=0, description="duplicate rows left out (CLI `--on-duplicate skip`)"
+    )

@@ -36,7 +36,8 @@ from vividshift.domains.access import DEFAULT_DOMAIN, Access, domain_access, lis
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound
 from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
-from vividshift.participants import queries
+from vividshift.participants import duplicates, queries
+from vividshift.participants.duplicates import OnDuplicate
 from vividshift.participants.schemas import (
     ImportResult,
     ParticipantCreate,
@@ -93,6 +94,43 @@ async def _link_members(
     """Linked accounts become members of the domain (`default` needs no membership)."""
     if user_ids and access.domain_name != DEFAULT_DOMAIN:
         await domain_queries.ensure_members(conn, access.domain_id, user_ids, "member", actor)
+
+
+SENT = "_sent_fields"
+
+
+def _import_changes(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields an import row sets on a stored participant (its domain stays)."""
+    return {k: row[k] for k in row[SENT]}
+
+
+async def _sort_duplicates(
+    conn: Connection, payload: list[dict[str, Any]], on_duplicate: OnDuplicate
+) -> duplicates.Sorted:
+    """The rows split into insert/update/skip; Conflict naming each duplicate (`fail`)."""
+    if on_duplicate == "create":
+        return duplicates.sort_rows(payload, {}, "create")
+    stored = await queries.list_by_import_keys(
+        conn,
+        sorted({r["domain_id"] for r in payload}),
+        sorted({str(r["email"]).casefold() for r in payload if r.get("email")}),
+        sorted({str(r["name"]).casefold() for r in payload}),
+    )
+    existing: dict[tuple[str, tuple[str, str]], UUID] = {}
+    for row in stored:
+        keys = [("name", row["name"].casefold())]
+        if row["email"]:
+            keys.insert(0, ("email", row["email"].casefold()))
+        for key in keys:
+            existing.setdefault((str(row["domain_id"]), key), row["id"])
+    rows = duplicates.sort_rows(payload, existing, on_duplicate)
+    if on_duplicate == "fail" and rows.duplicates:
+        raise Conflict(
+            f"{len(rows.duplicates)} row(s) name people already there; nothing was imported"
+            " (choose --on-duplicate skip or update)",
+            details=rows.duplicates,
+        )
+    return rows
 
 
 async def create_participant(
@@ -234,10 +272,11 @@ async def import_participants(
     domain: str | UUID | None = None,
     idempotency_key: str | None = None,
     progress: Callable[[int], None] | None = None,
+    on_duplicate: OnDuplicate = "create",
 ) -> tuple[ImportResult, bool]:
     """Validate every row, then write all of them in one transaction, or none. Each row
     goes to its own `domain`, else to `domain`, else to `default`; the caller needs
-    `manager` in each."""
+    `manager` in each. `on_duplicate`: see `participants.duplicates`."""
     valid = validate_rows(rows, ParticipantCreate)
     if progress:
         progress(0)
@@ -246,6 +285,12 @@ async def import_participants(
     async def create(
         payload: list[dict[str, Any]], links: dict[UUID, tuple[Access, list[UUID]]]
     ) -> ImportResult:
+        rows = await _sort_duplicates(conn, payload, on_duplicate)
+        payload = [{k: v for k, v in r.items() if k != SENT} for r in rows.insert]
+        for stored_id, values in rows.update:
+            await queries.update_participant(conn, stored_id, _import_changes(values))
+            if progress:
+                progress(1)
         ids: list[UUID] = []
         for start in range(0, len(payload), IMPORT_CHUNK):
             chunk = payload[start : start + IMPORT_CHUNK]
@@ -254,7 +299,9 @@ async def import_participants(
                 progress(len(chunk))
         for access, user_ids in links.values():
             await _link_members(conn, access, user_ids, actor)
-        return ImportResult(created=len(ids), ids=ids)
+        return ImportResult(
+            created=len(ids), ids=ids, updated=len(rows.update), skipped=rows.skipped
+        )
 
     async with transaction(conn, acting_user=actor):
         accesses: dict[str | UUID | None, Access] = {}
@@ -267,6 +314,8 @@ async def import_participants(
             payload.append(
                 p.model_dump(mode="json", exclude={"domain"}) | {"domain_id": str(access.domain_id)}
             )
+            if on_duplicate == "update":  # an update writes only the cells the file has
+                payload[-1][SENT] = sorted(p.model_fields_set - {"domain", "user_id"})
             if p.user_id is not None:
                 links.setdefault(access.domain_id, (access, []))[1].append(p.user_id)
         if actor is None:

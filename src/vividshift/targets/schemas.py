@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from vividshift.engine.model import parse_target_window
 from vividshift.fields import (
+    Boolean,
     Description,
     JsonObject,
     Name,
@@ -83,7 +84,7 @@ class TargetCreate(BaseModel):
     required_skills: Skills = Field(default_factory=list)
     constraints: Constraints = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
-    is_active: bool = True
+    is_active: Boolean = True
     domain: DomainRef | None = None
 
 
@@ -110,7 +111,7 @@ class TargetUpdate(BaseModel):
     required_skills: Skills | None = None
     constraints: Constraints | None = None
     metadata: JsonObject | None = None
-    is_active: bool | None = None
+    is_active: Boolean | None = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "TargetUpdate":

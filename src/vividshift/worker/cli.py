@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from vividshift import cli_context, migrate
+from vividshift import cli_context
 from vividshift.worker.run import run_worker
 
 
@@ -22,9 +22,7 @@ def worker(
 ) -> None:
     """Run background jobs (procrastinate) until SIGTERM or Ctrl-C."""
     settings = cli_context.settings()
-    with cli_context.database_url(settings) as url:
-        if settings.migrate_on_start:
-            migrate.upgrade(url)
+    with cli_context.database_url(settings, create=True, schema=True) as url:
         asyncio.run(
             run_worker(
                 settings,

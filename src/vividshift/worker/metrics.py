@@ -2,14 +2,18 @@
 
 `vividshift_job_queue_depth{queue}`, `vividshift_job_queue_oldest_age_seconds{queue}`,
 `vividshift_job_queue_running{queue}`, `vividshift_workers_live`: read from
-procrastinate's tables at each scrape on a short-lived connection (2 s connect timeout,
-1 s statement timeout); on failure they are left out of that scrape and
-`vividshift_job_queue_scrape_errors_total` goes up. (The generation metrics are
-`vividshift.assignments.metrics`.)
+procrastinate's tables on a short-lived connection (2 s connect timeout, 1 s statement
+timeout) at most once every CACHE_SECONDS: scrapes in between (anyone may scrape a
+public /metrics) answer from the last reading and cost the database nothing. On
+failure they are left out and `vividshift_job_queue_scrape_errors_total` goes up.
+(The generation metrics are `vividshift.assignments.metrics`.)
 """
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 from fastapi import FastAPI
@@ -20,30 +24,48 @@ from vividshift.worker import queries
 
 log = logging.getLogger("vividshift.metrics")
 
+CACHE_SECONDS = 5.0
+
 
 class QueueCollector(Collector):
     """Queue depth and age, read at each collection (the /metrics handler runs in a
     thread, so a blocking connection does not stall the event loop)."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, cache_seconds: float = CACHE_SECONDS) -> None:
         self._app = app
         self._errors = 0
+        self._cache_seconds = cache_seconds
+        self._read_at = -float("inf")
+        self._reading: tuple[Any, Any] = (None, None)
+        self._lock = threading.Lock()  # concurrent scrapes: one reads, the others wait
+
+    def _read(self, url: str) -> tuple[Any, Any]:
+        """(queue rows, live workers) from the database, or the reading of the last
+        CACHE_SECONDS."""
+        with self._lock:
+            if time.monotonic() - self._read_at < self._cache_seconds:
+                return self._reading
+            stale = self._app.state.settings.worker_stale_seconds
+            try:
+                with psycopg.connect(
+                    url, connect_timeout=2, options="-c statement_timeout=1000", autocommit=True
+                ) as conn:
+                    reading = (
+                        queries.list_queue_stats(conn),
+                        queries.count_live_workers(conn, stale),
+                    )
+            except psycopg.Error as exc:
+                self._errors += 1
+                log.warning("job queue metrics unavailable: %s", type(exc).__name__)
+                reading = (None, None)  # type: ignore[assignment]
+            self._reading, self._read_at = reading, time.monotonic()
+            return reading
 
     def collect(self) -> Iterator[Metric]:
         url = getattr(self._app.state, "database_url", None)
         if url is None:
             return
-        stale = self._app.state.settings.worker_stale_seconds
-        try:
-            with psycopg.connect(
-                url, connect_timeout=2, options="-c statement_timeout=1000", autocommit=True
-            ) as conn:
-                rows = queries.list_queue_stats(conn)
-                live = queries.count_live_workers(conn, stale)
-        except psycopg.Error as exc:
-            self._errors += 1
-            log.warning("job queue metrics unavailable: %s", type(exc).__name__)
-            rows, live = None, None
+        rows, live = self._read(url)
         yield CounterMetricFamily(
             "vividshift_job_queue_scrape_errors",
             "Scrapes whose queue query failed",

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from vividshift import cli_context, migrate
+from vividshift import cli_context
+from vividshift.cli_messages import error_lines
 from vividshift.db import connect
 from vividshift.errors import AppError
 from vividshift.ops.console import row_progress
@@ -39,14 +40,11 @@ def legacy_history_command(
                 conn, file.read_bytes(), source=file.name, latest=day
             )
 
-    try:
-        with cli_context.database_url(cli_context.settings()) as url:
+    with cli_context.database_url(cli_context.settings(), schema=True) as url:
+        try:
             summary = asyncio.run(run(url))
-    except AppError as exc:
-        typer.echo(f"error: {exc.message}; nothing was imported", err=True)
-        if exc.details:
-            typer.echo(f"  {exc.details}", err=True)
-        raise typer.Exit(1) from None
+        except AppError as exc:
+            cli_context.fail(*error_lines(exc), "nothing was imported")
     typer.echo(summary.line())
 
 
@@ -60,11 +58,9 @@ def seed_demo() -> None:
     settings = cli_context.settings()
     try:
         with (
-            cli_context.database_url(settings) as url,
+            cli_context.database_url(settings, create=True, schema=True) as url,
             row_progress("seed-demo") as (start, advance),
         ):
-            if settings.migrate_on_start:
-                migrate.upgrade(url)
             start(3)
             summary = asyncio.run(work(url, lambda _name: advance(1)))
     except demo.AlreadySeeded as exc:

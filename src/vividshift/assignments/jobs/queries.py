@@ -152,6 +152,28 @@ async def fail_abandoned_in_process(conn: Connection, older_than_seconds: int) -
     return cur.rowcount
 
 
+async def claim_abandoned_in_process(
+    conn: Connection, older_than_seconds: int, limit: int = 10
+) -> list[dict[str, Any]]:
+    """In-process jobs open longer than `older_than_seconds` since they started (their API
+    process died), claimed: `started_at` moves to now, so no other process takes them
+    for another period. Locked rows are skipped (another API process is claiming)."""
+    cur = await conn.execute(
+        """
+        UPDATE generation_jobs j SET started_at = now()
+          FROM (SELECT id FROM generation_jobs
+                 WHERE mode = 'in_process' AND status IN ('queued', 'running')
+                   AND coalesce(started_at, created_at) < now() - make_interval(secs => %s)
+                 ORDER BY created_at LIMIT %s
+                 FOR UPDATE SKIP LOCKED) stale
+         WHERE j.id = stale.id
+        RETURNING j.id, j.attempts
+        """,
+        (older_than_seconds, limit),
+    )
+    return await cur.fetchall()
+
+
 async def active_ids(
     conn: Connection, table: str, domain_id: UUID | None, selection: dict[str, Any]
 ) -> list[UUID]:

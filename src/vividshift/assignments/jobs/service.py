@@ -32,8 +32,10 @@ Decisions:
   one, are of `default`). A schedule's selections match rows of its domain only.
 - **Progress** is coarse and honest: 0 queued, 10 generating, 100 done (the solver
   reports no intermediate progress).
-- In-process jobs still open an hour after they started (their API process died) are
-  marked failed by the schedule tick.
+- In-process jobs still open VIVIDSHIFT_IN_PROCESS_JOB_TIMEOUT_SECONDS (15 min) after
+  they started (their API process died) are run once more, then failed, by any live
+  API process (`jobs.recovery`, every minute); the schedule tick still fails those open
+  an hour, for installs where only workers run.
 """
 
 from __future__ import annotations

@@ -3,5 +3,5 @@
 from vividshift.migrations.sql import sql_migration
 
 revision = "20261207_150000"
-down_revision = "20261207_120000"
+down_revision = "20261207_130000"
 upgrade, downgrade = sql_migration(__file__)

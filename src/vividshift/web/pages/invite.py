@@ -100,6 +100,7 @@ async def register(request: Request, token: str, db: Db, form: Form) -> Response
             email=values["email"],
             password=values["password"],
             invitation_token=token,
+            client=client_info(request),
         )
     except AppError as exc:
         if exc.status_code in (404, 410):
