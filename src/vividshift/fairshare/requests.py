@@ -42,6 +42,7 @@ from vividshift.fairshare.schemas import (
     PlaceRequestEvent,
     PlaceRequestRead,
 )
+from vividshift.notifications import events
 
 RULE_NAMES = (
     ("lacks ", "skills"),
@@ -282,6 +283,14 @@ async def _apply(
                 "request_id": str(row["id"]),
             },
         )
+    # Only the people on either side of each place hear, in this transaction.
+    changed: dict[UUID, list[tuple[UUID, UUID, UUID]]] = {}
+    for detail, doer in moves:
+        changed.setdefault(detail["assignment_id"], []).append(
+            (detail["id"], detail["participant_id"], doer)
+        )
+    for run_id, places in changed.items():
+        await events.place_changed(conn, run_id, places, reason=row["kind"])
 
 
 async def decide(

@@ -3,8 +3,9 @@ best-ranked eligible people (as "who else could do this?" ranks them) in waves â
 first `cover_wave_size` (default 3), then the next ones `cover_wave_minutes` (default 60)
 later â€” until someone accepts (the request is then no longer open) or nobody is left.
 
-An ask is recorded as an `asked` event of the request; the notifications' delivery
-(issue 16) reads those events. Asks also count in the ranking ("fewest asks recently").
+An ask is recorded as an `asked` event of the request, and each person asked is told
+(`cover.requested.v1`, in the same transaction). Asks also count in the ranking
+("fewest asks recently").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from vividshift.assignments.service import run_access
 from vividshift.db import Connection, transaction
 from vividshift.fairshare import queries
 from vividshift.fairshare.alternatives import assess_place
+from vividshift.notifications import events
 
 BATCH = 50
 DEFAULT_WAVE = 3
@@ -41,9 +43,17 @@ async def ask_next_waves(conn: Connection, now: datetime | None = None) -> dict[
             candidates, _ = await assess_place(conn, run, place)
             before = await queries.asked_already(conn, request["id"])
             fresh = [c for c in candidates if c.participant_id not in before]
-            for c in fresh[: wave_size(request["configuration"])]:
+            wave = fresh[: wave_size(request["configuration"])]
+            for c in wave:
                 await queries.insert_event(
                     conn, request["id"], "asked", c.participant_id, {"why": c.explanation}
                 )
                 asked += 1
+            await events.cover_requested(
+                conn,
+                request["assignment_id"],
+                request["detail_id"],
+                request["id"],
+                [(c.participant_id, c.explanation) for c in wave],
+            )
     return {"requests": len(due), "asked": asked}

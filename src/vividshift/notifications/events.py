@@ -8,6 +8,7 @@ something people should hear about happens.
         await events.place_changed(conn, run_id, changes, reason="swap")
         await events.generation_failed(conn, domain_id, job_id, error, requested_by=user_id)
         await events.turn_reminder(conn, detail_id, starts_at=..., all_day=..., user_id=...)
+        await events.cover_requested(conn, run_id, detail_id, request_id, [(person, why)])
 
 Each call writes one `notification_events` row and its outbox (`notification_deliveries`,
 one row per destination) on the caller's connection, in the caller's transaction: a
@@ -29,6 +30,9 @@ Who is told:
 - `generation.failed.v1`: the domain's channels and the person who asked for the run.
 - `turn.reminder.v1`: the person whose turn it is (domain channels only when they list
   this type); at most once per place (`dedupe_key`).
+- `cover.requested.v1`: each person a cover search asks (a wave of the fair-share
+  issue's automatic search), with why they were asked; once per request and person
+  (domain channels only when they list this type).
 - `channel.disabled.v1`: the owner of a channel disabled after failing for a day, by email.
 """
 
@@ -45,8 +49,16 @@ RUN_PUBLISHED = "rotation.published.v1"
 PLACE_CHANGED = "place.changed.v1"
 GENERATION_FAILED = "generation.failed.v1"
 TURN_REMINDER = "turn.reminder.v1"
+COVER_REQUESTED = "cover.requested.v1"
 CHANNEL_DISABLED = "channel.disabled.v1"
-EVENT_TYPES = (RUN_PUBLISHED, PLACE_CHANGED, GENERATION_FAILED, TURN_REMINDER, CHANNEL_DISABLED)
+EVENT_TYPES = (
+    RUN_PUBLISHED,
+    PLACE_CHANGED,
+    GENERATION_FAILED,
+    TURN_REMINDER,
+    COVER_REQUESTED,
+    CHANNEL_DISABLED,
+)
 # A worker whose heartbeat is younger than this takes the deliveries (the API process
 # otherwise); VIVIDSHIFT_WORKER_STALE_SECONDS's default.
 LIVE_WORKER_SECONDS = 60
@@ -254,3 +266,38 @@ async def channel_disabled(
         domain_channels=False,
         personal_channels=False,
     )
+
+
+async def cover_requested(
+    conn: Connection,
+    run_id: UUID,
+    detail_id: UUID,
+    request_id: UUID,
+    asked: list[tuple[UUID, str]],
+) -> None:
+    """A cover search asks these people (participant id, why them) to take a place; each
+    linked to an account is told once per request."""
+    run = await queries.run_summary(conn, run_id)
+    places = await queries.run_places(conn, run_id, [detail_id])
+    if run is None or not places:
+        return
+    linked = await queries.users_of_participants(conn, sorted({p for p, _ in asked}))
+    for participant_id, why in asked:
+        user = linked.get(participant_id)
+        if user is None:
+            continue
+        payload = {
+            "run": _run(run),
+            "domain": _domain(run),
+            "place": _place(places[0]),
+            "request_id": str(request_id),
+            "why": why,
+        }
+        await emit(
+            conn,
+            run["domain_id"],
+            COVER_REQUESTED,
+            payload,
+            people={user},
+            dedupe_key=f"{request_id}:{participant_id}",
+        )

@@ -94,6 +94,14 @@ def render(event_type: str, payload: dict[str, Any], mine: set[str] | None = Non
             f"{house}: {place.get('target_name')} soon",
             f"Your turn on {place.get('target_name')} starts {when} ({run}).",
         )
+    if event_type == "cover.requested.v1":
+        place = payload.get("place") or {}
+        return Message(
+            f"{house}: can you cover {place.get('target_name')} on {date}?",
+            f"{place.get('participant_name')} asks for cover of {place.get('target_name')} "
+            f"on {date} ({run}). You were asked because: {payload.get('why')}. Accept it "
+            f"with POST /api/place-requests/{payload.get('request_id')}/accept.",
+        )
     if event_type == "generation.failed.v1":
         error = payload.get("error") or {}
         return Message(

@@ -19,10 +19,11 @@ DEFAULT_EMAIL_EVENTS = (
     "place.changed.v1",
     "generation.failed.v1",
     "turn.reminder.v1",
+    "cover.requested.v1",
     "channel.disabled.v1",
 )
 # Sent to a domain channel only when it lists them (one message per person is noise).
-OPT_IN_DOMAIN_EVENTS = ("turn.reminder.v1",)
+OPT_IN_DOMAIN_EVENTS = ("turn.reminder.v1", "cover.requested.v1")
 
 
 # --- events and fan-out ------------------------------------------------------------------

@@ -16,6 +16,7 @@ EventType = Literal[
     "place.changed.v1",
     "generation.failed.v1",
     "turn.reminder.v1",
+    "cover.requested.v1",
     "channel.disabled.v1",
 ]
 assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]

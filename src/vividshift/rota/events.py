@@ -1,8 +1,14 @@
 """What the rota tells the people concerned: one call per change, inside its transaction.
 
-Notifications (issue 16) connect here: an outbox row written in the same transaction as
-the change, so nothing is sent for a change rolled back. Until then this records nothing
-beyond the run's own history.
+Each change writes its notification events (`vividshift.notifications.events`) on the
+caller's connection, so a change rolled back tells nobody and a committed one is never
+lost:
+- `plan_published`: each run of the plan is published (its roster to the domain's
+  channels, each person their own places);
+- `replan_applied`: the places that changed hands, per run (`moves`: run id → [(detail,
+  before, after)]); only the people on either side hear;
+- `override` / `override_removed`: nothing more here — the override is a reassign, whose
+  edit already tells the two people involved.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from vividshift.db import Connection
+from vividshift.notifications import events
 
 RotaEvent = Literal["plan_published", "replan_applied", "override", "override_removed"]
 
@@ -19,4 +26,10 @@ async def rota_changed(
     conn: Connection, domain_id: UUID, event: RotaEvent, payload: dict[str, Any]
 ) -> None:
     """A published change of the rota (`payload`: runs, places, people concerned)."""
-    del conn, domain_id, event, payload
+    del domain_id
+    if event == "plan_published":
+        for run_id in payload["runs"]:
+            await events.run_published(conn, UUID(run_id))
+    elif event == "replan_applied":
+        for run_id, moved in payload["moves"].items():
+            await events.place_changed(conn, UUID(run_id), moved, reason="replan")

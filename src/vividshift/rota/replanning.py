@@ -276,16 +276,22 @@ async def apply_replan(
             raise Conflict("This proposal was already applied", details={"status": plan["status"]})
         summary = plan["summary"]
         now = datetime.now(UTC)
+        moves: dict[str, list[tuple[UUID, UUID, UUID]]] = {}
         for turn in summary["diff"]:
             if turn["changes"]:
-                await _apply_turn(conn, plan_id, turn, summary["published"][turn["index"]], now)
+                moves[turn["run_id"]] = await _apply_turn(
+                    conn, plan_id, turn, summary["published"][turn["index"]], now
+                )
         updated = await queries.update_plan(
             conn,
             plan_id,
             {"status": "published", "published_by": principal.id, "published_at": now},
         )
         await rota_changed(
-            conn, domain_id, "replan_applied", {"plan": str(plan_id), "diff": summary["diff"]}
+            conn,
+            domain_id,
+            "replan_applied",
+            {"plan": str(plan_id), "diff": summary["diff"], "moves": moves},
         )
         return await _read(conn, updated)
 
@@ -296,7 +302,8 @@ async def _apply_turn(
     turn: dict[str, Any],
     proposed_against: list[list[str]],
     now: datetime,
-) -> None:
+) -> list[tuple[UUID, UUID, UUID]]:
+    """Apply one turn's changes; the places that changed hands (detail, before, after)."""
     run_id = UUID(turn["run_id"])
     run = await run_queries.get_assignment(conn, run_id, lock=True)
     if run is None or run["status"] != "active" or run["turn_start"] <= now:
@@ -316,10 +323,13 @@ async def _apply_turn(
     last_position: dict[str, int] = defaultdict(int)
     for p in places:
         last_position[str(p["target_id"])] = max(last_position[str(p["target_id"])], p["position"])
+    moved: list[tuple[UUID, UUID, UUID]] = []
     for change in turn["changes"]:
         tid, leaves, takes = change["target"], change["leaves"], change["takes"]
         if leaves is not None and takes is not None:
-            await queries.move_place(conn, detail_of[leaves, tid]["id"], UUID(takes))
+            detail_id = detail_of[leaves, tid]["id"]
+            await queries.move_place(conn, detail_id, UUID(takes))
+            moved.append((detail_id, UUID(leaves), UUID(takes)))
         elif leaves is not None:
             await queries.remove_place(conn, detail_of[leaves, tid]["id"])
         elif takes is not None:
@@ -328,6 +338,7 @@ async def _apply_turn(
     await run_queries.insert_history(
         conn, run_id, "replan", {"plan": str(plan_id), "changes": turn["changes"]}
     )
+    return moved
 
 
 __all__ = ["apply_replan", "get_replan", "propose_replan", "turn_diff"]

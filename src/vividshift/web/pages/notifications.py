@@ -34,6 +34,7 @@ EVENT_LABELS = {
     "rotation.published.v1": "A new rotation is out",
     "place.changed.v1": "My place changed (swap, reassign)",
     "turn.reminder.v1": "My turn starts soon",
+    "cover.requested.v1": "Someone asks me to cover a place",
     "generation.failed.v1": "A generation I asked for failed",
     "channel.disabled.v1": "A channel I set up was disabled",
 }
