@@ -71,7 +71,7 @@ def repeat_terms(
             if other is None:
                 continue
             if hard:
-                model.add_bool_or([var.Not(), other.Not()])
+                model.add_at_most_one(var, other)
             else:
                 both = model.new_bool_var("")
                 model.add(var + other <= 1 + both)
@@ -120,7 +120,7 @@ def crowding(
             model.add(sum(vars_) <= even)
         elif len(vars_) > even:
             over = model.new_int_var(0, cap, "")
-            model.add(over >= sum(vars_) - even)
+            model.add(over >= cp_model.LinearExpr.sum(vars_) - even)
             excess.append(over)
     return excess
 
@@ -145,7 +145,7 @@ def variety(
     for (i, j), vars_ in per.items():
         if len(vars_) > fair[i, j]:
             over = model.new_int_var(0, len(vars_), "")
-            model.add(over >= sum(vars_) - int(fair[i, j]))
+            model.add(over >= cp_model.LinearExpr.sum(vars_) - int(fair[i, j]))
             excess.append(over)
     return excess
 
