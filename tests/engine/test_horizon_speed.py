@@ -4,8 +4,11 @@ once, instead of minimising the phases one by one."""
 
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from vividshift.engine import Participant, Problem, RunWindow, Target
-from vividshift.engine.horizon import Horizon, plan_horizon
+from vividshift.engine.horizon import Horizon, fair, plan_horizon
+from vividshift.engine.horizon.start import fair_start
 
 START = datetime(2030, 1, 7, 8)
 
@@ -45,3 +48,32 @@ def test_a_house_year_is_proven_in_one_solve_and_fast():
     assert counts[-1] - counts[0] <= 1
     # The goal is < 1 s on an idle machine (it was 2.6–5.4 s); generous for a loaded one.
     assert result.wall_s < 2.5
+
+
+def test_the_fair_start_fills_every_turn_evenly_without_repeats():
+    # 12 people, 3 targets of 2 places, 10 turns; person 0 away for turns 2–5 and
+    # person 1 may not do target 0: loads must still come out within one place of fair.
+    K, P, T = 10, 12, 3
+    allowed = np.ones((K, P, T), dtype=bool)
+    allowed[:, 1, 0] = False
+    present = np.ones((K, P), dtype=bool)
+    present[2:6, 0] = False
+    allowed[2:6, 0, :] = False
+    need = [2, 2, 2]
+    share = fair.shares(present, need)
+    fair_load = fair.fair_loads(need, [1, 1, 1], K, share, [0.0] * P, 1)
+    plan = fair_start(
+        allowed, present, fair_load, [1, 1, 1], need, 1, [1, 1, 1], np.zeros((0, P, T), dtype=bool)
+    )
+    assert plan is not None
+    chosen = np.zeros((K, P, T), dtype=bool)
+    for key in plan:
+        chosen[key] = True
+    assert (chosen <= allowed).all()
+    assert (chosen.sum(axis=1) == np.array(need)[None, :]).all()
+    assert (chosen.sum(axis=2) <= 1).all()
+    assert not (chosen[1:] & chosen[:-1]).any()  # nobody on a target two turns running
+    load = chosen.sum(axis=(0, 2))
+    assert sum(fair_load) == K * sum(need)
+    assert np.abs(load - np.array(fair_load)).max() <= 1
+    assert load[0] < load[2:].min()  # away for four turns: fewer places, no backlog

@@ -17,7 +17,7 @@ from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.explain import Infeasible
 from vividshift.engine.flow import SolverError
 from vividshift.engine.history import History, PastRun
-from vividshift.engine.horizon import fair, terms
+from vividshift.engine.horizon import fair, start, terms
 from vividshift.engine.horizon.model import (
     Horizon,
     HorizonInfeasible,
@@ -52,16 +52,21 @@ def plan_horizon(
     # faster than it minimises them); only when that is infeasible are they minimised.
     # A re-plan puts fewest changes first, so there they are always minimised.
     hard_first = horizon.published is None
-    hint = _turn_by_turn_hint(horizon, people, targets)
+    # 5 % of the time is kept for what follows the solver (reading the plan back and
+    # summing it up took ~0.3 s at 200 × 20 × 52 on a loaded machine).
+    deadline = started + time_limit_s * 0.95
+    hint = _fair_hint(horizon, allowed, pinned, present, share, balance)
+    if hint is None:
+        hint = _turn_by_turn_hint(horizon, people, targets)
     try:
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
-        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, deadline, workers, seed, hint)
     except HorizonInfeasible:
         if not hard_first:
             raise
         hard_first = False
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
-        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, deadline, workers, seed, hint)
     x = built.x
     if outcome is None:
         if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
@@ -109,6 +114,48 @@ def plan_horizon(
         variables=len(x),
         wall_s=round(perf_counter() - started, 4),
         phases=tuple(records),
+    )
+
+
+def _fair_hint(
+    horizon: Horizon,
+    allowed: np.ndarray,
+    pinned: np.ndarray,
+    present: np.ndarray,
+    share: Sequence[float],
+    balance: Sequence[float],
+) -> set[tuple[int, int, int]] | None:
+    """The fair start plan (`start.fair_start`) for a new plan without pins or people
+    kept apart (which its per-turn flow does not model); else None."""
+    base = horizon.base
+    if (
+        horizon.published is not None
+        or pinned.any()
+        or any(isinstance(c, Separate) for c in base.constraints)
+    ):
+        return None
+    targets = base.targets
+    scale = fair.effort_scale([t.effort for t in targets])
+    effort = [int(round(t.effort * scale)) for t in targets]
+    need = [t.required_count for t in targets]
+    fair_load = fair.fair_loads(need, effort, len(horizon.turns), share, balance, scale)
+    people = [p.id for p in base.participants]
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    previous = np.zeros((len(horizon.previous), len(people), len(targets)), dtype=bool)
+    for m, before in enumerate(horizon.previous):
+        for i, pid in enumerate(people):
+            for tid in before.get(pid, ()):
+                if tid in t_index:
+                    previous[m, i, t_index[tid]] = True
+    return start.fair_start(
+        allowed,
+        present,
+        fair_load,
+        effort,
+        need,
+        capacity_of(base),
+        terms.repeat_windows(base),
+        previous,
     )
 
 
@@ -213,7 +260,7 @@ def _build(
     # The fair loads in whole effort units (largest remainders of share - balance), so
     # that a plan meeting them has every deviation 0 and is proven optimal at once.
     total = K * sum(need[j] * effort[j] for j in range(T))
-    fair_load = fair.apportion([(share[i] - balance[i]) * scale for i in range(P)], total)
+    fair_load = fair.fair_loads(need, effort, K, share, balance, scale)
     # load - fair = over - under, both >= 0: linear, so the LP relaxation guides the
     # search (a max/abs formulation left CP-SAT without a bound at 200 × 20 × 13).
     worst = model.new_int_var(0, total, "worst")

@@ -12,6 +12,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from vividshift.engine.constraints import NoRepeat, Separate
+from vividshift.engine.horizon.fair import variety_caps
 from vividshift.engine.horizon.model import Horizon
 from vividshift.engine.model import Problem
 
@@ -132,12 +133,7 @@ def variety(
     places of the target divided among the people present who may do it."""
     if allowed.shape[2] < 2:
         return []
-    able = allowed & present[:, :, None]  # K × P × T
-    counts = able.sum(axis=1)  # K × T
-    per_turn = np.divide(
-        np.asarray(need, dtype=float)[None, :], counts, out=np.zeros(counts.shape), where=counts > 0
-    )
-    fair = np.ceil((able * per_turn[:, None, :]).sum(axis=0) - 1e-9).astype(int)  # P × T
+    fair = variety_caps(present, allowed, need)
     per: dict[tuple[int, int], list[Any]] = {}
     for (_k, i, j), var in x.items():
         per.setdefault((i, j), []).append(var)
