@@ -138,7 +138,7 @@ def _fair_hint(
     scale = fair.effort_scale([t.effort for t in targets])
     effort = [int(round(t.effort * scale)) for t in targets]
     need = [t.required_count for t in targets]
-    fair_load = fair.fair_loads(need, effort, len(horizon.turns), share, balance, scale)
+    quota = [(s - b) * scale for s, b in zip(share, balance, strict=True)]
     people = [p.id for p in base.participants]
     t_index = {t.id: j for j, t in enumerate(targets)}
     previous = np.zeros((len(horizon.previous), len(people), len(targets)), dtype=bool)
@@ -150,7 +150,7 @@ def _fair_hint(
     return start.fair_start(
         allowed,
         present,
-        fair_load,
+        quota,
         effort,
         need,
         capacity_of(base),
@@ -439,8 +439,12 @@ def _solve_phases(
         records.append(
             _record(name, status, value, float(solver.best_objective_bound), solver.wall_time)
         )
-        values = _solution(solver)
         model.add(objective <= value)
+        if last is not None and int(round(last.value(objective))) <= value:
+            # The incumbent is as good: keep it. The solver's equal plan is an arbitrary
+            # pick among ties, the start plan breaks them by the unrounded fair loads.
+            continue
+        values = _solution(solver)
         last = solver
     return values, records
 

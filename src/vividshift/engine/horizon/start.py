@@ -24,14 +24,16 @@ OVER_PART = 1_000
 def fair_start(
     allowed: np.ndarray,
     present: np.ndarray,
-    fair_load: Sequence[int],
+    quota: Sequence[float],
     effort: Sequence[int],
     need: Sequence[int],
     cap: int,
     windows: Sequence[int],
     previous: np.ndarray,
 ) -> set[tuple[int, int, int]] | None:
-    """(turn, person, target) places, or None when a turn cannot be filled.
+    """(turn, person, target) places, or None when a turn cannot be filled. `quota` is
+    each person's fair load in effort units, unrounded (so that of two people whose
+    rounded fair loads tie, the one with more to do comes first).
 
     `allowed` is K × P × T, `present` K × P, `previous` M × P × T (the turns before
     the horizon, most recent first)."""
@@ -43,7 +45,7 @@ def fair_start(
     mean_effort = max(1.0, float(np.mean(effort)))
     for k in range(K):
         turns_left = np.maximum(1, present[k:].sum(axis=0))
-        urgency = (np.asarray(fair_load) - load) / turns_left / mean_effort
+        urgency = (np.asarray(quota, dtype=float) - load) / turns_left / mean_effort
         recent = np.zeros((P, T), dtype=bool)
         for j, w in enumerate(windows):
             for gap in range(1, w + 1):
