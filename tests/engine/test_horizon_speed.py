@@ -63,7 +63,15 @@ def test_the_fair_start_fills_every_turn_evenly_without_repeats():
     share = fair.shares(present, need)
     fair_load = fair.fair_loads(need, [1, 1, 1], K, share, [0.0] * P, 1)
     plan = fair_start(
-        allowed, present, fair_load, [1, 1, 1], need, 1, [1, 1, 1], np.zeros((0, P, T), dtype=bool)
+        allowed,
+        present,
+        fair_load,
+        fair_load,
+        [1, 1, 1],
+        need,
+        1,
+        [1, 1, 1],
+        np.zeros((0, P, T), dtype=bool),
     )
     assert plan is not None
     chosen = np.zeros((K, P, T), dtype=bool)

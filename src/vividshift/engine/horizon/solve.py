@@ -139,6 +139,7 @@ def _fair_hint(
     effort = [int(round(t.effort * scale)) for t in targets]
     need = [t.required_count for t in targets]
     quota = [(s - b) * scale for s, b in zip(share, balance, strict=True)]
+    fair_load = fair.fair_loads(need, effort, len(horizon.turns), share, balance, scale)
     people = [p.id for p in base.participants]
     t_index = {t.id: j for j, t in enumerate(targets)}
     previous = np.zeros((len(horizon.previous), len(people), len(targets)), dtype=bool)
@@ -150,6 +151,7 @@ def _fair_hint(
     return start.fair_start(
         allowed,
         present,
+        fair_load,
         quota,
         effort,
         need,

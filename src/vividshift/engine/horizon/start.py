@@ -13,17 +13,20 @@ from ortools.graph.python import min_cost_flow
 from vividshift.engine.horizon.fair import variety_caps
 
 # Cost weights, in the planner's order: a repeat outweighs everything, a second place
-# in a turn comes after every first place, then fairness (urgency), and variety (a place
+# in a turn comes after every first place, then fairness (urgency), the unrounded fair load (TIE),
+# and variety (a place
 # above the person's part of the target) only breaks ties.
 REPEAT = 10**13
 SECOND_PLACE = 10**11
 URGENCY = 10**6
 OVER_PART = 1_000
+TIE = 100
 
 
 def fair_start(
     allowed: np.ndarray,
     present: np.ndarray,
+    fair_load: Sequence[int],
     quota: Sequence[float],
     effort: Sequence[int],
     need: Sequence[int],
@@ -31,9 +34,10 @@ def fair_start(
     windows: Sequence[int],
     previous: np.ndarray,
 ) -> set[tuple[int, int, int]] | None:
-    """(turn, person, target) places, or None when a turn cannot be filled. `quota` is
-    each person's fair load in effort units, unrounded (so that of two people whose
-    rounded fair loads tie, the one with more to do comes first).
+    """(turn, person, target) places, or None when a turn cannot be filled.
+    `fair_load` is each person's fair load in whole effort units (what the fairness
+    phase measures); `quota` the same unrounded, which breaks ties: of two people whose
+    rounded loads tie, the one with more to do comes first.
 
     `allowed` is K × P × T, `present` K × P, `previous` M × P × T (the turns before
     the horizon, most recent first)."""
@@ -43,9 +47,10 @@ def fair_start(
     parts = np.zeros((P, T), dtype=int)
     caps = variety_caps(present, allowed, need)
     mean_effort = max(1.0, float(np.mean(effort)))
+    residual = np.asarray(quota, dtype=float) - np.asarray(fair_load)  # in (-1, 1)
     for k in range(K):
         turns_left = np.maximum(1, present[k:].sum(axis=0))
-        urgency = (np.asarray(quota, dtype=float) - load) / turns_left / mean_effort
+        urgency = (np.asarray(fair_load) - load) / turns_left / mean_effort
         recent = np.zeros((P, T), dtype=bool)
         for j, w in enumerate(windows):
             for gap in range(1, w + 1):
@@ -56,6 +61,7 @@ def fair_start(
         pi, tj = np.nonzero(allowed[k])
         cost = (
             -np.round(URGENCY * urgency[pi] * np.asarray(effort)[tj]).astype(np.int64)
+            - np.round(TIE * residual[pi]).astype(np.int64)
             + REPEAT * recent[pi, tj]
             + OVER_PART * (parts[pi, tj] >= caps[pi, tj])
         )
