@@ -389,9 +389,6 @@ def _solve_phases(
     if hint is not None:
         for key, var in built.x.items():
             model.add_hint(var, 1 if key in hint else 0)
-    ideal = _solve_ideal(built, deadline, workers, seed)
-    if ideal is not None:
-        return ideal
     if hint is not None:
         last = _complete_hint(built, hint, max(0.05, deadline - perf_counter()), workers, seed)
         if last is not None:
@@ -399,6 +396,11 @@ def _solve_phases(
             # variable (not only the places) is hinted, which CP-SAT follows far better.
             values = _solution(last)
             _hint_all(model, values)
+    live = [obj for _name, obj in built.phases if not isinstance(obj, int)]
+    if last is None or any(last.value(obj) != 0 for obj in live):
+        ideal = _solve_ideal(built, deadline, workers, seed)
+        if ideal is not None:
+            return ideal
     for n, (name, objective) in enumerate(built.phases):
         if isinstance(objective, int):  # nothing left to choose (e.g. no published place)
             records.append(_record(name, "optimal", objective, float(objective), 0.0))
@@ -515,6 +517,7 @@ def _solve_ideal(
         return None
     # A copy: the ideal bounds are a trial, the phases must see the model as built.
     trial = model.clone()
+    trial.clear_objective()
     for _name, objective in live:
         trial.add(objective <= 0)
     solver = _solver(max(0.05, deadline - perf_counter()) * 0.15, workers, seed)
