@@ -37,15 +37,28 @@ One model for the whole horizon, not K greedy runs:
   one clause (hard) or one indicator (soft); two deviation variables per person; one
   excess variable per (person, target) above its fair part. Variables and constraints
   grow linearly with the horizon K (K·(T + P) place and capacity rows plus the repeat
-  rows); 20 × 7 × 26 is ~3 600 booleans, 200 × 20 × 52 ~200 000.
+  rows); 20 × 7 × 26 is ~3 600 booleans, 200 × 20 × 52 ~200 000. The start plan is K
+  flows of P + T nodes and ≤ P·T arcs each: linear in K too. Building the model in
+  Python is linear but not free (~2.5 s at 200 000 booleans on a loaded machine).
 - **Time**: `time_limit_s` bounds the whole call (eligibility, the start plan, building
-  the model, every phase). The solver starts from a turn-by-turn plan (the per-run exact flow, each
-  turn with the turns before it as history; the published plan when re-planning). The
-  first phase may use 80 % of `time_limit_s` (it must find a plan), later phases share
-  what is left; a phase that proves its optimum early passes its time on. The status
-  is `optimal` when every phase proved its optimum, else `feasible`, with the last
-  phase's bound and gap. When the solver finds no plan in time, the turn-by-turn plan is
-  the answer if it keeps every hard rule (phase `turn_by_turn`, status `feasible`).
+  the model, every phase; 5 % is kept for reading the plan back). The start plan
+  (`start.fair_start`, new plans without pins or people kept apart): the turns one by one,
+  each an exact min-cost flow leaning toward who is furthest below their unrounded fair
+  load per turn still present, never a repeat while avoidable — milliseconds a turn, and
+  at 200 × 20 × 52 already at the fairness optimum. Otherwise the per-run exact flow turn
+  by turn, or the published plan when re-planning. When the start plan keeps every hard
+  rule it is the incumbent: every variable is hinted from it (its places fixed, the rest
+  propagated), a phase whose objective it already has at 0 is not solved, and a phase
+  the solver cannot improve in time (or only ties) keeps it, with the solver's bound.
+  Before the phases, small models (≤ 20 000 place booleans) ask for the **ideal**: every
+  phase's objective at 0 as one satisfaction problem, proven lexicographically optimal
+  when found (20 × 7 × 26: one solve of ~0.1 s instead of three phases of ~3 s). The
+  first phase may use 80 % of what is left, later phases share the rest; a phase that
+  proves its optimum early passes its time on. The status is `optimal` when every phase
+  proved its optimum, else `feasible`, with the last phase's bound and gap (a bound of 0
+  is always valid: every objective is a sum of non-negative terms). When no plan is
+  found in time and the start plan breaks a hard rule, the turn-by-turn plan is the
+  answer if it keeps every hard rule (phase `turn_by_turn`), else HorizonTimeout.
 """
 
 from vividshift.engine.horizon.model import (

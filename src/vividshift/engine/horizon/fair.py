@@ -67,3 +67,28 @@ def effort_scale(efforts: Sequence[float]) -> int:
     for e in efforts:
         scale = math.lcm(scale, Fraction(e).limit_denominator(100).denominator)
     return scale
+
+
+def fair_loads(
+    need: Sequence[int],
+    effort: Sequence[int],
+    turns: int,
+    share: Sequence[float],
+    balance: Sequence[float],
+    scale: int,
+) -> list[int]:
+    """Each person's fair load over the horizon in whole effort units: largest remainders
+    of share − balance, summing to the horizon's effort (so 0 deviation is reachable)."""
+    total = turns * sum(n * e for n, e in zip(need, effort, strict=True))
+    return apportion([(s - b) * scale for s, b in zip(share, balance, strict=True)], total)
+
+
+def variety_caps(present: np.ndarray, allowed: np.ndarray, need: Sequence[int]) -> np.ndarray:
+    """P × T: a person's fair part of a target's places over the horizon, rounded up —
+    each turn's places of the target divided among the people present who may do it."""
+    able = allowed & present[:, :, None]  # K × P × T
+    counts = able.sum(axis=1)  # K × T
+    per_turn = np.divide(
+        np.asarray(need, dtype=float)[None, :], counts, out=np.zeros(counts.shape), where=counts > 0
+    )
+    return np.ceil((able * per_turn[:, None, :]).sum(axis=0) - 1e-9).astype(int)

@@ -17,7 +17,7 @@ from vividshift.engine.errors import InvalidProblem
 from vividshift.engine.explain import Infeasible
 from vividshift.engine.flow import SolverError
 from vividshift.engine.history import History, PastRun
-from vividshift.engine.horizon import fair, terms
+from vividshift.engine.horizon import fair, start, terms
 from vividshift.engine.horizon.model import (
     Horizon,
     HorizonInfeasible,
@@ -52,16 +52,21 @@ def plan_horizon(
     # faster than it minimises them); only when that is infeasible are they minimised.
     # A re-plan puts fewest changes first, so there they are always minimised.
     hard_first = horizon.published is None
-    hint = _turn_by_turn_hint(horizon, people, targets)
+    # 5 % of the time is kept for what follows the solver (reading the plan back and
+    # summing it up took ~0.3 s at 200 × 20 × 52 on a loaded machine).
+    deadline = started + time_limit_s * 0.95
+    hint = _fair_hint(horizon, allowed, pinned, present, share, balance)
+    if hint is None:
+        hint = _turn_by_turn_hint(horizon, people, targets)
     try:
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
-        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, deadline, workers, seed, hint)
     except HorizonInfeasible:
         if not hard_first:
             raise
         hard_first = False
         built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
-        outcome = _solve_phases(built, started + time_limit_s, workers, seed, hint)
+        outcome = _solve_phases(built, deadline, workers, seed, hint)
     x = built.x
     if outcome is None:
         if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
@@ -109,6 +114,50 @@ def plan_horizon(
         variables=len(x),
         wall_s=round(perf_counter() - started, 4),
         phases=tuple(records),
+    )
+
+
+def _fair_hint(
+    horizon: Horizon,
+    allowed: np.ndarray,
+    pinned: np.ndarray,
+    present: np.ndarray,
+    share: Sequence[float],
+    balance: Sequence[float],
+) -> set[tuple[int, int, int]] | None:
+    """The fair start plan (`start.fair_start`) for a new plan without pins or people
+    kept apart (which its per-turn flow does not model); else None."""
+    base = horizon.base
+    if (
+        horizon.published is not None
+        or pinned.any()
+        or any(isinstance(c, Separate) for c in base.constraints)
+    ):
+        return None
+    targets = base.targets
+    scale = fair.effort_scale([t.effort for t in targets])
+    effort = [int(round(t.effort * scale)) for t in targets]
+    need = [t.required_count for t in targets]
+    quota = [(s - b) * scale for s, b in zip(share, balance, strict=True)]
+    fair_load = fair.fair_loads(need, effort, len(horizon.turns), share, balance, scale)
+    people = [p.id for p in base.participants]
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    previous = np.zeros((len(horizon.previous), len(people), len(targets)), dtype=bool)
+    for m, before in enumerate(horizon.previous):
+        for i, pid in enumerate(people):
+            for tid in before.get(pid, ()):
+                if tid in t_index:
+                    previous[m, i, t_index[tid]] = True
+    return start.fair_start(
+        allowed,
+        present,
+        fair_load,
+        quota,
+        effort,
+        need,
+        capacity_of(base),
+        terms.repeat_windows(base),
+        previous,
     )
 
 
@@ -183,7 +232,7 @@ def _build(
     model = cp_model.CpModel()
     x: dict[tuple[int, int, int], Any] = {}
     for k, i, j in zip(*np.nonzero(allowed), strict=True):
-        x[int(k), int(i), int(j)] = model.new_bool_var(f"x{k}_{i}_{j}")
+        x[int(k), int(i), int(j)] = model.new_bool_var("")
     by_place: dict[tuple[int, int], list[Any]] = {}
     by_person_turn: dict[tuple[int, int], list[Any]] = {}
     for (k, i, j), var in x.items():
@@ -193,23 +242,27 @@ def _build(
             model.add(var == 1)
     for k in range(K):
         for j in range(T):
-            model.add(sum(by_place.get((k, j), [])) == need[j])
+            model.add(cp_model.LinearExpr.sum(by_place.get((k, j), [])) == need[j])
     for vars_ in by_person_turn.values():
         if len(vars_) > cap:
-            model.add(sum(vars_) <= cap)
+            model.add(cp_model.LinearExpr.sum(vars_) <= cap)
     crowding = terms.crowding(
         model, by_person_turn, fair.presence(horizon), sum(need), cap, hard=hard_repeats
     )
     terms.keep_apart(model, base, x, people, K, T)
     repeat_terms = terms.repeat_terms(model, horizon, x, people, targets, hard=hard_repeats)
 
-    load_terms: list[list[Any]] = [[] for _ in range(P)]
+    # Expressions built in C++ (LinearExpr.sum / weighted_sum), not by Python's `+`:
+    # model building was most of the time at 200 × 20 × 52.
+    load_vars: list[list[Any]] = [[] for _ in range(P)]
+    load_coefs: list[list[int]] = [[] for _ in range(P)]
     for (_k, i, j), var in x.items():
-        load_terms[i].append(effort[j] * var)
+        load_vars[i].append(var)
+        load_coefs[i].append(effort[j])
     # The fair loads in whole effort units (largest remainders of share - balance), so
     # that a plan meeting them has every deviation 0 and is proven optimal at once.
     total = K * sum(need[j] * effort[j] for j in range(T))
-    fair_load = fair.apportion([(share[i] - balance[i]) * scale for i in range(P)], total)
+    fair_load = fair.fair_loads(need, effort, K, share, balance, scale)
     # load - fair = over - under, both >= 0: linear, so the LP relaxation guides the
     # search (a max/abs formulation left CP-SAT without a bound at 200 × 20 × 13).
     worst = model.new_int_var(0, total, "worst")
@@ -217,7 +270,8 @@ def _build(
     for i in range(P):
         over = model.new_int_var(0, total, f"over{i}")
         under = model.new_int_var(0, total, f"under{i}")
-        model.add(sum(load_terms[i]) - fair_load[i] == over - under)
+        load = cp_model.LinearExpr.weighted_sum(load_vars[i], load_coefs[i])
+        model.add(load - fair_load[i] == over - under)
         model.add(worst >= over)
         magnitudes.extend((over, under))
 
@@ -225,14 +279,14 @@ def _build(
     if horizon.published is not None:
         phases.append(("changes", terms.changes(horizon, x, people, targets)))
     if not hard_repeats:
-        phases.append(("repeats", sum(repeat_terms)))
+        phases.append(("repeats", cp_model.LinearExpr.sum(repeat_terms)))
     if crowding and not hard_repeats:
-        phases.append(("crowding", sum(crowding)))
+        phases.append(("crowding", cp_model.LinearExpr.sum(crowding)))
     # Lexicographic: the sum of magnitudes is at most 2 · P · worst... and below the weight.
-    phases.append(("fairness", (2 * total + 1) * worst + sum(magnitudes)))
+    phases.append(("fairness", (2 * total + 1) * worst + cp_model.LinearExpr.sum(magnitudes)))
     variety = terms.variety(model, x, fair.presence(horizon), allowed, need)
     if variety:
-        phases.append(("variety", sum(variety)))
+        phases.append(("variety", cp_model.LinearExpr.sum(variety)))
     return _Built(model, x, phases)
 
 
@@ -328,13 +382,25 @@ def _solve_phases(
     their values, from the previous solution as a hint (the first phase from `hint`, a
     turn-by-turn plan). A phase that proves its optimum early leaves its time to the
     next ones; the first phase may use most of the time (it must find a plan)."""
-    model, variables = built.model, list(built.x.values())
-    if hint is not None:
-        for key, var in built.x.items():
-            model.add_hint(var, 1 if key in hint else 0)
+    model = built.model
     values: dict[int, int] = {}
     records: list[dict[str, Any]] = []
     last: cp_model.CpSolver | None = None
+    if hint is not None:
+        for key, var in built.x.items():
+            model.add_hint(var, 1 if key in hint else 0)
+    if hint is not None:
+        last = _complete_hint(built, hint, max(0.05, deadline - perf_counter()), workers, seed)
+        if last is not None:
+            # The start plan keeps every hard rule: it is the incumbent, and every
+            # variable (not only the places) is hinted, which CP-SAT follows far better.
+            values = _solution(last)
+            _hint_all(model, values)
+    live = [obj for _name, obj in built.phases if not isinstance(obj, int)]
+    if last is None or any(last.value(obj) != 0 for obj in live):
+        ideal = _solve_ideal(built, deadline, workers, seed)
+        if ideal is not None:
+            return ideal
     for n, (name, objective) in enumerate(built.phases):
         if isinstance(objective, int):  # nothing left to choose (e.g. no published place)
             records.append(_record(name, "optimal", objective, float(objective), 0.0))
@@ -346,20 +412,17 @@ def _solve_phases(
             continue
         model.minimize(objective)
         if values:
-            model.clear_hints()
-            for var in variables:
-                model.add_hint(var, values[var.index])
-        solver = cp_model.CpSolver()
-        remaining = max(0.05, deadline - perf_counter())
+            _hint_all(model, values)
+        remaining = deadline - perf_counter()
+        if remaining < 0.5 and last is not None:
+            # No time left to improve: the incumbent stands; every objective is
+            # non-negative, so 0 is a valid bound.
+            value = int(round(last.value(objective)))
+            records.append(_record(name, "feasible", value, 0.0, 0.0))
+            break
+        remaining = max(0.05, remaining)
         share = 0.8 if n == 0 and len(built.phases) > 1 else 1 / (len(built.phases) - n)
-        solver.parameters.max_time_in_seconds = remaining * share
-        solver.parameters.num_workers = max(1, int(workers))
-        solver.parameters.random_seed = int(seed) % (2**31)
-        # The model is highly symmetric (interchangeable people and turns): symmetry
-        # detection and repeated presolve cost more than they save (10 s → 2 s at
-        # 200 × 20 × 13).
-        solver.parameters.symmetry_level = 0
-        solver.parameters.max_presolve_iterations = 1
+        solver = _solver(remaining * share, workers, seed)
         code = solver.solve(model)
         if code == cp_model.INFEASIBLE:
             raise HorizonInfeasible(
@@ -368,16 +431,103 @@ def _solve_phases(
                 {"phase": name},
             )
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if not values:
+            if last is None:
                 return None
-            records.append(_record(name, "timeout", None, None, solver.wall_time))
+            # No better plan in time: the incumbent stands, with the solver's bound.
+            value = int(round(last.value(objective)))
+            bound = float(solver.best_objective_bound)
+            records.append(_record(name, "feasible", value, bound, solver.wall_time))
             break
         value = int(round(solver.objective_value))
         status = "optimal" if code == cp_model.OPTIMAL else "feasible"
         records.append(
             _record(name, status, value, float(solver.best_objective_bound), solver.wall_time)
         )
-        values = {var.index: int(solver.value(var)) for var in variables}
         model.add(objective <= value)
+        if last is not None and int(round(last.value(objective))) <= value:
+            # The incumbent is as good: keep it. The solver's equal plan is an arbitrary
+            # pick among ties, the start plan breaks them by the unrounded fair loads.
+            continue
+        values = _solution(solver)
         last = solver
+    return values, records
+
+
+def _solution(solver: cp_model.CpSolver) -> dict[int, int]:
+    """Every variable's value by index, read from the response at once (a Python call
+    per variable took seconds at 200 × 20 × 52)."""
+    return dict(enumerate(solver.response_proto.solution))
+
+
+def _hint_all(model: cp_model.CpModel, values: Mapping[int, int]) -> None:
+    """Hint every variable with its value, written to the proto in bulk."""
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(values.keys())
+    model.proto.solution_hint.values.extend(values.values())
+
+
+def _complete_hint(
+    built: _Built, hint: set[tuple[int, int, int]], time_s: float, workers: int, seed: int
+) -> cp_model.CpSolver | None:
+    """The start plan with every other variable (repeats, deviations, excesses) at its
+    least value, or None when the start plan breaks a hard rule of this model."""
+    # The places are hinted (every one, 0 or 1): fixing them to their hint leaves only
+    # propagation, far cheaper than a copy of the model with 1 constraint per place.
+    del hint
+    live = [obj for _name, obj in built.phases if not isinstance(obj, int)]
+    if live:
+        built.model.minimize(cp_model.LinearExpr.sum(live))
+    solver = _solver(time_s, 1, seed)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    code = solver.solve(built.model)
+    return solver if code == cp_model.OPTIMAL else None
+
+
+def _solver(time_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_s
+    solver.parameters.num_workers = max(1, int(workers))
+    solver.parameters.random_seed = int(seed) % (2**31)
+    # The model is highly symmetric (interchangeable people and turns): symmetry
+    # detection and repeated presolve cost more than they save (10 s → 2 s at
+    # 200 × 20 × 13).
+    solver.parameters.symmetry_level = 0
+    solver.parameters.max_presolve_iterations = 1
+    return solver
+
+
+# Above this many place booleans the ideal attempt did not finish in its time share
+# (200 × 20 × 13 = 46 000: unknown after 5 s) and only took time from the phases.
+IDEAL_MAX_PLACES = 20_000
+
+
+def _solve_ideal(
+    built: _Built, deadline: float, workers: int, seed: int
+) -> tuple[dict[int, int], list[dict[str, Any]]] | None:
+    """Every phase's objective is a sum of non-negative terms, so a plan with all of them
+    0 is lexicographically optimal, proven. Asking for it as one satisfaction problem
+    (propagated, not minimised) is far faster than the phases one by one when it exists
+    (20 × 7 × 26: 3 s → 0.2 s); a share of the time bounds the attempt, and when it finds
+    no such plan (or cannot tell in time) the phases run as before."""
+    model = built.model
+    if len(built.x) > IDEAL_MAX_PLACES:
+        return None
+    live = [(name, obj) for name, obj in built.phases if not isinstance(obj, int)]
+    if any(obj != 0 for _name, obj in built.phases if isinstance(obj, int)) or not live:
+        return None
+    # A copy: the ideal bounds are a trial, the phases must see the model as built.
+    trial = model.clone()
+    trial.clear_objective()
+    for _name, objective in live:
+        trial.add(objective <= 0)
+    solver = _solver(max(0.05, deadline - perf_counter()) * 0.15, workers, seed)
+    code = solver.solve(trial)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = {var.index: int(solver.value(var)) for var in built.x.values()}
+    wall = solver.wall_time
+    records = [
+        _record(name, "optimal", 0, 0.0, wall if n == 0 else 0.0)
+        for n, (name, _o) in enumerate(built.phases)
+    ]
     return values, records

@@ -12,6 +12,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from vividshift.engine.constraints import NoRepeat, Separate
+from vividshift.engine.horizon.fair import variety_caps
 from vividshift.engine.horizon.model import Horizon
 from vividshift.engine.model import Problem
 
@@ -71,7 +72,7 @@ def repeat_terms(
             if other is None:
                 continue
             if hard:
-                model.add_bool_or([var.Not(), other.Not()])
+                model.add_at_most_one(var, other)
             else:
                 both = model.new_bool_var("")
                 model.add(var + other <= 1 + both)
@@ -120,7 +121,7 @@ def crowding(
             model.add(sum(vars_) <= even)
         elif len(vars_) > even:
             over = model.new_int_var(0, cap, "")
-            model.add(over >= sum(vars_) - even)
+            model.add(over >= cp_model.LinearExpr.sum(vars_) - even)
             excess.append(over)
     return excess
 
@@ -132,12 +133,7 @@ def variety(
     places of the target divided among the people present who may do it."""
     if allowed.shape[2] < 2:
         return []
-    able = allowed & present[:, :, None]  # K × P × T
-    counts = able.sum(axis=1)  # K × T
-    per_turn = np.divide(
-        np.asarray(need, dtype=float)[None, :], counts, out=np.zeros(counts.shape), where=counts > 0
-    )
-    fair = np.ceil((able * per_turn[:, None, :]).sum(axis=0) - 1e-9).astype(int)  # P × T
+    fair = variety_caps(present, allowed, need)
     per: dict[tuple[int, int], list[Any]] = {}
     for (_k, i, j), var in x.items():
         per.setdefault((i, j), []).append(var)
@@ -145,7 +141,7 @@ def variety(
     for (i, j), vars_ in per.items():
         if len(vars_) > fair[i, j]:
             over = model.new_int_var(0, len(vars_), "")
-            model.add(over >= sum(vars_) - int(fair[i, j]))
+            model.add(over >= cp_model.LinearExpr.sum(vars_) - int(fair[i, j]))
             excess.append(over)
     return excess
 
