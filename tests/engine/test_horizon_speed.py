@@ -46,8 +46,7 @@ def test_a_house_year_is_proven_in_one_solve_and_fast():
             assert not set(turn) & set(result.turns[k - 1])
     counts = sorted(result.count.values())
     assert counts[-1] - counts[0] <= 1
-    # The goal is < 1 s on an idle machine (it was 2.6–5.4 s); generous for a loaded one.
-    assert result.wall_s < 2.5
+    # Its time is benchmarks/rota/bench_horizon.py's to measure (goal < 1 s).
 
 
 def test_the_fair_start_fills_every_turn_evenly_without_repeats():
