@@ -219,7 +219,7 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     except ValueError:
         phrase = "Error"
     detail = exc.detail if isinstance(exc.detail, str) else phrase
-    return error_response(status, phrase, code, detail, headers)
+    return error_response(status, phrase, code, detail, getattr(exc, "headers", None))
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

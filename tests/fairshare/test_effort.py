@@ -43,7 +43,7 @@ async def test_effort_imports_from_csv(client: httpx.AsyncClient, auth_headers) 
     assert efforts == [1.5, 1]
 
 
-@pytest.mark.parametrize("effort", [0, -1, 1000.01, 0.001, "lots", None])
+@pytest.mark.parametrize("effort", [0, -1, 1000.01, 0.001, 5e-324, "lots", None])
 async def test_bad_effort_is_422(client: httpx.AsyncClient, auth_headers, effort) -> None:
     headers = await auth_headers("user")
     assert_error(

@@ -176,11 +176,21 @@ async def unsubscribe_one_click(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+# The page answers HTML, its errors the JSON error body (not the page's media type).
+UNSUBSCRIBE_PAGE_RESPONSES: Responses = {
+    code: {
+        "description": answer["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for code, answer in UNSUBSCRIBE_RESPONSES.items()
+}
+
+
 @router.get(
     "/notifications/unsubscribe",
     response_class=HTMLResponse,
     dependencies=[Public],
-    responses=UNSUBSCRIBE_RESPONSES,
+    responses=UNSUBSCRIBE_PAGE_RESPONSES,
 )
 async def unsubscribe_page(
     request: Request,

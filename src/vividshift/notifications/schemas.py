@@ -6,7 +6,15 @@ from datetime import datetime, time
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from vividshift.fields import NO_NUL, bounded
 from vividshift.notifications.events import EVENT_TYPES
@@ -150,11 +158,27 @@ class PreferencesWrite(_Strict):
         return self
 
 
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+# A local wall-clock time, answered as "HH:MM" (JSON Schema's `format: time` wants an
+# offset, which a time of day in the person's own zone does not have).
+LocalClock = Annotated[
+    time,
+    PlainSerializer(_clock, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "examples": ["22:00"]},
+        mode="serialization",
+    ),
+]
+
+
 class PreferencesRead(BaseModel):
     email_events: list[str]
     reminder_hours: int | None
-    quiet_hours_start: time | None
-    quiet_hours_end: time | None
+    quiet_hours_start: LocalClock | None
+    quiet_hours_end: LocalClock | None
     timezone: str | None
     channels: list[ChannelRead] = Field(description="your own Apprise channels")
 

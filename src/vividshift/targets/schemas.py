@@ -62,11 +62,11 @@ MAX_EFFORT = 1000
 Effort = Annotated[
     float,
     Field(
-        gt=0,
+        ge=0.01,
         le=MAX_EFFORT,
         multiple_of=0.01,
         allow_inf_nan=False,
-        description="points one place is worth (default 1; 0 < effort ≤ 1000, two decimals)",
+        description="points one place is worth (default 1; 0.01 ≤ effort ≤ 1000, two decimals)",
     ),
 ]
 Constraints = Annotated[JsonObject, AfterValidator(check_constraints)]
