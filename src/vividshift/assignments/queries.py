@@ -531,8 +531,9 @@ async def my_places(
 
 async def inputs_fingerprint(conn: Connection, domain_id: UUID, until: date) -> str:
     """A digest of everything a generation of the domain on `until` reads: the domain
-    row, its participants and targets (each row's `updated_at`, moved by every change),
-    and its runs up to that date with their placements. Equal digests: equal inputs."""
+    row, its participants, their absences and its targets (each row's `updated_at`,
+    moved by every change), and its runs up to that date with their placements and
+    outcomes (the ledger). Equal digests: equal inputs."""
     cur = await conn.execute(
         """
         SELECT md5(concat_ws('|',
@@ -541,9 +542,12 @@ async def inputs_fingerprint(conn: Connection, domain_id: UUID, until: date) -> 
                FROM participants WHERE domain_id = %(d)s),
             (SELECT string_agg(id::text || updated_at::text, ',' ORDER BY id)
                FROM assignment_targets WHERE domain_id = %(d)s),
+            (SELECT string_agg(id::text || updated_at::text, ',' ORDER BY id)
+               FROM participant_absences WHERE domain_id = %(d)s),
             (SELECT string_agg(a.id::text || a.status || a.updated_at::text || coalesce(
-                        (SELECT md5(string_agg(x.participant_id::text || x.target_id::text
-                                               || x.position::text, ',' ORDER BY x.id))
+                        (SELECT md5(string_agg(concat_ws(':', x.participant_id,
+                                               x.target_id, x.position, x.outcome,
+                                               x.rota_participant_id), ',' ORDER BY x.id))
                            FROM assignment_details x WHERE x.assignment_id = a.id), ''),
                     ',' ORDER BY a.id)
                FROM assignments a

@@ -1,0 +1,52 @@
+"""The digest a generation compares before saving (it solves without holding a
+connection): any change of what it read changes the digest, so the run is solved again."""
+
+from datetime import date
+
+from tests.factories import (
+    make_assignment,
+    make_detail,
+    make_domain,
+    make_participant,
+    make_target,
+)
+from vividshift.assignments.queries import inputs_fingerprint
+from vividshift.db import Connection
+
+DAY = date(2030, 1, 10)
+
+
+async def test_absences_and_outcomes_change_the_digest(db: Connection) -> None:
+    domain = await make_domain(db)
+    ana = await make_participant(db, domain_id=domain["id"])
+    bins = await make_target(db, domain_id=domain["id"])
+    run = await make_assignment(db, domain_id=domain["id"], assignment_date=date(2030, 1, 3))
+    place = await make_detail(
+        db, assignment_id=run["id"], participant_id=ana["id"], target_id=bins["id"]
+    )
+    seen = {await inputs_fingerprint(db, domain["id"], DAY)}
+
+    await db.execute(
+        "INSERT INTO participant_absences (participant_id, domain_id, starts_at, ends_at)"
+        " VALUES (%s, %s, '2030-01-10', '2030-01-11')",
+        (ana["id"], domain["id"]),
+    )
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 2
+
+    await db.execute(
+        "UPDATE assignment_details SET outcome = 'missed', outcome_at = now() WHERE id = %s",
+        (place["id"],),
+    )
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 3
+
+    # Another domain's absence is not this domain's input.
+    other = await make_domain(db)
+    ben = await make_participant(db, domain_id=other["id"])
+    await db.execute(
+        "INSERT INTO participant_absences (participant_id, domain_id, starts_at, ends_at)"
+        " VALUES (%s, %s, '2030-01-10', '2030-01-11')",
+        (ben["id"], other["id"]),
+    )
+    assert await inputs_fingerprint(db, domain["id"], DAY) in seen
