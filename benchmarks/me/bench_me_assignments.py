@@ -10,6 +10,8 @@ linked to a participant in 3 houses, who is on every run of those houses: 300 pl
 httpx's ASGI transport, one at a time, the two endpoints interleaved; the medians are
 printed with their ratio (goal: ≤ 3× /health). GET /api/me (the session check every
 signed-in request pays, plus one row) is printed as a reference: /health reads nothing.
+The whole measurement runs twice in the same run: with the session checked in the
+database on every request, and with the session cache (VIVIDSHIFT_SESSION_CACHE_SECONDS).
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL (a database of its own,
 dropped at the end).
@@ -118,12 +120,13 @@ def _seed(url: str, user_id: uuid.UUID) -> None:
             conn.execute(f"ANALYZE {table}")
 
 
-def _settings(url: str) -> Settings:
+def _settings(url: str, session_cache_seconds: float = 0) -> Settings:
     return Settings(
         database_url=url,
         jwt_secret="bench-secret-" + "x" * 40,
         migrate_on_start=False,
         metrics_enabled=False,
+        session_cache_seconds=session_cache_seconds,
     )
 
 
@@ -195,17 +198,18 @@ def main() -> None:
             f"seeded {HOUSES * PEOPLE_PER_HOUSE} participants, {HOUSES * RUNS_PER_HOUSE} runs, "
             f"{HOUSES * RUNS_PER_HOUSE * PLACES_PER_RUN} places in {time.perf_counter() - t0:.1f} s"
         )
-        times = asyncio.run(_measure(settings, token, args.requests))
-        title = f"endpoint (sequential, {args.requests} each)"
-        print(f"{title:<42} {'p50 ms':>8} {'p90 ms':>8}")
-        medians = {}
-        for label, values in times.items():
-            cuts = statistics.quantiles(values, n=10)
-            medians[label] = statistics.median(values)
-            print(f"{label:<42} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
-        base = medians["GET /health"]
-        for label in list(times)[2:]:
-            print(f"ratio {label} / GET /health: x{medians[label] / base:.2f} (goal ≤ 3)")
+        for cache in (0, 30):
+            times = asyncio.run(_measure(_settings(url, cache), token, args.requests))
+            title = f"session cache {cache} s (sequential, {args.requests} each)"
+            print(f"{title:<42} {'p50 ms':>8} {'p90 ms':>8}")
+            medians = {}
+            for label, values in times.items():
+                cuts = statistics.quantiles(values, n=10)
+                medians[label] = statistics.median(values)
+                print(f"{label:<42} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
+            base = medians["GET /health"]
+            for label in list(times)[2:]:
+                print(f"ratio {label} / GET /health: x{medians[label] / base:.2f} (goal ≤ 3)")
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
