@@ -31,6 +31,7 @@ from vividshift.http.security_headers import NoSniffMiddleware
 from vividshift.notifications import dispatcher as notification_dispatcher
 from vividshift.observability.middleware import RequestLogMiddleware
 from vividshift.observability.pool_metrics import PoolCollector
+from vividshift.reminders import in_process as in_process_reminders
 from vividshift.system.metrics_access import RESPONSES as METRICS_RESPONSES
 from vividshift.system.metrics_access import require_metrics_token
 from vividshift.web.render import install_page_errors
@@ -55,12 +56,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.database_url = url  # for the job-queue metrics' own short connections
-        # Notifications are sent from here while no worker runs (see the dispatcher).
-        sender = (
-            asyncio.create_task(notification_dispatcher.run(url, settings))
-            if settings.notifications_in_process
-            else None
-        )
+        # Notifications are sent, and reminders written, from here while no worker runs.
+        sender = reminder = None
+        if settings.notifications_in_process:
+            sender = asyncio.create_task(notification_dispatcher.run(url, settings))
+            reminder = asyncio.create_task(in_process_reminders.run(url, settings))
         # In-process jobs of a dead API process: re-run or failed by any live one.
         sweeper = asyncio.create_task(sweep_forever(pool, settings))
         cache = None
@@ -73,7 +73,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             if cache is not None:
                 await cache.close()
-            for task in (sweeper, sender):
+            for task in (sweeper, sender, reminder):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
