@@ -15,21 +15,19 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import psycopg
 from fastapi import FastAPI
 
-from vividshift import migrate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scratch_db import scratch_database  # noqa: E402
+
 from vividshift.app import create_app
 from vividshift.auth import passwords
 from vividshift.config import Settings
-from vividshift.db import url_with_database
-from vividshift.embedded import EmbeddedPostgres
 
 PORT = 8766
 PASSWORD = "Bench-login-flood-7291"
@@ -146,17 +144,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
-    embedded = None
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
-        server_url = embedded.admin_url
-    name = f"vs_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = url_with_database(server_url, name)
-    try:
-        migrate.upgrade(url)
+    with scratch_database("vs_bench") as url:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
                 "INSERT INTO users (username, email, password_hash) VALUES"
@@ -166,11 +154,6 @@ def main() -> None:
         results = {
             mode: _run_mode(mode, url, args.seconds, args.concurrency) for mode in ("loop", "pool")
         }
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if embedded is not None:
-            embedded.stop()
     print(
         f"login flood: {args.concurrency} clients for {args.seconds:g} s, "
         f"{os.cpu_count()} CPUs, {passwords.HASH_THREADS} hashing threads"

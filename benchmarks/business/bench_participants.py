@@ -20,9 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -30,14 +28,15 @@ import psycopg
 from fastapi import Depends, FastAPI
 from psycopg.rows import dict_row
 
-from vividshift import migrate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scratch_db import scratch_database  # noqa: E402
+
 from vividshift.app import create_app
 from vividshift.auth.deps import Authenticated, public
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
-from vividshift.db import Db, url_with_database
-from vividshift.embedded import EmbeddedPostgres
+from vividshift.db import Db
 
 ROWS = 100_000
 PORT = 8765
@@ -238,17 +237,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk): no measurement without it")
 
-    embedded = None
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
-        server_url = embedded.admin_url
-    name = f"vs_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = url_with_database(server_url, name)
-    try:
-        migrate.upgrade(url)
+    with scratch_database("vs_bench") as url:
         t0 = time.perf_counter()
         _seed(url)
         print(f"seeded {ROWS} participants in {time.perf_counter() - t0:.1f} s")
@@ -264,11 +253,6 @@ def main() -> None:
             seconds = results.pop("import") or seconds
             _report(variant, results, args)
         print(f"import of 10 000 participants (POST /api/participants/import): {seconds:.2f} s")
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if embedded is not None:
-            embedded.stop()
 
 
 if __name__ == "__main__":

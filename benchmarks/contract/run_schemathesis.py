@@ -17,19 +17,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from vividshift import migrate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scratch_db import scratch_database  # noqa: E402
+
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
-from vividshift.db import url_with_database
-from vividshift.embedded import EmbeddedPostgres
 
 SECRET = "contract-secret-" + "x" * 40
 # Operations that would end or demote the run's own admin session (every later case
@@ -124,17 +123,7 @@ def main() -> None:
     parser.add_argument("--checks", default="all", help="schemathesis checks (comma-separated)")
     parser.add_argument("--exclude-checks", default="", help="checks to leave out")
     args = parser.parse_args()
-    embedded = None
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
-        server_url = embedded.admin_url
-    name = f"vs_contract_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = url_with_database(server_url, name)
-    try:
-        migrate.upgrade(url)
+    with scratch_database("vs_contract") as url:
         st_args = ["-n", str(args.max_examples), "--phases", args.phases, "--mode", args.mode]
         st_args += ["--checks", args.checks]
         if args.exclude_checks:
@@ -146,11 +135,6 @@ def main() -> None:
         print(result.stdout[-20000:])
         print(result.stderr[-3000:], file=sys.stderr)
         print(f"schemathesis exit code {result.returncode} in {time.monotonic() - started:.0f} s")
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if embedded is not None:
-            embedded.stop()
     sys.exit(result.returncode)
 
 

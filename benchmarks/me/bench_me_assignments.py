@@ -19,9 +19,8 @@ dropped at the end).
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -30,13 +29,13 @@ import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from vividshift import migrate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scratch_db import scratch_database  # noqa: E402
+
 from vividshift.app import create_app
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
-from vividshift.db import url_with_database
-from vividshift.embedded import EmbeddedPostgres
 
 HOUSES = 10
 PEOPLE_PER_HOUSE = 10_000
@@ -179,17 +178,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
 
-    embedded = None
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
-        server_url = embedded.admin_url
-    name = f"vs_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = url_with_database(server_url, name)
-    try:
-        migrate.upgrade(url)
+    with scratch_database("vs_bench") as url:
         settings = _settings(url)
         user_id, token = asyncio.run(_user_and_token(url, settings))
         t0 = time.perf_counter()
@@ -210,11 +199,6 @@ def main() -> None:
             base = medians["GET /health"]
             for label in list(times)[2:]:
                 print(f"ratio {label} / GET /health: x{medians[label] / base:.2f} (goal ≤ 3)")
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if embedded is not None:
-            embedded.stop()
 
 
 if __name__ == "__main__":
