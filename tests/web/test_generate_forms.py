@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -324,3 +325,19 @@ async def test_the_dashboard_reads_today_in_the_house_zone(
     page = (await http.get("/")).text
     section = page.split(f'id="{shown_in}-h"')[1].split("</section>")[0]
     assert "Zoned run" in section
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+11"])
+async def test_the_generate_form_proposes_today_in_the_house_zone(
+    browser_like: SignIn, db: Connection, zone: str
+) -> None:
+    """UTC+14 and UTC−11 are never both on UTC's date, so one of the two cases fails
+    whenever the form proposes UTC's date."""
+    house = await make_domain(
+        db, name="house", display_name="The house", configuration={"timezone": zone}
+    )
+    http, manager = await browser_like("user")
+    await manages(db, house, manager)
+    page = (await http.get("/", params={"domain": "house"})).text
+    today_there = datetime.now(ZoneInfo(zone)).date().isoformat()
+    assert f'name="assignment_date" type="date" value="{today_there}"' in page

@@ -37,7 +37,7 @@ from vividshift.web.forms import (
 )
 from vividshift.web.idempotency import earlier_result, form_key, new_key, readable, run_once
 from vividshift.web.render import readable_details, redirect, render
-from vividshift.web.runs import candidate_dates, split_runs, zone_of
+from vividshift.web.runs import candidate_dates, split_runs, today_in, zone_of
 
 router = APIRouter(tags=["web"], include_in_schema=False)
 
@@ -129,7 +129,9 @@ async def dashboard_page(
         "strategies": rules.strategy_names(),
         "domains": active_domains,
         "values": {
-            "assignment_date": datetime.now(UTC).date().isoformat(),
+            # Today where the house is, not in UTC: early morning in Auckland is still
+            # yesterday in UTC.
+            "assignment_date": today_in(zone_of(choice.current.configuration)).isoformat(),
             "domain": choice.current.name,
         },
         "choice": choice,
