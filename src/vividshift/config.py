@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     history_retention_days: int = Field(
         default=0, ge=0, description="worker deletes assignment_history older than this; 0 = off"
     )
+    notification_retention_days: int = Field(
+        default=90,
+        ge=0,
+        description="worker deletes notification deliveries that ended longer ago than this "
+        "(and events no delivery refers to); 0 = off",
+    )
     migrate_on_start: bool = Field(default=True, description="apply pending migrations at start")
     # Background generations and schedules (vividshift.assignments.jobs, vividshift.schedules).
     async_generation_threshold: int = Field(

@@ -12,6 +12,7 @@ from vividshift.assignments import tasks as assignment_tasks
 from vividshift.auth import tasks as auth_tasks
 from vividshift.fairshare import tasks as fairshare_tasks
 from vividshift.idempotency import tasks as idempotency_tasks
+from vividshift.notifications import tasks as notification_tasks
 from vividshift.worker.app import create_task_app
 
 
@@ -29,6 +30,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "close_ended_places": fairshare_tasks.CLOSE_CRON,
         "ask_for_cover": fairshare_tasks.WAVES_CRON,
         "sweep_notifications": "* * * * *",
+        "purge_notifications": notification_tasks.PURGE_CRON,
         "remind_turns": "*/5 * * * *",
     }
     assert idempotency_tasks.IDEMPOTENCY_CRON == "41 * * * *"  # hourly
@@ -42,6 +44,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
         "close_ended_places": "maintenance",
         "ask_for_cover": "maintenance",
         "sweep_notifications": "notifications",
+        "purge_notifications": "maintenance",
         "remind_turns": "notifications",
     }
     now = time.time()
@@ -53,6 +56,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
     assert sorted(job_statuses(fresh_db_url)) == [
         ("purge_history", "todo"),
         ("purge_idempotency_keys", "todo"),
+        ("purge_notifications", "todo"),
         ("purge_sessions", "todo"),
     ]
 
@@ -61,6 +65,7 @@ async def test_periodic_jobs_are_deferred_once_per_due_time(fresh_db_url: str) -
     assert sorted(job_statuses(fresh_db_url)) == [
         ("purge_history", "succeeded"),
         ("purge_idempotency_keys", "succeeded"),
+        ("purge_notifications", "succeeded"),
         ("purge_sessions", "succeeded"),
     ]
     assert session_tokens(fresh_db_url) == ["live"]

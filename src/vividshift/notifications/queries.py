@@ -531,3 +531,36 @@ async def domain_summary(conn: Connection, domain_id: UUID) -> dict[str, Any] | 
         "SELECT id, name, display_name FROM domains WHERE id = %s", (domain_id,)
     )
     return await cur.fetchone()
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+async def delete_finished_deliveries(conn: Connection, *, older_than_days: int, limit: int) -> int:
+    """Delete up to `limit` deliveries that ended (delivered, failed, cancelled) more than
+    the age ago, with their attempts (cascade); how many. Pending ones are kept whatever
+    their age: they are still owed."""
+    cur = await conn.execute(
+        """DELETE FROM notification_deliveries
+           WHERE id IN (SELECT id FROM notification_deliveries
+                        WHERE status <> 'pending'
+                          AND updated_at < now() - make_interval(days => %s)
+                        LIMIT %s)""",
+        (older_than_days, limit),
+    )
+    return cur.rowcount
+
+
+async def delete_delivered_events(conn: Connection, *, older_than_days: int, limit: int) -> int:
+    """Delete up to `limit` events older than the age that no delivery refers to any more;
+    how many."""
+    cur = await conn.execute(
+        """DELETE FROM notification_events
+           WHERE id IN (SELECT e.id FROM notification_events e
+                        WHERE e.created_at < now() - make_interval(days => %s)
+                          AND NOT EXISTS (SELECT 1 FROM notification_deliveries d
+                                          WHERE d.event_id = e.id)
+                        LIMIT %s)""",
+        (older_than_days, limit),
+    )
+    return cur.rowcount
