@@ -15,9 +15,9 @@ from tests.factories import make_domain, make_user
 from tests.notifications.helpers import count
 from tests.notifications.receivers import http_receiver
 from vividshift.db import Connection
-from vividshift.notifications import events, queries, unsubscribe
+from vividshift.notifications import events, queries, safety, unsubscribe
 from vividshift.notifications.delivery import deliver_due
-from vividshift.notifications.safety import UnsafeTarget, check_http_url
+from vividshift.notifications.safety import UnsafeTarget, check_http_url, pinned_request
 from vividshift.notifications.senders import apprise_url, webhook
 from vividshift.notifications.service import new_webhook_secret
 
@@ -51,6 +51,41 @@ async def test_public_addresses_pass_and_allow_private_lifts_all_but_metadata() 
     await check_http_url("http://10.0.0.1/hook", allow_private=True)
     with pytest.raises(UnsafeTarget):
         await check_http_url("http://169.254.169.254/", allow_private=True)
+
+
+async def test_a_webhook_connects_to_the_address_the_check_vetted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the name answers a vetted address once; the connection must go
+    there, not resolve the name again (this name resolves nowhere else here, so a second
+    resolution would fail to connect)."""
+    answers: list[str] = []
+
+    async def resolve_once(host: str, port: int) -> list[str]:
+        answers.append(host)
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(safety, "resolve", resolve_once)
+    with http_receiver() as receiver:
+        outcome = await webhook.send(
+            f"http://hooks.rebind.invalid:{receiver.port}/hook",
+            new_webhook_secret(),
+            "msg_pin",
+            {"type": "t", "timestamp": "x", "data": {}},
+            time_limit=2,
+            allow_private=True,
+        )
+    assert outcome.ok, outcome.error
+    assert answers == ["hooks.rebind.invalid"]
+    (received,) = receiver.on("/hook")
+    assert received.headers["host"] == f"hooks.rebind.invalid:{receiver.port}"
+
+
+async def test_a_pinned_request_keeps_the_name_for_host_and_tls() -> None:
+    pin = await pinned_request("https://user@[::1]:8443/x?y=1", allow_private=True)
+    assert (pin.url, pin.host, pin.sni) == ("https://[::1]:8443/x?y=1", "[::1]:8443", "::1")
+    plain = await pinned_request("http://127.0.0.1/hook", allow_private=True)
+    assert (plain.url, plain.host, plain.sni) == ("http://127.0.0.1/hook", "127.0.0.1", None)
 
 
 async def test_apprise_urls_are_checked_on_their_host() -> None:

@@ -5,7 +5,8 @@ drop duplicates), `webhook-timestamp` (seconds, of this attempt) and `webhook-si
 (`v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with the endpoint's secret, by the
 `standardwebhooks` package). The body is JSON `{type, timestamp, data}`. Any 2xx is a
 success; anything else, a time-out or a refused connection is retried. Redirects are
-followed (at most 3), each target checked like the first (`safety`).
+followed (at most 3), each target checked like the first and connected to at the
+address the check vetted (`safety.pinned_request`: no DNS rebinding).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import httpx
 from standardwebhooks.webhooks import Webhook
 
 from vividshift import __version__
-from vividshift.notifications.safety import UnsafeTarget, check_http_url
+from vividshift.notifications.safety import UnsafeTarget, pinned_request
 from vividshift.notifications.senders import Outcome
 
 MAX_REDIRECTS = 3
@@ -64,11 +65,16 @@ async def send(
     ) as http:
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                await check_http_url(url, allow_private=allow_private)
+                pin = await pinned_request(url, allow_private=allow_private)
             except UnsafeTarget as exc:
                 return Outcome(False, error=f"refused: {exc}", permanent=True)
             try:
-                response = await http.post(url, content=data, headers=headers)
+                response = await http.post(
+                    pin.url,
+                    content=data,
+                    headers=headers | {"host": pin.host},
+                    extensions={"sni_hostname": pin.sni} if pin.sni else None,
+                )
             except httpx.TimeoutException:
                 return Outcome(False, error=f"timed out after {time_limit:g} s")
             except httpx.HTTPError as exc:
