@@ -1,5 +1,5 @@
 """Benchmark: the end-to-end generate request for 10 000 participants × 1 000 targets,
-persistence included (goal: under 5 s on a 2-core machine), next to baselines measured
+persistence included (goal: under 1.2 s on a 2-core machine, with 10 runs of history), next to baselines measured
 in the same run: the engine's solve alone (from the run's own timings), and writing the
 same details with psycopg's executemany in pipeline mode and row by row instead of with
 one COPY.
@@ -21,6 +21,7 @@ import os
 import statistics
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -38,7 +39,7 @@ from vividshift.db import url_with_database
 from vividshift.embedded import EmbeddedPostgres
 
 
-def _seed(url: str, people: int, targets: int, per_target: int) -> None:
+def _seed(url: str, people: int, targets: int, per_target: int, history: int) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             """
@@ -59,8 +60,9 @@ def _seed(url: str, people: int, targets: int, per_target: int) -> None:
             """,
             (per_target, targets),
         )
-        # Two earlier runs: person k does task (k + 7·run) mod T.
-        for run, day in enumerate(("2025-12-01", "2025-12-08")):
+        # Earlier runs, a week apart: person k does task (k + 7·run) mod T.
+        for run in range(history):
+            day = date(2025, 12, 31) - timedelta(weeks=history - run)
             aid = conn.execute(
                 "INSERT INTO assignments (assignment_date, strategy_used, status)"
                 " VALUES (%s, 'optimal', 'completed') RETURNING id",
@@ -184,14 +186,21 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
                 meta = result["metadata"]
                 walls.append(wall)
                 parts.append(
-                    meta["timings_ms"] | {"engine_ms": meta["solver"]["timings_ms"]["total_ms"]}
+                    meta["timings_ms"]
+                    | {
+                        "engine_ms": meta["solver"]["timings_ms"]["total_ms"],
+                        # what the request spent after the run was stored: encoding the
+                        # answer and the app's layers around the route
+                        "respond_ms": wall - meta["timings_ms"]["total_ms"],
+                    }
                 )
                 print(
                     f"run {i + 1}: {wall:8.0f} ms wall  "
                     f"(load {meta['timings_ms']['load_ms']:.0f}, "
                     f"solve {meta['timings_ms']['solve_ms']:.0f} "
                     f"[engine {meta['solver']['timings_ms']['total_ms']:.0f}], "
-                    f"persist {meta['timings_ms']['persist_ms']:.0f}; "
+                    f"persist {meta['timings_ms']['persist_ms']:.0f}, "
+                    f"respond {parts[-1]['respond_ms']:.0f}; "
                     f"{len(result['assignments'])} details, {meta['solver']['status']}, "
                     f"method {meta['solver']['method']}, {len(r.content) / 1e6:.1f} MB response)"
                 )
@@ -199,7 +208,7 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
     writes, n = await _write_baselines(url, last_id, repeat=5)
     med = statistics.median
     print()
-    print(f"end-to-end generate request (median of {runs}): {med(walls):8.0f} ms   goal < 5000")
+    print(f"end-to-end generate request (median of {runs}): {med(walls):8.0f} ms   goal < 1200")
     print(
         f"  engine solve alone (baseline):             {med(p['engine_ms'] for p in parts):8.0f} ms"
     )
@@ -208,6 +217,9 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
     )
     print(
         f"  persisting (row, {n} details, history):  {med(p['persist_ms'] for p in parts):8.0f} ms"
+    )
+    print(
+        f"  encoding the answer (wall − run total):    {med(p['respond_ms'] for p in parts):8.0f} ms"
     )
     copy_ms = writes["COPY (ours)"]
     print(f"\n{n} details written again, median of 5 each, interleaved:")
@@ -221,6 +233,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--targets", type=int, default=1_000)
     parser.add_argument("--per-target", type=int, default=8)
+    parser.add_argument("--history", type=int, default=10, help="earlier runs in the table")
     parser.add_argument(
         "--dense",
         action="store_true",
@@ -239,10 +252,10 @@ def main() -> None:
     try:
         migrate.upgrade(url)
         started = time.perf_counter()
-        _seed(url, args.people, args.targets, args.per_target)
+        _seed(url, args.people, args.targets, args.per_target, args.history)
         print(
             f"seeded {args.people} participants × {args.targets} targets "
-            f"({args.targets * args.per_target} places) + 2 runs of history "
+            f"({args.targets * args.per_target} places) + {args.history} runs of history "
             f"in {time.perf_counter() - started:.1f} s"
         )
         asyncio.run(_bench(url, args.runs, args.dense))

@@ -58,6 +58,21 @@ class History:
                 runs[pid][i].add(tid)
         return cls({p: tuple(frozenset(s) for s in rs) for p, rs in runs.items()})
 
+    @classmethod
+    def from_places(
+        cls, depth: int, places: Iterable[tuple[str, Sequence[str], Sequence[int]]]
+    ) -> History:
+        """From `depth` runs given per participant: (participant, targets, run index of
+        each target, 0 = latest) — the shape a query aggregating per person returns, so
+        no per-run rows are built first."""
+        runs: dict[str, tuple[frozenset[str], ...]] = {}
+        for pid, targets, indexes in places:
+            done: list[set[str]] = [set() for _ in range(depth)]
+            for tid, k in zip(targets, indexes, strict=True):
+                done[k].add(tid)
+            runs[str(pid)] = tuple(frozenset(s) for s in done)
+        return cls(runs)
+
 
 def _recency(run: PastRun) -> tuple[datetime, datetime]:
     created = datetime.min if run.created_at is None else _naive_utc(run.created_at)
