@@ -571,7 +571,8 @@ async def inputs_fingerprint(conn: Connection, domain_id: UUID, until: date) -> 
     """A digest of everything a generation of the domain on `until` reads: the domain
     row, its participants, their absences and its targets (each row's `updated_at`,
     moved by every change), and its runs up to that date with their placements and
-    outcomes (the ledger). Equal digests: equal inputs."""
+    outcomes (the ledger). Equal digests: equal inputs. A run's places are summed as
+    64-bit hashes of each row (count and sum: no sort, no string of every place)."""
     cur = await conn.execute(
         """
         SELECT md5(concat_ws('|',
@@ -583,9 +584,9 @@ async def inputs_fingerprint(conn: Connection, domain_id: UUID, until: date) -> 
             (SELECT string_agg(id::text || updated_at::text, ',' ORDER BY id)
                FROM participant_absences WHERE domain_id = %(d)s),
             (SELECT string_agg(a.id::text || a.status || a.updated_at::text || coalesce(
-                        (SELECT md5(string_agg(concat_ws(':', x.participant_id,
-                                               x.target_id, x.position, x.outcome,
-                                               x.rota_participant_id), ',' ORDER BY x.id))
+                        (SELECT count(*)::text || ':' || sum(hashtextextended(concat_ws(
+                                    ':', x.id, x.participant_id, x.target_id, x.position,
+                                    x.outcome, x.rota_participant_id), 0))::text
                            FROM assignment_details x WHERE x.assignment_id = a.id), ''),
                     ',' ORDER BY a.id)
                FROM assignments a

@@ -64,14 +64,17 @@ class History:
     ) -> History:
         """From `depth` runs given per participant: (participant, targets, run index of
         each target, 0 = latest) — the shape a query aggregating per person returns, so
-        no per-run rows are built first."""
+        no per-run rows are built first. Runs a person missed share one empty set."""
         runs: dict[str, tuple[frozenset[str], ...]] = {}
         for pid, targets, indexes in places:
-            done: list[set[str]] = [set() for _ in range(depth)]
+            done = [_NONE] * depth
             for tid, k in zip(targets, indexes, strict=True):
-                done[k].add(tid)
-            runs[str(pid)] = tuple(frozenset(s) for s in done)
+                done[k] = done[k] | {tid} if done[k] else frozenset((tid,))
+            runs[str(pid)] = tuple(done)
         return cls(runs)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _recency(run: PastRun) -> tuple[datetime, datetime]:
