@@ -32,6 +32,11 @@ Decisions:
 - **Fair share**: once the domain has outcomes of places, the balance objective plans
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
+- **Big runs stay cheap around the solver**: the history comes aggregated per person
+  (`queries.places_by_participant` → `History.from_places`), the details are one COPY
+  block, and a run comes back as a `GeneratedRun` that the route encodes once
+  (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
+  want objects.
 - **Window**: the request's `window`, else the whole `assignment_date` in the domain's
   time zone (`configuration.timezone`, default UTC): availability is checked against it.
   The date defaults to today in that zone.
