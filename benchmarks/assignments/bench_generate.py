@@ -214,18 +214,16 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
     med = statistics.median
     print()
     print(f"end-to-end generate request (median of {runs}): {med(walls):8.0f} ms   goal < 1200")
-    print(
-        f"  engine solve alone (baseline):             {med(p['engine_ms'] for p in parts):8.0f} ms"
-    )
-    print(
-        f"  loading inputs + history:                  {med(p['load_ms'] for p in parts):8.0f} ms"
-    )
-    print(
-        f"  persisting (row, {n} details, history):  {med(p['persist_ms'] for p in parts):8.0f} ms"
-    )
-    print(
-        f"  encoding the answer (wall − run total):    {med(p['respond_ms'] for p in parts):8.0f} ms"
-    )
+    phases = {
+        "engine solve alone (baseline)": "engine_ms",
+        "loading inputs + history": "load_ms",
+        "solving (in a thread, no connection held)": "solve_ms",
+        f"persisting (row, {n} details, history)": "persist_ms",
+        "encoding the answer (wall − run total)": "respond_ms",
+    }
+    for label, key in phases.items():
+        ms = med(p[key] for p in parts)
+        print(f"  {label:<42} {ms:8.0f} ms  ({ms / med(walls):4.0%} of the request)")
     copy_ms = writes[next(iter(WRITES))]
     print(f"\n{n} details written again, median of 5 each, interleaved:")
     for way, ms in writes.items():
