@@ -30,7 +30,7 @@ def _default(value: Any) -> Any:
     """What orjson cannot encode, as pydantic's JSON mode writes it."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
+    if isinstance(value, (set, frozenset)):
         return list(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
