@@ -64,12 +64,18 @@ class History:
     ) -> History:
         """From `depth` runs given per participant: (participant, targets, run index of
         each target, 0 = latest) — the shape a query aggregating per person returns, so
-        no per-run rows are built first. Runs a person missed share one empty set."""
+        no per-run rows are built first. Runs a person missed share one empty set, and
+        a run of one target shares that target's set (sets are immutable): far fewer
+        objects for the cycle collector to walk."""
         runs: dict[str, tuple[frozenset[str], ...]] = {}
+        single: dict[str, frozenset[str]] = {}
         for pid, targets, indexes in places:
             done = [_NONE] * depth
             for tid, k in zip(targets, indexes, strict=True):
-                done[k] = done[k] | {tid} if done[k] else frozenset((tid,))
+                if done[k]:
+                    done[k] = done[k] | {tid}
+                else:
+                    done[k] = single.get(tid) or single.setdefault(tid, frozenset((tid,)))
             runs[str(pid)] = tuple(done)
         return cls(runs)
 
