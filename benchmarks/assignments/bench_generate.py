@@ -2,8 +2,8 @@
 with 10 earlier runs of history, persistence included (goal: under 1.2 s on a 2-core
 machine), split into its phases (load, solve, persist, encoding the answer), next to
 baselines measured in the same run: the engine's solve alone (from the run's own
-timings), and writing the same details with one COPY block (ours), COPY adapting each
-row, psycopg's executemany in pipeline mode and row by row.
+timings), and writing the same details with COPY (ours), psycopg's executemany in
+pipeline mode and row by row.
 
     .venv/bin/python benchmarks/assignments/bench_generate.py [--runs 5] [--history 10]
 
@@ -118,13 +118,10 @@ async def _executemany_pipelined(
 
 
 WRITES = {
-    "COPY, one block (ours)": queries.copy_details,
-    "COPY, a Jsonb per row": getattr(queries, "copy_details_per_row", None),
+    "COPY (ours)": queries.copy_details,
     "executemany, pipeline mode": _executemany_pipelined,
     "row by row": queries.insert_details_row_by_row,
 }
-# Run against an older tree (PYTHONPATH) that lacks a way, the benchmark says so.
-WRITES = {way: write for way, write in WRITES.items() if write is not None}
 
 
 async def _write_baselines(url: str, assignment_id: str, repeat: int) -> tuple[dict, int]:
@@ -228,9 +225,6 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
     print(f"\n{n} details written again, median of 5 each, interleaved:")
     for way, ms in writes.items():
         print(f"  {way:<28} {ms:8.0f} ms   ({ms / copy_ms:.2f}× ours)")
-    for way in ("COPY, a Jsonb per row",):
-        if way not in writes:
-            print(f"  {way:<28} not measured: this tree has no such writer")
 
 
 def main() -> None:

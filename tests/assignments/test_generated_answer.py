@@ -1,6 +1,6 @@
 """The generate answer is encoded once (orjson, from the stored rows): the same JSON as
-the documented pydantic model, and the details' metadata written by one COPY block
-keeps every character of the names."""
+the documented pydantic model; the details' metadata, written by COPY, keeps
+every character of the names; stored JSON the fast parser refuses still loads."""
 
 import json
 from datetime import date
@@ -14,7 +14,7 @@ from vividshift.assignments.routes import GenerateResult
 from vividshift.assignments.schemas import GenerateRequest
 from vividshift.db import Connection
 
-# COPY's text format escapes with backslashes; JSON escapes quotes and control characters.
+# Backslashes (COPY's escape), quotes and control characters (JSON's), emoji.
 NAMES = ['Ann "the \\ bin" \\n', "Ben\ttab\nline", "Chloé 🧹 \\\\N", "\\."]
 
 
@@ -95,3 +95,18 @@ async def test_the_route_answers_the_documented_shape(
     assert json.loads(model.model_dump_json()) == answer
     assert {a["metadata"]["participant_name"] for a in answer["assignments"]} <= set(NAMES)
     assert len(answer["assignments"]) == 2
+
+
+async def test_numbers_beyond_a_double_in_stored_json_still_load(db: Connection) -> None:
+    """jsonb keeps any numeric; orjson refuses one beyond a double: the standard parser
+    reads it instead, so the run is generated rather than answered with a 500."""
+    domain = await _house(db)
+    await db.execute(
+        "UPDATE participants SET metadata = '{\"huge\": 1e400}'::jsonb WHERE domain_id = %s",
+        (domain["id"],),
+    )
+    body = GenerateRequest.model_validate(
+        {"domain": domain["name"], "assignment_date": "2031-05-08"}
+    )
+    run = await generation.generate_run(db, None, body)
+    assert len(run.details) == 4

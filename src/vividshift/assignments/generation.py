@@ -33,8 +33,8 @@ Decisions:
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
 - **Big runs stay cheap around the solver**: the history comes aggregated per person
-  (`queries.places_by_participant` → `History.from_places`), the details are one COPY
-  block, and a run comes back as a `GeneratedRun` that the route encodes once
+  (`queries.places_by_participant` → `History.from_places`), the details are one COPY,
+  and a run comes back as a `GeneratedRun` that the route encodes once
   (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
   want objects.
 - **Window**: the request's `window`, else the whole `assignment_date` in the domain's
