@@ -1,18 +1,20 @@
-"""Benchmark: the end-to-end generate request for 10 000 participants × 1 000 targets,
-persistence included (goal: under 5 s on a 2-core machine), next to baselines measured
-in the same run: the engine's solve alone (from the run's own timings), and writing the
-same details with psycopg's executemany in pipeline mode and row by row instead of with
-one COPY.
+"""Benchmark: the end-to-end generate request for 10 000 participants × 1 000 targets
+with 10 earlier runs of history, persistence included (goal: under 1.2 s on a 2-core
+machine), split into its phases (load, solve, persist, encoding the answer), next to
+baselines measured in the same run: the engine's solve alone (from the run's own
+timings), and writing the same details with COPY (ours), psycopg's executemany in
+pipeline mode and row by row.
 
-    .venv/bin/python benchmarks/assignments/bench_generate.py [--runs 3] [--people 10000]
+    .venv/bin/python benchmarks/assignments/bench_generate.py [--runs 5] [--history 10]
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL (a database of its own,
 dropped at the end). The request goes through the whole app in process (ASGI: routing,
 auth, validation, JSON) with a real pool; participants have 3 of 30 skills, targets
 need 1 skill and 8 people each (8 000 places), strategy `optimal` (rotation, balance,
 skill, preference) with `skill_threshold` 1 (the required skill is a hard rule: about
-1 M eligible pairs; `--dense` makes skills only weigh: all 10 M pairs eligible), with 2
-earlier runs of history in the table.
+1 M eligible pairs; `--dense` makes skills only weigh: all 10 M pairs eligible). The
+history: `--history` earlier runs a week apart, in each of which person k did task
+(k + 7·run) mod T, so the load reads 80 000 places of 8 000 people.
 """
 
 import argparse
@@ -21,6 +23,7 @@ import os
 import statistics
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -38,7 +41,7 @@ from vividshift.db import url_with_database
 from vividshift.embedded import EmbeddedPostgres
 
 
-def _seed(url: str, people: int, targets: int, per_target: int) -> None:
+def _seed(url: str, people: int, targets: int, per_target: int, history: int) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             """
@@ -59,8 +62,9 @@ def _seed(url: str, people: int, targets: int, per_target: int) -> None:
             """,
             (per_target, targets),
         )
-        # Two earlier runs: person k does task (k + 7·run) mod T.
-        for run, day in enumerate(("2025-12-01", "2025-12-08")):
+        # Earlier runs, a week apart: person k does task (k + 7·run) mod T.
+        for run in range(history):
+            day = date(2025, 12, 31) - timedelta(weeks=history - run)
             aid = conn.execute(
                 "INSERT INTO assignments (assignment_date, strategy_used, status)"
                 " VALUES (%s, 'optimal', 'completed') RETURNING id",
@@ -184,14 +188,21 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
                 meta = result["metadata"]
                 walls.append(wall)
                 parts.append(
-                    meta["timings_ms"] | {"engine_ms": meta["solver"]["timings_ms"]["total_ms"]}
+                    meta["timings_ms"]
+                    | {
+                        "engine_ms": meta["solver"]["timings_ms"]["total_ms"],
+                        # what the request spent after the run was stored: encoding the
+                        # answer and the app's layers around the route
+                        "respond_ms": wall - meta["timings_ms"]["total_ms"],
+                    }
                 )
                 print(
                     f"run {i + 1}: {wall:8.0f} ms wall  "
                     f"(load {meta['timings_ms']['load_ms']:.0f}, "
                     f"solve {meta['timings_ms']['solve_ms']:.0f} "
                     f"[engine {meta['solver']['timings_ms']['total_ms']:.0f}], "
-                    f"persist {meta['timings_ms']['persist_ms']:.0f}; "
+                    f"persist {meta['timings_ms']['persist_ms']:.0f}, "
+                    f"respond {parts[-1]['respond_ms']:.0f}; "
                     f"{len(result['assignments'])} details, {meta['solver']['status']}, "
                     f"method {meta['solver']['method']}, {len(r.content) / 1e6:.1f} MB response)"
                 )
@@ -199,28 +210,30 @@ async def _bench(url: str, runs: int, dense: bool) -> None:
     writes, n = await _write_baselines(url, last_id, repeat=5)
     med = statistics.median
     print()
-    print(f"end-to-end generate request (median of {runs}): {med(walls):8.0f} ms   goal < 5000")
-    print(
-        f"  engine solve alone (baseline):             {med(p['engine_ms'] for p in parts):8.0f} ms"
-    )
-    print(
-        f"  loading inputs + history:                  {med(p['load_ms'] for p in parts):8.0f} ms"
-    )
-    print(
-        f"  persisting (row, {n} details, history):  {med(p['persist_ms'] for p in parts):8.0f} ms"
-    )
-    copy_ms = writes["COPY (ours)"]
+    print(f"end-to-end generate request (median of {runs}): {med(walls):8.0f} ms   goal < 1200")
+    phases = {
+        "engine solve alone (baseline)": "engine_ms",
+        "loading inputs + history": "load_ms",
+        "solving (in a thread, no connection held)": "solve_ms",
+        f"persisting (row, {n} details, history)": "persist_ms",
+        "encoding the answer (wall − run total)": "respond_ms",
+    }
+    for label, key in phases.items():
+        ms = med(p[key] for p in parts)
+        print(f"  {label:<42} {ms:8.0f} ms  ({ms / med(walls):4.0%} of the request)")
+    copy_ms = writes[next(iter(WRITES))]
     print(f"\n{n} details written again, median of 5 each, interleaved:")
     for way, ms in writes.items():
-        print(f"  {way:<28} {ms:8.0f} ms   ({ms / copy_ms:.2f}× COPY)")
+        print(f"  {way:<28} {ms:8.0f} ms   ({ms / copy_ms:.2f}× ours)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--targets", type=int, default=1_000)
     parser.add_argument("--per-target", type=int, default=8)
+    parser.add_argument("--history", type=int, default=10, help="earlier runs in the table")
     parser.add_argument(
         "--dense",
         action="store_true",
@@ -239,10 +252,10 @@ def main() -> None:
     try:
         migrate.upgrade(url)
         started = time.perf_counter()
-        _seed(url, args.people, args.targets, args.per_target)
+        _seed(url, args.people, args.targets, args.per_target, args.history)
         print(
             f"seeded {args.people} participants × {args.targets} targets "
-            f"({args.targets * args.per_target} places) + 2 runs of history "
+            f"({args.targets * args.per_target} places) + {args.history} runs of history "
             f"in {time.perf_counter() - started:.1f} s"
         )
         asyncio.run(_bench(url, args.runs, args.dense))

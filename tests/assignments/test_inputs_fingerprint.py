@@ -50,3 +50,39 @@ async def test_absences_and_outcomes_change_the_digest(db: Connection) -> None:
         (ben["id"], other["id"]),
     )
     assert await inputs_fingerprint(db, domain["id"], DAY) in seen
+
+
+async def test_moving_a_place_changes_the_digest(db: Connection) -> None:
+    """Places are summed as hashes, in no order: two people trading their places, or a
+    place taken by someone else, still changes the digest."""
+    domain = await make_domain(db)
+    ana = await make_participant(db, domain_id=domain["id"])
+    ben = await make_participant(db, domain_id=domain["id"])
+    bins = await make_target(db, domain_id=domain["id"])
+    dishes = await make_target(db, domain_id=domain["id"])
+    run = await make_assignment(db, domain_id=domain["id"], assignment_date=date(2030, 1, 3))
+    first = await make_detail(
+        db, assignment_id=run["id"], participant_id=ana["id"], target_id=bins["id"], position=1
+    )
+    second = await make_detail(
+        db, assignment_id=run["id"], participant_id=ben["id"], target_id=dishes["id"], position=1
+    )
+    seen = {await inputs_fingerprint(db, domain["id"], DAY)}
+
+    # ana and ben trade tasks: the same people, the same tasks, other pairs.
+    await db.execute(
+        "UPDATE assignment_details SET target_id = %s WHERE id = %s", (dishes["id"], first["id"])
+    )
+    await db.execute(
+        "UPDATE assignment_details SET target_id = %s WHERE id = %s", (bins["id"], second["id"])
+    )
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 2
+
+    await db.execute("UPDATE assignment_details SET position = 2 WHERE id = %s", (second["id"],))
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 3
+
+    await db.execute("DELETE FROM assignment_details WHERE id = %s", (second["id"],))
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 4

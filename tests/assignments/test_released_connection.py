@@ -63,7 +63,7 @@ async def test_no_connection_is_held_while_solving(setup) -> None:  # type: igno
 
     result = await generation.generate_released(connect, principal, body, client_gone=client_gone)
     assert events == ["acquire", "release", "solved with 0 in use", "acquire", "release"]
-    assert len(result.assignments) == 6
+    assert len(result.details) == 6
     cur = await conn.execute("SELECT count(*) AS n FROM assignment_details")
     assert (await cur.fetchone())["n"] == 6
 
@@ -95,7 +95,7 @@ async def test_inputs_changed_during_the_solve_are_solved_again(setup) -> None: 
     )
     cur = await conn.execute("SELECT id FROM participants WHERE name = 'p000'")
     gone = str((await cur.fetchone())["id"])
-    assert gone not in {str(a.participant_id) for a in result.assignments}
+    assert gone not in set(result.participant_ids)
     cur = await conn.execute(
         "SELECT configuration->'inputs'->>'participant_count' AS n FROM assignments"
     )

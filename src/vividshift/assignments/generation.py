@@ -32,6 +32,11 @@ Decisions:
 - **Fair share**: once the domain has outcomes of places, the balance objective plans
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
+- **Big runs stay cheap around the solver**: the history comes aggregated per person
+  (`queries.places_by_participant` → `History.from_places`), the details are one COPY,
+  and a run comes back as a `GeneratedRun` that the route encodes once
+  (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
+  want objects.
 - **Window**: the request's `window`, else the whole `assignment_date` in the domain's
   time zone (`configuration.timezone`, default UTC): availability is checked against it.
   The date defaults to today in that zone.
@@ -42,7 +47,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import partial
 from time import perf_counter
@@ -53,9 +58,10 @@ import anyio
 import psycopg.errors
 
 from vividshift.assignments import queries
+from vividshift.assignments.generated import Detail, GeneratedRun
 from vividshift.assignments.metrics import observe_generation
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
-from vividshift.assignments.schemas import GeneratedPlacement, GenerateRequest, GenerateResponse
+from vividshift.assignments.schemas import GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains.access import domain_access
@@ -64,7 +70,7 @@ from vividshift.engine import (
     Infeasible,
     InvalidParameters,
     InvalidProblem,
-    PastRun,
+    PairScore,
     Problem,
     SolveResult,
     participant_from_mapping,
@@ -77,6 +83,7 @@ from vividshift.ledger.ledger import prior_load
 from vividshift.notifications import events
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
+_SCORE_FIELDS = tuple(f.name for f in fields(PairScore))  # PairScore.to_dict's keys
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
@@ -142,6 +149,17 @@ async def generate(
     *,
     actor: UUID | None = None,
 ) -> GenerateResponse:
+    """`generate_run`, answered as the pydantic model."""
+    return (await generate_run(conn, principal, body, actor=actor)).to_model()
+
+
+async def generate_run(
+    conn: Connection,
+    principal: Principal | None,
+    body: GenerateRequest,
+    *,
+    actor: UUID | None = None,
+) -> GeneratedRun:
     """Load, solve, persist: one transaction (see the module's decisions). `actor` (the
     run's author; default: the principal) is who the run and its history name."""
     started = perf_counter()
@@ -155,7 +173,7 @@ async def generate(
         row, details, metadata, timings = await _persist(
             conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
         )
-    return _response(prep, result, row, details, metadata, timings, started, solved)
+    return _generated(prep, result, row, details, metadata, timings, started, solved)
 
 
 class ClientGone(Exception):
@@ -168,8 +186,8 @@ async def generate_released(
     body: GenerateRequest,
     *,
     client_gone: Callable[[], Awaitable[bool]] | None = None,
-) -> GenerateResponse:
-    """`generate` without holding a database connection while the solver runs: read the
+) -> GeneratedRun:
+    """`generate_run` without holding a database connection while the solver runs: read the
     inputs on one connection (in a transaction rolled back, so a `replace` is only
     looked at), release it, solve, then on a fresh connection take the (domain, date)
     lock and compare a digest of the inputs (`inputs_fingerprint`): unchanged, settle
@@ -207,7 +225,7 @@ async def generate_released(
         row, details, metadata, timings = await _persist(
             conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
         )
-    return _response(prep, result, row, details, metadata, timings, started, solved)
+    return _generated(prep, result, row, details, metadata, timings, started, solved)
 
 
 @dataclass(frozen=True)
@@ -246,7 +264,7 @@ async def _persist(
     result: SolveResult,
     actor: UUID | None,
     seconds: dict[str, float],
-) -> tuple[dict[str, Any], list, dict[str, Any], dict[str, float]]:
+) -> tuple[dict[str, Any], list[Detail], dict[str, Any], dict[str, float]]:
     """Write the run, its details and history (in the caller's transaction)."""
     domain, problem, rules, inputs, replaced = (
         prep.domain,
@@ -305,16 +323,16 @@ async def _persist(
     return row, details, metadata, timings
 
 
-def _response(
+def _generated(
     prep: _Prepared,
     result: SolveResult,
     row: dict[str, Any],
-    details: list,
+    details: list[Detail],
     metadata: dict[str, Any],
     timings: dict[str, float],
     started: float,
     solved: float,
-) -> GenerateResponse:
+) -> GeneratedRun:
     persisted = perf_counter()
     observe_generation(prep.rules.strategy, result.status, result.method, persisted - started)
     response_meta = metadata | {
@@ -324,24 +342,15 @@ def _response(
             "total_ms": round((persisted - started) * 1e3, 3),
         }
     }
-    return GenerateResponse(
+    return GeneratedRun(
         id=row["id"],
         strategy_used=row["strategy_used"],
-        assignments=[
-            GeneratedPlacement(
-                participant_id=UUID(pid),
-                target_id=UUID(tid),
-                confidence=meta["confidence"],
-                position=pos,
-                metadata=meta,
-            )
-            for pid, tid, pos, meta in details
-        ],
-        metadata=response_meta,
         created_at=row["created_at"],
         name=row["name"],
         assignment_date=row["assignment_date"],
         status=row["status"],
+        details=details,
+        metadata=response_meta,
     )
 
 
@@ -443,9 +452,8 @@ async def _load_problem(
         strategy=rules.strategy,
         parameters=rules.parameters,
         constraints=tuple(rules.constraints),
-        history=History.from_runs(
-            PastRun(r["assignment_date"].isoformat(), tuple(r["pairs"]), created_at=r["created_at"])
-            for r in past
+        history=History.from_places(
+            len(past), await queries.places_by_participant(conn, [r["id"] for r in past])
         ),
         seed=rules.seed,
         window=window,
@@ -492,9 +500,9 @@ def _configuration(
     return configuration | {"domain": domain["name"], "domain_id": str(domain["id"])}
 
 
-def _detail_rows(
-    result: SolveResult, problem: Problem, strategy: str
-) -> list[tuple[str, str, int, dict[str, Any]]]:
+def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[Detail]:
+    """Each placement as its stored detail; the scores read field by field (no
+    `dataclasses.asdict` per placement: 8 000 of them showed)."""
     names = {p.id: p.name for p in problem.participants}
     tnames = {t.id: t.name for t in problem.targets}
     return [
@@ -509,7 +517,7 @@ def _detail_rows(
                 "target_name": tnames[a.target_id],
                 "participant_name": names[a.participant_id],
                 "position": a.position,
-                "scores": a.score.to_dict(),
+                "scores": {k: round(getattr(a.score, k), 4) for k in _SCORE_FIELDS},
             },
         )
         for a in result.assignments

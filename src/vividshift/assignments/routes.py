@@ -38,6 +38,7 @@ from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
 
 router = api_router(tags=["assignments"])
 PREFIX = "/api/assignments"
+JSON = "application/json"
 Paging = Annotated[PageParams, Depends(page_params)]
 
 INFEASIBLE: Responses = {
@@ -134,12 +135,15 @@ async def generate_assignment(
     if idempotency_key is None:
         # No connection is held while the solver runs; a client gone by then saves nothing.
         try:
-            result = await generation.generate_released(
+            run = await generation.generate_released(
                 connect, user, body, client_gone=request.is_disconnected
             )
         except generation.ClientGone:
             return Response(status_code=499)  # nginx's "client closed request": nobody reads it
-        replayed = False
+        # Encoded once, in GenerateResult's shape: no pydantic object per placement.
+        answer = Response(run.to_json(warnings), status.HTTP_201_CREATED, media_type=JSON)
+        report(answer, warnings)
+        return answer
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return GenerateResult.model_construct(**dict(result), warnings=warnings)

@@ -13,7 +13,7 @@ Decisions:
   202 (a background task on its own pooled connection): the embedded default with no
   worker still works. A worker that serves only other queues (`--queue maintenance`)
   still counts as running: run at least one worker on all queues or on `generation`.
-- **The run** goes through `assignments.generation.generate`, the function the API uses,
+- **The run** goes through `assignments.generation.generate_run`, the function the API uses,
   in one transaction together with the job's `succeeded` mark: a job is either
   succeeded with its run, or there is no run. A business error (422/409 of the
   synchronous endpoint) fails the job with that error body, without retry.
@@ -213,7 +213,7 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
     try:
         body = await _body(conn, row["request"], row["domain_id"])
         async with conn.transaction():
-            result = await generation.generate(conn, None, body, actor=row["actor_id"])
+            result = await generation.generate_run(conn, None, body, actor=row["actor_id"])
             await queries.succeed(conn, job_id, result.id)
     except AppError as exc:
         error = {"error": exc.message, "code": exc.code, "details": jsonable_encoder(exc.details)}
@@ -229,7 +229,7 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
         "generation job %s succeeded: assignment %s (%d placements)",
         job_id,
         result.id,
-        len(result.assignments),
+        len(result.details),
     )
     return "succeeded"
 
