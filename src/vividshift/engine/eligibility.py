@@ -32,6 +32,7 @@ from vividshift.engine.availability import (
 )
 from vividshift.engine.constraints import GroupExclusion, MaxAssignments, NoRepeat
 from vividshift.engine.model import Participant, Problem, Target
+from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 GROUP_RULE = "group rule"
 UNAVAILABLE = "unavailable"
@@ -58,6 +59,7 @@ class Eligibility:
     unqualified: np.ndarray  # bool P × T: below the skill threshold (hard or not)
     fallbacks: tuple[int, ...]  # targets whose skill rule gave way to policy.fallback
     preferred_slot: np.ndarray  # bool P × T: the target's window meets a preferred slot
+    past: PastEntries | None = None  # the history as arrays (scores read it too)
 
 
 def capacity_of(problem: Problem) -> int:
@@ -128,15 +130,13 @@ def compute_eligibility(
 
     rule = _effective_no_repeat(problem, default_window)
     repeat = np.zeros(shape, dtype=np.int32)
+    past = past_entries(problem)
     if rule is not None:
         limit = np.array([_window_of(rule, t.id, t.no_repeat_window) for t in targets])
-        for i, p in enumerate(participants):
-            runs = problem.history.of(p.id)
-            for k in range(min(len(runs), int(limit.max(initial=0))) - 1, -1, -1):
-                for tid in runs[k]:
-                    col = t_index.get(tid)
-                    if col is not None and k < limit[col]:
-                        repeat[i, col] = limit[col] - k
+        limit = limit.astype(np.int64).reshape(-1)
+        person, target, run = most_recent(past, len(targets))
+        recent = run < limit[target]  # the latest time counts, if inside the window
+        repeat[person[recent], target[recent]] = limit[target[recent]] - run[recent]
 
     unqualified = unqualified_pairs(participants, targets, policy.threshold)
     skill_block = unqualified.copy() if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
@@ -162,6 +162,7 @@ def compute_eligibility(
         unqualified=unqualified,
         fallbacks=fallbacks,
         preferred_slot=preferred,
+        past=past,
     )
 
 

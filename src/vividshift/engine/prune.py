@@ -201,8 +201,10 @@ def _full(dense: DenseInstance, exact: bool) -> FlowRun:
 def surely_short(dense: DenseInstance) -> bool:
     """A target has fewer eligible people than places, or all places exceed all capacity:
     the full graph is infeasible, and only it may explain why."""
-    usable = dense.eligible & (dense.capacity > 0)[:, None]
-    if (usable.sum(axis=0) < dense.required).any():
+    usable = dense.eligible
+    if not (dense.capacity > 0).all():
+        usable = usable & (dense.capacity > 0)[:, None]
+    if (np.count_nonzero(usable, axis=0) < dense.required).any():
         return True
     return int(dense.required.sum()) > int(dense.capacity.sum())
 
