@@ -114,10 +114,10 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
             for skill in sorted(required):
                 column += levels[:, s_index[skill]] * share
             per_set[:, k] = column
-    matrix = np.take(per_set, column_set, axis=1)
-    # In place (np.clip allocates and is several times slower on 10 M cells).
-    np.maximum(matrix, 0.0, out=matrix)
-    return np.minimum(matrix, 1.0, out=matrix)
+    # Bounded per set, before the columns are spread to every target (fewer cells).
+    np.maximum(per_set, 0.0, out=per_set)
+    np.minimum(per_set, 1.0, out=per_set)
+    return np.take(per_set, column_set, axis=1)
 
 
 def _preference_matrix(
@@ -125,7 +125,7 @@ def _preference_matrix(
 ) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
     pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if preferred_slot is not None:
+    if preferred_slot is not None and preferred_slot.any():
         pref[preferred_slot] = 1.0
     # Collected first, written in three passes in the order of precedence (explicit
     # values, then preferred, then avoided: a later pass overrides an earlier one).
