@@ -98,14 +98,32 @@ def unqualified_pairs(
                 cols.append(index[s])
     has[rows, cols] = 1
     per_set = np.zeros((len(participants), len(sets)), dtype=bool)
-    for required, k in sets.items():
-        n = len(required)
-        if n:
-            # The fewest skills reaching the share, found with the rule's own division,
-            # so this is exactly `len(required & skills) / n >= threshold`.
-            least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
-            per_set[:, k] = has[:, [index[s] for s in required]].sum(axis=1) < least
+    for n, ks, skills in _sets_by_size(sets, index):
+        # The fewest skills reaching the share, found with the rule's own division,
+        # so this is exactly `len(required & skills) / n >= threshold`.
+        least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
+        per_set[:, ks] = has[:, skills].sum(axis=2) < least
     return np.take(per_set, column_set, axis=1)
+
+
+def _sets_by_size(
+    sets: dict[frozenset[str], int], index: dict[str, int], chunk: int = 256
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(n, set numbers, their skills' indices as sets × n, in sorted skill order) for
+    the non-empty skill sets, grouped by size and chunked: one array operation per
+    group instead of one per set."""
+    by_size: dict[int, list[tuple[int, list[int]]]] = {}
+    for required, k in sets.items():
+        if required:
+            by_size.setdefault(len(required), []).append((k, [index[s] for s in sorted(required)]))
+    out = []
+    for n, members in sorted(by_size.items()):
+        for c0 in range(0, len(members), chunk):
+            part = members[c0 : c0 + chunk]
+            ks = np.array([k for k, _ in part], dtype=np.int64)
+            skills = np.array([idx for _, idx in part], dtype=np.int64).reshape(len(part), n)
+            out.append((n, ks, skills))
+    return out
 
 
 def compute_eligibility(
