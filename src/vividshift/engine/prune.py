@@ -87,6 +87,7 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
     first = np.where(usable, first, 0).astype(np.int64)
     keys = _candidates(dense, first, usable, pruning)
     n_t = dense.n_targets
+    graph_short, widened = short, pruning
     for round_ in range(1, pruning.max_rounds + 1):
         if keys.size > pruning.max_share * n_pairs:
             break
@@ -100,6 +101,14 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
             continue
         inst = dense.sub_instance(keys // n_t, keys % n_t)
         flow = solve_flow(inst, exact=exact, potentials=True, explain=False)
+        if not flow.complete and exact and not graph_short and widened.per_participant < n_t:
+            # A tight instance (most people needed) whose cheapest candidates leave some
+            # place unreachable, while the graph has enough people for every target:
+            # twice the candidates first, far cheaper than the growth `_shortfall` does
+            # (every pair into every target a short one reaches: often all of them).
+            widened = _wider(widened)
+            keys = _union(keys, _candidates(dense, first, usable, widened), dense)
+            continue
         if not flow.complete and exact:
             short = True
             continue
@@ -115,6 +124,16 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
             return FlowRun(inst, flow, note)
         keys = _union(keys, _most_negative(p, t, reduced, dense, pruning), dense)
     return _full(dense, exact)
+
+
+def _wider(pruning: Pruning) -> Pruning:
+    """Twice the candidates per target and per participant."""
+    return replace(
+        pruning,
+        per_target=2 * pruning.per_target,
+        extra=2 * pruning.extra,
+        per_participant=2 * pruning.per_participant + 1,
+    )
 
 
 def _union(keys: np.ndarray, more: np.ndarray, dense: DenseInstance) -> np.ndarray:
