@@ -349,6 +349,15 @@ def tight_problem(n_people: int, n_targets: int) -> Problem:
     )
 
 
+def test_a_dense_instance_of_1e5_pairs_is_pruned_by_default() -> None:
+    """From 1e5 dense pairs the pruned flow is the faster and smaller one: the default
+    prunes it (same objective as the full graph)."""
+    problem = tight_problem(1_000, 100)
+    pruned, full = solve(problem), solve(problem, pruning=None)
+    assert pruned.objective == full.objective and pruned.status == "optimal"
+    assert any("optimality certificate" in n for n in pruned.notes)
+
+
 def test_a_tight_instance_whose_first_candidates_fall_short_is_still_pruned() -> None:
     """The cheapest candidates leave places unreachable though the graph fills them all:
     wider candidates (not every pair into every target) restore the subset, and the

@@ -44,7 +44,9 @@ _BLOCK = 1 << 19  # pairs per block in the P × T passes (keeps temporaries in c
 class Pruning:
     """When and how much to prune. The result is exact whatever the values."""
 
-    min_arcs: int = 250_000  # fewer eligible pairs: solve the full graph directly
+    # Fewer eligible pairs: the full graph directly. From 1e5 dense pairs on, pruning is
+    # about twice as fast and needs a third of the memory (the engine benchmark).
+    min_arcs: int = 50_000
     # Fewer eligible pairs than this share of P × T: the full graph directly. The
     # candidate and certificate passes read all P × T pairs; on a sparse instance they
     # cost more than the flow on the few eligible ones saves.

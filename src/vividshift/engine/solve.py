@@ -177,6 +177,9 @@ def _set_up(problem: Problem, method: MethodChoice, pruning: Pruning | None) -> 
     capacity = capacity_of(problem)
     strategy = get_strategy(problem.strategy)
     params = read_parameters(strategy.name, strategy.schema, problem.parameters)
+    rules = compile_side_rules(problem, capacity)
+    if method == "min_cost_flow" and rules:
+        raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
     eligibility = eligibility_for(problem)
     rule = eligibility.no_repeat
     relaxable = bool(rule and rule.relax_if_infeasible and eligibility.repeat_weight.any())
@@ -184,9 +187,6 @@ def _set_up(problem: Problem, method: MethodChoice, pruning: Pruning | None) -> 
     if strategy.fills_exactly(params):
         _refuse_too_few_people(problem, eligibility, capacity, relaxable)
     prepared = _prepare(problem, capacity, eligibility)
-    rules = compile_side_rules(problem, capacity)
-    if method == "min_cost_flow" and rules:
-        raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
     use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
     # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
     prune = None if use_cp else pruning
