@@ -103,12 +103,13 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
             continue
         inst = dense.sub_instance(keys // n_t, keys % n_t)
         flow = solve_flow(inst, exact=exact, potentials=True, explain=False)
-        if not flow.complete and exact and not graph_short and widened.per_participant < n_t:
+        if not flow.complete and exact and not graph_short and widened is pruning:
             # A tight instance (most people needed) whose cheapest candidates leave some
             # place unreachable, while the graph has enough people for every target:
-            # twice the candidates first, far cheaper than the growth `_shortfall` does
-            # (every pair into every target a short one reaches: often all of them).
-            widened = _wider(widened)
+            # once, twice the candidates, far cheaper than the growth `_shortfall` does
+            # (every pair into every target a short one reaches: often all of them). An
+            # instance still short then is most likely infeasible: `_shortfall` decides.
+            widened = _wider(pruning)
             keys = _union(keys, _candidates(dense, first, usable, widened), dense)
             continue
         if not flow.complete and exact:
