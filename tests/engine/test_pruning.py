@@ -325,6 +325,52 @@ def test_large_dense_instance_is_pruned_by_default_with_the_same_objective() -> 
     assert all(v.passed for v in pruned.validation)
 
 
+def tight_problem(n_people: int, n_targets: int) -> Problem:
+    """Every pair eligible, 8 places per target filling 80 % of the people, people with
+    3 of 30 skills and targets weighing 1 (the engine benchmark's dense instance)."""
+    tids = [f"t{j}" for j in range(n_targets)]
+    people = tuple(
+        Participant(f"p{i}", skills=frozenset({f"s{i % 30}", f"s{i // 30 % 30}", f"s{i * 7 % 30}"}))
+        for i in range(n_people)
+    )
+    targets = tuple(
+        Target(t, required_count=8, required_skills=frozenset({f"s{j % 30}"}))
+        for j, t in enumerate(tids)
+    )
+    history = History.from_recent(
+        {
+            p.id: [tids[(k + 7) % n_targets], tids[k % n_targets]]
+            for k, p in enumerate(people)
+            if k < 8 * n_targets
+        }
+    )
+    return Problem(
+        people, targets, strategy="optimal", parameters={"skill_threshold": 0.0}, history=history
+    )
+
+
+def test_a_dense_instance_of_1e5_pairs_is_pruned_by_default() -> None:
+    """From 1e5 dense pairs the pruned flow is the faster and smaller one: the default
+    prunes it (same objective as the full graph)."""
+    problem = tight_problem(1_000, 100)
+    pruned, full = solve(problem), solve(problem, pruning=None)
+    assert pruned.objective == full.objective and pruned.status == "optimal"
+    assert any("optimality certificate" in n for n in pruned.notes)
+
+
+def test_a_tight_instance_whose_first_candidates_fall_short_is_still_pruned() -> None:
+    """The cheapest candidates leave places unreachable though the graph fills them all:
+    wider candidates (not every pair into every target) restore the subset, and the
+    certificate still proves it optimal for all 1 M pairs."""
+    problem = tight_problem(3_162, 316)
+    pruned, full = solve(problem), solve(problem, pruning=None)
+    assert pruned.status == full.status == "optimal"
+    assert pruned.objective == full.objective
+    (note,) = [n for n in pruned.notes if "optimality certificate" in n]
+    kept = int(note.split(": ")[1].split(" of ")[0])
+    assert kept < 0.05 * 3_162 * 316
+
+
 def test_a_sparse_instance_is_not_pruned_however_many_pairs_it_has() -> None:
     """Above min_arcs but a tenth of P × T eligible: the passes over all P × T pairs
     would cost more than the flow on the eligible ones, so the full graph is solved."""

@@ -32,6 +32,7 @@ from vividshift.engine.availability import (
 )
 from vividshift.engine.constraints import GroupExclusion, MaxAssignments, NoRepeat
 from vividshift.engine.model import Participant, Problem, Target
+from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 GROUP_RULE = "group rule"
 UNAVAILABLE = "unavailable"
@@ -58,6 +59,7 @@ class Eligibility:
     unqualified: np.ndarray  # bool P × T: below the skill threshold (hard or not)
     fallbacks: tuple[int, ...]  # targets whose skill rule gave way to policy.fallback
     preferred_slot: np.ndarray  # bool P × T: the target's window meets a preferred slot
+    past: PastEntries | None = None  # the history as arrays (scores read it too)
 
 
 def capacity_of(problem: Problem) -> int:
@@ -96,14 +98,32 @@ def unqualified_pairs(
                 cols.append(index[s])
     has[rows, cols] = 1
     per_set = np.zeros((len(participants), len(sets)), dtype=bool)
-    for required, k in sets.items():
-        n = len(required)
-        if n:
-            # The fewest skills reaching the share, found with the rule's own division,
-            # so this is exactly `len(required & skills) / n >= threshold`.
-            least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
-            per_set[:, k] = has[:, [index[s] for s in required]].sum(axis=1) < least
+    for n, ks, skills in _sets_by_size(sets, index):
+        # The fewest skills reaching the share, found with the rule's own division,
+        # so this is exactly `len(required & skills) / n >= threshold`.
+        least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
+        per_set[:, ks] = has[:, skills].sum(axis=2) < least
     return np.take(per_set, column_set, axis=1)
+
+
+def _sets_by_size(
+    sets: dict[frozenset[str], int], index: dict[str, int], chunk: int = 256
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(n, set numbers, their skills' indices as sets × n, in sorted skill order) for
+    the non-empty skill sets, grouped by size and chunked: one array operation per
+    group instead of one per set."""
+    by_size: dict[int, list[tuple[int, list[int]]]] = {}
+    for required, k in sets.items():
+        if required:
+            by_size.setdefault(len(required), []).append((k, [index[s] for s in sorted(required)]))
+    out = []
+    for n, members in sorted(by_size.items()):
+        for c0 in range(0, len(members), chunk):
+            part = members[c0 : c0 + chunk]
+            ks = np.array([k for k, _ in part], dtype=np.int64)
+            skills = np.array([idx for _, idx in part], dtype=np.int64).reshape(len(part), n)
+            out.append((n, ks, skills))
+    return out
 
 
 def compute_eligibility(
@@ -128,15 +148,13 @@ def compute_eligibility(
 
     rule = _effective_no_repeat(problem, default_window)
     repeat = np.zeros(shape, dtype=np.int32)
+    past = past_entries(problem)
     if rule is not None:
         limit = np.array([_window_of(rule, t.id, t.no_repeat_window) for t in targets])
-        for i, p in enumerate(participants):
-            runs = problem.history.of(p.id)
-            for k in range(min(len(runs), int(limit.max(initial=0))) - 1, -1, -1):
-                for tid in runs[k]:
-                    col = t_index.get(tid)
-                    if col is not None and k < limit[col]:
-                        repeat[i, col] = limit[col] - k
+        limit = limit.astype(np.int64).reshape(-1)
+        person, target, run = most_recent(past, len(targets))
+        recent = run < limit[target]  # the latest time counts, if inside the window
+        repeat[person[recent], target[recent]] = limit[target[recent]] - run[recent]
 
     unqualified = unqualified_pairs(participants, targets, policy.threshold)
     skill_block = unqualified.copy() if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
@@ -162,6 +180,7 @@ def compute_eligibility(
         unqualified=unqualified,
         fallbacks=fallbacks,
         preferred_slot=preferred,
+        past=past,
     )
 
 

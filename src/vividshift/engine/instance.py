@@ -79,8 +79,10 @@ class DenseInstance:
     def instance(self) -> Instance:
         """Every eligible pair as an arc."""
         order = np.argsort(self.rank, kind="stable")
-        pp, arc_t = np.nonzero(self.eligible[order])
-        return self._arcs(order[pp], arc_t)
+        # Flat positions, split by division: 2-D `np.nonzero` is several times slower.
+        key = np.flatnonzero(self.eligible[order])
+        n_t = max(self.n_targets, 1)
+        return self._arcs(order[key // n_t], key % n_t)
 
     def sub_instance(self, p: np.ndarray, t: np.ndarray) -> Instance:
         """Only the given (eligible, distinct) pairs as arcs, in the same order as `instance`."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vividshift.engine.model import Problem
+from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
 
@@ -41,24 +42,21 @@ class Scores:
     fair: np.ndarray | None = None  # float32 P × T, only with a prior_load
 
 
-def compute_scores(problem: Problem, preferred_slot: np.ndarray | None = None) -> Scores:
-    """`preferred_slot`: bool P × T from `Eligibility.preferred_slot` (None: no slots)."""
+def compute_scores(
+    problem: Problem, preferred_slot: np.ndarray | None = None, past: PastEntries | None = None
+) -> Scores:
+    """`preferred_slot`: bool P × T from `Eligibility.preferred_slot` (None: no slots);
+    `past`: the history as arrays, when the caller has it (`Eligibility.past`)."""
     participants, targets = problem.participants, problem.targets
     n_p, n_t = len(participants), len(targets)
     t_index = {t.id: j for j, t in enumerate(targets)}
 
+    past = past if past is not None else past_entries(problem)
+    person, target, run = most_recent(past, n_t)
     rotation = np.ones((n_p, n_t), dtype=np.float32)
-    past_load = np.zeros(n_p, dtype=np.int64)
-    depth = problem.history.depth
-    for i, p in enumerate(participants):
-        runs = problem.history.of(p.id)
-        past_load[i] = sum(len(run) for run in runs)
-        # Reverse order so the most recent occurrence is written last and wins.
-        for k in range(len(runs) - 1, -1, -1):
-            for tid in runs[k]:
-                j = t_index.get(tid)
-                if j is not None:
-                    rotation[i, j] = k / depth
+    if past.depth:
+        rotation[person, target] = run / past.depth
+    past_load = past.load
 
     preference = _preference_matrix(problem, t_index, preferred_slot)
     fair = None
@@ -89,20 +87,37 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
     if not vocabulary:
         return np.ones((len(participants), len(targets)), dtype=np.float32)
     s_index = {s: k for k, s in enumerate(vocabulary)}
-    levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for i, p in enumerate(participants):
         for skill in p.skills:
             k = s_index.get(skill)
             if k is not None:
-                levels[i, k] = min(max(p.skill_level(skill), 0.0), 1.0)
-    needs = np.zeros((len(targets), len(vocabulary)), dtype=np.float32)
-    for j, t in enumerate(targets):
-        for skill in t.required_skills:
-            needs[j, s_index[skill]] = 1.0 / len(t.required_skills)
-    matrix = levels @ needs.T
-    no_requirement = np.array([not t.required_skills for t in targets])
-    matrix[:, no_requirement] = 1.0
-    return np.clip(matrix, 0.0, 1.0)
+                rows.append(i)
+                cols.append(k)
+                values.append(p.skill_levels.get(skill, 1.0))
+    levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
+    levels[rows, cols] = np.clip(np.array(values, dtype=np.float64), 0.0, 1.0)
+    # One column per distinct set of required skills (targets often share one), summed
+    # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
+    # turned this microsecond product into tens of milliseconds.
+    sets: dict[frozenset[str], int] = {}
+    column_set = np.array(
+        [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
+    )
+    per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
+    for required, k in sets.items():
+        if required:
+            share = np.float32(1.0 / len(required))
+            column = np.zeros(len(participants), dtype=np.float32)
+            for skill in sorted(required):
+                column += levels[:, s_index[skill]] * share
+            per_set[:, k] = column
+    # Bounded per set, before the columns are spread to every target (fewer cells).
+    np.maximum(per_set, 0.0, out=per_set)
+    np.minimum(per_set, 1.0, out=per_set)
+    return np.take(per_set, column_set, axis=1)
 
 
 def _preference_matrix(
@@ -110,20 +125,29 @@ def _preference_matrix(
 ) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
     pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if preferred_slot is not None:
+    if preferred_slot is not None and preferred_slot.any():
         pref[preferred_slot] = 1.0
+    # Collected first, written in three passes in the order of precedence (explicit
+    # values, then preferred, then avoided: a later pass overrides an earlier one).
+    valued: tuple[list[int], list[int], list[float]] = ([], [], [])
+    liked: tuple[list[int], list[int]] = ([], [])
+    avoided: tuple[list[int], list[int]] = ([], [])
     for i, p in enumerate(problem.participants):
         if not p.preferences:
             continue
         for tid, value in (p.preferences.get("targets") or {}).items():
             if tid in t_index:
-                pref[i, t_index[tid]] = min(max(float(value), 0.0), 1.0)
-        for tid in p.preferences.get("preferred_targets") or ():
-            if tid in t_index:
-                pref[i, t_index[tid]] = 1.0
-        for tid in p.preferences.get("avoided_targets") or ():
-            if tid in t_index:
-                pref[i, t_index[tid]] = 0.0
+                valued[0].append(i)
+                valued[1].append(t_index[tid])
+                valued[2].append(min(max(float(value), 0.0), 1.0))
+        for into, key in ((liked, "preferred_targets"), (avoided, "avoided_targets")):
+            for tid in p.preferences.get(key) or ():
+                if tid in t_index:
+                    into[0].append(i)
+                    into[1].append(t_index[tid])
+    pref[valued[0], valued[1]] = valued[2]
+    pref[liked[0], liked[1]] = 1.0
+    pref[avoided[0], avoided[1]] = 0.0
     return pref
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from time import perf_counter
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from vividshift.engine.cpsat import solve_cp_sat
+from vividshift.engine.cpsat import CpOutcome, solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
 from vividshift.engine.flow import FlowOutcome
@@ -26,7 +27,7 @@ from vividshift.engine.result import (
     ValidationResult,
 )
 from vividshift.engine.scoring import Scores, compute_scores, load_marginals
-from vividshift.engine.side import compile_side_rules
+from vividshift.engine.side import SideRule, compile_side_rules
 from vividshift.engine.strategies import SCALE, Context, Plan, eligibility_for, get_strategy
 from vividshift.engine.validators import validate_assignment
 
@@ -94,120 +95,190 @@ def solve(
     is the full flow's either way. None always solves the full graph.
     """
     started = perf_counter()
-    capacity = capacity_of(problem)
-    prepared = _prepare(problem, capacity)
-    plan = prepared.plan
-    rules = compile_side_rules(problem, capacity)
-    if method == "min_cost_flow" and rules:
-        raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
-    use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
-    rule = prepared.eligibility.no_repeat
-    relaxable = bool(rule and rule.relax_if_infeasible and prepared.eligibility.repeat_weight.any())
-    if plan.exact_fill:
-        _refuse_too_few_people(problem, prepared, capacity, relaxable)
-
-    # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
-    prune = None if use_cp else pruning
-    dense = prepared.dense(problem, capacity, relaxed=False)
+    setup = _set_up(problem, method, pruning)
     prepared_at = perf_counter()
-    relaxed_run: FlowRun | None = None
-    if relaxable and prune is not None and surely_short(dense):
-        # Provably short without repeats: the relaxation decides first, and the hard
-        # flow (as costly as the full graph) is solved only if it is still needed.
-        relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
-        relaxed_run = solve_dense(relaxed_dense, exact=plan.exact_fill, pruning=prune)
-    if relaxed_run is not None and (relaxed_run.flow.complete or plan.exact_fill):
-        # Complete: the answer. Short: so is the flow without repeats (it has fewer
-        # arcs), and an exact fill is infeasible either way: no second flow is needed.
-        run = relaxed_run
-    else:
-        run = solve_dense(dense, exact=plan.exact_fill, pruning=prune)
-        if not run.flow.complete and relaxable and relaxed_run is None:
-            relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
-            relaxed_run = solve_dense(relaxed_dense, exact=plan.exact_fill, pruning=prune)
-            if relaxed_run.flow.complete:
-                run = relaxed_run
-    inst, flow = run.inst, run.flow
-    relaxed_pair = None if relaxed_run is None else (relaxed_run.inst, relaxed_run.flow)
-
-    shortages: tuple[Shortage, ...] = ()
-    if not flow.complete:
-        shortages = _shortages(problem, prepared, *(relaxed_pair or (inst, flow)))
-        if plan.exact_fill:
-            raise Infeasible(_message(problem, shortages), shortages)
-
-    chosen = flow.chosen
-    objective: int | None = flow.objective
-    status: Status = "optimal" if flow.complete else "infeasible"
-    solver: Method = "min_cost_flow"
-    if use_cp:
-        solver = "cp_sat"
-        cp = solve_cp_sat(
-            inst,
-            rules,
-            time_limit_s=time_limit_s,
-            workers=workers,
-            seed=problem.seed,
-            exact=plan.exact_fill,
-            hint=flow.chosen if flow.complete else None,
-        )
-        if cp.status == "infeasible" and not inst.relaxed and relaxable:
-            relaxed = prepared.instance(problem, capacity, relaxed=True)
-            retry = solve_cp_sat(
-                relaxed,
-                rules,
-                time_limit_s=time_limit_s,
-                workers=workers,
-                seed=problem.seed,
-                exact=plan.exact_fill,
-            )
-            if retry.status != "infeasible":
-                inst, cp = relaxed, retry
-        if cp.status == "infeasible":
-            names = "; ".join(cp.conflicts) or "the side constraints"
-            raise Infeasible(
-                f"No valid assignment: these rules cannot all hold: {names}.",
-                conflicts=cp.conflicts,
-            )
-        chosen, objective = cp.chosen, cp.objective
-        if cp.status == "timeout":
-            status, chosen = "timeout", np.zeros_like(chosen)
-        elif flow.complete:
-            status = cp.status
+    run, relaxed_run = _run_flows(problem, setup)
+    shortages = _shortfall(problem, setup, run, relaxed_run)
+    outcome = _flow_outcome(run)
+    if setup.use_cp:
+        outcome = _cp_sat_outcome(problem, setup, run, time_limit_s, workers)
     solved_at = perf_counter()
-
-    placements = _placements(problem, inst, chosen, prepared)
+    placements = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
     validation: tuple[ValidationResult, ...] = ()
-    if status != "timeout":
-        validation = validate_assignment(problem, placements, eligibility=prepared.eligibility)
+    if outcome.status != "timeout":
+        validation = validate_assignment(
+            problem, placements, eligibility=setup.prepared.eligibility
+        )
     done = perf_counter()
+    timings = Timings(
+        prepare_ms=(prepared_at - started) * 1e3,
+        solve_ms=(solved_at - prepared_at) * 1e3,
+        validate_ms=(done - solved_at) * 1e3,
+        total_ms=(done - started) * 1e3,
+    )
+    return _result(problem, setup, run, outcome, placements, validation, shortages, timings)
+
+
+def _result(
+    problem: Problem,
+    setup: _Setup,
+    run: FlowRun,
+    outcome: _Outcome,
+    placements: tuple[Placement, ...],
+    validation: tuple[ValidationResult, ...],
+    shortages: tuple[Shortage, ...],
+    timings: Timings,
+) -> SolveResult:
+    status = outcome.status
     return SolveResult(
         status=status,
-        method=solver,
-        optimality_proven=status == "optimal" or (status == "infeasible" and not use_cp),
+        method=outcome.method,
+        optimality_proven=status == "optimal" or (status == "infeasible" and not setup.use_cp),
         strategy=problem.strategy,
-        parameters=read_parameters(
-            problem.strategy, get_strategy(problem.strategy).schema, problem.parameters
-        ),
+        parameters=setup.parameters,
         seed=problem.seed,
         assignments=placements,
-        objective=None if status == "timeout" else objective,
+        objective=None if status == "timeout" else outcome.objective,
         validation=validation,
-        relaxations=_relaxations(problem, inst, chosen),
-        notes=plan.notes + ((run.note,) if run.note else ()),
+        relaxations=_relaxations(problem, outcome.inst, outcome.chosen),
+        notes=setup.prepared.plan.notes + ((run.note,) if run.note else ()),
         shortages=shortages,
-        fallbacks=tuple(problem.targets[j].id for j in prepared.eligibility.fallbacks),
-        timings=Timings(
-            prepare_ms=(prepared_at - started) * 1e3,
-            solve_ms=(solved_at - prepared_at) * 1e3,
-            validate_ms=(done - solved_at) * 1e3,
-            total_ms=(done - started) * 1e3,
-        ),
+        fallbacks=tuple(problem.targets[j].id for j in setup.prepared.eligibility.fallbacks),
+        timings=timings,
     )
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What every later step reads: the prepared costs and how to solve them."""
+
+    prepared: _Prepared
+    capacity: int
+    parameters: Mapping[str, Any]
+    rules: tuple[SideRule, ...]
+    use_cp: bool  # side constraints (or asked): CP-SAT on every arc
+    relaxable: bool  # no-repeat may give way, and some pair is a recent repeat
+    prune: Pruning | None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """The chosen arcs of `inst`, how they were found and what they cost."""
+
+    inst: Instance
+    chosen: np.ndarray
+    objective: int | None
+    status: Status
+    method: Method
+
+
+def _set_up(problem: Problem, method: MethodChoice, pruning: Pruning | None) -> _Setup:
+    """Eligibility, then (unless counting already proves infeasibility) scores and costs."""
+    capacity = capacity_of(problem)
+    strategy = get_strategy(problem.strategy)
+    params = read_parameters(strategy.name, strategy.schema, problem.parameters)
+    rules = compile_side_rules(problem, capacity)
+    if method == "min_cost_flow" and rules:
+        raise ValueError("side constraints need method 'cp_sat' (or 'auto')")
+    eligibility = eligibility_for(problem)
+    rule = eligibility.no_repeat
+    relaxable = bool(rule and rule.relax_if_infeasible and eligibility.repeat_weight.any())
+    # Counting first: on a large instance it answers before any score is computed.
+    if strategy.fills_exactly(params):
+        _refuse_too_few_people(problem, eligibility, capacity, relaxable)
+    prepared = _prepare(problem, capacity, eligibility)
+    use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
+    # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
+    prune = None if use_cp else pruning
+    return _Setup(prepared, capacity, params, tuple(rules), use_cp, relaxable, prune)
+
+
+def _run_flows(problem: Problem, setup: _Setup) -> tuple[FlowRun, FlowRun | None]:
+    """(the flow that decides, the relaxed flow when one ran): without repeats first,
+    with them (if the rule allows) only when that falls short."""
+    prepared, capacity, prune = setup.prepared, setup.capacity, setup.prune
+    exact = prepared.plan.exact_fill
+    dense = prepared.dense(problem, capacity, relaxed=False)
+    relaxed_run: FlowRun | None = None
+    if setup.relaxable and prune is not None and surely_short(dense):
+        # Provably short without repeats: the relaxation decides first, and the hard
+        # flow (as costly as the full graph) is solved only if it is still needed.
+        relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
+        relaxed_run = solve_dense(relaxed_dense, exact=exact, pruning=prune)
+    if relaxed_run is not None and (relaxed_run.flow.complete or exact):
+        # Complete: the answer. Short: so is the flow without repeats (it has fewer
+        # arcs), and an exact fill is infeasible either way: no second flow is needed.
+        return relaxed_run, relaxed_run
+    run = solve_dense(dense, exact=exact, pruning=prune)
+    if not run.flow.complete and setup.relaxable and relaxed_run is None:
+        relaxed_dense = prepared.dense(problem, capacity, relaxed=True)
+        relaxed_run = solve_dense(relaxed_dense, exact=exact, pruning=prune)
+        if relaxed_run.flow.complete:
+            run = relaxed_run
+    return run, relaxed_run
+
+
+def _shortfall(
+    problem: Problem, setup: _Setup, run: FlowRun, relaxed_run: FlowRun | None
+) -> tuple[Shortage, ...]:
+    """The shortages of an incomplete flow (named on the relaxed graph when there is
+    one: repeats are then not the cause); raises `Infeasible` for an exact fill."""
+    if run.flow.complete:
+        return ()
+    named = relaxed_run if relaxed_run is not None else run
+    shortages = _shortages(problem, setup.prepared, named.inst, named.flow)
+    if setup.prepared.plan.exact_fill:
+        raise Infeasible(_message(problem, shortages), shortages)
+    return shortages
+
+
+def _flow_outcome(run: FlowRun) -> _Outcome:
+    flow = run.flow
+    status: Status = "optimal" if flow.complete else "infeasible"
+    return _Outcome(run.inst, flow.chosen, flow.objective, status, "min_cost_flow")
+
+
+def _cp_sat_outcome(
+    problem: Problem, setup: _Setup, run: FlowRun, time_limit_s: float, workers: int
+) -> _Outcome:
+    """CP-SAT on every arc with the side rules (hinted with the flow when it is
+    complete), relaxing no-repeat when the rules allow and nothing else fits."""
+    inst, flow, exact = run.inst, run.flow, setup.prepared.plan.exact_fill
+
+    def cp_sat(instance: Instance, hint: np.ndarray | None) -> CpOutcome:
+        return solve_cp_sat(
+            instance,
+            setup.rules,
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=problem.seed,
+            exact=exact,
+            hint=hint,
+        )
+
+    cp = cp_sat(inst, flow.chosen if flow.complete else None)
+    if cp.status == "infeasible" and not inst.relaxed and setup.relaxable:
+        relaxed = setup.prepared.instance(problem, setup.capacity, relaxed=True)
+        retry = cp_sat(relaxed, None)
+        if retry.status != "infeasible":
+            inst, cp = relaxed, retry
+    if cp.status == "infeasible":
+        names = "; ".join(cp.conflicts) or "the side constraints"
+        raise Infeasible(
+            f"No valid assignment: these rules cannot all hold: {names}.",
+            conflicts=cp.conflicts,
+        )
+    status: Status = "optimal" if flow.complete else "infeasible"
+    chosen = cp.chosen
+    if cp.status == "timeout":
+        status, chosen = "timeout", np.zeros_like(chosen)
+    elif flow.complete:
+        status = cp.status
+    return _Outcome(inst, chosen, cp.objective, status, "cp_sat")
+
+
 def _refuse_too_few_people(
-    problem: Problem, prepared: _Prepared, capacity: int, relaxable: bool
+    problem: Problem, eligibility: Eligibility, capacity: int, relaxable: bool
 ) -> None:
     """More places than people × max per person: infeasible, proven by counting (the
     flows and the Hall explanation reach the same verdict, in seconds on a large
@@ -216,10 +287,10 @@ def _refuse_too_few_people(
     places = sum(t.required_count for t in problem.targets)
     if places <= len(problem.participants) * capacity:
         return
-    allowed = prepared.allowed
+    allowed = eligibility.allowed
     if not relaxable:
-        allowed = allowed & (prepared.eligibility.repeat_weight == 0)
-    reach = np.minimum(allowed.sum(axis=1), capacity)
+        allowed = allowed & (eligibility.repeat_weight == 0)
+    reach = np.minimum(np.count_nonzero(allowed, axis=1), capacity)
     able = np.flatnonzero(reach)
     shortage = Shortage(
         targets=tuple(t.id for t in problem.targets),
@@ -234,14 +305,14 @@ def _refuse_too_few_people(
 def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
     """The arcs and integer costs `solve` hands its solvers (for cross-checks, benchmarks)."""
     capacity = capacity_of(problem)
-    return _prepare(problem, capacity).instance(problem, capacity, relaxed=relaxed)
+    prepared = _prepare(problem, capacity, eligibility_for(problem))
+    return prepared.instance(problem, capacity, relaxed=relaxed)
 
 
-def _prepare(problem: Problem, capacity: int) -> _Prepared:
+def _prepare(problem: Problem, capacity: int, eligibility: Eligibility) -> _Prepared:
     strategy = get_strategy(problem.strategy)
     params = read_parameters(strategy.name, strategy.schema, problem.parameters)
-    eligibility = eligibility_for(problem)
-    scores = compute_scores(problem, eligibility.preferred_slot)
+    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
     marginals = load_marginals(scores.past_load, capacity)
     load_cost = np.rint(SCALE * plan.balance_weight * marginals).astype(np.int64)

@@ -44,7 +44,14 @@ class BalancedRotation:
     def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
         return SkillPolicy()
 
+    def fills_exactly(self, parameters: Mapping[str, Any]) -> bool:
+        return True
+
     def plan(self, context: Context) -> Plan:
         p = context.parameters
         weights = Weights(rotation=p["rotation_weight"], balance=p["balance_weight"])
-        return Plan(weights, weighted_cost(context.scores, weights), weights.balance)
+        return Plan(
+            weights,
+            weighted_cost(context.scores, weights, context.eligibility.allowed),
+            weights.balance,
+        )

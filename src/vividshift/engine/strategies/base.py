@@ -71,15 +71,21 @@ class Strategy(Protocol):
         """The skill threshold (and fallback) eligibility applies for this strategy."""
         ...
 
+    def fills_exactly(self, parameters: Mapping[str, Any]) -> bool:
+        """Every place must be filled (the plan's `exact_fill`), known before any score."""
+        ...
+
     def plan(self, context: Context) -> Plan: ...
 
 
-def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
+def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = None) -> np.ndarray:
     """SCALE × Σ weight × (1 − score) over the pair components, as int64.
 
     Computed by blocks of rows with in-place float64 operations (the same operations,
     in the same order, as the plain expression: bit for bit the same costs), which
     keeps a 10 000 × 1 000 instance from allocating a dozen 80 MB temporaries.
+    `where` (bool P × T, the eligible pairs): when few pairs are eligible, only those
+    are computed (the same values; the others are 0 and never read).
     """
     terms = [
         (w, s)
@@ -93,6 +99,8 @@ def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
         if w and s is not None
     ]
     n_rows, n_cols = scores.rotation.shape
+    if where is not None and np.count_nonzero(where) < SPARSE_SHARE * where.size:
+        return _cost_at(terms, where)
     out = np.empty((n_rows, n_cols), dtype=np.int64)
     step = max(1, (1 << 16) // max(n_cols, 1))
     for r0 in range(0, n_rows, step):
@@ -105,6 +113,24 @@ def weighted_cost(scores: Scores, weights: Weights) -> np.ndarray:
             cost += term
         cost *= SCALE
         out[rows] = np.rint(cost, out=cost)
+    return out
+
+
+# Below this share of eligible pairs, costs are computed on the pairs alone.
+SPARSE_SHARE = 0.25
+
+
+def _cost_at(terms: list[tuple[float, np.ndarray]], where: np.ndarray) -> np.ndarray:
+    """`weighted_cost` on the pairs of `where` only (zeros elsewhere)."""
+    at = np.flatnonzero(where)
+    cost = np.zeros(at.size, dtype=np.float64)
+    for w, s in terms:
+        term = np.subtract(1.0, s.reshape(-1)[at], dtype=np.float64)
+        term *= w
+        cost += term
+    cost *= SCALE
+    out = np.zeros(where.shape, dtype=np.int64)
+    out.reshape(-1)[at] = np.rint(cost, out=cost)
     return out
 
 

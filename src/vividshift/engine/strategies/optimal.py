@@ -42,6 +42,9 @@ class Optimal:
     def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
         return SkillPolicy(threshold=float(parameters["skill_threshold"]))
 
+    def fills_exactly(self, parameters: Mapping[str, Any]) -> bool:
+        return True
+
     def plan(self, context: Context) -> Plan:
         p = context.parameters
         weights = Weights(
@@ -50,4 +53,8 @@ class Optimal:
             skill=p["skill_weight"],
             preference=p["preference_weight"],
         )
-        return Plan(weights, weighted_cost(context.scores, weights), weights.balance)
+        return Plan(
+            weights,
+            weighted_cost(context.scores, weights, context.eligibility.allowed),
+            weights.balance,
+        )

@@ -39,11 +39,14 @@ class RandomAssignment:
     def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
         return SkillPolicy()
 
+    def fills_exactly(self, parameters: Mapping[str, Any]) -> bool:
+        return bool(parameters["ensure_capacity"])
+
     def plan(self, context: Context) -> Plan:
         seed = context.parameters.get("seed")
         rng = np.random.default_rng(context.problem.seed if seed is None else seed)
         cost = random_costs(rng, context.scores.rotation.shape)
-        return Plan(Weights(), cost, 0.0, exact_fill=bool(context.parameters["ensure_capacity"]))
+        return Plan(Weights(), cost, 0.0, exact_fill=self.fills_exactly(context.parameters))
 
 
 def random_costs(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -54,10 +54,13 @@ class SkillBased:
     def skill_policy(self, parameters: Mapping[str, Any]) -> SkillPolicy:
         return SkillPolicy(float(parameters["skill_threshold"]), parameters["fallback_strategy"])
 
+    def fills_exactly(self, parameters: Mapping[str, Any]) -> bool:
+        return True
+
     def plan(self, context: Context) -> Plan:
         p = context.parameters
         weights = Weights(skill=1.0, balance=p["balance_weight"])
-        cost = weighted_cost(context.scores, weights)
+        cost = weighted_cost(context.scores, weights, context.eligibility.allowed)
         fallbacks = list(context.eligibility.fallbacks)
         notes: tuple[str, ...] = ()
         if fallbacks:

@@ -1,0 +1,60 @@
+"""The history of a problem's participants as flat arrays, read in one pass.
+
+Scores (rotation, past load) and the no-repeat rule all ask "who did which target how
+many runs ago"; answering it once per (person, run, target) entry in arrays lets both
+fill their matrices with vectorised writes instead of a Python loop per cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vividshift.engine.model import Problem
+
+
+@dataclass(frozen=True)
+class PastEntries:
+    """Entries (person index, target index, run: 0 = latest) for the problem's targets."""
+
+    person: np.ndarray  # int64, E
+    target: np.ndarray  # int64, E
+    run: np.ndarray  # int64, E
+    load: np.ndarray  # int64, P: every past assignment, known target or not
+    depth: int  # runs in the history (the deepest person's)
+
+
+def past_entries(problem: Problem) -> PastEntries:
+    """Every (person, target, run) of the history whose target is in the problem."""
+    t_index = {t.id: j for j, t in enumerate(problem.targets)}
+    runs_of = problem.history.of
+    people = problem.participants
+    # Comprehensions, not appends: this is the one Python pass over the history.
+    every = [
+        (i, k, tid)
+        for i, p in enumerate(people)
+        for k, targets in enumerate(runs_of(p.id))
+        for tid in targets
+    ]
+    load = np.bincount([e[0] for e in every], minlength=len(people)).astype(np.int64)
+    known = [(i, k, t_index[tid]) for i, k, tid in every if tid in t_index]
+    table = np.array(known, dtype=np.int64).reshape(-1, 3)
+    return PastEntries(
+        person=table[:, 0],
+        target=table[:, 2],
+        run=table[:, 1],
+        load=load,
+        depth=problem.history.depth,
+    )
+
+
+def most_recent(entries: PastEntries, n_targets: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, target, run) with one entry per pair: its most recent run."""
+    key = entries.person * max(n_targets, 1) + entries.target
+    order = np.lexsort((entries.run, key))
+    key, run = key[order], entries.run[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    n = max(n_targets, 1)
+    return key[first] // n, key[first] % n, run[first]

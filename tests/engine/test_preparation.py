@@ -1,0 +1,181 @@
+"""The vectorised preparation (history read once as arrays, scores and the no-repeat
+weights filled by array writes, costs computed on the eligible pairs alone when few
+are) gives exactly what the plain per-cell definitions below give, and the counting
+proof of infeasibility answers before any score is computed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vividshift.engine import (
+    History,
+    Infeasible,
+    NoRepeat,
+    Participant,
+    Problem,
+    Target,
+    solve,
+)
+from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
+from vividshift.engine.strategies import eligibility_for
+from vividshift.engine.strategies.base import SPARSE_SHARE, Weights, weighted_cost
+
+SKILLS = ("a", "b", "c", "d")
+LEVELS = st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, -0.5])
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    """Skills with levels (some out of 0–1), explicit preferences, a history of any
+    depth naming targets the problem no longer has, per-target no-repeat windows."""
+    n_t = draw(st.integers(1, 6))
+    tids = [f"t{j}" for j in range(n_t)]
+    known = [*tids, "gone"]  # a target of past runs that is not in this problem
+    targets = tuple(
+        Target(
+            t,
+            required_count=draw(st.integers(0, 2)),
+            required_skills=frozenset(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
+            no_repeat_window=draw(st.one_of(st.none(), st.integers(0, 3))),
+        )
+        for t in tids
+    )
+    people, recent = [], {}
+    for i in range(draw(st.integers(1, 8))):
+        skills = draw(st.lists(st.sampled_from(SKILLS), max_size=4, unique=True))
+        levels = {s: draw(LEVELS) for s in skills if draw(st.booleans())}
+        prefs: dict = {}
+        if draw(st.booleans()):
+            prefs["targets"] = {
+                t: draw(st.sampled_from([0.0, 0.3, 2.0]))
+                for t in draw(st.lists(st.sampled_from(known), max_size=2))
+            }
+            prefs["preferred_targets"] = draw(st.lists(st.sampled_from(known), max_size=2))
+            prefs["avoided_targets"] = draw(st.lists(st.sampled_from(known), max_size=2))
+        people.append(
+            Participant(f"p{i}", skills=frozenset(skills), skill_levels=levels, preferences=prefs)
+        )
+        runs = draw(st.lists(st.lists(st.sampled_from(known), max_size=2), max_size=4))
+        if runs or draw(st.booleans()):
+            recent[f"p{i}"] = runs
+    window = draw(st.integers(0, 3))
+    return Problem(
+        tuple(people),
+        targets,
+        strategy="optimal",
+        parameters={"skill_threshold": 0.0},
+        constraints=(NoRepeat(window=window),),
+        history=History.from_recent(recent),
+    )
+
+
+def reference_scores(problem: Problem) -> tuple[np.ndarray, ...]:
+    """Rotation, skill, preference and past load, one cell at a time (the definitions)."""
+    people, targets = problem.participants, problem.targets
+    depth = problem.history.depth
+    shape = (len(people), len(targets))
+    rotation = np.ones(shape, dtype=np.float32)
+    skill = np.ones(shape, dtype=np.float32)
+    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+    load = np.zeros(len(people), dtype=np.int64)
+    for i, p in enumerate(people):
+        runs = problem.history.of(p.id)
+        load[i] = sum(len(run) for run in runs)
+        for j, t in enumerate(targets):
+            latest = next((k for k, run in enumerate(runs) if t.id in run), None)
+            if latest is not None:
+                rotation[i, j] = latest / depth
+            if t.required_skills:
+                levels = [
+                    np.float32(min(max(p.skill_level(s), 0.0), 1.0)) for s in t.required_skills
+                ]
+                skill[i, j] = min(max(sum(levels) / len(levels), 0.0), 1.0)
+            value = (p.preferences.get("targets") or {}).get(t.id)
+            if value is not None:
+                pref[i, j] = min(max(float(value), 0.0), 1.0)
+            if t.id in (p.preferences.get("preferred_targets") or ()):
+                pref[i, j] = 1.0
+            if t.id in (p.preferences.get("avoided_targets") or ()):
+                pref[i, j] = 0.0
+    return rotation, skill, pref, load
+
+
+def reference_repeats(problem: Problem) -> np.ndarray:
+    """window − k for a target done k runs ago (the latest time), within its window."""
+    (rule,) = problem.constraints
+    out = np.zeros((len(problem.participants), len(problem.targets)), dtype=np.int32)
+    for i, p in enumerate(problem.participants):
+        runs = problem.history.of(p.id)
+        for j, t in enumerate(problem.targets):
+            window = t.no_repeat_window if t.no_repeat_window is not None else rule.window
+            latest = next((k for k, run in enumerate(runs) if t.id in run), None)
+            if latest is not None and latest < window:
+                out[i, j] = window - latest
+    return out
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(problems())
+def test_vectorised_scores_and_repeats_equal_the_per_cell_definitions(problem: Problem) -> None:
+    eligibility = eligibility_for(problem)
+    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past)
+    rotation, skill, pref, load = reference_scores(problem)
+    np.testing.assert_array_equal(scores.rotation, rotation)
+    np.testing.assert_allclose(scores.skill, skill, rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(scores.preference, pref)
+    np.testing.assert_array_equal(scores.past_load, load)
+    np.testing.assert_array_equal(eligibility.repeat_weight, reference_repeats(problem))
+    # Without the arrays from eligibility, scores read the history themselves: the same.
+    again = compute_scores(problem, eligibility.preferred_slot)
+    np.testing.assert_array_equal(again.rotation, scores.rotation)
+
+
+@settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 40),
+    st.floats(0.0, 0.6),
+    st.integers(0, 2**32 - 1),
+    st.tuples(*[st.sampled_from([0.0, 0.1, 0.4, 1.0])] * 4),
+)
+def test_costs_on_the_eligible_pairs_alone_equal_the_full_matrix_there(
+    n_p: int, n_t: int, density: float, seed: int, w: tuple[float, float, float, float]
+) -> None:
+    rng = np.random.default_rng(seed)
+    shape = (n_p, n_t)
+    scores = Scores(
+        rng.random(shape, dtype=np.float32),
+        rng.random(shape, dtype=np.float32),
+        rng.random(shape, dtype=np.float32),
+        np.zeros(n_p, dtype=np.int64),
+        rng.random(shape, dtype=np.float32) if seed % 2 else None,
+    )
+    where = rng.random(shape) < density
+    weights = Weights(*w)
+    full = weighted_cost(scores, weights)
+    sparse = weighted_cost(scores, weights, where)
+    np.testing.assert_array_equal(sparse[where], full[where])
+    if np.count_nonzero(where) < SPARSE_SHARE * where.size:
+        assert not sparse[~where].any()  # never computed: left 0 (and never read)
+
+
+def test_counting_proof_answers_before_any_score_is_read() -> None:
+    """More places than people: `Infeasible` by counting, and the scores — here a
+    preference that is no number, which scoring cannot read — are never computed."""
+    people = tuple(
+        Participant(f"p{i}", preferences={"targets": {"t0": "not a number"}}) for i in range(3)
+    )
+    problem = Problem(people, (Target("t0", required_count=4),), strategy="optimal")
+    with pytest.raises(Infeasible) as caught:
+        solve(problem)
+    (shortage,) = caught.value.shortages
+    assert shortage.reason == "too few participants"
+    assert (shortage.required, shortage.eligible_count) == (4, 3)
+    # The same preference with enough people is read, and cannot be.
+    with pytest.raises(ValueError):
+        solve(Problem(people, (Target("t0", required_count=2),), strategy="optimal"))
