@@ -47,7 +47,7 @@ IMPORT_BODY = {
 }
 
 
-def participant_filters(
+async def participant_filters(
     has_skill: Annotated[
         str | None,
         Query(min_length=1, max_length=MAX_SKILL_LENGTH, description="skills ? has_skill"),
