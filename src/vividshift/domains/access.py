@@ -99,9 +99,7 @@ async def visible_domain_ids(conn: Connection, principal: Principal | None) -> l
     """The domains the caller may read; None means every domain (an admin, the system)."""
     if principal is None or principal.role == "admin":
         return None
-    ids = await queries.list_visible_domain_ids(conn, principal.id, DEFAULT_DOMAIN)
-    open_ids = await queries.list_domain_ids_named(conn, sorted(OPEN_DOMAINS - {DEFAULT_DOMAIN}))
-    return ids + [i for i in open_ids if i not in ids]
+    return await queries.list_visible_domain_ids(conn, principal.id, sorted(OPEN_DOMAINS))
 
 
 async def row_access(

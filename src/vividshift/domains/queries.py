@@ -138,22 +138,19 @@ async def find_domain_for_user(
     return await cur.fetchone()
 
 
-async def list_visible_domain_ids(conn: Connection, user_id: UUID, default_name: str) -> list[UUID]:
-    """The domains a (non-admin) user is a member of, and the default domain."""
+async def list_visible_domain_ids(
+    conn: Connection, user_id: UUID, open_names: list[str]
+) -> list[UUID]:
+    """The domains a (non-admin) user is a member of, and the open ones (by name), in
+    one round trip: every list of every request asks."""
     cur = await conn.execute(
         """
-        SELECT id FROM domains WHERE name = %(default)s
+        SELECT id FROM domains WHERE name = ANY(%(open)s::text[])
         UNION
         SELECT domain_id FROM domain_members WHERE user_id = %(user)s
         """,
-        {"default": default_name, "user": user_id},
+        {"open": open_names, "user": user_id},
     )
-    return [r["id"] for r in await cur.fetchall()]
-
-
-async def list_domain_ids_named(conn: Connection, names: list[str]) -> list[UUID]:
-    """The ids of the domains with these names (those that exist)."""
-    cur = await conn.execute("SELECT id FROM domains WHERE name = ANY(%s)", (names,))
     return [r["id"] for r in await cur.fetchall()]
 
 
