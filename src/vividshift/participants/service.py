@@ -191,6 +191,21 @@ async def list_participants(
     )
 
 
+async def list_participants_json(
+    conn: Connection,
+    caller: Principal | None,
+    filters: ParticipantFilters,
+    sort: Sort,
+    page: PageParams,
+    *,
+    domain: str | UUID | None = None,
+) -> bytes:
+    """`list_participants` as the JSON body itself, built by PostgreSQL (the API's list:
+    the same shape, without a Python object per row)."""
+    scoped = replace(filters, domain_ids=await list_scope(conn, caller, domain))
+    return await queries.list_page_json(conn, scoped, sort, page)
+
+
 async def update_participant_and_metadata(
     conn: Connection,
     caller: Principal | None,
