@@ -138,19 +138,20 @@ async def find_domain_for_user(
     return await cur.fetchone()
 
 
-async def list_visible_domain_ids(
-    conn: Connection, user_id: UUID, open_names: list[str]
-) -> list[UUID]:
-    """The domains a (non-admin) user is a member of, and the open ones (by name), in
-    one round trip: every list of every request asks."""
-    cur = await conn.execute(
-        """
-        SELECT id FROM domains WHERE name = ANY(%(open)s::text[])
-        UNION
-        SELECT domain_id FROM domain_members WHERE user_id = %(user)s
-        """,
-        {"open": open_names, "user": user_id},
-    )
+# The domains a (non-admin) user may read, for a query to use as `IN (...)`: those
+# they are a member of and the open ones (by name). Parameters: %(visible_to)s, the
+# user's id; %(open_domains)s, the names of the open domains (`access.visibility`).
+VISIBLE_DOMAIN_IDS = """
+    SELECT id FROM domains WHERE name = ANY(%(open_domains)s::text[])
+    UNION
+    SELECT domain_id FROM domain_members WHERE user_id = %(visible_to)s
+"""
+
+
+async def list_visible_domain_ids(conn: Connection, visibility: dict[str, Any]) -> list[UUID]:
+    """The domains a (non-admin) user may read, in one round trip: every list of every
+    request asks."""
+    cur = await conn.execute(VISIBLE_DOMAIN_IDS, visibility)
     return [r["id"] for r in await cur.fetchall()]
 
 

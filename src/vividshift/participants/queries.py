@@ -111,16 +111,16 @@ def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> 
     sort key's index is walked and the count runs only when the page does not tell it."""
     where, params = where_clause(filters)
     params = params | {"limit": page.limit, "offset": page.offset}
-    order = sort.sql()
-    ranked = f"row_number() OVER ({order}) AS ord"
-    tail = f"{order} LIMIT %(limit)s OFFSET %(offset)s"
+    tail = f"{sort.sql()} LIMIT %(limit)s OFFSET %(offset)s"
+    direction = "DESC" if sort.descending else "ASC"
+    in_order = f"p.{sort.column} {direction}, p.id {direction}"  # the page's order again
     if uses_gin(filters):
         source = f"matches AS MATERIALIZED (SELECT id, {sort.column} FROM participants {where}),"
-        chosen = f"SELECT id, {ranked}, count(*) OVER () AS n FROM matches {tail}"
+        chosen = f"SELECT id, count(*) OVER () AS n FROM matches {tail}"
         total = "coalesce((SELECT max(n) FROM page), (SELECT count(*) FROM matches))"
     else:
         source = ""
-        chosen = f"SELECT id, {ranked} FROM participants {where} {tail}"
+        chosen = f"SELECT id FROM participants {where} {tail}"
         total = (
             "CASE WHEN %(offset)s = 0 AND (SELECT count(*) FROM page) < %(limit)s"
             " THEN (SELECT count(*) FROM page)"
@@ -129,7 +129,7 @@ def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> 
     sql = f"""
         WITH {source} page AS ({chosen})
         SELECT json_build_object(
-            'items', coalesce((SELECT json_agg({ROW_JSON} ORDER BY page.ord)
+            'items', coalesce((SELECT json_agg({ROW_JSON} ORDER BY {in_order})
                                  FROM page JOIN participants AS p ON p.id = page.id),
                               '[]'::json),
             'total', {total},
