@@ -107,3 +107,31 @@ async def test_the_api_list_has_the_documented_shape(client, auth_headers) -> No
     assert [p.name for p in page.items] == ["Zed"] and page.total == 1
     single = await client.get(f"/api/participants/{page.items[0].id}", headers=headers)
     assert response.json()["items"][0] == single.json()
+
+
+async def test_scoping_in_the_query_equals_scoping_by_the_listed_domains(db: Connection) -> None:
+    """`visibility` (the domains a caller reads, chosen inside the page query) selects
+    exactly what the list of those domains' ids does, for a member and for an admin."""
+    from vividshift.auth.deps import Principal
+    from vividshift.domains.access import visibility, visible_domain_ids
+
+    member_of, other = await make_domain(db), await make_domain(db)
+    user = await make_user(db)
+    await db.execute(
+        "INSERT INTO domain_members (domain_id, user_id, role) VALUES (%s, %s, 'member')",
+        (member_of["id"], user["id"]),
+    )
+    for house in (member_of, other):
+        await make_participant(db, domain_id=house["id"], name="shared name")
+    await make_participant(db, name="shared name")  # the default domain, open to all
+    for role in ("user", "admin"):
+        caller = Principal(user["id"], user["username"], role, user["id"])
+        filters = ParticipantFilters(name_contains="shared name")
+        by_ids = replace(filters, domain_ids=await visible_domain_ids(db, caller))
+        in_query = replace(filters, visibility=visibility(caller))
+        page, by_name = PageParams(limit=500), Sort("name", False)
+        got = json.loads(await queries.list_page_json(db, in_query, by_name, page))
+        assert got == await _python_page(db, by_ids, by_name, page)
+        domains = {item["domain_id"] for item in got["items"]}
+        assert (str(other["id"]) in domains) is (role == "admin")
+        assert str(member_of["id"]) in domains

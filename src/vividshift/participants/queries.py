@@ -9,6 +9,7 @@ import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
 from vividshift.errors import BusinessRuleViolation, Conflict
 from vividshift.http.paging import PageParams, Sort
 from vividshift.participants.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
@@ -29,6 +30,9 @@ def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
     if filters.domain_ids is not None:
         conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
         params["domain_ids"] = filters.domain_ids
+    if filters.visibility is not None and filters.visibility["visible_to"] is not None:
+        conditions.append(f"domain_id IN ({VISIBLE_DOMAIN_IDS})")
+        params |= filters.visibility
     if filters.active_only:
         conditions.append("is_active = true")
     if filters.has_skill is not None:
