@@ -62,3 +62,19 @@ def test_the_memory_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-
     for _ in range(5):
         assert decode_token(settings, KEY_A, _token(settings, KEY_A), "access") is not None
     assert len(tokens._verified) <= 3
+
+
+async def test_a_remembered_token_of_a_revoked_session_is_refused_on_the_next_request(
+    client, db, auth_headers
+) -> None:  # type: ignore[no-untyped-def]
+    """The token's signature is remembered, its session is not: it is checked each time."""
+    headers = await auth_headers("user")
+    for _ in range(3):
+        assert (await client.get("/api/me", headers=headers)).status_code == 200
+    token = headers["Authorization"].split()[1]
+    assert any(k[0] == token for k in tokens._verified)
+    sid = jwt.decode(token, options={"verify_signature": False})["sid"]
+    await db.execute("UPDATE user_sessions SET is_revoked = true WHERE id = %s", (sid,))
+    refused = await client.get("/api/me", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "AUTHENTICATION_ERROR"
