@@ -57,6 +57,7 @@ def test_a_remembered_token_expires_with_its_exp() -> None:
 
 
 def test_the_memory_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(tokens, "_verified", {k: v for k, v in tokens._verified.items()})
     monkeypatch.setattr(tokens, "VERIFIED_CACHE_SIZE", 3)
     settings = make_settings("postgresql://localhost/unused")
     for _ in range(5):

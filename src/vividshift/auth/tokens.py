@@ -127,7 +127,7 @@ def decode_token(settings: Settings, key: bytes, token: str, typ: TokenType) -> 
         return None
     claims = _verify(settings, key, token, typ)
     if claims is not None:
-        if len(_verified) >= VERIFIED_CACHE_SIZE:
+        while len(_verified) >= VERIFIED_CACHE_SIZE:  # the oldest first
             del _verified[next(iter(_verified))]
         _verified[cache_key] = claims
     return claims
