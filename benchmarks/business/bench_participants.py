@@ -3,10 +3,17 @@ next to `/health` and an authenticated no-op endpoint of the same app, same run;
 an import of 10 000 participants.
 
     .venv/bin/python benchmarks/business/bench_participants.py [--seconds 5] [--runs 5]
+        [--baseline-src DIR]
 
 The load comes from `wrk` (apt-get install wrk), started here against 127.0.0.1 for
 `--seconds` per run, endpoints interleaved run by run; the table gives medians over
-`--runs`. wrk is C and keeps up with far more than one uvicorn worker, so the server
+`--runs`. With `--baseline-src` (another copy of the project, e.g. `git archive main |
+tar -x -C /tmp/before`), a second server runs that code (its `src` first on PYTHONPATH)
+on the same database, its runs interleaved with ours, and the before → after ratios
+are printed: same run, same load. The seeded table is vacuumed before measuring (the
+steady state autovacuum leaves: a GIN index's pending list, which every search scans
+until a vacuum, would otherwise make the timing depend on when autovacuum ran).
+wrk is C and keeps up with far more than one uvicorn worker, so the server
 is what is measured (a Python client tops out near 800 req/s). Uses DATABASE_URL
 when set, else the embedded PostgreSQL (a database of its own, dropped at the end).
 The app runs under uvicorn in its own process (one worker, pool of 10).
@@ -17,6 +24,7 @@ import asyncio
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -56,7 +64,7 @@ def _seed(url: str) -> None:
             """,
             (ROWS,),
         )
-        conn.execute("ANALYZE participants")
+        conn.execute("VACUUM ANALYZE participants")
 
 
 async def _token(url: str, settings: Settings) -> str:
@@ -74,13 +82,13 @@ async def _token(url: str, settings: Settings) -> str:
     return issued.access_token
 
 
-def _wrk(path: str, headers: dict, seconds: int, connections: int) -> dict:
+def _wrk(path: str, headers: dict, seconds: int, connections: int, port: int = PORT) -> dict:
     """Requests per second and latency percentiles from one bounded wrk run."""
     args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run(
-        [*args, f"http://127.0.0.1:{PORT}{path}"],
+        [*args, f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
         check=True,
@@ -100,12 +108,12 @@ def _wrk(path: str, headers: dict, seconds: int, connections: int) -> dict:
     return {"rps": float(rps.group(1)), "p50_ms": ms("50"), "p99_ms": ms("99")}
 
 
-async def _import(headers: dict) -> float:
+async def _import(headers: dict, port: int = PORT) -> float:
     rows = [
         {"name": f"new {i}", "skills": ["skill1", "x"], "metadata": {"group": "A"}}
         for i in range(10_000)
     ]
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", timeout=120) as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
         start = time.perf_counter()
         response = await http.post("/api/participants/import", json=rows, headers=headers)
         elapsed = time.perf_counter() - start
@@ -146,11 +154,11 @@ def make_app() -> FastAPI:
     return app
 
 
-def _wait_for_server() -> None:
+def _wait_for_server(port: int = PORT) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{PORT}/health", timeout=1)
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
             return
         except httpx.TransportError:
             time.sleep(0.1)
@@ -169,8 +177,18 @@ ENDPOINTS = (
 )
 
 
-def _serve_and_measure(url: str, cache_s: float, auth: dict, args: argparse.Namespace) -> dict:
-    """Start the app (session cache on or off), run wrk on every endpoint, stop it."""
+def _free_port() -> int:
+    """A port nobody listens on now (other benchmarks may run on this machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(url: str, cache_s: float, port: int, src: str | None) -> subprocess.Popen:
+    """The app under uvicorn on `port`; with `src`, that source tree's code."""
+    env = os.environ | {"BENCH_DATABASE_URL": url, "BENCH_SESSION_CACHE": str(cache_s)}
+    if src is not None:
+        env["PYTHONPATH"] = str(Path(src).resolve() / "src")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -183,30 +201,59 @@ def _serve_and_measure(url: str, cache_s: float, auth: dict, args: argparse.Name
             "--host",
             "127.0.0.1",
             "--port",
-            str(PORT),
+            str(port),
             "--log-level",
             "warning",
         ],
-        env=os.environ | {"BENCH_DATABASE_URL": url, "BENCH_SESSION_CACHE": str(cache_s)},
+        env=env,
     )
-    _wait_for_server()
-    results: dict = {label: [] for label, _, _ in ENDPOINTS}
+    _wait_for_server(port)
+    return server
+
+
+def _serve_and_measure(
+    url: str, cache_s: float, auth: dict, args: argparse.Namespace
+) -> dict[str, dict]:
+    """Start the app (session cache on or off) — and the baseline's, when given — run
+    wrk on every endpoint of each, interleaved, stop them. Results by tree."""
+    trees = {"after": None} if args.baseline_src is None else {"before": args.baseline_src}
+    if args.baseline_src is not None:
+        trees["after"] = None
+    ports = {name: _free_port() for name in trees}
+    servers = []
+    results: dict[str, dict] = {name: {label: [] for label, _, _ in ENDPOINTS} for name in trees}
     try:
-        for _, path, needs in ENDPOINTS:  # warm up: connections, caches
-            _wrk(path, auth if needs else {}, 1, args.connections)
+        for name, src in trees.items():
+            servers.append(_serve(url, cache_s, ports[name], src))
+        for name in trees:  # warm up: connections, caches
+            for _, path, needs in ENDPOINTS:
+                _wrk(path, auth if needs else {}, 1, args.connections, ports[name])
         for _ in range(args.runs):
             for label, path, needs in ENDPOINTS:
-                results[label].append(
-                    _wrk(path, auth if needs else {}, args.seconds, args.connections)
-                )
-        results["import"] = asyncio.run(_import(auth)) if not cache_s else 0.0
+                for name in trees:
+                    results[name][label].append(
+                        _wrk(
+                            path, auth if needs else {}, args.seconds, args.connections, ports[name]
+                        )
+                    )
+        if cache_s:  # last: its 10 000 new rows must not sway the lists measured before
+            for name in trees:
+                results[name]["import"] = asyncio.run(_import(auth, ports[name]))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
     return results
 
 
-def _report(variant: str, results: dict, args: argparse.Namespace) -> None:
+def _medians(results: dict) -> dict:
+    return {
+        label: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        for label, runs in results.items()
+    }
+
+
+def _report(variant: str, results: dict, args: argparse.Namespace) -> dict:
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(
         f"\n{variant}: wrk, {args.connections} connections, {args.seconds} s × {args.runs} "
@@ -214,18 +261,29 @@ def _report(variant: str, results: dict, args: argparse.Namespace) -> None:
     )
     print("| endpoint | req/s | p50 ms | p99 ms |")
     print("|---|---|---|---|")
-    median = {
-        label: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        for label, runs in results.items()
-    }
+    median = _medians(results)
     for label, m in median.items():
         print(f"| {label} | {m['rps']:.0f} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} |")
     health, noop, skill = (median[ENDPOINTS[k][0]] for k in (0, 2, 3))
+    ratios = {"list/noop": skill["rps"] / noop["rps"], "noop/health": noop["rps"] / health["rps"]}
     print(
-        f"\nfiltered list / authenticated no-op: {skill['rps'] / noop['rps']:.2f}× req/s "
-        f"(goal ≥ 0.5); authenticated no-op / health: {noop['rps'] / health['rps']:.2f}× "
+        f"\nfiltered list / authenticated no-op: {ratios['list/noop']:.2f}× req/s "
+        f"(goal ≥ 0.5); authenticated no-op / health: {ratios['noop/health']:.2f}× "
         "(goal ≥ 0.3)"
     )
+    return median | ratios
+
+
+def _compare(variant: str, before: dict, after: dict) -> None:
+    """Before → after, same run: req/s of each endpoint and the goal ratios."""
+    print(f"\n{variant}: before → after (same run)\n")
+    print("| | before | after | after ÷ before |")
+    print("|---|---|---|---|")
+    for label, _, _ in ENDPOINTS:
+        b, a = before[label]["rps"], after[label]["rps"]
+        print(f"| {label} req/s | {b:.0f} | {a:.0f} | {a / b:.2f}× |")
+    for key in ("noop/health", "list/noop"):
+        print(f"| ratio {key} | {before[key]:.2f} | {after[key]:.2f} | |")
 
 
 def main() -> None:
@@ -233,6 +291,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
     parser.add_argument("--runs", type=int, default=5, help="runs per endpoint (median)")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--baseline-src", help="another checkout of the project, measured in the same run"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk): no measurement without it")
@@ -244,15 +305,25 @@ def main() -> None:
         settings = _settings(url)
         token = asyncio.run(_token(url, settings))
         auth = {"Authorization": f"Bearer {token}"}
-        seconds = 0.0
+        imports: dict[str, float] = {}
         for variant, cache_s in (
             ("session checked in the database on every request (default)", 0),
             ("session cache on (VIVIDSHIFT_SESSION_CACHE_SECONDS=30)", 30),
         ):
-            results = _serve_and_measure(url, cache_s, auth, args)
-            seconds = results.pop("import") or seconds
-            _report(variant, results, args)
-        print(f"import of 10 000 participants (POST /api/participants/import): {seconds:.2f} s")
+            by_tree = _serve_and_measure(url, cache_s, auth, args)
+            reported = {}
+            for tree, results in by_tree.items():
+                if "import" in results:
+                    imports[tree] = results.pop("import")
+                name = variant if len(by_tree) == 1 else f"{variant} [{tree}]"
+                reported[tree] = _report(name, results, args)
+            if len(by_tree) == 2:
+                _compare(variant, reported["before"], reported["after"])
+        for tree, seconds in imports.items():
+            print(
+                f"import of 10 000 participants (POST /api/participants/import) [{tree}]: "
+                f"{seconds:.2f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 (50 000 places), next to GET /health measured in the same run through the same app.
 
     .venv/bin/python benchmarks/me/bench_me_assignments.py [--requests 300]
+        [--baseline-src DIR [--rounds 3]]
 
 10 houses of 10 000 people and 20 chores each, 100 runs per house (50 places each; the
 first 50 dated in the past, completed; the last 50 upcoming, active). One account is
@@ -13,13 +14,20 @@ signed-in request pays, plus one row) is printed as a reference: /health reads n
 The whole measurement runs twice in the same run: with the session checked in the
 database on every request, and with the session cache (VIVIDSHIFT_SESSION_CACHE_SECONDS).
 
+With `--baseline-src` (a copy of the project before a change), each measurement runs in
+a process of its own, rounds alternating between that code and ours on the same
+database, and the ratios to /health are printed before → after.
+
 Uses DATABASE_URL when set, else the embedded PostgreSQL (a database of its own,
 dropped at the end).
 """
 
 import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -173,10 +181,57 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
     return times
 
 
+def _measure_in_child(
+    url: str, token: str, cache: float, requests: int, src: str | None
+) -> dict[str, list[float]]:
+    """`_measure` in a process of its own, on the code of `src` (a copy of the project)
+    or on ours."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(Path(src).resolve() / "src")
+    out = subprocess.run(
+        [sys.executable, __file__, "--requests", str(requests)]
+        + ["--measure", url, token, str(cache)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _print_table(title: str, times: dict[str, list[float]]) -> dict[str, float]:
+    print(f"{title:<50} {'p50 ms':>8} {'p90 ms':>8}")
+    medians = {}
+    for label, values in times.items():
+        cuts = statistics.quantiles(values, n=10)
+        medians[label] = statistics.median(values)
+        print(f"{label:<50} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
+    base = medians["GET /health"]
+    for label in list(times)[1:]:
+        print(f"ratio {label} / GET /health: x{medians[label] / base:.2f}")
+    return {label: m / base for label, m in medians.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--baseline-src",
+        help="another copy of the project (e.g. `git archive main | tar -x -C DIR`), "
+        "measured in the same run, rounds alternating with ours",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --baseline-src")
+    parser.add_argument(
+        "--measure", nargs=3, metavar=("URL", "TOKEN", "CACHE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.measure:  # the child of _measure_in_child
+        url, token, cache = args.measure
+        times = asyncio.run(_measure(_settings(url, float(cache)), token, args.requests))
+        print(json.dumps(times))
+        return
 
     with scratch_database("vs_bench") as url:
         settings = _settings(url)
@@ -187,18 +242,31 @@ def main() -> None:
             f"seeded {HOUSES * PEOPLE_PER_HOUSE} participants, {HOUSES * RUNS_PER_HOUSE} runs, "
             f"{HOUSES * RUNS_PER_HOUSE * PLACES_PER_RUN} places in {time.perf_counter() - t0:.1f} s"
         )
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"{os.cpu_count()} cores, load average {load}")
         for cache in (0, 30):
-            times = asyncio.run(_measure(_settings(url, cache), token, args.requests))
             title = f"session cache {cache} s (sequential, {args.requests} each)"
-            print(f"{title:<42} {'p50 ms':>8} {'p90 ms':>8}")
-            medians = {}
-            for label, values in times.items():
-                cuts = statistics.quantiles(values, n=10)
-                medians[label] = statistics.median(values)
-                print(f"{label:<42} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
-            base = medians["GET /health"]
-            for label in list(times)[2:]:
-                print(f"ratio {label} / GET /health: x{medians[label] / base:.2f} (goal ≤ 3)")
+            if args.baseline_src is None:
+                times = asyncio.run(_measure(_settings(url, cache), token, args.requests))
+                ratios = _print_table(title, times)
+                for label in list(times)[2:]:
+                    print(f"  {label}: x{ratios[label]:.2f} /health (goal ≤ 3)")
+                continue
+            # Rounds alternate before / after; each tree's times are pooled over them.
+            pooled: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
+            for _ in range(args.rounds):
+                for tree, src in (("before", args.baseline_src), ("after", None)):
+                    got = _measure_in_child(url, token, cache, args.requests, src)
+                    for label, values in got.items():
+                        pooled[tree].setdefault(label, []).extend(values)
+            ratios = {
+                tree: _print_table(f"{title} [{tree}, {args.rounds} rounds]", pooled[tree])
+                for tree in pooled
+            }
+            print(f"{title}: each endpoint ÷ GET /health, before → after (same run)")
+            for label in list(pooled["after"])[1:]:
+                b, a = ratios["before"][label], ratios["after"][label]
+                print(f"  {label}: x{b:.2f} → x{a:.2f}  ({b / a:.2f}× faster relative to /health)")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ Db = Annotated[Connection, Depends(get_db)]
 Connect = Callable[[], AbstractAsyncContextManager[Connection]]
 
 
-def get_connect(request: Request) -> Connect:
+async def get_connect(request: Request) -> Connect:
     """Short-lived connections for a request that must not hold one throughout (a
     generation releases its connection while the solver runs): from the pool, or from
     whatever `get_db` is overridden with (the tests' one connection)."""

@@ -13,7 +13,7 @@ Decisions:
   occurrence), else the run's window, else its whole day — read in the house's zone,
   as the .ics export does.
 - The read is two indexed look-ups: the domains of the caller's linked participants
-  (`participants.user_id`, a partial index), then their details
+  that they may read (`participants.user_id`, a partial index), then their details
   (`assignment_details.participant_id`) joined to runs and tasks.
 """
 
@@ -24,19 +24,16 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
+
 from vividshift.assignments import export, queries
-from vividshift.assignments.schemas import (
-    MyPlace,
-    MyPlacePage,
-    PlaceDomain,
-    PlaceWindow,
-    Teammate,
-)
+from vividshift.assignments.schemas import MyPlacePage
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
-from vividshift.domains.access import visible_domain_ids
+from vividshift.domains.access import visibility
 
 When = Literal["upcoming", "past", "all"]
+_PAGE = TypeAdapter(MyPlacePage)
 
 
 def house_zone(name: Any) -> str:
@@ -62,11 +59,7 @@ async def my_assignments(
 ) -> MyPlacePage:
     """The caller's places across their domains (see the module's decisions)."""
     now = now or datetime.now(UTC)
-    domains = await queries.linked_domains(conn, principal.id)
-    visible = await visible_domain_ids(conn, principal)
-    if visible is not None:
-        seen = set(visible)
-        domains = [d for d in domains if d["id"] in seen]
+    domains = await queries.linked_domains(conn, principal.id, visibility(principal))
     zones = {d["id"]: house_zone(d["timezone"]) for d in domains}
     today: dict[UUID, date] = {
         domain_id: now.astimezone(ZoneInfo(zone)).date() for domain_id, zone in zones.items()
@@ -77,11 +70,15 @@ async def my_assignments(
         conn, principal.id, today, when=when, limit=limit, offset=offset
     )
     by_id = {d["id"]: d for d in domains}
-    return MyPlacePage(
-        items=[_place(r, by_id[r["domain_id"]], zones[r["domain_id"]]) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    # One validation of the whole page (pydantic's core walks it), not one model per
+    # place and per teammate built from Python.
+    return _PAGE.validate_python(
+        {
+            "items": [_place(r, by_id[r["domain_id"]], zones[r["domain_id"]]) for r in rows],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
     )
 
 
@@ -90,23 +87,26 @@ async def my_participant_ids(conn: Connection, principal: Principal) -> set[UUID
     return set(await queries.linked_participant_ids(conn, principal.id))
 
 
-def _place(row: dict[str, Any], domain: dict[str, Any], zone: str) -> MyPlace:
+def _place(row: dict[str, Any], domain: dict[str, Any], zone: str) -> dict[str, Any]:
+    """A place as MyPlace's fields (validated with the page)."""
     windows = export.place_windows(row, row["target_window"], zone)
-    return MyPlace(
-        detail_id=row["detail_id"],
-        assignment_id=row["assignment_id"],
-        assignment_name=row["assignment_name"],
-        assignment_date=row["assignment_date"],
-        status=row["status"],
-        domain=PlaceDomain(
-            id=domain["id"], name=domain["name"], display_name=domain["display_name"]
-        ),
-        participant_id=row["participant_id"],
-        target_id=row["target_id"],
-        target_name=row["target_name"],
-        position=row["position"],
-        timezone=zone,
-        windows=[PlaceWindow(start=s, end=e, all_day=a) for s, e, a in windows],
-        others=[Teammate.model_validate(o) for o in row["others"] or []],
-        outcome=row["outcome"],
-    )
+    return {
+        "detail_id": row["detail_id"],
+        "assignment_id": row["assignment_id"],
+        "assignment_name": row["assignment_name"],
+        "assignment_date": row["assignment_date"],
+        "status": row["status"],
+        "domain": {
+            "id": domain["id"],
+            "name": domain["name"],
+            "display_name": domain["display_name"],
+        },
+        "participant_id": row["participant_id"],
+        "target_id": row["target_id"],
+        "target_name": row["target_name"],
+        "position": row["position"],
+        "timezone": zone,
+        "windows": [{"start": s, "end": e, "all_day": a} for s, e, a in windows],
+        "others": row["others"] or [],
+        "outcome": row["outcome"],
+    }

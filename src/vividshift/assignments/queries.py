@@ -17,6 +17,7 @@ from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb, set_json_loads
 
 from vividshift.db import Connection
+from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
 from vividshift.errors import Conflict
 
 # A participant's recorded absences join the `unavailable` intervals of their availability,
@@ -460,16 +461,20 @@ async def delete_history_batch(db: Connection, *, older_than_days: int, batch_si
 # --- the caller's own places ------------------------------------------------------------
 
 
-async def linked_domains(conn: Connection, user_id: UUID) -> list[dict[str, Any]]:
+async def linked_domains(
+    conn: Connection, user_id: UUID, visibility: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The domains where a participant is linked to the user (through the partial index
-    on participants.user_id), with their zone."""
+    on participants.user_id), with their zone; with `visibility`
+    (`domains.access.visibility`), only those it lets them read (one round trip)."""
     cur = await conn.execute(
-        """
+        f"""
         SELECT DISTINCT d.id, d.name, d.display_name, d.configuration->>'timezone' AS timezone
           FROM participants AS p JOIN domains AS d ON d.id = p.domain_id
-         WHERE p.user_id = %s
+         WHERE p.user_id = %(user)s
+           AND (%(visible_to)s::uuid IS NULL OR d.id IN ({VISIBLE_DOMAIN_IDS}))
         """,
-        (user_id,),
+        {"user": user_id, "visible_to": None, "open_domains": []} | (visibility or {}),
     )
     return await cur.fetchall()
 

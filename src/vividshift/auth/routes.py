@@ -33,7 +33,12 @@ def client_info(request: Request) -> ClientInfo:
     return ClientInfo.of(host, request.headers.get("user-agent"))
 
 
-Client = Annotated[ClientInfo, Depends(client_info)]
+async def _client(request: Request) -> ClientInfo:
+    # async: FastAPI would run a plain function in a worker thread, a hop per request.
+    return client_info(request)
+
+
+Client = Annotated[ClientInfo, Depends(_client)]
 
 
 def _token_response(issued: IssuedTokens, response: Response) -> TokenResponse:

@@ -7,6 +7,12 @@ from the token is trusted), every registered claim is required, and anything tha
 is not a well-formed token of the expected type is `None` to the caller, never an
 exception.
 
+Verifying an HS256 signature and the claims costs about a tenth of an authenticated
+request that does little else, so a token once verified is remembered (per process,
+bounded, keyed by the token and everything it was checked against) until its own
+expiry: a token is only ever as good as its signature and `exp`; whether its session
+is still live is checked separately, on every request (`deps`).
+
 The refresh token is the session's credential: `user_sessions.token_hash` holds its
 SHA-256 (hex), never the token. The key is `VIVIDSHIFT_JWT_SECRET` (at least 32 bytes,
 checked by Settings) or, when unset, a random key generated once in the data folder
@@ -103,10 +109,32 @@ def encode_token(
     return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"typ": "JWT"})
 
 
+VERIFIED_CACHE_SIZE = 4096  # tokens; the oldest is dropped past this
+_verified: dict[tuple[str, bytes, str, str, str], TokenClaims] = {}
+
+
 def decode_token(settings: Settings, key: bytes, token: str, typ: TokenType) -> TokenClaims | None:
     """The claims of a valid token of type `typ`, or None for anything else."""
     if not token or len(token) > MAX_TOKEN_CHARS or not token.isascii():
         return None
+    cache_key = (token, key, settings.jwt_issuer, settings.jwt_audience, typ)
+    known = _verified.get(cache_key)
+    if known is not None:
+        # As PyJWT decides: valid while now < exp + leeway.
+        if time.time() < known.expires_at + settings.jwt_leeway_seconds:
+            return known
+        del _verified[cache_key]
+        return None
+    claims = _verify(settings, key, token, typ)
+    if claims is not None:
+        while len(_verified) >= VERIFIED_CACHE_SIZE:  # the oldest first
+            del _verified[next(iter(_verified))]
+        _verified[cache_key] = claims
+    return claims
+
+
+def _verify(settings: Settings, key: bytes, token: str, typ: TokenType) -> TokenClaims | None:
+    """Signature and every claim checked by PyJWT: the claims, or None."""
     try:
         claims = jwt.decode(
             token,

@@ -22,7 +22,7 @@ domain the caller sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from vividshift.auth.deps import Principal
@@ -95,13 +95,23 @@ async def domain_access(
     return Access(row["id"], row["name"], role)  # type: ignore[arg-type]
 
 
+def visibility(principal: Principal | None) -> dict[str, Any]:
+    """The parameters of `queries.VISIBLE_DOMAIN_IDS` for the caller, so a query can
+    scope itself in the same round trip; `visible_to` None: every domain (an admin, the
+    system)."""
+    sees_all = principal is None or principal.role == "admin"
+    return {
+        "visible_to": None if sees_all or principal is None else principal.id,
+        "open_domains": sorted(OPEN_DOMAINS),
+    }
+
+
 async def visible_domain_ids(conn: Connection, principal: Principal | None) -> list[UUID] | None:
     """The domains the caller may read; None means every domain (an admin, the system)."""
-    if principal is None or principal.role == "admin":
+    scope = visibility(principal)
+    if scope["visible_to"] is None:
         return None
-    ids = await queries.list_visible_domain_ids(conn, principal.id, DEFAULT_DOMAIN)
-    open_ids = await queries.list_domain_ids_named(conn, sorted(OPEN_DOMAINS - {DEFAULT_DOMAIN}))
-    return ids + [i for i in open_ids if i not in ids]
+    return await queries.list_visible_domain_ids(conn, scope)
 
 
 async def row_access(

@@ -138,22 +138,20 @@ async def find_domain_for_user(
     return await cur.fetchone()
 
 
-async def list_visible_domain_ids(conn: Connection, user_id: UUID, default_name: str) -> list[UUID]:
-    """The domains a (non-admin) user is a member of, and the default domain."""
-    cur = await conn.execute(
-        """
-        SELECT id FROM domains WHERE name = %(default)s
-        UNION
-        SELECT domain_id FROM domain_members WHERE user_id = %(user)s
-        """,
-        {"default": default_name, "user": user_id},
-    )
-    return [r["id"] for r in await cur.fetchall()]
+# The domains a (non-admin) user may read, for a query to use as `IN (...)`: those
+# they are a member of and the open ones (by name). Parameters: %(visible_to)s, the
+# user's id; %(open_domains)s, the names of the open domains (`access.visibility`).
+VISIBLE_DOMAIN_IDS = """
+    SELECT id FROM domains WHERE name = ANY(%(open_domains)s::text[])
+    UNION
+    SELECT domain_id FROM domain_members WHERE user_id = %(visible_to)s
+"""
 
 
-async def list_domain_ids_named(conn: Connection, names: list[str]) -> list[UUID]:
-    """The ids of the domains with these names (those that exist)."""
-    cur = await conn.execute("SELECT id FROM domains WHERE name = ANY(%s)", (names,))
+async def list_visible_domain_ids(conn: Connection, visibility: dict[str, Any]) -> list[UUID]:
+    """The domains a (non-admin) user may read, in one round trip: every list of every
+    request asks."""
+    cur = await conn.execute(VISIBLE_DOMAIN_IDS, visibility)
     return [r["id"] for r in await cur.fetchall()]
 
 

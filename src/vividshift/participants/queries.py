@@ -9,6 +9,7 @@ import psycopg.errors
 from psycopg.types.json import Jsonb
 
 from vividshift.db import Connection
+from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
 from vividshift.errors import BusinessRuleViolation, Conflict
 from vividshift.http.paging import PageParams, Sort
 from vividshift.participants.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
@@ -29,6 +30,9 @@ def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
     if filters.domain_ids is not None:
         conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
         params["domain_ids"] = filters.domain_ids
+    if filters.visibility is not None and filters.visibility["visible_to"] is not None:
+        conditions.append(f"domain_id IN ({VISIBLE_DOMAIN_IDS})")
+        params |= filters.visibility
     if filters.active_only:
         conditions.append("is_active = true")
     if filters.has_skill is not None:
@@ -73,6 +77,80 @@ def list_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> tuple
     else:
         sql = f"SELECT * FROM participants {where} {tail}"
     return sql, params
+
+
+def json_timestamp(column: str) -> str:
+    """SQL: a timestamptz as the API writes it elsewhere (pydantic): ISO 8601 in the
+    session's zone, microseconds only when not zero, `Z` for a zero offset."""
+    return (
+        f"(to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN date_part('microseconds', {column})::int %% 1000000 = 0 THEN ''"
+        f" ELSE to_char({column}, '.US') END"
+        f" || CASE WHEN to_char({column}, 'TZH:TZM') IN ('+00:00', '-00:00') THEN 'Z'"
+        f" ELSE to_char({column}, 'TZH:TZM') END)"
+    )
+
+
+# One participant as ParticipantRead serialises it: same keys, same order, null JSON
+# columns as their empty value (ParticipantRead.from_row).
+ROW_JSON = f"""json_build_object(
+    'id', p.id, 'domain_id', p.domain_id, 'user_id', p.user_id, 'name', p.name,
+    'email', p.email, 'phone', p.phone,
+    'skills', coalesce(p.skills, '[]'::jsonb),
+    'availability', coalesce(p.availability, '{{}}'::jsonb),
+    'preferences', coalesce(p.preferences, '{{}}'::jsonb),
+    'metadata', coalesce(p.metadata, '{{}}'::jsonb),
+    'is_active', p.is_active, 'created_by', p.created_by,
+    'created_at', {json_timestamp("p.created_at")},
+    'updated_at', {json_timestamp("p.updated_at")})"""
+
+
+def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> tuple[str, dict]:
+    """The API's page query: `{items, total, limit, offset}` built by PostgreSQL as one
+    JSON text, so no row is decoded, validated and encoded again in Python.
+
+    The page is chosen on (id, sort key) alone, then its rows are read by primary key:
+    a JSONB filter materialises only those two columns of every match (see `list_sql`
+    for why filter first), and the count comes from the same pass. Without one, the
+    sort key's index is walked and the count runs only when the page does not tell it."""
+    where, params = where_clause(filters)
+    params = params | {"limit": page.limit, "offset": page.offset}
+    tail = f"{sort.sql()} LIMIT %(limit)s OFFSET %(offset)s"
+    direction = "DESC" if sort.descending else "ASC"
+    in_order = f"p.{sort.column} {direction}, p.id {direction}"  # the page's order again
+    if uses_gin(filters):
+        source = f"matches AS MATERIALIZED (SELECT id, {sort.column} FROM participants {where}),"
+        chosen = f"SELECT id, count(*) OVER () AS n FROM matches {tail}"
+        total = "coalesce((SELECT max(n) FROM page), (SELECT count(*) FROM matches))"
+    else:
+        source = ""
+        chosen = f"SELECT id FROM participants {where} {tail}"
+        total = (
+            "CASE WHEN %(offset)s = 0 AND (SELECT count(*) FROM page) < %(limit)s"
+            " THEN (SELECT count(*) FROM page)"
+            f" ELSE (SELECT count(*) FROM participants {where}) END"
+        )
+    sql = f"""
+        WITH {source} page AS ({chosen})
+        SELECT json_build_object(
+            'items', coalesce((SELECT json_agg({ROW_JSON} ORDER BY {in_order})
+                                 FROM page JOIN participants AS p ON p.id = page.id),
+                              '[]'::json),
+            'total', {total},
+            'limit', %(limit)s::int, 'offset', %(offset)s::int)::text AS body
+    """
+    return sql, params
+
+
+async def list_page_json(
+    conn: Connection, filters: ParticipantFilters, sort: Sort, page: PageParams
+) -> bytes:
+    """A page of participants and the total count, as the response body."""
+    sql, params = page_json_sql(filters, sort, page)
+    cur = await conn.execute(sql, params)
+    row = await cur.fetchone()
+    assert row is not None  # one aggregate row, always
+    return str(row["body"]).encode()
 
 
 async def list_participants(

@@ -52,6 +52,9 @@ class ParticipantFilters:
     active_only: bool = True  # is_active = true (partial index)
     name_contains: str | None = None  # name ILIKE %…% (case-insensitive)
     domain_ids: list[UUID] | None = None  # domain_id = ANY(...) (None: every domain)
+    # domain_id IN (the domains a caller reads), in the list's own query:
+    # `domains.access.visibility` of the caller (its visible_to None: every domain).
+    visibility: dict[str, Any] | None = None
 
 
 # What lists may be sorted on (`sort=name`, `-created_at`).

@@ -32,7 +32,14 @@ from vividshift.auth.deps import Principal
 from vividshift.bulk_import import validate_rows
 from vividshift.db import Connection, transaction
 from vividshift.domains import queries as domain_queries
-from vividshift.domains.access import DEFAULT_DOMAIN, Access, domain_access, list_scope, row_access
+from vividshift.domains.access import (
+    DEFAULT_DOMAIN,
+    Access,
+    domain_access,
+    list_scope,
+    row_access,
+    visibility,
+)
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound
 from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
@@ -189,6 +196,25 @@ async def list_participants(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+async def list_participants_json(
+    conn: Connection,
+    caller: Principal | None,
+    filters: ParticipantFilters,
+    sort: Sort,
+    page: PageParams,
+    *,
+    domain: str | UUID | None = None,
+) -> bytes:
+    """`list_participants` as the JSON body itself, built by PostgreSQL (the API's list:
+    the same shape, without a Python object per row). Without `domain`, the domains the
+    caller reads are chosen inside the same query (one round trip, not two)."""
+    if domain is None:
+        scoped = replace(filters, visibility=visibility(caller))
+    else:
+        scoped = replace(filters, domain_ids=await list_scope(conn, caller, domain))
+    return await queries.list_page_json(conn, scoped, sort, page)
 
 
 async def update_participant_and_metadata(
