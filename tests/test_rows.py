@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_domain, make_user
+from vividshift.auth import queries as auth_queries
+from vividshift.auth import service as auth_service
+from vividshift.auth.deps import Principal
+from vividshift.auth.service import ClientInfo
+from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.entities import queries as entity_queries
 from vividshift.http.paging import PageParams
@@ -17,7 +22,10 @@ from vividshift.schedules import queries as schedule_queries
 from vividshift.users import queries as user_queries
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "vividshift"
-TYPED = ("users", "entities", "schedules", "idempotency", "invitations")
+TYPED = ("users", "entities", "schedules", "idempotency", "invitations", "auth")
+# The per-request session lookup is read on every request; it is typed with the work on
+# that path (a session cache), not here.
+LEFT_AS_DICTS = {"auth": {"get_live_session"}}
 
 
 @pytest.mark.parametrize("package", TYPED)
@@ -29,6 +37,7 @@ def test_queries_of_typed_packages_return_no_dicts(package: str) -> None:
         if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
         and node.returns is not None
         and "dict" in ast.unparse(node.returns)
+        and node.name not in LEFT_AS_DICTS.get(package, set())
     ]
     assert untyped == []
 
@@ -72,3 +81,28 @@ async def test_queries_hand_out_frozen_rows(db: Connection) -> None:
     )
     assert invitation.status == "expired"  # expires_at is in the past
     assert_frozen_row(invitation)
+
+
+async def test_password_check_hands_out_an_account_or_none(
+    db: Connection, settings: Settings
+) -> None:
+    password = "Typed-rows-7-correct-horse"
+    made = await auth_service.create_user(
+        db,
+        username=f"typed{uuid.uuid4().hex[:8]}",
+        email=f"{uuid.uuid4().hex[:8]}@example.org",
+        password=password,
+    )
+    assert_frozen_row(made)
+    principal = Principal(made.id, made.username, made.role, uuid.uuid4())
+    client = ClientInfo(None, None)
+
+    wrong = await auth_service.verify_current_password(db, settings, principal, "nope", client)
+    assert wrong is None  # not an empty dict standing for "no"
+
+    right = await auth_service.verify_current_password(db, settings, principal, password, client)
+    assert right is not None and right.id == made.id
+    assert_frozen_row(right)
+    found = await auth_queries.find_user_by_login(db, made.username.upper())
+    assert found is not None and found.password_hash == right.password_hash
+    assert_frozen_row(found)
