@@ -235,7 +235,7 @@ async def link_account(
         raise BusinessRuleViolation(
             "No active account with this username", details={"username": username}
         )
-    body = ParticipantUpdate.model_validate({"user_id": user["id"]})
+    body = ParticipantUpdate.model_validate({"user_id": user.id})
     return await update_participant_and_metadata(conn, caller, participant_id, body)
 
 

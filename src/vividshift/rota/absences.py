@@ -84,8 +84,9 @@ async def create_absence(
     async with transaction(conn, acting_user=principal.id):
         row, access = await _participant(conn, principal, participant_id)
         _require_own_or_manager(access, principal, row)
-        domain = await domain_queries.get_domain(conn, row["domain_id"])
-        assert domain is not None  # the participant's domain (a foreign key)
+        found = await domain_queries.get_domain(conn, row["domain_id"])
+        assert found is not None  # the participant's domain (a foreign key)
+        domain = found.as_mapping()
         zone = ZoneInfo(house_of(domain).timezone)
         start = instant(body.start, zone)
         # A date as the end is that whole local day: the absence ends at the next midnight.
