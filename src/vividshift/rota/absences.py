@@ -27,6 +27,7 @@ from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, row_access
 from vividshift.errors import AppError, NotFound, ValidationFailed
 from vividshift.participants import queries as participant_queries
+from vividshift.participants.rows import ParticipantRow
 from vividshift.rota import queries
 from vividshift.rota.moments import instant
 from vividshift.rota.replanning import propose_for
@@ -41,15 +42,15 @@ def _not_found(participant_id: UUID) -> NotFound:
 
 async def _participant(
     conn: Connection, principal: Principal, participant_id: UUID
-) -> tuple[dict[str, Any], Access]:
+) -> tuple[ParticipantRow, Access]:
     row = await participant_queries.get_participant(conn, participant_id)
     if row is None:
         raise _not_found(participant_id)
-    return row, await row_access(conn, principal, row["domain_id"], _not_found(participant_id))
+    return row, await row_access(conn, principal, row.domain_id, _not_found(participant_id))
 
 
-def _require_own_or_manager(access: Access, principal: Principal, row: dict[str, Any]) -> None:
-    if access.role == "member" and row["user_id"] == principal.id:
+def _require_own_or_manager(access: Access, principal: Principal, row: ParticipantRow) -> None:
+    if access.role == "member" and row.user_id == principal.id:
         return
     access.require("manager")
 
@@ -84,7 +85,7 @@ async def create_absence(
     async with transaction(conn, acting_user=principal.id):
         row, access = await _participant(conn, principal, participant_id)
         _require_own_or_manager(access, principal, row)
-        found = await domain_queries.get_domain(conn, row["domain_id"])
+        found = await domain_queries.get_domain(conn, row.domain_id)
         assert found is not None  # the participant's domain (a foreign key)
         domain = found.as_mapping()
         zone = ZoneInfo(house_of(domain).timezone)
@@ -103,7 +104,7 @@ async def create_absence(
             conn,
             {
                 "participant_id": participant_id,
-                "domain_id": row["domain_id"],
+                "domain_id": row.domain_id,
                 "starts_at": start,
                 "ends_at": end,
                 "reason": body.reason,
