@@ -17,6 +17,7 @@ from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.entities import queries as entity_queries
+from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
 from vividshift.participants import queries as participant_queries
@@ -181,3 +182,14 @@ async def test_target_and_participant_queries_hand_out_frozen_rows(db: Connectio
     assert_frozen_row(candidates[0])
     keys = await participant_queries.list_by_import_keys(db, [str(domain["id"])], [], ["ada"])
     assert [k.id for k in keys] == [person.id]
+
+
+async def test_feed_queries_hand_out_frozen_rows(db: Connection) -> None:
+    user = await make_user(db)
+    feed = await feed_queries.insert_feed(db, "typed-hash", user["id"], user_id=user["id"])
+    assert_frozen_row(feed)
+    live = await feed_queries.get_live(db, user_id=user["id"])
+    assert live == feed
+    owner = await feed_queries.find_by_hash(db, "typed-hash")
+    assert owner is not None and owner.username == user["username"] and owner.user_active
+    assert_frozen_row(owner)
