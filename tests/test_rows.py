@@ -21,6 +21,7 @@ from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
 from vividshift.participants import queries as participant_queries
+from vividshift.rules import service as rules_service
 from vividshift.schedules import queries as schedule_queries
 from vividshift.targets import queries as target_queries
 from vividshift.users import queries as user_queries
@@ -193,3 +194,13 @@ async def test_feed_queries_hand_out_frozen_rows(db: Connection) -> None:
     owner = await feed_queries.find_by_hash(db, "typed-hash")
     assert owner is not None and owner.username == user["username"] and owner.user_active
     assert_frozen_row(owner)
+
+
+def test_rules_are_frozen_rows() -> None:
+    for rules in (
+        rules_service.list_strategies(),
+        rules_service.list_validators(),
+        rules_service.list_constraints(),
+    ):
+        assert rules and [r.name for r in rules] == sorted(r.name for r in rules)
+        assert_frozen_row(rules[0])
