@@ -6,6 +6,7 @@ import dataclasses
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.factories import make_domain, make_user
@@ -20,6 +21,7 @@ from vividshift.entities import queries as entity_queries
 from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
+from vividshift.ops import queries as ops_queries
 from vividshift.participants import queries as participant_queries
 from vividshift.rules import service as rules_service
 from vividshift.schedules import queries as schedule_queries
@@ -204,3 +206,16 @@ def test_rules_are_frozen_rows() -> None:
     ):
         assert rules and [r.name for r in rules] == sorted(r.name for r in rules)
         assert_frozen_row(rules[0])
+
+
+def test_monitoring_queries_hand_out_frozen_rows(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        status = ops_queries.get_status(conn)
+        assert status.max_connections > 0 and status.size_bytes > 0
+        assert_frozen_row(status)
+        sizes = ops_queries.list_table_sizes(conn)
+        assert "participants" in {t.tablename for t in sizes}
+        assert_frozen_row(sizes[0])
+        for rows in (ops_queries.list_index_usage(conn), ops_queries.list_dead_tuples(conn)):
+            assert rows
+            assert_frozen_row(rows[0])

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from vividshift.ops.backup import human_bytes
+from vividshift.ops.rows import DeadTuples, IndexUsage, TableSize, UnusedIndex
 from vividshift.ops.stats import Report
 
 
@@ -81,12 +82,12 @@ def print_report(report: Report, console: Console | None = None) -> None:
                 ["query", "calls", "total ms", "mean ms", "stddev ms", "rows"],
                 [
                     [
-                        _short(s["query"]),
-                        s["calls"],
-                        s["total_exec_time"],
-                        s["mean_exec_time"],
-                        s["stddev_exec_time"],
-                        s["rows"],
+                        _short(s.query),
+                        s.calls,
+                        s.total_exec_time,
+                        s.mean_exec_time,
+                        s.stddev_exec_time,
+                        s.rows,
                     ]
                     for s in pss.statements
                 ],
@@ -100,11 +101,11 @@ def print_report(report: Report, console: Console | None = None) -> None:
             [
                 [
                     _name(i),
-                    i["indexname"],
-                    i["idx_scan"],
-                    i["idx_tup_read"],
-                    i["idx_tup_fetch"],
-                    human_bytes(i["size_bytes"]),
+                    i.indexname,
+                    i.idx_scan,
+                    i.idx_tup_read,
+                    i.idx_tup_fetch,
+                    human_bytes(i.size_bytes),
                 ]
                 for i in report.index_usage
             ],
@@ -117,9 +118,9 @@ def print_report(report: Report, console: Console | None = None) -> None:
             [
                 [
                     _name(i),
-                    i["indexname"],
-                    human_bytes(i["size_bytes"]),
-                    "yes" if i["enforces_constraint"] else "no",
+                    i.indexname,
+                    human_bytes(i.size_bytes),
+                    "yes" if i.enforces_constraint else "no",
                 ]
                 for i in report.unused_indexes
             ],
@@ -133,10 +134,10 @@ def print_report(report: Report, console: Console | None = None) -> None:
             [
                 [
                     _name(t),
-                    t["live_rows_estimate"],
-                    human_bytes(t["total_bytes"]),
-                    human_bytes(t["table_bytes"]),
-                    human_bytes(t["index_bytes"]),
+                    t.live_rows_estimate,
+                    human_bytes(t.total_bytes),
+                    human_bytes(t.table_bytes),
+                    human_bytes(t.index_bytes),
                 ]
                 for t in report.table_sizes
             ],
@@ -149,11 +150,11 @@ def print_report(report: Report, console: Console | None = None) -> None:
             [
                 [
                     _name(t),
-                    t["n_live_tup"],
-                    t["n_dead_tup"],
-                    t["dead_percent"],
-                    _when(t["last_vacuum"]),
-                    _when(t["last_autovacuum"]),
+                    t.n_live_tup,
+                    t.n_dead_tup,
+                    t.dead_percent,
+                    _when(t.last_vacuum),
+                    _when(t.last_autovacuum),
                 ]
                 for t in report.dead_tuples
             ],
@@ -184,9 +185,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _name(row: dict[str, Any]) -> str:
-    schema = row["schemaname"]
-    return row["tablename"] if schema == "public" else f"{schema}.{row['tablename']}"
+def _name(row: IndexUsage | UnusedIndex | TableSize | DeadTuples) -> str:
+    schema = row.schemaname
+    return row.tablename if schema == "public" else f"{schema}.{row.tablename}"
 
 
 def _short(query: str, width: int = 80) -> str:
