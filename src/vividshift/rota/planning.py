@@ -267,67 +267,16 @@ async def publish_plan(
     """Make every turn of a draft plan an active run, all or nothing."""
     async with transaction(conn, acting_user=principal.id):
         domain = await domain_row(conn, principal, domain_id, "manager")
-        plan = await queries.get_plan(conn, plan_id, domain_id, lock=True)
-        if plan is None:
-            raise NotFound("Plan not found", details={"plan_id": str(plan_id)})
-        if plan["kind"] != "plan" or plan["status"] != "draft":
-            raise Conflict(
-                "Only a draft plan can be published",
-                details={"kind": plan["kind"], "status": plan["status"]},
-            )
-        if plan["first_turn_start"] <= datetime.now(UTC):
-            raise Conflict(
-                "The plan's first turn has started: plan again from now",
-                details={"first_turn_start": plan["first_turn_start"].isoformat()},
-            )
-        places = await queries.plan_places(conn, plan_id)
+        plan = await _publishable_plan(conn, domain_id, plan_id)
         by_turn: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for place in places:
+        for place in await queries.plan_places(conn, plan_id):
             by_turn[place["turn_index"]].append(place)
         problem, _, _ = await load_base_problem(conn, domain, 0)
         zone = ZoneInfo(plan["summary"]["timezone"])
         runs: dict[int, UUID] = {}
         for k, turn in enumerate(plan["summary"]["turns"]):
-            start = datetime.fromisoformat(turn["start"])
-            end = datetime.fromisoformat(turn["end"])
-            run = await queries.insert_turn_run(
-                conn,
-                {
-                    "name": f"Turn {turn['local_start'][:16].replace('T', ' ')}",
-                    "assignment_date": start.astimezone(zone).date(),
-                    "strategy_used": problem.strategy,
-                    "configuration": _run_configuration(domain, problem, start, end, plan_id),
-                    "metadata": {"planner": "horizon", "plan_id": str(plan_id), "turn": k},
-                    "created_by": principal.id,
-                    "domain_id": domain_id,
-                    "turn_start": start,
-                    "turn_end": end,
-                    "turn_local_start": datetime.fromisoformat(turn["local_start"]),
-                    "plan_id": plan_id,
-                },
-            )
-            runs[k] = run["id"]
-            details = [
-                (
-                    p["participant_id"],
-                    p["target_id"],
-                    p["position"],
-                    {
-                        "strategy": "horizon",
-                        "participant_name": p["participant_name"],
-                        "target_name": p["target_name"],
-                        "position": p["position"],
-                        "plan_id": str(plan_id),
-                    },
-                )
-                for p in by_turn.get(k, [])
-            ]
-            await queries.copy_run_details(conn, run["id"], details)
-            await run_queries.insert_history(
-                conn,
-                run["id"],
-                "publish",
-                {"plan": str(plan_id), "turn": k, "details": len(details)},
+            runs[k] = await _publish_turn(
+                conn, principal, domain, problem, zone, plan_id, k, turn, by_turn.get(k, [])
             )
         await queries.set_plan_runs(conn, plan_id, runs)
         await rota_changed(
@@ -346,6 +295,76 @@ async def publish_plan(
             },
         )
         return await read_plan_row(conn, updated)
+
+
+async def _publishable_plan(conn: Connection, domain_id: UUID, plan_id: UUID) -> dict[str, Any]:
+    """The plan, locked: a draft whose first turn has not started (404, 409 otherwise)."""
+    plan = await queries.get_plan(conn, plan_id, domain_id, lock=True)
+    if plan is None:
+        raise NotFound("Plan not found", details={"plan_id": str(plan_id)})
+    if plan["kind"] != "plan" or plan["status"] != "draft":
+        raise Conflict(
+            "Only a draft plan can be published",
+            details={"kind": plan["kind"], "status": plan["status"]},
+        )
+    if plan["first_turn_start"] <= datetime.now(UTC):
+        raise Conflict(
+            "The plan's first turn has started: plan again from now",
+            details={"first_turn_start": plan["first_turn_start"].isoformat()},
+        )
+    return plan
+
+
+async def _publish_turn(
+    conn: Connection,
+    principal: Principal,
+    domain: dict[str, Any],
+    problem: Problem,
+    zone: ZoneInfo,
+    plan_id: UUID,
+    k: int,
+    turn: dict[str, Any],
+    places: list[dict[str, Any]],
+) -> UUID:
+    """Turn `k` of the plan as an active run with its places and history; the run's id."""
+    start = datetime.fromisoformat(turn["start"])
+    end = datetime.fromisoformat(turn["end"])
+    run = await queries.insert_turn_run(
+        conn,
+        {
+            "name": f"Turn {turn['local_start'][:16].replace('T', ' ')}",
+            "assignment_date": start.astimezone(zone).date(),
+            "strategy_used": problem.strategy,
+            "configuration": _run_configuration(domain, problem, start, end, plan_id),
+            "metadata": {"planner": "horizon", "plan_id": str(plan_id), "turn": k},
+            "created_by": principal.id,
+            "domain_id": domain["id"],
+            "turn_start": start,
+            "turn_end": end,
+            "turn_local_start": datetime.fromisoformat(turn["local_start"]),
+            "plan_id": plan_id,
+        },
+    )
+    details = [
+        (
+            p["participant_id"],
+            p["target_id"],
+            p["position"],
+            {
+                "strategy": "horizon",
+                "participant_name": p["participant_name"],
+                "target_name": p["target_name"],
+                "position": p["position"],
+                "plan_id": str(plan_id),
+            },
+        )
+        for p in places
+    ]
+    await queries.copy_run_details(conn, run["id"], details)
+    await run_queries.insert_history(
+        conn, run["id"], "publish", {"plan": str(plan_id), "turn": k, "details": len(details)}
+    )
+    return run["id"]
 
 
 def _run_configuration(

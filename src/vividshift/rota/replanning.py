@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from vividshift.assignments import queries as run_queries
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
-from vividshift.engine import RunWindow
+from vividshift.engine import Problem, RunWindow
 from vividshift.engine.horizon import Horizon, HorizonResult, PriorLoad
 from vividshift.errors import Conflict, NotFound, ValidationFailed
 from vividshift.rota import queries
@@ -108,14 +108,47 @@ async def propose_for(
     absence triggered): the published turns starting in [start, end) and after now."""
     domain_id = domain["id"]
     zone = ZoneInfo(_zone(domain))
-    start = max(start, datetime.now(UTC))
+    runs = await _future_runs(conn, domain_id, max(start, datetime.now(UTC)), end)
+    places = await queries.run_places(conn, [r["id"] for r in runs])
+    published, pinned = _held_places(runs, places)
+    problem, _, targets = await load_base_problem(conn, domain, seed)
+    horizon = await _horizon(conn, domain_id, problem, runs, published, pinned)
+    result = await solve_horizon(horizon, time_limit_s, seed)
+    plan = await queries.insert_plan(
+        conn,
+        {
+            "domain_id": domain_id,
+            "kind": "replan",
+            "first_turn_start": runs[0]["turn_start"],
+            "last_turn_end": runs[-1]["turn_end"],
+            "turn_count": len(runs),
+            "solver": solver_report(result),
+            "summary": _summary(zone, runs, places, targets, problem, published, result),
+            "created_by": actor,
+        },
+    )
+    await queries.copy_plan_places(conn, plan["id"], _place_rows(runs, result))
+    return plan
+
+
+async def _future_runs(
+    conn: Connection, domain_id: UUID, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """The published turn runs starting in [start, end); 422 when there is none."""
     runs = await queries.published_turn_runs(conn, domain_id, start, end)
     if not runs:
         raise ValidationFailed(
             "No published turn that has not started lies in the range",
             details={"from": start.isoformat(), "to": end.isoformat()},
         )
-    places = await queries.run_places(conn, [r["id"] for r in runs])
+    return runs
+
+
+def _held_places(
+    runs: list[dict[str, Any]], places: list[dict[str, Any]]
+) -> tuple[tuple[frozenset[Pair], ...], tuple[frozenset[Pair], ...]]:
+    """Per run, the (participant, target) pairs it holds, and those that must stay
+    (pinned, or someone standing in for the rota's person)."""
     by_run: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for place in places:
         by_run[place["assignment_id"]].append(place)
@@ -131,10 +164,21 @@ async def propose_for(
         )
         for r in runs
     )
-    problem, _, targets = await load_base_problem(conn, domain, seed)
+    return published, pinned
+
+
+async def _horizon(
+    conn: Connection,
+    domain_id: UUID,
+    problem: Problem,
+    runs: list[dict[str, Any]],
+    published: tuple[frozenset[Pair], ...],
+    pinned: tuple[frozenset[Pair], ...],
+) -> Horizon:
+    """The runs' turns to solve again, with the load and turns before the first one."""
     first = runs[0]["turn_start"]
     prior = await prior_load(conn, domain_id, first)
-    horizon = Horizon(
+    return Horizon(
         base=problem,
         turns=tuple(RunWindow(_naive(r["turn_start"]), _naive(r["turn_end"])) for r in runs),
         previous=await previous_turns(conn, domain_id, first),
@@ -142,7 +186,19 @@ async def propose_for(
         published=published,
         pinned=pinned,
     )
-    result = await solve_horizon(horizon, time_limit_s, seed)
+
+
+def _summary(
+    zone: ZoneInfo,
+    runs: list[dict[str, Any]],
+    places: list[dict[str, Any]],
+    targets: dict[str, dict[str, Any]],
+    problem: Problem,
+    published: tuple[frozenset[Pair], ...],
+    result: HorizonResult,
+) -> dict[str, Any]:
+    """The proposal as the plan stores it: its turns, loads, the changes per turn and
+    the names the page shows."""
     names = {str(p["participant_id"]): p["participant_name"] for p in places}
     names |= {p.id: p.name for p in problem.participants}
     target_names = {str(p["target_id"]): p["target_name"] for p in places}
@@ -157,37 +213,23 @@ async def propose_for(
         }
         for k, run in enumerate(runs)
     ]
-    plan = await queries.insert_plan(
-        conn,
-        {
-            "domain_id": domain_id,
-            "kind": "replan",
-            "first_turn_start": first,
-            "last_turn_end": runs[-1]["turn_end"],
-            "turn_count": len(runs),
-            "solver": solver_report(result),
-            "summary": {
-                "timezone": zone.key,
-                "turns": [
-                    {
-                        "start": r["turn_start"].isoformat(),
-                        "end": r["turn_end"].isoformat(),
-                        "local_start": r["turn_local_start"].isoformat(),
-                        "run_id": str(r["id"]),
-                    }
-                    for r in runs
-                ],
-                "people": load_summary(result, problem),
-                "published": [sorted(map(list, pairs)) for pairs in published],
-                "diff": diff,
-                "names": names,
-                "target_names": target_names,
-            },
-            "created_by": actor,
-        },
-    )
-    await queries.copy_plan_places(conn, plan["id"], _place_rows(runs, result))
-    return plan
+    return {
+        "timezone": zone.key,
+        "turns": [
+            {
+                "start": r["turn_start"].isoformat(),
+                "end": r["turn_end"].isoformat(),
+                "local_start": r["turn_local_start"].isoformat(),
+                "run_id": str(r["id"]),
+            }
+            for r in runs
+        ],
+        "people": load_summary(result, problem),
+        "published": [sorted(map(list, pairs)) for pairs in published],
+        "diff": diff,
+        "names": names,
+        "target_names": target_names,
+    }
 
 
 def _zone(domain: dict[str, Any]) -> str:
