@@ -31,6 +31,7 @@ from vividshift.participants.rows import ParticipantRow
 from vividshift.rota import queries
 from vividshift.rota.moments import instant
 from vividshift.rota.replanning import propose_for
+from vividshift.rota.rows import AbsenceRow, PlacedRun
 from vividshift.rota.schemas import AbsenceCreate, AbsenceRead
 
 ABSENCE_REPLAN_TIME_LIMIT_S = 10.0
@@ -55,17 +56,17 @@ def _require_own_or_manager(access: Access, principal: Principal, row: Participa
     access.require("manager")
 
 
-def _read(row: dict[str, Any], runs: list[dict[str, Any]] | None = None) -> AbsenceRead:
+def _read(row: AbsenceRow, runs: list[PlacedRun] | None = None) -> AbsenceRead:
     return AbsenceRead(
-        id=row["id"],
-        participant_id=row["participant_id"],
-        domain_id=row["domain_id"],
-        start=row["starts_at"],
-        end=row["ends_at"],
-        reason=row["reason"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        published_turns=[r["id"] for r in runs or []],
+        id=row.id,
+        participant_id=row.participant_id,
+        domain_id=row.domain_id,
+        start=row.starts_at,
+        end=row.ends_at,
+        reason=row.reason,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        published_turns=[r.id for r in runs or []],
     )
 
 
@@ -119,12 +120,12 @@ async def create_absence(
 
 
 async def _replan_proposal(
-    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[dict[str, Any]]
+    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[PlacedRun]
 ) -> tuple[UUID | None, str | None]:
     """A re-plan proposal for the published turns the absence touches (none started): a
     manager reviews and applies it. When no valid plan exists the absence still stands
     and the answer says why; the turns keep their people until someone decides."""
-    upcoming = [r for r in runs if r["turn_start"] > datetime.now(UTC)]
+    upcoming = [r for r in runs if r.turn_start > datetime.now(UTC)]
     if not upcoming:
         return None, None
     try:
@@ -133,13 +134,13 @@ async def _replan_proposal(
                 conn,
                 domain,
                 principal.id,
-                upcoming[0]["turn_start"],
-                upcoming[-1]["turn_start"] + timedelta(microseconds=1),
+                upcoming[0].turn_start,
+                upcoming[-1].turn_start + timedelta(microseconds=1),
                 ABSENCE_REPLAN_TIME_LIMIT_S,
             )
     except AppError as exc:
         return None, exc.message
-    return plan["id"], None
+    return plan.id, None
 
 
 async def delete_absence(
