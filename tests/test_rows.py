@@ -21,6 +21,7 @@ from vividshift.entities import queries as entity_queries
 from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
+from vividshift.notifications import queries as notification_queries
 from vividshift.ops import queries as ops_queries
 from vividshift.participants import queries as participant_queries
 from vividshift.rules import service as rules_service
@@ -219,3 +220,20 @@ def test_monitoring_queries_hand_out_frozen_rows(database_url: str) -> None:
         for rows in (ops_queries.list_index_usage(conn), ops_queries.list_dead_tuples(conn)):
             assert rows
             assert_frozen_row(rows[0])
+
+
+async def test_channel_and_preference_queries_hand_out_frozen_rows(db: Connection) -> None:
+    user = await make_user(db)
+    channel = await notification_queries.insert_channel(
+        db, {"user_id": user["id"], "kind": "apprise", "name": "phone", "url": "ntfy://x/y"}
+    )
+    assert_frozen_row(channel)
+    assert channel.events == [] and channel.secret is None
+    assert await notification_queries.list_channels(db, user_id=user["id"]) == [channel]
+    failed = await notification_queries.channel_failed(db, channel.id, 24, "down")
+    assert failed is not None and failed.failing_since is not None and not failed.just_disabled
+    assert_frozen_row(failed)
+    prefs = await notification_queries.upsert_preferences(db, user["id"], {"reminder_hours": 2})
+    assert prefs.reminder_hours == 2 and "turn.reminder.v1" in prefs.email_events
+    assert await notification_queries.get_preferences(db, user["id"]) == prefs
+    assert_frozen_row(prefs)

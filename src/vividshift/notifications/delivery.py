@@ -140,13 +140,13 @@ async def _record(
             channel = await queries.channel_failed(
                 conn, row["channel_id"], hours, f"failing for over {hours:g} h: {error}"[:500]
             )
-            if channel is not None and channel["just_disabled"]:
+            if channel is not None and channel.just_disabled:
                 log.warning("channel %s disabled after failing for a day", row["channel_id"])
                 await queries.cancel_pending_of_channel(
                     conn, row["channel_id"], "the channel was disabled"
                 )
                 await events.channel_disabled(conn, channel, row["domain_id"])
-            if channel is None or not channel["is_active"]:
+            if channel is None or not channel.is_active:
                 await queries.mark_ended(conn, row["id"], "failed", error)
                 return "failed"
         if outcome.permanent or attempt >= settings.notification_max_attempts:

@@ -44,6 +44,7 @@ from uuid import UUID
 
 from vividshift.db import Connection
 from vividshift.notifications import queries
+from vividshift.notifications.rows import ChannelRow
 
 RUN_PUBLISHED = "rotation.published.v1"
 PLACE_CHANGED = "place.changed.v1"
@@ -242,20 +243,19 @@ async def turn_reminder(
     )
 
 
-async def channel_disabled(
-    conn: Connection, channel: dict[str, Any], domain_id: UUID
-) -> UUID | None:
+async def channel_disabled(conn: Connection, channel: ChannelRow, domain_id: UUID) -> UUID | None:
     """Tell a channel's owner (its person, or who set it up) it was disabled; the event
     is logged in `domain_id`, the domain of the delivery that gave up."""
-    owner = channel["user_id"] or channel["created_by"]
+    owner = channel.user_id or channel.created_by
     domain = await queries.domain_summary(conn, domain_id)
     if domain is None or owner is None:
         return None
+    assert channel.failing_since is not None  # it was disabled for failing that long
     payload = {
-        "channel": {"id": str(channel["id"]), "name": channel["name"], "kind": channel["kind"]},
+        "channel": {"id": str(channel.id), "name": channel.name, "kind": channel.kind},
         "domain": _domain(domain),
-        "failing_since": channel["failing_since"].isoformat(),
-        "reason": channel["disabled_reason"],
+        "failing_since": channel.failing_since.isoformat(),
+        "reason": channel.disabled_reason,
     }
     return await emit(
         conn,

@@ -8,7 +8,14 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.notifications.rows import (
+    CHANNEL_COLUMNS,
+    PREFERENCE_COLUMNS,
+    ChannelRow,
+    FailedChannel,
+    PreferencesRow,
+)
 
 QUEUE = "notifications"
 TASK = "deliver_notification"
@@ -306,11 +313,14 @@ async def channel_succeeded(conn: Connection, channel_id: UUID) -> None:
 
 async def channel_failed(
     conn: Connection, channel_id: UUID, disable_after_hours: float, reason: str
-) -> dict[str, Any] | None:
+) -> FailedChannel | None:
     """Note the failure: the channel's row after it, with `just_disabled` true when this
     failure disabled it (failing for `disable_after_hours` by then)."""
-    cur = await conn.execute(
-        """
+    columns = ", ".join(f"c.{c}" for c in CHANNEL_COLUMNS.split(", "))
+    return await fetch_one(
+        conn,
+        FailedChannel,
+        f"""
         WITH old AS (
             SELECT id, is_active AS was_active,
                    failing_since < clock_timestamp() - make_interval(secs => %(h)s * 3600)
@@ -325,11 +335,10 @@ async def channel_failed(
                disabled_reason = CASE WHEN c.is_active AND old.too_long
                                       THEN %(reason)s ELSE c.disabled_reason END
           FROM old WHERE c.id = old.id
-        RETURNING c.*, old.was_active AND coalesce(old.too_long, false) AS just_disabled
+        RETURNING {columns}, old.was_active AND coalesce(old.too_long, false) AS just_disabled
         """,
         {"id": channel_id, "h": disable_after_hours, "reason": reason},
     )
-    return await cur.fetchone()
 
 
 async def cancel_pending_of_channel(conn: Connection, channel_id: UUID, reason: str) -> int:
@@ -396,41 +405,43 @@ async def list_deliveries(
 # --- channels ------------------------------------------------------------------------------
 
 
-async def insert_channel(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_channel(conn: Connection, values: dict[str, Any]) -> ChannelRow:
     columns = list(values)
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        ChannelRow,
         f"INSERT INTO notification_channels ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING *",
+        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {CHANNEL_COLUMNS}",
         [values[c] for c in columns],
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
 async def list_channels(
     conn: Connection, *, domain_id: UUID | None = None, user_id: UUID | None = None
-) -> list[dict[str, Any]]:
-    cur = await conn.execute(
-        """
-        SELECT * FROM notification_channels
+) -> list[ChannelRow]:
+    return await fetch_all(
+        conn,
+        ChannelRow,
+        f"""
+        SELECT {CHANNEL_COLUMNS} FROM notification_channels
          WHERE (%(domain)s::uuid IS NULL OR domain_id = %(domain)s)
            AND (%(user)s::uuid IS NULL OR user_id = %(user)s)
          ORDER BY created_at, id
         """,
         {"domain": domain_id, "user": user_id},
     )
-    return await cur.fetchall()
 
 
-async def get_channel(conn: Connection, channel_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM notification_channels WHERE id = %s", (channel_id,))
-    return await cur.fetchone()
+async def get_channel(conn: Connection, channel_id: UUID) -> ChannelRow | None:
+    sql = f"SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE id = %s"
+    return await fetch_one(conn, ChannelRow, sql, (channel_id,))
 
 
 async def update_channel(
     conn: Connection, channel_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> ChannelRow | None:
     allowed = {
         "name",
         "url",
@@ -442,11 +453,12 @@ async def update_channel(
     }
     assert set(changes) <= allowed
     sets = ", ".join(f"{k} = %({k})s" for k in changes)
-    cur = await conn.execute(
-        f"UPDATE notification_channels SET {sets} WHERE id = %(id)s RETURNING *",
+    return await fetch_one(
+        conn,
+        ChannelRow,
+        f"UPDATE notification_channels SET {sets} WHERE id = %(id)s RETURNING {CHANNEL_COLUMNS}",
         changes | {"id": channel_id},
     )
-    return await cur.fetchone()
 
 
 async def delete_channel(conn: Connection, channel_id: UUID) -> bool:
@@ -457,28 +469,27 @@ async def delete_channel(conn: Connection, channel_id: UUID) -> bool:
 # --- preferences ---------------------------------------------------------------------------
 
 
-async def get_preferences(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM notification_preferences WHERE user_id = %s", (user_id,)
-    )
-    return await cur.fetchone()
+async def get_preferences(conn: Connection, user_id: UUID) -> PreferencesRow | None:
+    sql = f"SELECT {PREFERENCE_COLUMNS} FROM notification_preferences WHERE user_id = %s"
+    return await fetch_one(conn, PreferencesRow, sql, (user_id,))
 
 
 async def upsert_preferences(
     conn: Connection, user_id: UUID, values: dict[str, Any]
-) -> dict[str, Any]:
+) -> PreferencesRow:
     columns = list(values)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns) or "user_id = EXCLUDED.user_id"
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        PreferencesRow,
         f"""
         INSERT INTO notification_preferences (user_id{"".join(", " + c for c in columns)})
         VALUES (%s{", %s" * len(columns)})
         ON CONFLICT (user_id) DO UPDATE SET {updates}
-        RETURNING *
+        RETURNING {PREFERENCE_COLUMNS}
         """,
         [user_id, *(values[c] for c in columns)],
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
