@@ -13,8 +13,13 @@ from vividshift.notifications.rows import (
     CHANNEL_COLUMNS,
     PREFERENCE_COLUMNS,
     ChannelRow,
+    DomainChannel,
+    DomainSummary,
     FailedChannel,
+    PersonalChannel,
+    PlaceSummary,
     PreferencesRow,
+    RunSummary,
 )
 
 QUEUE = "notifications"
@@ -42,26 +47,29 @@ async def insert_event(
     event_type: str,
     payload: dict[str, Any],
     dedupe_key: str | None = None,
-) -> dict[str, Any] | None:
-    """The new event; None when an event of this type and `dedupe_key` exists already."""
+) -> UUID | None:
+    """The new event's id; None when an event of this type and `dedupe_key` exists already."""
     cur = await conn.execute(
         """
         INSERT INTO notification_events (domain_id, event_type, payload, dedupe_key)
         VALUES (%s, %s, %s, %s)
         ON CONFLICT (event_type, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-        RETURNING *
+        RETURNING id
         """,
         (domain_id, event_type, Jsonb(payload), dedupe_key),
     )
-    return await cur.fetchone()
+    row = await cur.fetchone()
+    return None if row is None else row["id"]
 
 
 async def domain_channels_for(
     conn: Connection, domain_id: UUID, event_type: str
-) -> list[dict[str, Any]]:
+) -> list[DomainChannel]:
     """The domain's active channels that take `event_type`."""
     opt_in = event_type in OPT_IN_DOMAIN_EVENTS
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        DomainChannel,
         """
         SELECT id, kind FROM notification_channels
          WHERE domain_id = %s AND is_active
@@ -70,14 +78,15 @@ async def domain_channels_for(
         """,
         (domain_id, event_type, opt_in),
     )
-    return await cur.fetchall()
 
 
 async def personal_channels_for(
     conn: Connection, user_ids: list[UUID], event_type: str
-) -> list[dict[str, Any]]:
+) -> list[PersonalChannel]:
     """The people's own active channels that take `event_type`."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PersonalChannel,
         """
         SELECT id, kind, user_id FROM notification_channels
          WHERE user_id = ANY(%s) AND is_active
@@ -86,7 +95,6 @@ async def personal_channels_for(
         """,
         (user_ids, event_type),
     )
-    return await cur.fetchall()
 
 
 async def email_recipients(conn: Connection, user_ids: list[UUID], event_type: str) -> list[UUID]:
@@ -497,9 +505,11 @@ async def upsert_preferences(
 # --- what events are about -----------------------------------------------------------------
 
 
-async def run_summary(conn: Connection, run_id: UUID) -> dict[str, Any] | None:
+async def run_summary(conn: Connection, run_id: UUID) -> RunSummary | None:
     """A run with its domain: what every event about it names."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        RunSummary,
         """
         SELECT a.id, a.name, a.assignment_date, a.status, a.domain_id,
                d.name AS domain_name, d.display_name AS domain_display_name
@@ -508,15 +518,16 @@ async def run_summary(conn: Connection, run_id: UUID) -> dict[str, Any] | None:
         """,
         (run_id,),
     )
-    return await cur.fetchone()
 
 
 async def run_places(
     conn: Connection, run_id: UUID, detail_ids: list[UUID] | None = None
-) -> list[dict[str, Any]]:
+) -> list[PlaceSummary]:
     """The run's places (all, or those of `detail_ids`) with task and person names, in
     task and position order."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PlaceSummary,
         """
         SELECT d.id AS detail_id, d.target_id, t.name AS target_name, d.position,
                d.participant_id, p.name AS participant_name
@@ -529,7 +540,6 @@ async def run_places(
         """,
         {"run": run_id, "ids": detail_ids},
     )
-    return await cur.fetchall()
 
 
 async def participant_names(conn: Connection, ids: list[UUID]) -> dict[UUID, str]:
@@ -537,8 +547,6 @@ async def participant_names(conn: Connection, ids: list[UUID]) -> dict[UUID, str
     return {r["id"]: r["name"] for r in await cur.fetchall()}
 
 
-async def domain_summary(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT id, name, display_name FROM domains WHERE id = %s", (domain_id,)
-    )
-    return await cur.fetchone()
+async def domain_summary(conn: Connection, domain_id: UUID) -> DomainSummary | None:
+    sql = "SELECT id, name, display_name FROM domains WHERE id = %s"
+    return await fetch_one(conn, DomainSummary, sql, (domain_id,))

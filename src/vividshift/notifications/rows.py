@@ -1,7 +1,7 @@
 """Rows of notification channels and preferences as the queries return them."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from uuid import UUID
 
 CHANNEL_COLUMNS = (
@@ -55,3 +55,52 @@ class PreferencesRow:
     timezone: str | None
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DomainChannel:
+    """A domain channel an event goes to."""
+
+    id: UUID
+    kind: str
+
+
+@dataclass(frozen=True)
+class PersonalChannel:
+    """A person's own channel an event goes to."""
+
+    id: UUID
+    kind: str
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A run with its domain: what every event about it names."""
+
+    id: UUID
+    name: str | None
+    assignment_date: date
+    status: str
+    domain_id: UUID
+    domain_name: str
+    domain_display_name: str
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    id: UUID
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PlaceSummary:
+    """A place of a run with its task and person names, as event payloads show it."""
+
+    detail_id: UUID
+    target_id: UUID
+    target_name: str
+    position: int
+    participant_id: UUID
+    participant_name: str

@@ -5,6 +5,8 @@ from datetime import date, time
 from typing import Any
 from uuid import UUID
 
+from vividshift.notifications.rows import PlaceSummary
+
 
 @dataclass(frozen=True)
 class UpcomingPlace:
@@ -33,13 +35,13 @@ class UpcomingPlace:
         """The run's fields that the window of a place is read from, by key."""
         return {"assignment_date": self.assignment_date, "configuration": self.configuration}
 
-    def place(self) -> dict[str, Any]:
-        """The place as the notification payload names it, by key."""
-        return {
-            "detail_id": self.detail_id,
-            "target_id": self.target_id,
-            "target_name": self.target_name,
-            "position": self.position,
-            "participant_id": self.participant_id,
-            "participant_name": self.participant_name,
-        }
+    def place(self) -> PlaceSummary:
+        """The place as the notification payload names it."""
+        return PlaceSummary(
+            detail_id=self.detail_id,
+            target_id=self.target_id,
+            target_name=self.target_name,
+            position=self.position,
+            participant_id=self.participant_id,
+            participant_name=self.participant_name,
+        )
