@@ -13,12 +13,15 @@ from vividshift.notifications.rows import (
     CHANNEL_COLUMNS,
     PREFERENCE_COLUMNS,
     ChannelRow,
+    ClaimedDelivery,
+    DeliveryRow,
     DomainChannel,
     DomainSummary,
     FailedChannel,
     PersonalChannel,
     PlaceSummary,
     PreferencesRow,
+    Recipient,
     RunSummary,
 )
 
@@ -203,10 +206,12 @@ async def claim_due(
     limit: int,
     lease_seconds: float,
     delivery_ids: list[UUID] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ClaimedDelivery]:
     """Take up to `limit` due deliveries (pending, due, not leased to a live sender) for
     `lease_seconds`: one more attempt each. Rows others hold are skipped, not waited for."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        ClaimedDelivery,
         f"""
         WITH due AS (
             SELECT id FROM notification_deliveries
@@ -228,12 +233,13 @@ async def claim_due(
         """,
         {"ids": delivery_ids, "limit": limit, "lease": lease_seconds},
     )
-    return await cur.fetchall()
 
 
-async def recipient(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
+async def recipient(conn: Connection, user_id: UUID) -> Recipient | None:
     """The account a delivery is for, with the participants linked to it."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        Recipient,
         """
         SELECT u.id, u.username, u.email, u.is_active,
                coalesce(np.timezone, up.timezone) AS timezone,
@@ -245,7 +251,6 @@ async def recipient(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
         """,
         (user_id,),
     )
-    return await cur.fetchone()
 
 
 async def insert_attempt(
@@ -372,7 +377,7 @@ async def list_deliveries(
     status: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[DeliveryRow], int]:
     """The domain's deliveries, newest first, with their attempts; only those for
     `user_id` when given."""
     where = "d.domain_id = %(domain)s"
@@ -387,7 +392,9 @@ async def list_deliveries(
         "limit": limit,
         "offset": offset,
     }
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
+        DeliveryRow,
         f"""
         SELECT d.id, d.event_id, e.event_type, d.channel_id, c.name AS channel_name, d.user_id,
                d.kind, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at,
@@ -406,8 +413,7 @@ async def list_deliveries(
         """,
         params,
     )
-    rows = await cur.fetchall()
-    return rows, (rows[0]["total"] if rows else 0)
+    return rows, (rows[0].total if rows else 0)
 
 
 # --- channels ------------------------------------------------------------------------------

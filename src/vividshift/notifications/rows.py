@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from uuid import UUID
 
 CHANNEL_COLUMNS = (
@@ -104,3 +105,61 @@ class PlaceSummary:
     position: int
     participant_id: UUID
     participant_name: str
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery leased for one attempt, with its event, channel and domain."""
+
+    id: UUID
+    attempts: int  # counting this attempt
+    kind: str
+    user_id: UUID | None
+    channel_id: UUID | None
+    domain_id: UUID
+    event_id: UUID
+    event_type: str
+    payload: dict[str, Any]
+    event_created_at: datetime
+    url: str | None
+    secret: str | None
+    channel_name: str | None
+    channel_user_id: UUID | None
+    channel_created_by: UUID | None
+    channel_active: bool | None
+    domain_name: str
+    domain_display_name: str
+    domain_timezone: str | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The account a delivery is for, with the participants linked to it."""
+
+    id: UUID
+    username: str
+    email: str
+    is_active: bool
+    timezone: str | None
+    participant_ids: list[UUID]
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A delivery as its log shows it, with every attempt (JSON)."""
+
+    id: UUID
+    event_id: UUID
+    event_type: str
+    channel_id: UUID | None
+    channel_name: str | None
+    user_id: UUID | None
+    kind: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    total: int  # of every matching delivery, by a window count on the page's query
+    attempt_log: list[dict[str, Any]]

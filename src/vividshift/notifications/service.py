@@ -163,7 +163,7 @@ async def list_deliveries(
         conn, access.domain_id, user_id=only, status=status, limit=page.limit, offset=page.offset
     )
     return DeliveryPage(
-        items=[DeliveryRead.model_validate(r) for r in rows],
+        items=[DeliveryRead.model_validate(r, from_attributes=True) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
