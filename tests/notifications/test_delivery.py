@@ -26,6 +26,7 @@ from tests.worker.helpers import VIVIDSHIFT, wait_for, worker_env
 from vividshift.db import Connection
 from vividshift.notifications import events, queries
 from vividshift.notifications.delivery import deliver_due, drain
+from vividshift.notifications.rows import ChannelRow
 from vividshift.notifications.service import new_webhook_secret
 
 
@@ -39,7 +40,7 @@ def _settings(url: str, **overrides: Any):
     return make_settings(url, **(values | overrides))
 
 
-async def _webhook(db: Connection, domain_id: Any, url: str, **values: Any) -> dict[str, Any]:
+async def _webhook(db: Connection, domain_id: Any, url: str, **values: Any) -> ChannelRow:
     return await queries.insert_channel(
         db,
         {
@@ -255,13 +256,13 @@ async def test_a_channel_failing_for_a_day_is_disabled_and_its_owner_told(
         await asyncio.sleep(0.25)
         # Both due deliveries fail; the first to be recorded disables the channel.
         assert await deliver_due(db, settings) == {"failed": 2}
-    current = await queries.get_channel(db, channel["id"])
-    assert current is not None and not current["is_active"]
-    assert current["disabled_at"] is not None and "HTTP 500" in current["disabled_reason"]
+    current = await queries.get_channel(db, channel.id)
+    assert current is not None and not current.is_active
+    assert current.disabled_at is not None and "HTTP 500" in (current.disabled_reason or "")
     statuses = await db.execute(
         "SELECT status, count(*) AS n FROM notification_deliveries WHERE channel_id = %s "
         "GROUP BY status ORDER BY status",
-        (channel["id"],),
+        (channel.id,),
     )
     got = {r["status"]: r["n"] for r in await statuses.fetchall()}
     assert got == {"failed": 2}

@@ -6,7 +6,17 @@ from uuid import UUID
 
 from psycopg import errors
 
-from vividshift.db import Connection
+from vividshift.auth.rows import (
+    Account,
+    FailureStats,
+    LiveSession,
+    NewAccount,
+    RaceWinner,
+    RegistrationCount,
+    RotatedSession,
+    SessionToken,
+)
+from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.errors import Conflict
 
 _USER_COLUMNS = "id, username, email, role, is_active, email_verified, last_login_at"
@@ -20,36 +30,36 @@ def _conflict(exc: errors.UniqueViolation) -> Conflict:
 
 async def insert_user(
     db: Connection, *, username: str, email: str, password_hash: str, role: str
-) -> dict[str, Any]:
+) -> NewAccount:
     try:
-        cur = await db.execute(
+        row = await fetch_one(
+            db,
+            NewAccount,
             f"""INSERT INTO users (username, email, password_hash, role)
                 VALUES (%s, %s, %s, %s) RETURNING {_USER_COLUMNS}, created_at, updated_at""",
             (username, email, password_hash, role),
         )
     except errors.UniqueViolation as exc:
         raise _conflict(exc) from exc
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
-async def find_user_by_login(db: Connection, login: str) -> dict[str, Any] | None:
+async def find_user_by_login(db: Connection, login: str) -> Account | None:
     """The user whose username or email is `login`, ignoring case."""
-    cur = await db.execute(
+    return await fetch_one(
+        db,
+        Account,
         f"""SELECT {_USER_COLUMNS}, password_hash FROM users
             WHERE lower(username) = lower(%s) OR lower(email) = lower(%s)
             LIMIT 1""",
         (login, login),
     )
-    return await cur.fetchone()
 
 
-async def get_user_for_update(db: Connection, user_id: UUID) -> dict[str, Any] | None:
-    cur = await db.execute(
-        f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE id = %s FOR UPDATE", (user_id,)
-    )
-    return await cur.fetchone()
+async def get_user_for_update(db: Connection, user_id: UUID) -> Account | None:
+    sql = f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE id = %s FOR UPDATE"
+    return await fetch_one(db, Account, sql, (user_id,))
 
 
 async def update_password_hash(db: Connection, user_id: UUID, password_hash: str) -> None:
@@ -109,10 +119,12 @@ async def rotate_session(
     new_hash: str,
     idle_expires_at: datetime,
     rotated_at: datetime,
-) -> dict[str, Any] | None:
+) -> RotatedSession | None:
     """Swap the refresh-token hash when `old_hash` is still the current one and the
     session is live. Concurrent callers with the same token: exactly one gets the row."""
-    cur = await db.execute(
+    return await fetch_one(
+        db,
+        RotatedSession,
         """
         UPDATE user_sessions s
         SET token_hash = %s, idle_expires_at = LEAST(%s, s.expires_at),
@@ -125,15 +137,16 @@ async def rotate_session(
         """,
         (new_hash, idle_expires_at, rotated_at, session_id, user_id, old_hash),
     )
-    return await cur.fetchone()
 
 
 async def get_rotated_session(
     db: Connection, session_id: UUID, previous_hash: str, since: datetime
-) -> dict[str, Any] | None:
+) -> RaceWinner | None:
     """The live session whose token replaced `previous_hash` at or after `since` (a
     racing refresh's winner), with its user."""
-    cur = await db.execute(
+    return await fetch_one(
+        db,
+        RaceWinner,
         """
         SELECT s.id, s.user_id, s.token_hash, s.expires_at, s.rotated_at, u.username, u.role
         FROM user_sessions s JOIN users u ON u.id = s.user_id
@@ -143,15 +156,11 @@ async def get_rotated_session(
         """,
         (session_id, previous_hash, since),
     )
-    return await cur.fetchone()
 
 
-async def get_session(db: Connection, session_id: UUID) -> dict[str, Any] | None:
-    cur = await db.execute(
-        "SELECT id, user_id, token_hash, is_revoked FROM user_sessions WHERE id = %s",
-        (session_id,),
-    )
-    return await cur.fetchone()
+async def get_session(db: Connection, session_id: UUID) -> SessionToken | None:
+    sql = "SELECT id, user_id, token_hash, is_revoked FROM user_sessions WHERE id = %s"
+    return await fetch_one(db, SessionToken, sql, (session_id,))
 
 
 async def revoke_session(
@@ -181,8 +190,10 @@ async def revoke_user_sessions(
     return cur.rowcount
 
 
-async def list_live_sessions(db: Connection, user_id: UUID) -> list[dict[str, Any]]:
-    cur = await db.execute(
+async def list_live_sessions(db: Connection, user_id: UUID) -> list[LiveSession]:
+    return await fetch_all(
+        db,
+        LiveSession,
         """SELECT id, created_at, updated_at, expires_at, idle_expires_at, user_agent,
                   host(ip_address) AS ip_address
            FROM user_sessions
@@ -191,7 +202,6 @@ async def list_live_sessions(db: Connection, user_id: UUID) -> list[dict[str, An
            ORDER BY created_at DESC, id""",
         (user_id,),
     )
-    return await cur.fetchall()
 
 
 async def delete_dead_sessions(db: Connection) -> int:
@@ -223,10 +233,12 @@ async def get_failure_stats(
     account_limit: int,
     address_limit: int,
     since: datetime | None,
-) -> dict[str, Any]:
+) -> FailureStats:
     """Counts in the window, the failure that frees a slot under each limit, and the
     count and last failure since `since` (the last successful login), in DB time."""
-    cur = await db.execute(
+    row = await fetch_one(
+        db,
+        FailureStats,
         """
         WITH recent AS (
             SELECT created_at FROM login_failures
@@ -259,7 +271,6 @@ async def get_failure_stats(
             "since": since,
         },
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -279,9 +290,13 @@ async def delete_old_login_failures(db: Connection, window_seconds: int) -> int:
     return cur.rowcount
 
 
-async def count_registrations(db: Connection, ip_address: str | None, window_seconds: int) -> Any:
+async def count_registrations(
+    db: Connection, ip_address: str | None, window_seconds: int
+) -> RegistrationCount:
     """Registrations from `ip_address` in the window, and the oldest one's time (epoch s)."""
-    cur = await db.execute(
+    row = await fetch_one(
+        db,
+        RegistrationCount,
         """
         SELECT count(*) AS n, extract(epoch FROM min(created_at))::float AS oldest,
                extract(epoch FROM now())::float AS now
@@ -291,7 +306,8 @@ async def count_registrations(db: Connection, ip_address: str | None, window_sec
         """,
         (ip_address, window_seconds),
     )
-    return await cur.fetchone()
+    assert row is not None
+    return row
 
 
 async def insert_registration(db: Connection, ip_address: str | None) -> None:

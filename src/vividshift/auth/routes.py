@@ -109,8 +109,7 @@ async def logout_all(user: Authenticated, db: Db) -> Response:
 @router.get("/sessions", response_model=list[SessionRead], responses=_ERRORS)
 async def list_sessions(user: Authenticated, db: Db) -> list[SessionRead]:
     """The caller's live sessions; `current` marks this one."""
-    rows = await service.list_sessions(db, user)
-    return [SessionRead.model_validate(r | {"last_refreshed_at": r["updated_at"]}) for r in rows]
+    return await service.list_sessions(db, user)
 
 
 @router.delete(

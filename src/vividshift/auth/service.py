@@ -35,6 +35,8 @@ from uuid import UUID
 from vividshift.auth import passwords, queries, throttle
 from vividshift.auth.deps import Principal
 from vividshift.auth.events import security_event
+from vividshift.auth.rows import Account, NewAccount, RaceWinner, TokenUser
+from vividshift.auth.schemas import SessionRead
 from vividshift.auth.tokens import decode_token, encode_token, hash_token
 from vividshift.config import Settings
 from vividshift.db import Connection, transaction
@@ -66,7 +68,7 @@ class IssuedTokens:
     access_expires_at: datetime
     session_expires_at: datetime
     session_id: UUID
-    user: dict[str, Any]
+    user: TokenUser
 
 
 def _password_error(field: str, problem: str) -> ValidationFailed:
@@ -89,8 +91,8 @@ async def create_user(
     email: str,
     password: str,
     role: str = "user",
-    then: Callable[[Connection, dict[str, Any]], Awaitable[Any]] | None = None,
-) -> dict[str, Any]:
+    then: Callable[[Connection, NewAccount], Awaitable[Any]] | None = None,
+) -> NewAccount:
     """A new account (any role: the CLI creates admins; registration never does).
     `then(db, user)` runs in the same transaction: when it raises, no account is made."""
     check_new_password(password)
@@ -101,7 +103,7 @@ async def create_user(
         )
         if then is not None:
             await then(db, user)
-    security_event("user.created", user_id=user["id"], username=username, role=role)
+    security_event("user.created", user_id=user.id, username=username, role=role)
     return user
 
 
@@ -117,8 +119,9 @@ async def count_registration(db: Connection, settings: Settings, client: ClientI
     async with transaction(db):
         await queries.lock_registrations(db, client.ip_address)
         seen = await queries.count_registrations(db, client.ip_address, window)
-        if seen["n"] >= settings.registration_max_per_address:
-            retry = max(1, int(seen["oldest"] + window - seen["now"]) + 1)
+        if seen.n >= settings.registration_max_per_address:
+            assert seen.oldest is not None  # there are registrations, so an oldest one
+            retry = max(1, int(seen.oldest + window - seen.now) + 1)
             security_event("registration.refused", ip_address=client.ip_address)
             raise RateLimited(
                 "Too many registrations from this address; try again later",
@@ -132,8 +135,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def token_user(account: Account | NewAccount) -> TokenUser:
+    """The part of an account that tokens are minted for."""
+    return TokenUser(id=account.id, username=account.username, role=account.role)
+
+
 async def _open_session(
-    db: Connection, settings: Settings, key: bytes, user: dict[str, Any], client: ClientInfo
+    db: Connection, settings: Settings, key: bytes, user: TokenUser, client: ClientInfo
 ) -> IssuedTokens:
     """Insert a session and mint its tokens (inside the caller's transaction)."""
     now = _now()
@@ -164,7 +172,7 @@ async def _open_session(
 def _with_access(
     settings: Settings,
     key: bytes,
-    user: dict[str, Any],
+    user: TokenUser,
     session_id: UUID,
     refresh: str,
     session_expires: datetime,
@@ -186,22 +194,22 @@ def _with_access(
 
 
 async def open_session(
-    db: Connection, settings: Settings, key: bytes, user: dict[str, Any], client: ClientInfo
+    db: Connection, settings: Settings, key: bytes, user: TokenUser, client: ClientInfo
 ) -> IssuedTokens:
     """A new session for `user` without a password check (tests, trusted tooling)."""
     async with transaction(db, acting_user=user["id"]):
         return await _open_session(db, settings, key, user, client)
 
 
-def _account_key(user: dict[str, Any] | None, login: str) -> str:
-    return str(user["id"]) if user else "name:" + login.lower()[:250]
+def _account_key(user: Account | None, login: str) -> str:
+    return str(user.id) if user else "name:" + login.lower()[:250]
 
 
 async def _checked_attempt(
     db: Connection,
     settings: Settings,
     *,
-    user: dict[str, Any] | None,
+    user: Account | None,
     account_key: str,
     password: str,
     client: ClientInfo,
@@ -216,13 +224,13 @@ async def _checked_attempt(
         window_seconds=settings.login_failure_window_seconds,
         account_limit=settings.login_max_failures_per_account,
         address_limit=settings.login_max_failures_per_address,
-        since=user["last_login_at"] if user else None,
+        since=user.last_login_at if user else None,
     )
     refusal = throttle.check(settings, stats)
     if refusal is not None:
         security_event(
             "login.refused",
-            user_id=user["id"] if user else None,
+            user_id=user.id if user else None,
             ip_address=client.ip_address,
             reason=refusal.reason,
             retry_after=refusal.retry_after,
@@ -232,8 +240,8 @@ async def _checked_attempt(
             details={"retry_after": refusal.retry_after},
             headers={"Retry-After": str(refusal.retry_after)},
         )
-    ok = await passwords.verify_password_async(user["password_hash"] if user else None, password)
-    if not ok or user is None or not user["is_active"]:
+    ok = await passwords.verify_password_async(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
         await queries.insert_login_failure(db, account_key, client.ip_address)
         return False
     return True
@@ -252,21 +260,21 @@ async def login(
     Unknown user, wrong password and disabled account fail alike (401, same body)."""
     user = await queries.find_user_by_login(db, login)
     account_key = _account_key(user, login)
-    async with transaction(db, acting_user=user["id"] if user else None):
+    async with transaction(db, acting_user=user.id if user else None):
         ok = await _checked_attempt(
             db, settings, user=user, account_key=account_key, password=password, client=client
         )
         if ok:
             assert user is not None
-            if passwords.needs_rehash(user["password_hash"]):
+            if passwords.needs_rehash(user.password_hash):
                 await queries.update_password_hash(
-                    db, user["id"], await passwords.hash_password_async(password)
+                    db, user.id, await passwords.hash_password_async(password)
                 )
-            await queries.update_last_login(db, user["id"])
-            issued = await _open_session(db, settings, key, user, client)
+            await queries.update_last_login(db, user.id)
+            issued = await _open_session(db, settings, key, token_user(user), client)
     if not ok:
         security_event(
-            "login.failed", user_id=user["id"] if user else None, ip_address=client.ip_address
+            "login.failed", user_id=user.id if user else None, ip_address=client.ip_address
         )
         raise Unauthorized(LOGIN_FAILED)
     security_event(
@@ -302,12 +310,10 @@ async def refresh(
         if row is None and settings.refresh_reuse_grace_seconds:
             winner = await _race_winner(db, settings, key, claims, old_hash, now)
             if winner is not None:
-                user = {
-                    "id": winner[0]["user_id"],
-                    **{k: winner[0][k] for k in ("username", "role")},
-                }
+                session, token = winner
+                user = TokenUser(id=session.user_id, username=session.username, role=session.role)
                 issued = _with_access(
-                    settings, key, user, winner[0]["id"], winner[1], winner[0]["expires_at"], now
+                    settings, key, user, session.id, token, session.expires_at, now
                 )
                 security_event(
                     "session.refresh_race",
@@ -318,7 +324,7 @@ async def refresh(
                 return issued
         if row is None:
             current = await queries.get_session(db, claims.session_id)
-            if current is not None and current["token_hash"] != hash_token(refresh_token):
+            if current is not None and current.token_hash != hash_token(refresh_token):
                 reused = await queries.revoke_session(db, claims.session_id, "refresh_reuse")
     if row is None:
         if reused:
@@ -329,14 +335,14 @@ async def refresh(
                 ip_address=client.ip_address,
             )
         raise Unauthorized("Invalid or expired refresh token")
-    user = {"id": row["user_id"], "username": row["username"], "role": row["role"]}
+    user = TokenUser(id=row.user_id, username=row.username, role=row.role)
     security_event(
         "session.refreshed",
-        user_id=row["user_id"],
-        session_id=row["id"],
+        user_id=row.user_id,
+        session_id=row.id,
         ip_address=client.ip_address,
     )
-    return _with_access(settings, key, user, row["id"], new_refresh, row["expires_at"], now)
+    return _with_access(settings, key, user, row.id, new_refresh, row.expires_at, now)
 
 
 def _rotated_token(
@@ -359,15 +365,15 @@ def _rotated_token(
 
 async def _race_winner(
     db: Connection, settings: Settings, key: bytes, claims: Any, old_hash: str, now: datetime
-) -> tuple[dict[str, Any], str] | None:
+) -> tuple[RaceWinner, str] | None:
     """(session, its current refresh token) when `old_hash` was replaced within the grace
     and the current token is the one that replaced it; else None."""
     since = now - timedelta(seconds=settings.refresh_reuse_grace_seconds)
     row = await queries.get_rotated_session(db, claims.session_id, old_hash, since)
     if row is None:
         return None
-    token = _rotated_token(settings, key, claims, old_hash, row["rotated_at"])
-    return (row, token) if hash_token(token) == row["token_hash"] else None
+    token = _rotated_token(settings, key, claims, old_hash, row.rotated_at)
+    return (row, token) if hash_token(token) == row.token_hash else None
 
 
 async def logout(db: Connection, principal: Principal) -> None:
@@ -385,10 +391,22 @@ async def logout_all(db: Connection, principal: Principal) -> int:
     return count
 
 
-async def list_sessions(db: Connection, principal: Principal) -> list[dict[str, Any]]:
+async def list_sessions(db: Connection, principal: Principal) -> list[SessionRead]:
     """The caller's live sessions, the current one marked."""
     rows = await queries.list_live_sessions(db, principal.id)
-    return [row | {"current": row["id"] == principal.session_id} for row in rows]
+    return [
+        SessionRead(
+            id=row.id,
+            created_at=row.created_at,
+            last_refreshed_at=row.updated_at,
+            expires_at=row.expires_at,
+            idle_expires_at=row.idle_expires_at,
+            user_agent=row.user_agent,
+            ip_address=row.ip_address,
+            current=row.id == principal.session_id,
+        )
+        for row in rows
+    ]
 
 
 async def end_session(db: Connection, principal: Principal, session_id: UUID) -> None:
@@ -402,18 +420,19 @@ async def end_session(db: Connection, principal: Principal, session_id: UUID) ->
 
 async def verify_current_password(
     db: Connection, settings: Settings, principal: Principal, password: str, client: ClientInfo
-) -> dict[str, Any]:
-    """The caller's user row when `password` is theirs (throttled like a login), else 422.
-    Runs inside the caller's transaction; a wrong password is recorded before raising."""
+) -> Account | None:
+    """The caller's account when `password` is theirs (throttled like a login), else None.
+    Runs inside the caller's transaction, which must commit before the caller raises
+    `wrong_current_password()`: the failed attempt is recorded and must stay counted."""
     user = await queries.get_user_for_update(db, principal.id)
     if user is None:
         raise Unauthorized("Session ended")
     ok = await _checked_attempt(
-        db, settings, user=user, account_key=str(user["id"]), password=password, client=client
+        db, settings, user=user, account_key=str(user.id), password=password, client=client
     )
     if not ok:
         security_event("password.check_failed", user_id=principal.id, ip_address=client.ip_address)
-    return user if ok else {}
+    return user if ok else None
 
 
 def wrong_current_password() -> ValidationFailed:
@@ -439,12 +458,12 @@ async def change_password(
     new_hash = await passwords.hash_password_async(new_password)
     async with transaction(db, acting_user=principal.id):
         user = await verify_current_password(db, settings, principal, current_password, client)
-        if user:
+        if user is not None:
             await queries.update_password_hash(db, principal.id, new_hash)
             ended = await queries.revoke_user_sessions(
                 db, principal.id, "password_changed", keep=principal.session_id
             )
-    if not user:
+    if user is None:
         raise wrong_current_password()
     security_event(
         "password.changed", user_id=principal.id, session_id=principal.session_id, count=ended

@@ -26,8 +26,8 @@ an attacker cannot get more guesses by waiting for the owner to log in.
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
+from vividshift.auth.rows import FailureStats
 from vividshift.config import Settings
 
 
@@ -37,21 +37,25 @@ class Refusal:
     reason: str
 
 
-def check(settings: Settings, stats: dict[str, Any]) -> Refusal | None:
+def check(settings: Settings, stats: FailureStats) -> Refusal | None:
     """Whether an attempt is refused now, given `get_failure_stats` (DB time)."""
-    now = stats["now"]
+    now = stats.now
     window = settings.login_failure_window_seconds
-    if stats["account_failures"] >= settings.login_max_failures_per_account:
-        return Refusal(_seconds_until(stats["account_pivot"] + window, now), "account_limit")
-    if stats["address_failures"] >= settings.login_max_failures_per_address:
-        return Refusal(_seconds_until(stats["address_pivot"] + window, now), "address_limit")
-    over = stats["failures_since_success"] - settings.login_free_failures
-    if settings.login_max_delay_seconds > 0 and over >= 0 and stats["last_failure"]:
+    if stats.account_failures >= settings.login_max_failures_per_account:
+        return Refusal(_seconds_until(_after(stats.account_pivot, window), now), "account_limit")
+    if stats.address_failures >= settings.login_max_failures_per_address:
+        return Refusal(_seconds_until(_after(stats.address_pivot, window), now), "address_limit")
+    over = stats.failures_since_success - settings.login_free_failures
+    if settings.login_max_delay_seconds > 0 and over >= 0 and stats.last_failure:
         delay = min(2.0**over, float(settings.login_max_delay_seconds))
-        wait = stats["last_failure"] + delay - now
+        wait = stats.last_failure + delay - now
         if wait > 0:
             return Refusal(_seconds_until(now + wait, now), "delay")
     return None
+
+
+def _after(moment: float | None, seconds: int) -> float | None:
+    return None if moment is None else moment + seconds
 
 
 def _seconds_until(moment: float | None, now: float) -> int:

@@ -88,11 +88,11 @@ async def domain_access(
     if row is None:
         raise domain_not_found(DEFAULT_DOMAIN if ref is None else ref)
     if principal is None:
-        return Access(row["id"], row["name"], "manager")
-    role = effective_role(principal, row["name"], row["member_role"])
+        return Access(row.id, row.name, "manager")
+    role = effective_role(principal, row.name, row.member_role)
     if role is None:
         raise domain_not_found(ref)
-    return Access(row["id"], row["name"], role)  # type: ignore[arg-type]
+    return Access(row.id, row.name, role)  # type: ignore[arg-type]
 
 
 def visibility(principal: Principal | None) -> dict[str, Any]:

@@ -46,7 +46,7 @@ async def _user_id(db: Connection, username: str) -> UUID:
     user = await queries.find_active_user(db, username=username)
     if user is None:
         raise NotFound(f"no active user named {username!r}")
-    return user["id"]
+    return user.id
 
 
 @domains_app.command("create")

@@ -1,18 +1,27 @@
 """SQL of domains."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import psycopg.errors
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.domains.rows import ActiveUser, DomainRow, DomainWithRole, MemberRow
 from vividshift.domains.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 from vividshift.errors import Conflict
 from vividshift.http.paging import PageParams, Sort
 
 JSON_COLUMNS = ("configuration", "business_rules")
 COLUMNS = ("name", "display_name", "description", "version", "is_active", *JSON_COLUMNS)
+# Named, not `*`: a column added later must not break the row type.
+DOMAIN_COLUMNS = f"id, {', '.join(COLUMNS)}, created_by, created_at, updated_at"
+
+
+@dataclass(frozen=True)
+class _CountedDomain(DomainRow):
+    total: int  # of every matching domain, by a window count on the page's query
 
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
@@ -25,30 +34,31 @@ def _duplicate(name: str) -> Conflict:
 
 async def insert_domain(
     conn: Connection, values: dict[str, Any], created_by: UUID | None
-) -> dict[str, Any]:
+) -> DomainRow:
     columns = [c for c in COLUMNS if c in values]
     try:
-        cur = await conn.execute(
+        row = await fetch_one(
+            conn,
+            DomainRow,
             f"INSERT INTO domains ({', '.join(columns)}, created_by)"
             f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s)"
-            " RETURNING *",
+            f" RETURNING {DOMAIN_COLUMNS}",
             _values(values) | {"created_by": created_by},
         )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(values["name"]) from None
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
-async def get_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
-    return await cur.fetchone()
+async def get_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s"
+    return await fetch_one(conn, DomainRow, sql, (domain_id,))
 
 
-async def lock_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM domains WHERE id = %s FOR UPDATE", (domain_id,))
-    return await cur.fetchone()
+async def lock_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s FOR UPDATE"
+    return await fetch_one(conn, DomainRow, sql, (domain_id,))
 
 
 async def list_domains(
@@ -58,40 +68,42 @@ async def list_domains(
     sort: Sort,
     page: PageParams,
     ids: list[UUID] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[DomainRow], int]:
     """A page of domains (only those of `ids` when given) and the count of all matching."""
     conditions = (["is_active = true"] if active_only else []) + (
         ["id = ANY(%(ids)s)"] if ids is not None else []
     )
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
     params = {"ids": ids}
-    cur = await conn.execute(
-        f"SELECT *, count(*) OVER () AS total FROM domains {where} {sort.sql()}"
+    rows = await fetch_all(
+        conn,
+        _CountedDomain,
+        f"SELECT {DOMAIN_COLUMNS}, count(*) OVER () AS total FROM domains {where} {sort.sql()}"
         " LIMIT %(limit)s OFFSET %(offset)s",
         params | {"limit": page.limit, "offset": page.offset},
     )
-    rows = await cur.fetchall()
     if rows:
-        return rows, rows[0]["total"]
+        return list[DomainRow](rows), rows[0].total
     cur = await conn.execute(f"SELECT count(*) AS n FROM domains {where}", params)
     total = await cur.fetchone()
-    return rows, total["n"] if total else 0
+    return [], total["n"] if total else 0
 
 
 async def update_domain(
     conn: Connection, domain_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> DomainRow | None:
     if not changes:
         return await get_domain(conn, domain_id)
     assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
     try:
-        cur = await conn.execute(
-            f"UPDATE domains SET {assignments} WHERE id = %(id)s RETURNING *",
+        return await fetch_one(
+            conn,
+            DomainRow,
+            f"UPDATE domains SET {assignments} WHERE id = %(id)s RETURNING {DOMAIN_COLUMNS}",
             _values(changes) | {"id": domain_id},
         )
     except psycopg.errors.UniqueViolation:
         raise _duplicate(changes.get("name", "")) from None
-    return await cur.fetchone()
 
 
 async def count_referencing_assignments(conn: Connection, domain_id: UUID, name: str) -> int:
@@ -119,7 +131,7 @@ async def delete_domain(conn: Connection, domain_id: UUID) -> bool:
 
 async def find_domain_for_user(
     conn: Connection, ref: str, user_id: UUID | None
-) -> dict[str, Any] | None:
+) -> DomainWithRole | None:
     """A domain by name, or by id when `ref` is a UUID, with the user's membership role
     (`member_role`, None when not a member)."""
     try:
@@ -127,15 +139,16 @@ async def find_domain_for_user(
     except ValueError:
         domain_id = None
     where = "d.id = %(ref)s" if domain_id is not None else "d.name = %(ref)s"
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        DomainWithRole,
         f"""
-        SELECT d.*, m.role AS member_role FROM domains AS d
+        SELECT d.id, d.name, m.role AS member_role FROM domains AS d
           LEFT JOIN domain_members AS m ON m.domain_id = d.id AND m.user_id = %(user)s
          WHERE {where}
         """,
         {"ref": domain_id if domain_id is not None else ref, "user": user_id},
     )
-    return await cur.fetchone()
 
 
 # The domains a (non-admin) user may read, for a query to use as `IN (...)`: those
@@ -157,19 +170,15 @@ async def list_visible_domain_ids(conn: Connection, visibility: dict[str, Any]) 
 
 async def upsert_member(
     conn: Connection, domain_id: UUID, user_id: UUID, role: str, created_by: UUID | None
-) -> dict[str, Any]:
-    cur = await conn.execute(
+) -> None:
+    await conn.execute(
         """
         INSERT INTO domain_members (domain_id, user_id, role, created_by)
         VALUES (%s, %s, %s, %s)
         ON CONFLICT (domain_id, user_id) DO UPDATE SET role = EXCLUDED.role
-        RETURNING *
         """,
         (domain_id, user_id, role, created_by),
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return row
 
 
 async def ensure_members(
@@ -193,23 +202,25 @@ MEMBER_COLUMNS = """
 """
 
 
-async def list_members(conn: Connection, domain_id: UUID) -> list[dict[str, Any]]:
+async def list_members(conn: Connection, domain_id: UUID) -> list[MemberRow]:
     """The members of a domain with their username and linked participant, by username."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        MemberRow,
         f"SELECT {MEMBER_COLUMNS} FROM domain_members AS m JOIN users AS u ON u.id = m.user_id"
         " WHERE m.domain_id = %s ORDER BY u.username, m.user_id",
         (domain_id,),
     )
-    return await cur.fetchall()
 
 
-async def get_member(conn: Connection, domain_id: UUID, user_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
+async def get_member(conn: Connection, domain_id: UUID, user_id: UUID) -> MemberRow | None:
+    return await fetch_one(
+        conn,
+        MemberRow,
         f"SELECT {MEMBER_COLUMNS} FROM domain_members AS m JOIN users AS u ON u.id = m.user_id"
         " WHERE m.domain_id = %s AND m.user_id = %s",
         (domain_id, user_id),
     )
-    return await cur.fetchone()
 
 
 async def count_managers(conn: Connection, domain_id: UUID) -> int:
@@ -230,9 +241,11 @@ async def delete_member(conn: Connection, domain_id: UUID, user_id: UUID) -> boo
 
 async def find_active_user(
     conn: Connection, *, user_id: UUID | None = None, username: str | None = None
-) -> dict[str, Any] | None:
+) -> ActiveUser | None:
     """An active, not deleted account by id or by username (any case)."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        ActiveUser,
         """
         SELECT id, username FROM users
          WHERE (id = %(id)s OR lower(username) = lower(%(username)s::text))
@@ -240,15 +253,14 @@ async def find_active_user(
         """,
         {"id": user_id, "username": username},
     )
-    return await cur.fetchone()
 
 
 # --- the page's choice of house ----------------------------------------------------------
 
 
-async def get_domain_named(conn: Connection, name: str) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM domains WHERE name = %s", (name,))
-    return await cur.fetchone()
+async def get_domain_named(conn: Connection, name: str) -> DomainRow | None:
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = %s"
+    return await fetch_one(conn, DomainRow, sql, (name,))
 
 
 async def member_domain_ids(conn: Connection, user_id: UUID) -> list[UUID]:

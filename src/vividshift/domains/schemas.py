@@ -40,6 +40,7 @@ Versions are `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (digits). Rule for updates: a
 changes (names, description, is_active) leave it.
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -48,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from vividshift.domains.rows import DomainRow
 from vividshift.fields import NO_NUL, Description, JsonObject, bounded
 from vividshift.patching import reject_sent_nulls
 
@@ -357,8 +359,9 @@ class DomainRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "DomainRead":
-        return cls.model_validate(row | {"business_rules": row["business_rules"] or []})
+    def from_row(cls, row: DomainRow) -> "DomainRead":
+        rules = row.business_rules or []
+        return cls.model_validate(replace(row, business_rules=rules), from_attributes=True)
 
 
 def bump_version(version: str) -> str:

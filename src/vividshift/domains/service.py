@@ -27,6 +27,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains import queries
 from vividshift.domains.access import DEFAULT_DOMAIN, Access, domain_access, visible_domain_ids
+from vividshift.domains.rows import DomainRow
 from vividshift.domains.schemas import (
     DomainCreate,
     DomainRead,
@@ -56,8 +57,8 @@ async def _access(conn: Connection, caller: Principal | None, domain_id: UUID) -
         raise _not_found(domain_id) from None
 
 
-def _keep_default(current: dict[str, Any], changes: dict[str, Any]) -> None:
-    if current["name"] != DEFAULT_DOMAIN:
+def _keep_default(current: DomainRow, changes: dict[str, Any]) -> None:
+    if current.name != DEFAULT_DOMAIN:
         return
     if changes.get("name", DEFAULT_DOMAIN) != DEFAULT_DOMAIN or changes.get("is_active") is False:
         raise BusinessRuleViolation(
@@ -93,7 +94,7 @@ async def create_domain(
     async def create() -> DomainRead:
         row = await queries.insert_domain(conn, _stored(body), actor)
         if actor is not None:
-            await queries.upsert_member(conn, row["id"], actor, "manager", actor)
+            await queries.upsert_member(conn, row.id, actor, "manager", actor)
         return DomainRead.from_row(row)
 
     async with transaction(conn, acting_user=actor):
@@ -154,11 +155,11 @@ async def update_domain(
         _keep_default(current, changes)
         rules_changed = any(
             key in changes
-            and changes[key] != (current[key] or ([] if key == "business_rules" else {}))
+            and changes[key] != (getattr(current, key) or ([] if key == "business_rules" else {}))
             for key in ("configuration", "business_rules")
         )
         if "version" not in changes and rules_changed:
-            changes["version"] = bump_version(current["version"])
+            changes["version"] = bump_version(current.version)
         row = await queries.update_domain(conn, domain_id, changes)
     assert row is not None
     return DomainRead.from_row(row)
@@ -185,7 +186,7 @@ async def delete_domain_permanently(
         if current is None:
             raise _not_found(domain_id)
         _keep_default(current, {"is_active": False})
-        used = await queries.count_referencing_assignments(conn, domain_id, current["name"])
+        used = await queries.count_referencing_assignments(conn, domain_id, current.name)
         if used:
             raise Conflict(
                 "Domain is referenced by assignments",
@@ -202,14 +203,15 @@ async def list_members(
 ) -> list[MemberRead]:
     """The members of a domain the caller sees, by username."""
     await _access(conn, caller, domain_id)
-    return [MemberRead.model_validate(r) for r in await queries.list_members(conn, domain_id)]
+    rows = await queries.list_members(conn, domain_id)
+    return [MemberRead.model_validate(r, from_attributes=True) for r in rows]
 
 
 async def _refuse_losing_last_manager(conn: Connection, domain_id: UUID, user_id: UUID) -> None:
     member = await queries.get_member(conn, domain_id, user_id)
     if (
         member is not None
-        and member["role"] == "manager"
+        and member.role == "manager"
         and await queries.count_managers(conn, domain_id) <= 1
     ):
         raise BusinessRuleViolation(
@@ -235,13 +237,13 @@ async def add_member(
                 if body.user_id
                 else {"username": body.username},
             )
-        existing = await queries.get_member(conn, domain_id, user["id"])
+        existing = await queries.get_member(conn, domain_id, user.id)
         if existing is not None and body.role != "manager":
-            await _refuse_losing_last_manager(conn, domain_id, user["id"])
-        await queries.upsert_member(conn, domain_id, user["id"], body.role, actor)
-        row = await queries.get_member(conn, domain_id, user["id"])
+            await _refuse_losing_last_manager(conn, domain_id, user.id)
+        await queries.upsert_member(conn, domain_id, user.id, body.role, actor)
+        row = await queries.get_member(conn, domain_id, user.id)
     assert row is not None
-    return MemberRead.model_validate(row), existing is None
+    return MemberRead.model_validate(row, from_attributes=True), existing is None
 
 
 async def remove_member(

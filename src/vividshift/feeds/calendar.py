@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from vividshift import __version__
 from vividshift.assignments.export import place_windows
 from vividshift.assignments.me import house_zone
+from vividshift.feeds.rows import FeedPlace
 
 
 def _attendee(person: dict[str, Any]) -> vCalAddress:
@@ -27,7 +28,7 @@ def _attendee(person: dict[str, Any]) -> vCalAddress:
     return address
 
 
-def feed(name: str, places: list[dict[str, Any]], *, person_feed: bool) -> bytes:
+def feed(name: str, places: list[FeedPlace], *, person_feed: bool) -> bytes:
     """The calendar of `places` (rows of `feeds.queries`)."""
     cal = Calendar()
     cal.add("prodid", f"-//VividShift//{__version__}//EN")
@@ -39,23 +40,21 @@ def feed(name: str, places: list[dict[str, Any]], *, person_feed: bool) -> bytes
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vText("PT1H"))
     for place in places:
-        zone = house_zone(place["timezone"])
-        house = place["domain_display_name"] or place["domain_name"]
-        others = place["others"] or []
+        zone = house_zone(place.timezone)
+        house = place.domain_display_name or place.domain_name
+        others = place.others or []
         with_whom = ", ".join(o["name"] for o in others)
         summary = (
-            place["target_name"]
-            if person_feed
-            else (f"{place['target_name']}: {place['participant_name']}")
+            place.target_name if person_feed else (f"{place.target_name}: {place.participant_name}")
         )
         for k, (start, end, all_day) in enumerate(
-            place_windows(place, place["target_window"], zone)
+            place_windows(place.run(), place.target_window, zone)
         ):
             event = Event()
-            uid = f"{place['detail_id']}@vividshift"
-            event.add("uid", uid if k == 0 else f"{place['detail_id']}.{k}@vividshift")
-            event.add("dtstamp", place["updated_at"].astimezone(UTC))
-            event.add("last-modified", place["updated_at"].astimezone(UTC))
+            uid = f"{place.detail_id}@vividshift"
+            event.add("uid", uid if k == 0 else f"{place.detail_id}.{k}@vividshift")
+            event.add("dtstamp", place.updated_at.astimezone(UTC))
+            event.add("last-modified", place.updated_at.astimezone(UTC))
             if all_day:
                 event.add("dtstart", start.date())
                 event.add("dtend", end.date())
@@ -63,14 +62,14 @@ def feed(name: str, places: list[dict[str, Any]], *, person_feed: bool) -> bytes
                 event.add("dtstart", start)
                 event.add("dtend", end)
             event.add("summary", f"{summary} ({house})")
-            lines = [f"{place['assignment_name'] or place['assignment_date']} — {house}"]
+            lines = [f"{place.assignment_name or place.assignment_date} — {house}"]
             if with_whom:
                 lines.append(f"With: {with_whom}")
             event.add("description", "\n".join(lines))
-            event.add("categories", [place["target_name"]])
+            event.add("categories", [place.target_name])
             event.add("status", "CONFIRMED")
             event.add("transp", "OPAQUE")
-            holder = {"participant_id": place["participant_id"], "name": place["participant_name"]}
+            holder = {"participant_id": place.participant_id, "name": place.participant_name}
             for person in [holder, *others]:
                 event.add("attendee", _attendee(person))
             cal.add_component(event)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.feeds.rows import FEED_COLUMNS, FeedOwner, FeedPlace, FeedRow
 
 
 async def revoke_live(
@@ -31,39 +31,44 @@ async def insert_feed(
     *,
     user_id: UUID | None = None,
     domain_id: UUID | None = None,
-) -> dict[str, Any]:
-    cur = await conn.execute(
-        """
+) -> FeedRow:
+    row = await fetch_one(
+        conn,
+        FeedRow,
+        f"""
         INSERT INTO calendar_feeds (user_id, domain_id, token_hash, created_by)
-        VALUES (%s, %s, %s, %s) RETURNING *
+        VALUES (%s, %s, %s, %s) RETURNING {FEED_COLUMNS}
         """,
         (user_id, domain_id, token_hash, created_by),
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
 async def get_live(
     conn: Connection, *, user_id: UUID | None = None, domain_id: UUID | None = None
-) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        """
-        SELECT * FROM calendar_feeds
+) -> FeedRow | None:
+    return await fetch_one(
+        conn,
+        FeedRow,
+        f"""
+        SELECT {FEED_COLUMNS} FROM calendar_feeds
          WHERE revoked_at IS NULL
            AND ((%(user)s::uuid IS NOT NULL AND user_id = %(user)s)
              OR (%(domain)s::uuid IS NOT NULL AND domain_id = %(domain)s))
         """,
         {"user": user_id, "domain": domain_id},
     )
-    return await cur.fetchone()
 
 
-async def find_by_hash(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+async def find_by_hash(conn: Connection, token_hash: str) -> FeedOwner | None:
     """The live feed of a token, with its owner's account or domain."""
-    cur = await conn.execute(
-        """
-        SELECT f.*, u.role AS user_role, u.username, u.is_active AS user_active,
+    columns = ", ".join(f"f.{c}" for c in FEED_COLUMNS.split(", "))
+    return await fetch_one(
+        conn,
+        FeedOwner,
+        f"""
+        SELECT {columns}, u.role AS user_role, u.username, u.is_active AS user_active,
                d.name AS domain_name, d.display_name AS domain_display_name
           FROM calendar_feeds AS f
           LEFT JOIN users AS u ON u.id = f.user_id
@@ -72,7 +77,6 @@ async def find_by_hash(conn: Connection, token_hash: str) -> dict[str, Any] | No
         """,
         (token_hash,),
     )
-    return await cur.fetchone()
 
 
 async def touch(conn: Connection, feed_id: UUID) -> None:
@@ -110,10 +114,12 @@ SELECT d.id AS detail_id, d.position, d.participant_id, d.target_id, d.assignmen
 
 async def person_places(
     conn: Connection, user_id: UUID, domain_ids: list[UUID] | None, since: date
-) -> list[dict[str, Any]]:
+) -> list[FeedPlace]:
     """Places held by the participants linked to the account, in `domain_ids` (None:
     any), of runs not cancelled and dated `since` or later."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        FeedPlace,
         _PLACES
         + """
          WHERE p.user_id = %(user)s AND a.status <> 'cancelled' AND a.assignment_date >= %(since)s
@@ -122,12 +128,13 @@ async def person_places(
         """,
         {"user": user_id, "since": since, "domains": domain_ids},
     )
-    return await cur.fetchall()
 
 
-async def domain_places(conn: Connection, domain_id: UUID, since: date) -> list[dict[str, Any]]:
+async def domain_places(conn: Connection, domain_id: UUID, since: date) -> list[FeedPlace]:
     """Every place of the domain's runs not cancelled, dated `since` or later."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        FeedPlace,
         _PLACES
         + """
          WHERE a.domain_id = %(domain)s AND a.status <> 'cancelled'
@@ -136,4 +143,3 @@ async def domain_places(conn: Connection, domain_id: UUID, since: date) -> list[
         """,
         {"domain": domain_id, "since": since},
     )
-    return await cur.fetchall()

@@ -28,6 +28,7 @@ from vividshift.db import Connection, transaction
 from vividshift.domains.access import domain_access, visible_domain_ids
 from vividshift.errors import NotFound
 from vividshift.feeds import calendar, queries
+from vividshift.feeds.rows import FeedRow
 from vividshift.feeds.schemas import FeedCreated, FeedStatus
 
 HISTORY_DAYS = 90
@@ -52,14 +53,14 @@ async def _create(
             conn, hash_token(token), actor, user_id=user_id, domain_id=domain_id
         )
     return FeedCreated(
-        active=True, created_at=row["created_at"], url=feed_url(settings, token), token=token
+        active=True, created_at=row.created_at, url=feed_url(settings, token), token=token
     )
 
 
-def _status(row: dict | None) -> FeedStatus:
+def _status(row: FeedRow | None) -> FeedStatus:
     if row is None:
         return FeedStatus(active=False)
-    return FeedStatus(active=True, created_at=row["created_at"], last_used_at=row["last_used_at"])
+    return FeedStatus(active=True, created_at=row.created_at, last_used_at=row.last_used_at)
 
 
 async def my_feed(conn: Connection, principal: Principal) -> FeedStatus:
@@ -110,16 +111,18 @@ async def render_feed(
     if row is None:
         raise not_found
     since = (now or datetime.now(UTC)).date() - timedelta(days=HISTORY_DAYS)
-    if row["user_id"] is not None:
-        if not row["user_active"]:
+    if row.user_id is not None:
+        if not row.user_active:
             raise not_found
-        principal = Principal(row["user_id"], row["username"], row["user_role"], row["id"])
+        assert row.username is not None and row.user_role is not None  # joined by user_id
+        principal = Principal(row.user_id, row.username, row.user_role, row.id)
         domains = await visible_domain_ids(conn, principal)
-        places = await queries.person_places(conn, row["user_id"], domains, since)
-        body = calendar.feed(f"VividShift: {row['username']}", places, person_feed=True)
+        places = await queries.person_places(conn, row.user_id, domains, since)
+        body = calendar.feed(f"VividShift: {row.username}", places, person_feed=True)
     else:
-        places = await queries.domain_places(conn, row["domain_id"], since)
-        name = row["domain_display_name"] or row["domain_name"]
+        assert row.domain_id is not None  # a feed is a person's or a domain's (CHECK)
+        places = await queries.domain_places(conn, row.domain_id, since)
+        name = row.domain_display_name or row.domain_name
         body = calendar.feed(f"VividShift: {name}", places, person_feed=False)
-    await queries.touch(conn, row["id"])
+    await queries.touch(conn, row.id)
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

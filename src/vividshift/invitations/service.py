@@ -172,8 +172,8 @@ async def accept_in_transaction(conn: Connection, user_id: UUID, token: str) -> 
     await domain_queries.lock_domain(conn, domain_id)  # member changes of a domain in turn
     current = await domain_queries.get_member(conn, domain_id, user_id)
     role = row.role
-    if current is not None and RANK[current["role"]] > RANK[role]:
-        role = current["role"]
+    if current is not None and RANK[current.role] > RANK[role]:
+        role = current.role
     participant_id = row.participant_id
     if participant_id is not None:
         person = await queries.lock_participant(conn, participant_id, domain_id)

@@ -26,7 +26,6 @@ import asyncio
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 from vividshift.auth.tokens import resolve_signing_key
@@ -34,6 +33,7 @@ from vividshift.config import Settings
 from vividshift.db import Connection, transaction
 from vividshift.notifications import events, queries, unsubscribe
 from vividshift.notifications.messages import render, webhook_body
+from vividshift.notifications.rows import ClaimedDelivery, Recipient
 from vividshift.notifications.senders import Outcome, apprise_url, webhook
 from vividshift.notifications.senders import email as email_sender
 
@@ -49,59 +49,59 @@ def backoff_seconds(settings: Settings, attempt: int) -> float:
 
 
 async def _send(
-    conn: Connection, settings: Settings, row: dict[str, Any], db_lock: asyncio.Lock
+    conn: Connection, settings: Settings, row: ClaimedDelivery, db_lock: asyncio.Lock
 ) -> Outcome:
     mine: set[str] | None = None
-    person: dict[str, Any] | None = None
-    if row["user_id"] is not None:
+    person: Recipient | None = None
+    if row.user_id is not None:
         async with db_lock:
-            person = await queries.recipient(conn, row["user_id"])
-        if person is None or not person["is_active"]:
+            person = await queries.recipient(conn, row.user_id)
+        if person is None or not person.is_active:
             return Outcome(False, error="the person's account is gone or inactive", permanent=True)
-        mine = {str(p) for p in person["participant_ids"]}
-    payload, event_type = row["payload"], row["event_type"]
-    if row["kind"] == "webhook":
-        stamp = row["event_created_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
-        body = webhook_body(event_type, payload, str(row["event_id"]), stamp)
+        mine = {str(p) for p in person.participant_ids}
+    payload, event_type = row.payload, row.event_type
+    if row.kind == "webhook":
+        assert row.url is not None and row.secret is not None  # the channel's (a CHECK)
+        stamp = row.event_created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        body = webhook_body(event_type, payload, str(row.event_id), stamp)
         return await webhook.send(
-            row["url"],
-            row["secret"],
-            str(row["id"]),
+            row.url,
+            row.secret,
+            str(row.id),
             body,
             time_limit=settings.notification_timeout_seconds,
             allow_private=settings.allow_private_webhooks,
         )
     message = render(event_type, payload, mine)
-    if row["kind"] == "apprise":
+    if row.kind == "apprise":
+        assert row.url is not None  # the channel's
         return await apprise_url.send(
-            row["url"],
+            row.url,
             message.title,
             message.text,
             time_limit=settings.notification_timeout_seconds,
             allow_private=settings.allow_private_webhooks,
         )
     assert person is not None
-    link = unsubscribe.link(
-        settings.site_url, resolve_signing_key(settings), person["id"], event_type
-    )
-    mail = email_sender.build(settings, person["email"], message, link, str(row["id"]))
+    link = unsubscribe.link(settings.site_url, resolve_signing_key(settings), person.id, event_type)
+    mail = email_sender.build(settings, person.email, message, link, str(row.id))
     return await email_sender.send(settings, mail)
 
 
 async def _attempt(
-    conn: Connection, settings: Settings, row: dict[str, Any], db_lock: asyncio.Lock
+    conn: Connection, settings: Settings, row: ClaimedDelivery, db_lock: asyncio.Lock
 ) -> str:
     """One attempt: sent with no database work in flight, recorded under `db_lock` (the
     senders share one connection)."""
     started_at = datetime.now(UTC)
     started = time.perf_counter()
-    if row["channel_id"] is not None and not row["channel_active"]:
+    if row.channel_id is not None and not row.channel_active:
         outcome = Outcome(False, error="the channel is disabled", permanent=True)
     else:
         try:
             outcome = await _send(conn, settings, row, db_lock)
         except Exception as exc:  # noqa: BLE001 - recorded and retried like any failure
-            log.exception("delivery %s crashed", row["id"])
+            log.exception("delivery %s crashed", row.id)
             outcome = Outcome(False, error=f"internal error: {type(exc).__name__}")
     duration_ms = int((time.perf_counter() - started) * 1000)
     async with db_lock:
@@ -111,17 +111,17 @@ async def _attempt(
 async def _record(
     conn: Connection,
     settings: Settings,
-    row: dict[str, Any],
+    row: ClaimedDelivery,
     outcome: Outcome,
     started_at: datetime,
     duration_ms: int,
 ) -> str:
     """Write the attempt and what follows from it, in one transaction; the new status."""
-    attempt = row["attempts"]
+    attempt = row.attempts
     async with transaction(conn):
         await queries.insert_attempt(
             conn,
-            row["id"],
+            row.id,
             attempt,
             "succeeded" if outcome.ok else "failed",
             outcome.response_code,
@@ -130,32 +130,32 @@ async def _record(
             started_at,
         )
         if outcome.ok:
-            await queries.mark_delivered(conn, row["id"])
-            if row["channel_id"] is not None:
-                await queries.channel_succeeded(conn, row["channel_id"])
+            await queries.mark_delivered(conn, row.id)
+            if row.channel_id is not None:
+                await queries.channel_succeeded(conn, row.channel_id)
             return "delivered"
         error = outcome.error or "failed"
-        if row["channel_id"] is not None and row["channel_active"]:
+        if row.channel_id is not None and row.channel_active:
             hours = settings.notification_disable_after_hours
             channel = await queries.channel_failed(
-                conn, row["channel_id"], hours, f"failing for over {hours:g} h: {error}"[:500]
+                conn, row.channel_id, hours, f"failing for over {hours:g} h: {error}"[:500]
             )
-            if channel is not None and channel["just_disabled"]:
-                log.warning("channel %s disabled after failing for a day", row["channel_id"])
+            if channel is not None and channel.just_disabled:
+                log.warning("channel %s disabled after failing for a day", row.channel_id)
                 await queries.cancel_pending_of_channel(
-                    conn, row["channel_id"], "the channel was disabled"
+                    conn, row.channel_id, "the channel was disabled"
                 )
-                await events.channel_disabled(conn, channel, row["domain_id"])
-            if channel is None or not channel["is_active"]:
-                await queries.mark_ended(conn, row["id"], "failed", error)
+                await events.channel_disabled(conn, channel, row.domain_id)
+            if channel is None or not channel.is_active:
+                await queries.mark_ended(conn, row.id, "failed", error)
                 return "failed"
         if outcome.permanent or attempt >= settings.notification_max_attempts:
-            await queries.mark_ended(conn, row["id"], "failed", error)
-            log.info("delivery %s failed for good after %d attempts: %s", row["id"], attempt, error)
+            await queries.mark_ended(conn, row.id, "failed", error)
+            log.info("delivery %s failed for good after %d attempts: %s", row.id, attempt, error)
             return "failed"
-        due = await queries.mark_retry(conn, row["id"], backoff_seconds(settings, attempt), error)
+        due = await queries.mark_retry(conn, row.id, backoff_seconds(settings, attempt), error)
         if await queries.live_worker_exists(conn, settings.worker_stale_seconds):
-            await queries.defer_deliveries(conn, [row["id"]], at=due)
+            await queries.defer_deliveries(conn, [row.id], at=due)
         return "pending"
 
 
@@ -172,7 +172,7 @@ async def deliver_due(
     counts: dict[str, int] = {}
     gate, db_lock = asyncio.Semaphore(CONCURRENCY), asyncio.Lock()
 
-    async def one(row: dict[str, Any]) -> None:
+    async def one(row: ClaimedDelivery) -> None:
         async with gate:
             status = await _attempt(conn, settings, row, db_lock)
         counts[status] = counts.get(status, 0) + 1

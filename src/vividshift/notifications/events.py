@@ -44,6 +44,12 @@ from uuid import UUID
 
 from vividshift.db import Connection
 from vividshift.notifications import queries
+from vividshift.notifications.rows import (
+    ChannelRow,
+    DomainSummary,
+    PlaceSummary,
+    RunSummary,
+)
 
 RUN_PUBLISHED = "rotation.published.v1"
 PLACE_CHANGED = "place.changed.v1"
@@ -64,33 +70,33 @@ EVENT_TYPES = (
 LIVE_WORKER_SECONDS = 60
 
 
-def _run(row: dict[str, Any]) -> dict[str, Any]:
+def _run(row: RunSummary) -> dict[str, Any]:
     return {
-        "id": str(row["id"]),
-        "name": row["name"],
-        "assignment_date": row["assignment_date"].isoformat(),
-        "status": row["status"],
+        "id": str(row.id),
+        "name": row.name,
+        "assignment_date": row.assignment_date.isoformat(),
+        "status": row.status,
     }
 
 
-def _domain(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": str(row["domain_id"] if "domain_id" in row else row["id"]),
-        "name": row["domain_name"] if "domain_name" in row else row["name"],
-        "display_name": row["domain_display_name"]
-        if "domain_display_name" in row
-        else row["display_name"],
-    }
+def _domain(row: RunSummary | DomainSummary) -> dict[str, Any]:
+    if isinstance(row, RunSummary):
+        return {
+            "id": str(row.domain_id),
+            "name": row.domain_name,
+            "display_name": row.domain_display_name,
+        }
+    return {"id": str(row.id), "name": row.name, "display_name": row.display_name}
 
 
-def _place(row: dict[str, Any]) -> dict[str, Any]:
+def _place(row: PlaceSummary) -> dict[str, Any]:
     return {
-        "detail_id": str(row["detail_id"]),
-        "target_id": str(row["target_id"]),
-        "target_name": row["target_name"],
-        "position": row["position"],
-        "participant_id": str(row["participant_id"]),
-        "participant_name": row["participant_name"],
+        "detail_id": str(row.detail_id),
+        "target_id": str(row.target_id),
+        "target_name": row.target_name,
+        "position": row.position,
+        "participant_id": str(row.participant_id),
+        "participant_name": row.participant_name,
     }
 
 
@@ -107,31 +113,31 @@ async def emit(
 ) -> UUID | None:
     """Record one event and its outbox rows (see the module docstring); its id, or None
     when an event with this `dedupe_key` was recorded before."""
-    event = await queries.insert_event(conn, domain_id, event_type, payload, dedupe_key)
-    if event is None:
+    event_id = await queries.insert_event(conn, domain_id, event_type, payload, dedupe_key)
+    if event_id is None:
         return None
     rows: list[tuple[UUID | None, UUID | None, str]] = []
     if domain_channels:
         rows += [
-            (c["id"], None, c["kind"])
+            (c.id, None, c.kind)
             for c in await queries.domain_channels_for(conn, domain_id, event_type)
         ]
     users = sorted(people)
     if users:
         if personal_channels:
             rows += [
-                (c["id"], c["user_id"], c["kind"])
+                (c.id, c.user_id, c.kind)
                 for c in await queries.personal_channels_for(conn, users, event_type)
             ]
         rows += [
             (None, u, "email") for u in await queries.email_recipients(conn, users, event_type)
         ]
-    ids = await queries.insert_deliveries(conn, event["id"], domain_id, rows)
+    ids = await queries.insert_deliveries(conn, event_id, domain_id, rows)
     if ids:
         if await queries.live_worker_exists(conn, LIVE_WORKER_SECONDS):
             await queries.defer_deliveries(conn, ids)
         await queries.wake_senders(conn)
-    return event["id"]
+    return event_id
 
 
 async def run_published(conn: Connection, run_id: UUID) -> UUID | None:
@@ -141,11 +147,9 @@ async def run_published(conn: Connection, run_id: UUID) -> UUID | None:
     if run is None:
         return None
     places = await queries.run_places(conn, run_id)
-    linked = await queries.users_of_participants(
-        conn, sorted({p["participant_id"] for p in places})
-    )
+    linked = await queries.users_of_participants(conn, sorted({p.participant_id for p in places}))
     payload = {"run": _run(run), "domain": _domain(run), "places": [_place(p) for p in places]}
-    return await emit(conn, run["domain_id"], RUN_PUBLISHED, payload, people=set(linked.values()))
+    return await emit(conn, run.domain_id, RUN_PUBLISHED, payload, people=set(linked.values()))
 
 
 async def place_changed(
@@ -171,23 +175,23 @@ async def place_changed(
         "reason": reason,
         "changes": [
             {
-                "detail_id": str(p["detail_id"]),
-                "target_id": str(p["target_id"]),
-                "target_name": p["target_name"],
-                "position": p["position"],
+                "detail_id": str(p.detail_id),
+                "target_id": str(p.target_id),
+                "target_name": p.target_name,
+                "position": p.position,
                 "from": {
-                    "participant_id": str(before[p["detail_id"]]),
-                    "participant_name": names.get(before[p["detail_id"]]),
+                    "participant_id": str(before[p.detail_id]),
+                    "participant_name": names.get(before[p.detail_id]),
                 },
                 "to": {
-                    "participant_id": str(p["participant_id"]),
-                    "participant_name": p["participant_name"],
+                    "participant_id": str(p.participant_id),
+                    "participant_name": p.participant_name,
                 },
             }
             for p in places
         ],
     }
-    return await emit(conn, run["domain_id"], PLACE_CHANGED, payload, people=set(linked.values()))
+    return await emit(conn, run.domain_id, PLACE_CHANGED, payload, people=set(linked.values()))
 
 
 async def generation_failed(
@@ -214,7 +218,7 @@ async def generation_failed(
 async def turn_reminder(
     conn: Connection,
     run_id: UUID,
-    place: dict[str, Any],
+    place: PlaceSummary,
     *,
     user_id: UUID,
     starts_at: datetime,
@@ -233,29 +237,28 @@ async def turn_reminder(
     }
     return await emit(
         conn,
-        run["domain_id"],
+        run.domain_id,
         TURN_REMINDER,
         payload,
         people={user_id},
         # Once per (place, holder, start): a new holder after a swap is reminded too.
-        dedupe_key=f"{place['detail_id']}:{place['participant_id']}@{starts_at.isoformat()}",
+        dedupe_key=f"{place.detail_id}:{place.participant_id}@{starts_at.isoformat()}",
     )
 
 
-async def channel_disabled(
-    conn: Connection, channel: dict[str, Any], domain_id: UUID
-) -> UUID | None:
+async def channel_disabled(conn: Connection, channel: ChannelRow, domain_id: UUID) -> UUID | None:
     """Tell a channel's owner (its person, or who set it up) it was disabled; the event
     is logged in `domain_id`, the domain of the delivery that gave up."""
-    owner = channel["user_id"] or channel["created_by"]
+    owner = channel.user_id or channel.created_by
     domain = await queries.domain_summary(conn, domain_id)
     if domain is None or owner is None:
         return None
+    assert channel.failing_since is not None  # it was disabled for failing that long
     payload = {
-        "channel": {"id": str(channel["id"]), "name": channel["name"], "kind": channel["kind"]},
+        "channel": {"id": str(channel.id), "name": channel.name, "kind": channel.kind},
         "domain": _domain(domain),
-        "failing_since": channel["failing_since"].isoformat(),
-        "reason": channel["disabled_reason"],
+        "failing_since": channel.failing_since.isoformat(),
+        "reason": channel.disabled_reason,
     }
     return await emit(
         conn,
@@ -295,7 +298,7 @@ async def cover_requested(
         }
         await emit(
             conn,
-            run["domain_id"],
+            run.domain_id,
             COVER_REQUESTED,
             payload,
             people={user},

@@ -8,7 +8,22 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.notifications.rows import (
+    CHANNEL_COLUMNS,
+    PREFERENCE_COLUMNS,
+    ChannelRow,
+    ClaimedDelivery,
+    DeliveryRow,
+    DomainChannel,
+    DomainSummary,
+    FailedChannel,
+    PersonalChannel,
+    PlaceSummary,
+    PreferencesRow,
+    Recipient,
+    RunSummary,
+)
 
 QUEUE = "notifications"
 TASK = "deliver_notification"
@@ -35,26 +50,29 @@ async def insert_event(
     event_type: str,
     payload: dict[str, Any],
     dedupe_key: str | None = None,
-) -> dict[str, Any] | None:
-    """The new event; None when an event of this type and `dedupe_key` exists already."""
+) -> UUID | None:
+    """The new event's id; None when an event of this type and `dedupe_key` exists already."""
     cur = await conn.execute(
         """
         INSERT INTO notification_events (domain_id, event_type, payload, dedupe_key)
         VALUES (%s, %s, %s, %s)
         ON CONFLICT (event_type, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-        RETURNING *
+        RETURNING id
         """,
         (domain_id, event_type, Jsonb(payload), dedupe_key),
     )
-    return await cur.fetchone()
+    row = await cur.fetchone()
+    return None if row is None else row["id"]
 
 
 async def domain_channels_for(
     conn: Connection, domain_id: UUID, event_type: str
-) -> list[dict[str, Any]]:
+) -> list[DomainChannel]:
     """The domain's active channels that take `event_type`."""
     opt_in = event_type in OPT_IN_DOMAIN_EVENTS
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        DomainChannel,
         """
         SELECT id, kind FROM notification_channels
          WHERE domain_id = %s AND is_active
@@ -63,14 +81,15 @@ async def domain_channels_for(
         """,
         (domain_id, event_type, opt_in),
     )
-    return await cur.fetchall()
 
 
 async def personal_channels_for(
     conn: Connection, user_ids: list[UUID], event_type: str
-) -> list[dict[str, Any]]:
+) -> list[PersonalChannel]:
     """The people's own active channels that take `event_type`."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PersonalChannel,
         """
         SELECT id, kind, user_id FROM notification_channels
          WHERE user_id = ANY(%s) AND is_active
@@ -79,7 +98,6 @@ async def personal_channels_for(
         """,
         (user_ids, event_type),
     )
-    return await cur.fetchall()
 
 
 async def email_recipients(conn: Connection, user_ids: list[UUID], event_type: str) -> list[UUID]:
@@ -188,10 +206,12 @@ async def claim_due(
     limit: int,
     lease_seconds: float,
     delivery_ids: list[UUID] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ClaimedDelivery]:
     """Take up to `limit` due deliveries (pending, due, not leased to a live sender) for
     `lease_seconds`: one more attempt each. Rows others hold are skipped, not waited for."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        ClaimedDelivery,
         f"""
         WITH due AS (
             SELECT id FROM notification_deliveries
@@ -213,12 +233,13 @@ async def claim_due(
         """,
         {"ids": delivery_ids, "limit": limit, "lease": lease_seconds},
     )
-    return await cur.fetchall()
 
 
-async def recipient(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
+async def recipient(conn: Connection, user_id: UUID) -> Recipient | None:
     """The account a delivery is for, with the participants linked to it."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        Recipient,
         """
         SELECT u.id, u.username, u.email, u.is_active,
                coalesce(np.timezone, up.timezone) AS timezone,
@@ -230,7 +251,6 @@ async def recipient(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
         """,
         (user_id,),
     )
-    return await cur.fetchone()
 
 
 async def insert_attempt(
@@ -306,11 +326,14 @@ async def channel_succeeded(conn: Connection, channel_id: UUID) -> None:
 
 async def channel_failed(
     conn: Connection, channel_id: UUID, disable_after_hours: float, reason: str
-) -> dict[str, Any] | None:
+) -> FailedChannel | None:
     """Note the failure: the channel's row after it, with `just_disabled` true when this
     failure disabled it (failing for `disable_after_hours` by then)."""
-    cur = await conn.execute(
-        """
+    columns = ", ".join(f"c.{c}" for c in CHANNEL_COLUMNS.split(", "))
+    return await fetch_one(
+        conn,
+        FailedChannel,
+        f"""
         WITH old AS (
             SELECT id, is_active AS was_active,
                    failing_since < clock_timestamp() - make_interval(secs => %(h)s * 3600)
@@ -325,11 +348,10 @@ async def channel_failed(
                disabled_reason = CASE WHEN c.is_active AND old.too_long
                                       THEN %(reason)s ELSE c.disabled_reason END
           FROM old WHERE c.id = old.id
-        RETURNING c.*, old.was_active AND coalesce(old.too_long, false) AS just_disabled
+        RETURNING {columns}, old.was_active AND coalesce(old.too_long, false) AS just_disabled
         """,
         {"id": channel_id, "h": disable_after_hours, "reason": reason},
     )
-    return await cur.fetchone()
 
 
 async def cancel_pending_of_channel(conn: Connection, channel_id: UUID, reason: str) -> int:
@@ -355,7 +377,7 @@ async def list_deliveries(
     status: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[DeliveryRow], int]:
     """The domain's deliveries, newest first, with their attempts; only those for
     `user_id` when given."""
     where = "d.domain_id = %(domain)s"
@@ -370,7 +392,9 @@ async def list_deliveries(
         "limit": limit,
         "offset": offset,
     }
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
+        DeliveryRow,
         f"""
         SELECT d.id, d.event_id, e.event_type, d.channel_id, c.name AS channel_name, d.user_id,
                d.kind, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at,
@@ -389,48 +413,49 @@ async def list_deliveries(
         """,
         params,
     )
-    rows = await cur.fetchall()
-    return rows, (rows[0]["total"] if rows else 0)
+    return rows, (rows[0].total if rows else 0)
 
 
 # --- channels ------------------------------------------------------------------------------
 
 
-async def insert_channel(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_channel(conn: Connection, values: dict[str, Any]) -> ChannelRow:
     columns = list(values)
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        ChannelRow,
         f"INSERT INTO notification_channels ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING *",
+        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {CHANNEL_COLUMNS}",
         [values[c] for c in columns],
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
 async def list_channels(
     conn: Connection, *, domain_id: UUID | None = None, user_id: UUID | None = None
-) -> list[dict[str, Any]]:
-    cur = await conn.execute(
-        """
-        SELECT * FROM notification_channels
+) -> list[ChannelRow]:
+    return await fetch_all(
+        conn,
+        ChannelRow,
+        f"""
+        SELECT {CHANNEL_COLUMNS} FROM notification_channels
          WHERE (%(domain)s::uuid IS NULL OR domain_id = %(domain)s)
            AND (%(user)s::uuid IS NULL OR user_id = %(user)s)
          ORDER BY created_at, id
         """,
         {"domain": domain_id, "user": user_id},
     )
-    return await cur.fetchall()
 
 
-async def get_channel(conn: Connection, channel_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM notification_channels WHERE id = %s", (channel_id,))
-    return await cur.fetchone()
+async def get_channel(conn: Connection, channel_id: UUID) -> ChannelRow | None:
+    sql = f"SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE id = %s"
+    return await fetch_one(conn, ChannelRow, sql, (channel_id,))
 
 
 async def update_channel(
     conn: Connection, channel_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> ChannelRow | None:
     allowed = {
         "name",
         "url",
@@ -442,11 +467,12 @@ async def update_channel(
     }
     assert set(changes) <= allowed
     sets = ", ".join(f"{k} = %({k})s" for k in changes)
-    cur = await conn.execute(
-        f"UPDATE notification_channels SET {sets} WHERE id = %(id)s RETURNING *",
+    return await fetch_one(
+        conn,
+        ChannelRow,
+        f"UPDATE notification_channels SET {sets} WHERE id = %(id)s RETURNING {CHANNEL_COLUMNS}",
         changes | {"id": channel_id},
     )
-    return await cur.fetchone()
 
 
 async def delete_channel(conn: Connection, channel_id: UUID) -> bool:
@@ -457,28 +483,27 @@ async def delete_channel(conn: Connection, channel_id: UUID) -> bool:
 # --- preferences ---------------------------------------------------------------------------
 
 
-async def get_preferences(conn: Connection, user_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM notification_preferences WHERE user_id = %s", (user_id,)
-    )
-    return await cur.fetchone()
+async def get_preferences(conn: Connection, user_id: UUID) -> PreferencesRow | None:
+    sql = f"SELECT {PREFERENCE_COLUMNS} FROM notification_preferences WHERE user_id = %s"
+    return await fetch_one(conn, PreferencesRow, sql, (user_id,))
 
 
 async def upsert_preferences(
     conn: Connection, user_id: UUID, values: dict[str, Any]
-) -> dict[str, Any]:
+) -> PreferencesRow:
     columns = list(values)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns) or "user_id = EXCLUDED.user_id"
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        PreferencesRow,
         f"""
         INSERT INTO notification_preferences (user_id{"".join(", " + c for c in columns)})
         VALUES (%s{", %s" * len(columns)})
         ON CONFLICT (user_id) DO UPDATE SET {updates}
-        RETURNING *
+        RETURNING {PREFERENCE_COLUMNS}
         """,
         [user_id, *(values[c] for c in columns)],
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -486,9 +511,11 @@ async def upsert_preferences(
 # --- what events are about -----------------------------------------------------------------
 
 
-async def run_summary(conn: Connection, run_id: UUID) -> dict[str, Any] | None:
+async def run_summary(conn: Connection, run_id: UUID) -> RunSummary | None:
     """A run with its domain: what every event about it names."""
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        RunSummary,
         """
         SELECT a.id, a.name, a.assignment_date, a.status, a.domain_id,
                d.name AS domain_name, d.display_name AS domain_display_name
@@ -497,15 +524,16 @@ async def run_summary(conn: Connection, run_id: UUID) -> dict[str, Any] | None:
         """,
         (run_id,),
     )
-    return await cur.fetchone()
 
 
 async def run_places(
     conn: Connection, run_id: UUID, detail_ids: list[UUID] | None = None
-) -> list[dict[str, Any]]:
+) -> list[PlaceSummary]:
     """The run's places (all, or those of `detail_ids`) with task and person names, in
     task and position order."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PlaceSummary,
         """
         SELECT d.id AS detail_id, d.target_id, t.name AS target_name, d.position,
                d.participant_id, p.name AS participant_name
@@ -518,7 +546,6 @@ async def run_places(
         """,
         {"run": run_id, "ids": detail_ids},
     )
-    return await cur.fetchall()
 
 
 async def participant_names(conn: Connection, ids: list[UUID]) -> dict[UUID, str]:
@@ -526,11 +553,9 @@ async def participant_names(conn: Connection, ids: list[UUID]) -> dict[UUID, str
     return {r["id"]: r["name"] for r in await cur.fetchall()}
 
 
-async def domain_summary(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT id, name, display_name FROM domains WHERE id = %s", (domain_id,)
-    )
-    return await cur.fetchone()
+async def domain_summary(conn: Connection, domain_id: UUID) -> DomainSummary | None:
+    sql = "SELECT id, name, display_name FROM domains WHERE id = %s"
+    return await fetch_one(conn, DomainSummary, sql, (domain_id,))
 
 
 # --- retention -----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
 
 from vividshift.fields import NO_NUL, bounded
 from vividshift.notifications.events import EVENT_TYPES
+from vividshift.notifications.rows import ChannelRow
 
 EventType = Literal[
     "rotation.published.v1",
@@ -183,11 +185,9 @@ class PreferencesRead(BaseModel):
     channels: list[ChannelRead] = Field(description="your own Apprise channels")
 
 
-def channel_read(row: dict[str, Any], *, full: bool) -> ChannelRead:
-    data = dict(row)
-    if not full:
-        data["url"] = redact(row["url"])
-    return ChannelRead.model_validate(data)
+def channel_read(row: ChannelRow, *, full: bool) -> ChannelRead:
+    shown = row if full else replace(row, url=redact(row.url))
+    return ChannelRead.model_validate(shown, from_attributes=True)
 
 
 def redact(url: str) -> str:

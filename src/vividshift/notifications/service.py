@@ -30,6 +30,7 @@ from vividshift.domains.access import domain_access
 from vividshift.errors import NotFound, ValidationFailed
 from vividshift.http.paging import PageParams, Sort
 from vividshift.notifications import queries, unsubscribe
+from vividshift.notifications.rows import ChannelRow
 from vividshift.notifications.safety import UnsafeTarget, check_http_url
 from vividshift.notifications.schemas import (
     ChannelCreate,
@@ -93,34 +94,34 @@ async def create_domain_channel(
                 "created_by": principal.id,
             },
         )
-    return ChannelCreated.model_validate(dict(row))
+    return ChannelCreated.model_validate(row, from_attributes=True)
 
 
 async def _domain_channel(
     conn: Connection, principal: Principal, domain_id: UUID, channel_id: UUID
-) -> dict[str, Any]:
+) -> ChannelRow:
     access = (await domain_access(conn, principal, domain_id)).require("manager")
     row = await queries.get_channel(conn, channel_id)
-    if row is None or row["domain_id"] != access.domain_id:
+    if row is None or row.domain_id != access.domain_id:
         raise NotFound(CHANNEL_NOT_FOUND, details={"id": str(channel_id)})
     return row
 
 
 async def _update(
-    conn: Connection, settings: Settings, row: dict[str, Any], body: ChannelUpdate, actor: UUID
-) -> dict[str, Any]:
+    conn: Connection, settings: Settings, row: ChannelRow, body: ChannelUpdate, actor: UUID
+) -> ChannelRow:
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     for key in ("name", "url", "events", "is_active"):
         if key in changes and changes[key] is None:
             raise ValidationFailed(f"{key} may not be null")
     if "url" in changes:
-        await check_url(settings, row["kind"], changes["url"])
+        await check_url(settings, row.kind, changes["url"])
     if changes.get("is_active"):
         changes |= {"failing_since": None, "disabled_at": None, "disabled_reason": None}
     if not changes:
         return row
     async with transaction(conn, acting_user=actor):
-        updated = await queries.update_channel(conn, row["id"], changes)
+        updated = await queries.update_channel(conn, row.id, changes)
     assert updated is not None
     return updated
 
@@ -144,7 +145,7 @@ async def delete_domain_channel(
     """Manager: remove a channel with its deliveries."""
     row = await _domain_channel(conn, principal, domain_id, channel_id)
     async with transaction(conn, acting_user=principal.id):
-        await queries.delete_channel(conn, row["id"])
+        await queries.delete_channel(conn, row.id)
 
 
 async def list_deliveries(
@@ -162,7 +163,7 @@ async def list_deliveries(
         conn, access.domain_id, user_id=only, status=status, limit=page.limit, offset=page.offset
     )
     return DeliveryPage(
-        items=[DeliveryRead.model_validate(r) for r in rows],
+        items=[DeliveryRead.model_validate(r, from_attributes=True) for r in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -174,11 +175,11 @@ async def get_preferences(conn: Connection, principal: Principal) -> Preferences
     row = await queries.get_preferences(conn, principal.id)
     channels = await queries.list_channels(conn, user_id=principal.id)
     return PreferencesRead(
-        email_events=list(row["email_events"] if row else queries.DEFAULT_EMAIL_EVENTS),
-        reminder_hours=row["reminder_hours"] if row else None,
-        quiet_hours_start=row["quiet_hours_start"] if row else None,
-        quiet_hours_end=row["quiet_hours_end"] if row else None,
-        timezone=row["timezone"] if row else None,
+        email_events=list(row.email_events if row else queries.DEFAULT_EMAIL_EVENTS),
+        reminder_hours=row.reminder_hours if row else None,
+        quiet_hours_start=row.quiet_hours_start if row else None,
+        quiet_hours_end=row.quiet_hours_end if row else None,
+        timezone=row.timezone if row else None,
         channels=[channel_read(c, full=True) for c in channels],
     )
 
@@ -217,9 +218,9 @@ async def create_personal_channel(
     return channel_read(row, full=True)
 
 
-async def _own_channel(conn: Connection, principal: Principal, channel_id: UUID) -> dict[str, Any]:
+async def _own_channel(conn: Connection, principal: Principal, channel_id: UUID) -> ChannelRow:
     row = await queries.get_channel(conn, channel_id)
-    if row is None or row["user_id"] != principal.id:
+    if row is None or row.user_id != principal.id:
         raise NotFound(CHANNEL_NOT_FOUND, details={"id": str(channel_id)})
     return row
 
@@ -240,7 +241,7 @@ async def delete_personal_channel(conn: Connection, principal: Principal, channe
     """Remove one of the caller's own channels."""
     row = await _own_channel(conn, principal, channel_id)
     async with transaction(conn, acting_user=principal.id):
-        await queries.delete_channel(conn, row["id"])
+        await queries.delete_channel(conn, row.id)
 
 
 async def unsubscribe_email(
@@ -252,7 +253,7 @@ async def unsubscribe_email(
         raise NotFound("Unknown unsubscribe link")
     async with transaction(conn, acting_user=user_id):
         row = await queries.get_preferences(conn, user_id)
-        current = list(row["email_events"]) if row else list(queries.DEFAULT_EMAIL_EVENTS)
+        current = list(row.email_events) if row else list(queries.DEFAULT_EMAIL_EVENTS)
         if event_type in current:
             current.remove(event_type)
         try:

@@ -15,7 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from vividshift.ops.backup import human_bytes
-from vividshift.ops.stats import Report
+from vividshift.ops.rows import DeadTuples, IndexUsage, TableSize, UnusedIndex
+from vividshift.ops.stats import Report, StatementStats
 
 
 @contextmanager
@@ -64,6 +65,7 @@ def row_progress(description: str) -> Iterator[tuple[Callable[[int], None], Call
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
+    """The report as a heading and one table per section."""
     out = console or Console()
     since = (
         f"statistics since {report.stats_reset.isoformat(' ', 'seconds')}"
@@ -75,89 +77,99 @@ def print_report(report: Report, console: Console | None = None) -> None:
     if pss.status != "ok":
         out.print(f"[yellow]note:[/] {pss.note}")
     else:
-        out.print(
-            _table(
-                f"Slowest statements (mean > {pss.min_mean_ms:g} ms)",
-                ["query", "calls", "total ms", "mean ms", "stddev ms", "rows"],
-                [
-                    [
-                        _short(s["query"]),
-                        s["calls"],
-                        s["total_exec_time"],
-                        s["mean_exec_time"],
-                        s["stddev_exec_time"],
-                        s["rows"],
-                    ]
-                    for s in pss.statements
-                ],
-                empty="no statement above the threshold",
-            )
-        )
-    out.print(
-        _table(
-            "Index usage",
-            ["table", "index", "scans", "tuples read", "tuples fetched", "size"],
+        out.print(_slow_statements(pss))
+    out.print(_index_usage(report.index_usage))
+    out.print(_unused_indexes(report.unused_indexes))
+    out.print(_table_sizes(report.table_sizes))
+    out.print(_dead_tuples(report.dead_tuples))
+
+
+def _slow_statements(pss: StatementStats) -> Table:
+    return _table(
+        f"Slowest statements (mean > {pss.min_mean_ms:g} ms)",
+        ["query", "calls", "total ms", "mean ms", "stddev ms", "rows"],
+        [
             [
-                [
-                    _name(i),
-                    i["indexname"],
-                    i["idx_scan"],
-                    i["idx_tup_read"],
-                    i["idx_tup_fetch"],
-                    human_bytes(i["size_bytes"]),
-                ]
-                for i in report.index_usage
-            ],
-        )
+                _short(s.query),
+                s.calls,
+                s.total_exec_time,
+                s.mean_exec_time,
+                s.stddev_exec_time,
+                s.rows,
+            ]
+            for s in pss.statements
+        ],
+        empty="no statement above the threshold",
     )
-    out.print(
-        _table(
-            "Unused indexes (never scanned)",
-            ["table", "index", "size", "enforces a constraint"],
+
+
+def _index_usage(rows: list[IndexUsage]) -> Table:
+    return _table(
+        "Index usage",
+        ["table", "index", "scans", "tuples read", "tuples fetched", "size"],
+        [
             [
-                [
-                    _name(i),
-                    i["indexname"],
-                    human_bytes(i["size_bytes"]),
-                    "yes" if i["enforces_constraint"] else "no",
-                ]
-                for i in report.unused_indexes
-            ],
-            empty="none",
-        )
+                _name(i),
+                i.indexname,
+                i.idx_scan,
+                i.idx_tup_read,
+                i.idx_tup_fetch,
+                human_bytes(i.size_bytes),
+            ]
+            for i in rows
+        ],
     )
-    out.print(
-        _table(
-            "Table sizes",
-            ["table", "rows (est.)", "total", "table", "indexes"],
+
+
+def _unused_indexes(rows: list[UnusedIndex]) -> Table:
+    return _table(
+        "Unused indexes (never scanned)",
+        ["table", "index", "size", "enforces a constraint"],
+        [
             [
-                [
-                    _name(t),
-                    t["live_rows_estimate"],
-                    human_bytes(t["total_bytes"]),
-                    human_bytes(t["table_bytes"]),
-                    human_bytes(t["index_bytes"]),
-                ]
-                for t in report.table_sizes
-            ],
-        )
+                _name(i),
+                i.indexname,
+                human_bytes(i.size_bytes),
+                "yes" if i.enforces_constraint else "no",
+            ]
+            for i in rows
+        ],
+        empty="none",
     )
-    out.print(
-        _table(
-            "Dead tuples",
-            ["table", "live", "dead", "dead %", "last vacuum", "last autovacuum"],
+
+
+def _table_sizes(rows: list[TableSize]) -> Table:
+    return _table(
+        "Table sizes",
+        ["table", "rows (est.)", "total", "table", "indexes"],
+        [
             [
-                [
-                    _name(t),
-                    t["n_live_tup"],
-                    t["n_dead_tup"],
-                    t["dead_percent"],
-                    _when(t["last_vacuum"]),
-                    _when(t["last_autovacuum"]),
-                ]
-                for t in report.dead_tuples
-            ],
-        )
+                _name(t),
+                t.live_rows_estimate,
+                human_bytes(t.total_bytes),
+                human_bytes(t.table_bytes),
+                human_bytes(t.index_bytes),
+            ]
+            for t in rows
+        ],
+    )
+
+
+def _dead_tuples(rows: list[DeadTuples]) -> Table:
+    return _table(
+        "Dead tuples",
+        ["table", "live", "dead", "dead %", "last vacuum", "last autovacuum"],
+        [
+            [
+                _name(t),
+                t.n_live_tup,
+                t.n_dead_tup,
+                t.dead_percent,
+                _when(t.last_vacuum),
+                _when(t.last_autovacuum),
+            ]
+            for t in rows
+        ],
     )
 
 
@@ -184,9 +196,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _name(row: dict[str, Any]) -> str:
-    schema = row["schemaname"]
-    return row["tablename"] if schema == "public" else f"{schema}.{row['tablename']}"
+def _name(row: IndexUsage | UnusedIndex | TableSize | DeadTuples) -> str:
+    schema = row.schemaname
+    return row.tablename if schema == "public" else f"{schema}.{row.tablename}"
 
 
 def _short(query: str, width: int = 80) -> str:

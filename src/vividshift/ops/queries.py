@@ -6,7 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from psycopg import Connection, sql
-from psycopg.rows import dict_row, tuple_row
+from psycopg.rows import class_row, dict_row, tuple_row
+
+from vividshift.ops.rows import (
+    DeadTuples,
+    IndexUsage,
+    ServerStatus,
+    SlowStatement,
+    TableSize,
+    UnusedIndex,
+)
 
 # Schemas that belong to PostgreSQL itself, never to a backup's content.
 _USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
@@ -90,9 +99,9 @@ def get_server_info(conn: Connection[Any]) -> tuple[Any, ...]:
 
 def list_slow_statements(
     conn: Connection[Any], *, min_mean_ms: float, limit: int
-) -> list[dict[str, Any]]:
+) -> list[SlowStatement]:
     """Statements of this database slower than `min_mean_ms` on average, slowest first."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(SlowStatement)) as cur:
         return cur.execute(
             """SELECT query, calls, total_exec_time, mean_exec_time, stddev_exec_time, rows
                FROM pg_stat_statements
@@ -104,9 +113,9 @@ def list_slow_statements(
         ).fetchall()
 
 
-def list_index_usage(conn: Connection[Any]) -> list[dict[str, Any]]:
+def list_index_usage(conn: Connection[Any]) -> list[IndexUsage]:
     """Every index with its scans, most used first."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(IndexUsage)) as cur:
         return cur.execute(
             """SELECT s.schemaname, s.relname AS tablename, s.indexrelname AS indexname,
                       s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
@@ -116,10 +125,10 @@ def list_index_usage(conn: Connection[Any]) -> list[dict[str, Any]]:
         ).fetchall()
 
 
-def list_unused_indexes(conn: Connection[Any]) -> list[dict[str, Any]]:
+def list_unused_indexes(conn: Connection[Any]) -> list[UnusedIndex]:
     """Indexes never scanned since the statistics were reset. A unique or primary-key
     index still does its job (it enforces the constraint), so it is flagged, not hidden."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(UnusedIndex)) as cur:
         return cur.execute(
             """SELECT s.schemaname, s.relname AS tablename, s.indexrelname AS indexname,
                       pg_relation_size(s.indexrelid) AS size_bytes,
@@ -130,9 +139,9 @@ def list_unused_indexes(conn: Connection[Any]) -> list[dict[str, Any]]:
         ).fetchall()
 
 
-def list_table_sizes(conn: Connection[Any]) -> list[dict[str, Any]]:
+def list_table_sizes(conn: Connection[Any]) -> list[TableSize]:
     """Tables by total size (table, its indexes and TOAST), largest first."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(TableSize)) as cur:
         return cur.execute(
             """SELECT schemaname, relname AS tablename, n_live_tup AS live_rows_estimate,
                       pg_total_relation_size(relid) AS total_bytes,
@@ -143,9 +152,9 @@ def list_table_sizes(conn: Connection[Any]) -> list[dict[str, Any]]:
         ).fetchall()
 
 
-def list_dead_tuples(conn: Connection[Any]) -> list[dict[str, Any]]:
+def list_dead_tuples(conn: Connection[Any]) -> list[DeadTuples]:
     """Tables by dead rows (what VACUUM has yet to reclaim), most first."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(DeadTuples)) as cur:
         return cur.execute(
             """SELECT schemaname, relname AS tablename, n_live_tup, n_dead_tup,
                       round(100.0 * n_dead_tup / NULLIF(n_live_tup + n_dead_tup, 0), 1)::float
@@ -207,9 +216,9 @@ def list_export_rows(conn: Connection[Any], kind: str, *, batch: int) -> Iterato
 # --- operator commands: status, schema validation, maintenance -------------------------
 
 
-def get_status(conn: Connection[Any]) -> dict[str, Any]:
+def get_status(conn: Connection[Any]) -> ServerStatus:
     """Server version, connections in use against max_connections, database size."""
-    with conn.cursor(row_factory=dict_row) as cur:
+    with conn.cursor(row_factory=class_row(ServerStatus)) as cur:
         row = cur.execute(
             """SELECT current_database() AS database,
                       current_setting('server_version') AS server_version,

@@ -12,6 +12,7 @@ import psycopg
 from psycopg import errors
 
 from vividshift.ops import queries
+from vividshift.ops.rows import DeadTuples, IndexUsage, SlowStatement, TableSize, UnusedIndex
 
 NOT_LOADED = (
     "pg_stat_statements is not loaded: add it to shared_preload_libraries "
@@ -27,7 +28,7 @@ class StatementStats:
     status: str  # "ok", "not_loaded", "not_installed"
     note: str | None = None
     min_mean_ms: float = 0.0
-    statements: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[SlowStatement] = field(default_factory=list)
 
 
 @dataclass
@@ -36,10 +37,10 @@ class Report:
     server_version: str
     stats_reset: Any
     pg_stat_statements: StatementStats
-    index_usage: list[dict[str, Any]]
-    unused_indexes: list[dict[str, Any]]
-    table_sizes: list[dict[str, Any]]
-    dead_tuples: list[dict[str, Any]]
+    index_usage: list[IndexUsage]
+    unused_indexes: list[UnusedIndex]
+    table_sizes: list[TableSize]
+    dead_tuples: list[DeadTuples]
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

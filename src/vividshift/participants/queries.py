@@ -8,16 +8,19 @@ from uuid import UUID
 import psycopg.errors
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
 from vividshift.errors import BusinessRuleViolation, Conflict
 from vividshift.http.paging import PageParams, Sort
+from vividshift.participants.rows import ImportKey, ParticipantRow
 from vividshift.participants.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 from vividshift.participants.schemas import ParticipantFilters
 
 JSON_COLUMNS = ("skills", "availability", "preferences", "metadata")
 COLUMNS = ("name", "email", "phone", *JSON_COLUMNS, "is_active", "user_id")
 LINK_INDEX = "idx_participants_domain_id_user_id"
+# Named, not `*`: a column added later must not break the row type.
+PARTICIPANT_COLUMNS = f"id, domain_id, {', '.join(COLUMNS)}, created_by, created_at, updated_at"
 
 
 def _escape_like(value: str) -> str:
@@ -195,17 +198,17 @@ async def _linking() -> AsyncIterator[None]:
 
 async def insert_participant(
     conn: Connection, values: dict[str, Any], created_by: UUID | None, domain_id: UUID | None = None
-) -> dict[str, Any]:
+) -> ParticipantRow:
     """One row, in `domain_id` (None: the column default, the domain `default`)."""
     columns = [c for c in COLUMNS if c in values] + (["domain_id"] if domain_id else [])
     sql = (
         f"INSERT INTO participants ({', '.join(columns)}, created_by)"
-        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *"
+        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s)"
+        f" RETURNING {PARTICIPANT_COLUMNS}"
     )
     params = _values(values) | {"created_by": created_by, "domain_id": domain_id}
     async with _linking():
-        cur = await conn.execute(sql, params)
-    row = await cur.fetchone()
+        row = await fetch_one(conn, ParticipantRow, sql, params)
     assert row is not None
     return row
 
@@ -235,23 +238,25 @@ async def insert_participants(
     return [row["id"] for row in await cur.fetchall()]
 
 
-async def get_participant(conn: Connection, participant_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM participants WHERE id = %s", (participant_id,))
-    return await cur.fetchone()
+async def get_participant(conn: Connection, participant_id: UUID) -> ParticipantRow | None:
+    sql = f"SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE id = %s"
+    return await fetch_one(conn, ParticipantRow, sql, (participant_id,))
 
 
 async def update_participant(
     conn: Connection, participant_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> ParticipantRow | None:
     if not changes:
         return await get_participant(conn, participant_id)
     assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
     async with _linking():
-        cur = await conn.execute(
-            f"UPDATE participants SET {assignments} WHERE id = %(id)s RETURNING *",
+        return await fetch_one(
+            conn,
+            ParticipantRow,
+            f"UPDATE participants SET {assignments} WHERE id = %(id)s"
+            f" RETURNING {PARTICIPANT_COLUMNS}",
             _values(changes) | {"id": participant_id},
         )
-    return await cur.fetchone()
 
 
 async def count_assignment_details(conn: Connection, participant_id: UUID) -> int:
@@ -268,19 +273,19 @@ async def delete_participant(conn: Connection, participant_id: UUID) -> bool:
     return cur.rowcount > 0
 
 
-async def lock_participant(conn: Connection, participant_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM participants WHERE id = %s FOR UPDATE", (participant_id,)
-    )
-    return await cur.fetchone()
+async def lock_participant(conn: Connection, participant_id: UUID) -> ParticipantRow | None:
+    sql = f"SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE id = %s FOR UPDATE"
+    return await fetch_one(conn, ParticipantRow, sql, (participant_id,))
 
 
 async def list_by_import_keys(
     conn: Connection, domain_ids: list[str], emails: list[str], names: list[str]
-) -> list[dict[str, Any]]:
+) -> list[ImportKey]:
     """Participants of these domains whose email or name (casefolded) is listed, oldest
     first (an import's duplicate check)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        ImportKey,
         """
         SELECT id, domain_id, name, email FROM participants
          WHERE domain_id = ANY(%(domains)s::uuid[])
@@ -289,4 +294,3 @@ async def list_by_import_keys(
         """,
         {"domains": domain_ids, "emails": emails, "names": names},
     )
-    return await cur.fetchall()

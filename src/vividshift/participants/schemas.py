@@ -19,6 +19,7 @@ Any other key, a bad time, or an unknown status is a 422. This is what the engin
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -38,6 +39,7 @@ from vividshift.fields import (
     check_json,
     unique_skills,
 )
+from vividshift.participants.rows import ParticipantRow
 from vividshift.patching import reject_sent_nulls
 
 
@@ -218,11 +220,13 @@ class ParticipantRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "ParticipantRead":
+    def from_row(cls, row: ParticipantRow | Mapping[str, Any]) -> "ParticipantRead":
+        """The read model of a row; a mapping too, as the list query still hands out."""
+        values = dict(vars(row) if isinstance(row, ParticipantRow) else row)
         return cls.model_validate(
-            row
+            values
             | {
-                key: row[key] if row[key] is not None else default
+                key: values[key] if values[key] is not None else default
                 for key, default in (
                     ("skills", []),
                     ("availability", {}),

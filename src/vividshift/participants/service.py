@@ -45,6 +45,7 @@ from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.idempotency.service import run_idempotent
 from vividshift.participants import duplicates, queries
 from vividshift.participants.duplicates import OnDuplicate
+from vividshift.participants.rows import ParticipantRow
 from vividshift.participants.schemas import (
     ImportResult,
     ParticipantCreate,
@@ -69,22 +70,22 @@ def _actor(caller: Principal | None) -> UUID | None:
 
 async def _load(
     conn: Connection, caller: Principal | None, participant_id: UUID, *, lock: bool = False
-) -> tuple[dict[str, Any], Access]:
+) -> tuple[ParticipantRow, Access]:
     """The row and the caller's access to its domain; 404 when either is out of sight."""
     fetch = queries.lock_participant if lock else queries.get_participant
     row = await fetch(conn, participant_id)
     if row is None:
         raise _not_found(participant_id)
-    return row, await row_access(conn, caller, row["domain_id"], _not_found(participant_id))
+    return row, await row_access(conn, caller, row.domain_id, _not_found(participant_id))
 
 
 def _require_write(
-    access: Access, caller: Principal | None, row: dict[str, Any], fields: set[str]
+    access: Access, caller: Principal | None, row: ParticipantRow, fields: set[str]
 ) -> None:
     """A manager writes anything; a member their own availability and preferences."""
     if access.allows("manager"):
         return
-    own = caller is not None and row["user_id"] == caller.id
+    own = caller is not None and row.user_id == caller.id
     if access.role == "member" and own and fields <= SELF_SERVICE_FIELDS:
         return
     if access.role == "member" and own:
@@ -125,11 +126,11 @@ async def _sort_duplicates(
     )
     existing: dict[tuple[str, tuple[str, str]], UUID] = {}
     for row in stored:
-        keys = [("name", row["name"].casefold())]
-        if row["email"]:
-            keys.insert(0, ("email", row["email"].casefold()))
+        keys = [("name", row.name.casefold())]
+        if row.email:
+            keys.insert(0, ("email", row.email.casefold()))
         for key in keys:
-            existing.setdefault((str(row["domain_id"]), key), row["id"])
+            existing.setdefault((str(row.domain_id), key), row.id)
     rows = duplicates.sort_rows(payload, existing, on_duplicate)
     if on_duplicate == "fail" and rows.duplicates:
         raise Conflict(
@@ -235,7 +236,7 @@ async def update_participant_and_metadata(
         )
         if metadata_patch:
             changes["metadata"] = merge_patch_or_reject(
-                current["metadata"], metadata_patch, "Invalid attributes"
+                current.metadata, metadata_patch, "Invalid attributes"
             )
         row = await queries.update_participant(conn, participant_id, changes)
         if changes.get("user_id") is not None:
@@ -261,7 +262,7 @@ async def link_account(
         raise BusinessRuleViolation(
             "No active account with this username", details={"username": username}
         )
-    body = ParticipantUpdate.model_validate({"user_id": user["id"]})
+    body = ParticipantUpdate.model_validate({"user_id": user.id})
     return await update_participant_and_metadata(conn, caller, participant_id, body)
 
 

@@ -41,4 +41,6 @@ async def register(body: RegisterRequest, request: Request, client: Client, db: 
         invitation_token=body.invitation_token,
         client=client,
     )
-    return Registered(user=RegisteredUser.model_validate(user), invitation=accepted)
+    return Registered(
+        user=RegisteredUser.model_validate(user, from_attributes=True), invitation=accepted
+    )

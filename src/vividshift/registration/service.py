@@ -14,9 +14,8 @@ VIVIDSHIFT_REGISTRATION_MAX_PER_ADDRESS registrations per client address and log
 cannot be used to probe for accounts.
 """
 
-from typing import Any
-
 from vividshift.auth import service as auth_service
+from vividshift.auth.rows import NewAccount
 from vividshift.auth.service import ClientInfo
 from vividshift.config import Settings
 from vividshift.db import Connection
@@ -34,7 +33,7 @@ async def register(
     password: str,
     invitation_token: str | None,
     client: ClientInfo,
-) -> tuple[dict[str, Any], Accepted | None]:
+) -> tuple[NewAccount, Accepted | None]:
     """Create an account under the registration mode; (user, the accepted invitation)."""
     if settings.registration == "closed":
         raise Forbidden("Registration is closed: ask an administrator for an account")
@@ -45,12 +44,12 @@ async def register(
     accepted: list[Accepted] = []
     account_made = False
 
-    async def accept(conn: Connection, user: dict[str, Any]) -> None:
+    async def accept(conn: Connection, user: NewAccount) -> None:
         nonlocal account_made
         account_made = True
         if invitation_token is not None:
             accepted.append(
-                await invitations.accept_in_transaction(conn, user["id"], invitation_token)
+                await invitations.accept_in_transaction(conn, user.id, invitation_token)
             )
 
     try:

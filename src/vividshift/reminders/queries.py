@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all
+from vividshift.reminders.rows import UpcomingPlace
 
 
-async def upcoming_places(conn: Connection, first: date, last: date) -> list[dict[str, Any]]:
+async def upcoming_places(conn: Connection, first: date, last: date) -> list[UpcomingPlace]:
     """Places of active runs dated `first`..`last` held by participants linked to an
     active account, with what deciding on a reminder needs."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        UpcomingPlace,
         """
         SELECT d.id AS detail_id, d.position, d.participant_id, d.target_id,
                p.name AS participant_name, p.user_id, t.name AS target_name,
@@ -34,4 +36,3 @@ async def upcoming_places(conn: Connection, first: date, last: date) -> list[dic
         """,
         (first, last),
     )
-    return await cur.fetchall()

@@ -17,7 +17,6 @@ Decisions:
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from vividshift.assignments.export import place_windows
@@ -25,6 +24,7 @@ from vividshift.assignments.me import house_zone
 from vividshift.db import Connection, transaction
 from vividshift.notifications import events
 from vividshift.reminders import queries
+from vividshift.reminders.rows import UpcomingPlace
 
 DEFAULT_HOURS = 24
 MAX_HOURS = 336
@@ -41,10 +41,10 @@ def in_quiet_hours(moment: datetime, start: time | None, end: time | None, zone:
     return local >= start or local < end
 
 
-def _hours(row: dict[str, Any]) -> int:
-    if row["reminder_hours"] is not None:
-        return int(row["reminder_hours"])
-    domain = row["domain_reminder_hours"]
+def _hours(row: UpcomingPlace) -> int:
+    if row.reminder_hours is not None:
+        return int(row.reminder_hours)
+    domain = row.domain_reminder_hours
     return int(domain) if isinstance(domain, int) and 0 <= domain <= MAX_HOURS else DEFAULT_HOURS
 
 
@@ -59,19 +59,19 @@ async def queue_reminders(conn: Connection, *, now: datetime | None = None) -> i
         hours = _hours(row)
         if hours == 0:
             continue
-        zone = house_zone(row["domain_timezone"])
-        start, _, all_day = place_windows(row, row["target_window"], zone)[0]
+        zone = house_zone(row.domain_timezone)
+        start, _, all_day = place_windows(row.run(), row.target_window, zone)[0]
         if not (start - timedelta(hours=hours) <= now < start):
             continue
-        person_zone = house_zone(row["person_timezone"] or zone)
-        if in_quiet_hours(now, row["quiet_hours_start"], row["quiet_hours_end"], person_zone):
+        person_zone = house_zone(row.person_timezone or zone)
+        if in_quiet_hours(now, row.quiet_hours_start, row.quiet_hours_end, person_zone):
             continue
         async with transaction(conn):
             event = await events.turn_reminder(
                 conn,
-                row["assignment_id"],
-                row,
-                user_id=row["user_id"],
+                row.assignment_id,
+                row.place(),
+                user_id=row.user_id,
                 starts_at=start,
                 all_day=all_day,
             )

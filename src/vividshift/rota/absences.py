@@ -27,9 +27,11 @@ from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, row_access
 from vividshift.errors import AppError, NotFound, ValidationFailed
 from vividshift.participants import queries as participant_queries
+from vividshift.participants.rows import ParticipantRow
 from vividshift.rota import queries
 from vividshift.rota.moments import instant
 from vividshift.rota.replanning import propose_for
+from vividshift.rota.rows import AbsenceRow, PlacedRun
 from vividshift.rota.schemas import AbsenceCreate, AbsenceRead
 
 ABSENCE_REPLAN_TIME_LIMIT_S = 10.0
@@ -41,30 +43,30 @@ def _not_found(participant_id: UUID) -> NotFound:
 
 async def _participant(
     conn: Connection, principal: Principal, participant_id: UUID
-) -> tuple[dict[str, Any], Access]:
+) -> tuple[ParticipantRow, Access]:
     row = await participant_queries.get_participant(conn, participant_id)
     if row is None:
         raise _not_found(participant_id)
-    return row, await row_access(conn, principal, row["domain_id"], _not_found(participant_id))
+    return row, await row_access(conn, principal, row.domain_id, _not_found(participant_id))
 
 
-def _require_own_or_manager(access: Access, principal: Principal, row: dict[str, Any]) -> None:
-    if access.role == "member" and row["user_id"] == principal.id:
+def _require_own_or_manager(access: Access, principal: Principal, row: ParticipantRow) -> None:
+    if access.role == "member" and row.user_id == principal.id:
         return
     access.require("manager")
 
 
-def _read(row: dict[str, Any], runs: list[dict[str, Any]] | None = None) -> AbsenceRead:
+def _read(row: AbsenceRow, runs: list[PlacedRun] | None = None) -> AbsenceRead:
     return AbsenceRead(
-        id=row["id"],
-        participant_id=row["participant_id"],
-        domain_id=row["domain_id"],
-        start=row["starts_at"],
-        end=row["ends_at"],
-        reason=row["reason"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        published_turns=[r["id"] for r in runs or []],
+        id=row.id,
+        participant_id=row.participant_id,
+        domain_id=row.domain_id,
+        start=row.starts_at,
+        end=row.ends_at,
+        reason=row.reason,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        published_turns=[r.id for r in runs or []],
     )
 
 
@@ -84,8 +86,9 @@ async def create_absence(
     async with transaction(conn, acting_user=principal.id):
         row, access = await _participant(conn, principal, participant_id)
         _require_own_or_manager(access, principal, row)
-        domain = await domain_queries.get_domain(conn, row["domain_id"])
-        assert domain is not None  # the participant's domain (a foreign key)
+        found = await domain_queries.get_domain(conn, row.domain_id)
+        assert found is not None  # the participant's domain (a foreign key)
+        domain = found.as_mapping()
         zone = ZoneInfo(house_of(domain).timezone)
         start = instant(body.start, zone)
         # A date as the end is that whole local day: the absence ends at the next midnight.
@@ -102,7 +105,7 @@ async def create_absence(
             conn,
             {
                 "participant_id": participant_id,
-                "domain_id": row["domain_id"],
+                "domain_id": row.domain_id,
                 "starts_at": start,
                 "ends_at": end,
                 "reason": body.reason,
@@ -117,12 +120,12 @@ async def create_absence(
 
 
 async def _replan_proposal(
-    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[dict[str, Any]]
+    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[PlacedRun]
 ) -> tuple[UUID | None, str | None]:
     """A re-plan proposal for the published turns the absence touches (none started): a
     manager reviews and applies it. When no valid plan exists the absence still stands
     and the answer says why; the turns keep their people until someone decides."""
-    upcoming = [r for r in runs if r["turn_start"] > datetime.now(UTC)]
+    upcoming = [r for r in runs if r.turn_start > datetime.now(UTC)]
     if not upcoming:
         return None, None
     try:
@@ -131,13 +134,13 @@ async def _replan_proposal(
                 conn,
                 domain,
                 principal.id,
-                upcoming[0]["turn_start"],
-                upcoming[-1]["turn_start"] + timedelta(microseconds=1),
+                upcoming[0].turn_start,
+                upcoming[-1].turn_start + timedelta(microseconds=1),
                 ABSENCE_REPLAN_TIME_LIMIT_S,
             )
     except AppError as exc:
         return None, exc.message
-    return plan["id"], None
+    return plan.id, None
 
 
 async def delete_absence(

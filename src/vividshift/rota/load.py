@@ -33,15 +33,15 @@ async def prior_load(
     first = await queries.first_run_start(conn, domain_id)
     rows = await queries.effort_done(conn, domain_id, until)
     if first is None or first >= until:
-        return {r["id"]: (float(r["effort"]), 0.0) for r in rows}
+        return {r.id: (float(r.effort), 0.0) for r in rows}
     away: dict[UUID, float] = {}
     for absence in await queries.absences_between(conn, domain_id, first, until):
-        start, end = max(absence["starts_at"], first), min(absence["ends_at"], until)
+        start, end = max(absence.starts_at, first), min(absence.ends_at, until)
         seconds = (end - start).total_seconds()
-        away[absence["participant_id"]] = away.get(absence["participant_id"], 0.0) + seconds
+        away[absence.participant_id] = away.get(absence.participant_id, 0.0) + seconds
     out: dict[UUID, tuple[float, float]] = {}
     for r in rows:
-        since = max(first, r["created_at"])
-        present = max(0.0, (until - since).total_seconds() - away.get(r["id"], 0.0))
-        out[r["id"]] = (float(r["effort"]), present / DAY_SECONDS)
+        since = max(first, r.created_at)
+        present = max(0.0, (until - since).total_seconds() - away.get(r.id, 0.0))
+        out[r.id] = (float(r.effort), present / DAY_SECONDS)
     return out

@@ -25,22 +25,26 @@ from vividshift.db import Connection, transaction
 from vividshift.errors import BusinessRuleViolation, NotFound, ValidationFailed
 from vividshift.rota import queries
 from vividshift.rota.events import rota_changed
+from vividshift.rota.rows import PlaceRow
 from vividshift.rota.schemas import OverrideCreate, OverrideRemove, PlaceRead
 
 
-def _read(row: dict) -> PlaceRead:
+def _read(row: PlaceRow) -> PlaceRead:
     return PlaceRead(
-        id=row["id"],
-        assignment_id=row["assignment_id"],
-        target_id=row["target_id"],
-        participant_id=row["participant_id"],
-        rota_participant_id=row["rota_participant_id"],
-        position=row["position"],
-        pinned=row["pinned"],
+        id=row.id,
+        assignment_id=row.assignment_id,
+        target_id=row.target_id,
+        participant_id=row.participant_id,
+        rota_participant_id=row.rota_participant_id,
+        position=row.position,
+        pinned=row.pinned,
     )
 
 
-async def _place(conn: Connection, principal: Principal, run_id: UUID, detail_id: UUID) -> dict:
+async def _place(
+    conn: Connection, principal: Principal, run_id: UUID, detail_id: UUID
+) -> tuple[PlaceRow, UUID]:
+    """The place, locked, and its run's domain: a manager's, of an active run."""
     run, _ = await run_access(conn, principal, run_id, "manager", lock=True)
     if run["status"] != "active":
         raise BusinessRuleViolation(
@@ -50,7 +54,7 @@ async def _place(conn: Connection, principal: Principal, run_id: UUID, detail_id
     place = await queries.get_place(conn, run_id, detail_id)
     if place is None:
         raise NotFound("Place not found in this run", details={"id": str(detail_id)})
-    return place | {"domain_id": run["domain_id"]}
+    return place, run["domain_id"]
 
 
 async def set_pin(
@@ -58,17 +62,17 @@ async def set_pin(
 ) -> PlaceRead:
     """Pin (or unpin) a place: re-planning never moves a pinned place."""
     async with transaction(conn, acting_user=principal.id):
-        place = await _place(conn, principal, run_id, detail_id)
+        place, _ = await _place(conn, principal, run_id, detail_id)
         row = await queries.set_pinned(conn, detail_id, pinned)
-        if place["pinned"] != pinned:
+        if place.pinned != pinned:
             await run_queries.insert_history(
                 conn,
                 run_id,
                 "pin" if pinned else "unpin",
                 {
                     "detail_id": str(detail_id),
-                    "participant_id": str(row["participant_id"]),
-                    "target_id": str(row["target_id"]),
+                    "participant_id": str(row.participant_id),
+                    "target_id": str(row.target_id),
                 },
             )
         return _read(row)
@@ -79,8 +83,8 @@ async def override(
 ) -> EditResult:
     """Someone else does this one place; the rota's person is kept in the record."""
     async with transaction(conn, acting_user=principal.id):
-        place = await _place(conn, principal, run_id, detail_id)
-        rota_person = place["rota_participant_id"] or place["participant_id"]
+        place, domain_id = await _place(conn, principal, run_id, detail_id)
+        rota_person = place.rota_participant_id or place.participant_id
         request = ReassignRequest(
             detail_id=detail_id,
             participant_id=body.participant_id,
@@ -93,7 +97,7 @@ async def override(
         )
         await rota_changed(
             conn,
-            place["domain_id"],
+            domain_id,
             "override",
             {"run": str(run_id), "detail": str(detail_id), "covers": str(body.participant_id)},
         )
@@ -105,12 +109,12 @@ async def remove_override(
 ) -> EditResult:
     """The rota's own person back on the place."""
     async with transaction(conn, acting_user=principal.id):
-        place = await _place(conn, principal, run_id, detail_id)
-        if place["rota_participant_id"] is None:
+        place, domain_id = await _place(conn, principal, run_id, detail_id)
+        if place.rota_participant_id is None:
             raise ValidationFailed("This place has no override", details={"id": str(detail_id)})
         request = ReassignRequest(
             detail_id=detail_id,
-            participant_id=place["rota_participant_id"],
+            participant_id=place.rota_participant_id,
             force=body.force,
             reason=body.reason,
         )
@@ -118,7 +122,7 @@ async def remove_override(
         await queries.set_rota_participant(conn, detail_id, None)
         await rota_changed(
             conn,
-            place["domain_id"],
+            domain_id,
             "override_removed",
             {"run": str(run_id), "detail": str(detail_id)},
         )

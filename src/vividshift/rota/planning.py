@@ -51,6 +51,7 @@ from vividshift.rota.config import rota_of
 from vividshift.rota.events import rota_changed
 from vividshift.rota.load import prior_load
 from vividshift.rota.moments import instant
+from vividshift.rota.rows import PlanPlace, PlanRow
 from vividshift.rota.schemas import (
     PersonLoad,
     PlacePlanned,
@@ -118,7 +119,7 @@ async def previous_turns(
     out = []
     for run in await queries.turn_runs_before(conn, domain_id, before, PREVIOUS_TURNS):
         done: dict[str, set[str]] = defaultdict(set)
-        for pid, tid in run["pairs"]:
+        for pid, tid in run.pairs:
             done[str(pid)].add(str(tid))
         out.append({p: frozenset(ts) for p, ts in done.items()})
     return tuple(out)
@@ -245,7 +246,7 @@ async def create_plan(
                 "created_by": principal.id,
             },
         )
-        await queries.copy_plan_places(conn, plan["id"], place_rows(turns, result))
+        await queries.copy_plan_places(conn, plan.id, place_rows(turns, result))
         return await read_plan_row(conn, plan)
 
 
@@ -267,67 +268,16 @@ async def publish_plan(
     """Make every turn of a draft plan an active run, all or nothing."""
     async with transaction(conn, acting_user=principal.id):
         domain = await domain_row(conn, principal, domain_id, "manager")
-        plan = await queries.get_plan(conn, plan_id, domain_id, lock=True)
-        if plan is None:
-            raise NotFound("Plan not found", details={"plan_id": str(plan_id)})
-        if plan["kind"] != "plan" or plan["status"] != "draft":
-            raise Conflict(
-                "Only a draft plan can be published",
-                details={"kind": plan["kind"], "status": plan["status"]},
-            )
-        if plan["first_turn_start"] <= datetime.now(UTC):
-            raise Conflict(
-                "The plan's first turn has started: plan again from now",
-                details={"first_turn_start": plan["first_turn_start"].isoformat()},
-            )
-        places = await queries.plan_places(conn, plan_id)
-        by_turn: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for place in places:
-            by_turn[place["turn_index"]].append(place)
+        plan = await _publishable_plan(conn, domain_id, plan_id)
+        by_turn: dict[int, list[PlanPlace]] = defaultdict(list)
+        for place in await queries.plan_places(conn, plan_id):
+            by_turn[place.turn_index].append(place)
         problem, _, _ = await load_base_problem(conn, domain, 0)
-        zone = ZoneInfo(plan["summary"]["timezone"])
+        zone = ZoneInfo(plan.summary["timezone"])
         runs: dict[int, UUID] = {}
-        for k, turn in enumerate(plan["summary"]["turns"]):
-            start = datetime.fromisoformat(turn["start"])
-            end = datetime.fromisoformat(turn["end"])
-            run = await queries.insert_turn_run(
-                conn,
-                {
-                    "name": f"Turn {turn['local_start'][:16].replace('T', ' ')}",
-                    "assignment_date": start.astimezone(zone).date(),
-                    "strategy_used": problem.strategy,
-                    "configuration": _run_configuration(domain, problem, start, end, plan_id),
-                    "metadata": {"planner": "horizon", "plan_id": str(plan_id), "turn": k},
-                    "created_by": principal.id,
-                    "domain_id": domain_id,
-                    "turn_start": start,
-                    "turn_end": end,
-                    "turn_local_start": datetime.fromisoformat(turn["local_start"]),
-                    "plan_id": plan_id,
-                },
-            )
-            runs[k] = run["id"]
-            details = [
-                (
-                    p["participant_id"],
-                    p["target_id"],
-                    p["position"],
-                    {
-                        "strategy": "horizon",
-                        "participant_name": p["participant_name"],
-                        "target_name": p["target_name"],
-                        "position": p["position"],
-                        "plan_id": str(plan_id),
-                    },
-                )
-                for p in by_turn.get(k, [])
-            ]
-            await queries.copy_run_details(conn, run["id"], details)
-            await run_queries.insert_history(
-                conn,
-                run["id"],
-                "publish",
-                {"plan": str(plan_id), "turn": k, "details": len(details)},
+        for k, turn in enumerate(plan.summary["turns"]):
+            runs[k] = await _publish_turn(
+                conn, principal, domain, problem, zone, plan_id, k, turn, by_turn.get(k, [])
             )
         await queries.set_plan_runs(conn, plan_id, runs)
         await rota_changed(
@@ -346,6 +296,76 @@ async def publish_plan(
             },
         )
         return await read_plan_row(conn, updated)
+
+
+async def _publishable_plan(conn: Connection, domain_id: UUID, plan_id: UUID) -> PlanRow:
+    """The plan, locked: a draft whose first turn has not started (404, 409 otherwise)."""
+    plan = await queries.get_plan(conn, plan_id, domain_id, lock=True)
+    if plan is None:
+        raise NotFound("Plan not found", details={"plan_id": str(plan_id)})
+    if plan.kind != "plan" or plan.status != "draft":
+        raise Conflict(
+            "Only a draft plan can be published",
+            details={"kind": plan.kind, "status": plan.status},
+        )
+    if plan.first_turn_start <= datetime.now(UTC):
+        raise Conflict(
+            "The plan's first turn has started: plan again from now",
+            details={"first_turn_start": plan.first_turn_start.isoformat()},
+        )
+    return plan
+
+
+async def _publish_turn(
+    conn: Connection,
+    principal: Principal,
+    domain: dict[str, Any],
+    problem: Problem,
+    zone: ZoneInfo,
+    plan_id: UUID,
+    k: int,
+    turn: dict[str, Any],
+    places: list[PlanPlace],
+) -> UUID:
+    """Turn `k` of the plan as an active run with its places and history; the run's id."""
+    start = datetime.fromisoformat(turn["start"])
+    end = datetime.fromisoformat(turn["end"])
+    run = await queries.insert_turn_run(
+        conn,
+        {
+            "name": f"Turn {turn['local_start'][:16].replace('T', ' ')}",
+            "assignment_date": start.astimezone(zone).date(),
+            "strategy_used": problem.strategy,
+            "configuration": _run_configuration(domain, problem, start, end, plan_id),
+            "metadata": {"planner": "horizon", "plan_id": str(plan_id), "turn": k},
+            "created_by": principal.id,
+            "domain_id": domain["id"],
+            "turn_start": start,
+            "turn_end": end,
+            "turn_local_start": datetime.fromisoformat(turn["local_start"]),
+            "plan_id": plan_id,
+        },
+    )
+    details = [
+        (
+            p.participant_id,
+            p.target_id,
+            p.position,
+            {
+                "strategy": "horizon",
+                "participant_name": p.participant_name,
+                "target_name": p.target_name,
+                "position": p.position,
+                "plan_id": str(plan_id),
+            },
+        )
+        for p in places
+    ]
+    await queries.copy_run_details(conn, run.id, details)
+    await run_queries.insert_history(
+        conn, run.id, "publish", {"plan": str(plan_id), "turn": k, "details": len(details)}
+    )
+    return run.id
 
 
 def _run_configuration(
@@ -368,14 +388,14 @@ def _run_configuration(
     }
 
 
-async def read_plan_row(conn: Connection, plan: dict[str, Any]) -> PlanRead:
+async def read_plan_row(conn: Connection, plan: PlanRow) -> PlanRead:
     """The plan as the API shows it: turns with places, the people × turns grid."""
-    places = await queries.plan_places(conn, plan["id"])
-    summary = plan["summary"]
-    by_turn: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    places = await queries.plan_places(conn, plan.id)
+    summary = plan.summary
+    by_turn: dict[int, list[PlanPlace]] = defaultdict(list)
     for place in places:
-        by_turn[place["turn_index"]].append(place)
-    names = {str(p["participant_id"]): p["participant_name"] for p in places}
+        by_turn[place.turn_index].append(place)
+    names = {str(p.participant_id): p.participant_name for p in places}
     turns = []
     for k, turn in enumerate(summary["turns"]):
         rows = by_turn.get(k, [])
@@ -385,15 +405,15 @@ async def read_plan_row(conn: Connection, plan: dict[str, Any]) -> PlanRead:
                 start=datetime.fromisoformat(turn["start"]),
                 end=datetime.fromisoformat(turn["end"]),
                 local_start=datetime.fromisoformat(turn["local_start"]),
-                run_id=next((r["run_id"] for r in rows if r["run_id"] is not None), None),
+                run_id=next((r.run_id for r in rows if r.run_id is not None), None),
                 places=[
                     PlacePlanned(
-                        target_id=r["target_id"],
-                        target_name=r["target_name"],
-                        participant_id=r["participant_id"],
-                        participant_name=r["participant_name"],
-                        position=r["position"],
-                        effort=float(r["effort"]),
+                        target_id=r.target_id,
+                        target_name=r.target_name,
+                        participant_id=r.participant_id,
+                        participant_name=r.participant_name,
+                        position=r.position,
+                        effort=float(r.effort),
                     )
                     for r in rows
                 ],
@@ -403,7 +423,7 @@ async def read_plan_row(conn: Connection, plan: dict[str, Any]) -> PlanRead:
     for pid, load in summary["people"].items():
         per_turn: list[str | None] = []
         for k in range(len(summary["turns"])):
-            mine = [r["target_name"] for r in by_turn.get(k, []) if str(r["participant_id"]) == pid]
+            mine = [r.target_name for r in by_turn.get(k, []) if str(r.participant_id) == pid]
             per_turn.append(", ".join(mine) if mine else None)
         people.append(
             PersonLoad(
@@ -419,14 +439,14 @@ async def read_plan_row(conn: Connection, plan: dict[str, Any]) -> PlanRead:
         )
     people.sort(key=lambda p: (p.name, str(p.participant_id)))
     return PlanRead(
-        id=plan["id"],
-        domain_id=plan["domain_id"],
-        kind=plan["kind"],
-        status=plan["status"],
+        id=plan.id,
+        domain_id=plan.domain_id,
+        kind=plan.kind,
+        status=plan.status,
         timezone=summary["timezone"],
         turns=turns,
         people=people,
-        solver=SolverReport.model_validate(plan["solver"]),
-        created_at=plan["created_at"],
-        published_at=plan["published_at"],
+        solver=SolverReport.model_validate(plan.solver),
+        created_at=plan.created_at,
+        published_at=plan.published_at,
     )

@@ -10,9 +10,26 @@ from uuid import UUID
 import psycopg.errors
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.errors import Conflict
+from vividshift.rota.rows import (
+    ABSENCE_COLUMNS,
+    PLAN_COLUMNS,
+    AbsenceRow,
+    AbsenceSpan,
+    EffortDone,
+    PlacedRun,
+    PlaceRow,
+    PlanPlace,
+    PlanRow,
+    PreviousTurn,
+    RunPlace,
+    TurnRun,
+)
 
+PLACE_COLUMNS = (
+    "id, assignment_id, participant_id, target_id, position, pinned, rota_participant_id"
+)
 PLACE_COPY = (
     "COPY rota_plan_places (plan_id, turn_index, turn_start, turn_end, turn_local_start,"
     " participant_id, target_id, position, run_id) FROM STDIN"
@@ -22,18 +39,19 @@ PLACE_COPY = (
 # --- plans ------------------------------------------------------------------------------
 
 
-async def insert_plan(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
-    cur = await conn.execute(
-        """
+async def insert_plan(conn: Connection, values: dict[str, Any]) -> PlanRow:
+    row = await fetch_one(
+        conn,
+        PlanRow,
+        f"""
         INSERT INTO rota_plans (domain_id, kind, first_turn_start, last_turn_end, turn_count,
                                 solver, summary, created_by)
         VALUES (%(domain_id)s, %(kind)s, %(first_turn_start)s, %(last_turn_end)s,
                 %(turn_count)s, %(solver)s, %(summary)s, %(created_by)s)
-        RETURNING *
+        RETURNING {PLAN_COLUMNS}
         """,
         values | {"solver": Jsonb(values["solver"]), "summary": Jsonb(values["summary"])},
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -50,20 +68,25 @@ async def copy_plan_places(
 
 async def get_plan(
     conn: Connection, plan_id: UUID, domain_id: UUID, *, lock: bool = False
-) -> dict[str, Any] | None:
+) -> PlanRow | None:
     """The plan, when it belongs to the domain."""
-    cur = await conn.execute(
-        "SELECT * FROM rota_plans WHERE id = %s AND domain_id = %s"
+    return await fetch_one(
+        conn,
+        PlanRow,
+        f"SELECT {PLAN_COLUMNS} FROM rota_plans WHERE id = %s AND domain_id = %s"
         + (" FOR UPDATE" if lock else ""),
         (plan_id, domain_id),
     )
-    return await cur.fetchone()
 
 
-async def plan_places(conn: Connection, plan_id: UUID) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def plan_places(conn: Connection, plan_id: UUID) -> list[PlanPlace]:
+    return await fetch_all(
+        conn,
+        PlanPlace,
         """
-        SELECT pp.*, p.name AS participant_name, t.name AS target_name, t.effort
+        SELECT pp.id, pp.plan_id, pp.turn_index, pp.turn_start, pp.turn_end,
+               pp.turn_local_start, pp.participant_id, pp.target_id, pp.position, pp.run_id,
+               pp.created_at, p.name AS participant_name, t.name AS target_name, t.effort
           FROM rota_plan_places pp
           JOIN participants p ON p.id = pp.participant_id
           JOIN assignment_targets t ON t.id = pp.target_id
@@ -72,7 +95,6 @@ async def plan_places(conn: Connection, plan_id: UUID) -> list[dict[str, Any]]:
         """,
         (plan_id,),
     )
-    return await cur.fetchall()
 
 
 async def set_plan_runs(conn: Connection, plan_id: UUID, runs: dict[int, UUID]) -> None:
@@ -84,12 +106,14 @@ async def set_plan_runs(conn: Connection, plan_id: UUID, runs: dict[int, UUID]) 
     )
 
 
-async def update_plan(conn: Connection, plan_id: UUID, values: dict[str, Any]) -> dict[str, Any]:
+async def update_plan(conn: Connection, plan_id: UUID, values: dict[str, Any]) -> PlanRow:
     sets = ", ".join(f"{key} = %({key})s" for key in values)
-    cur = await conn.execute(
-        f"UPDATE rota_plans SET {sets} WHERE id = %(id)s RETURNING *", values | {"id": plan_id}
+    row = await fetch_one(
+        conn,
+        PlanRow,
+        f"UPDATE rota_plans SET {sets} WHERE id = %(id)s RETURNING {PLAN_COLUMNS}",
+        values | {"id": plan_id},
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -97,11 +121,13 @@ async def update_plan(conn: Connection, plan_id: UUID, values: dict[str, Any]) -
 # --- turn runs --------------------------------------------------------------------------
 
 
-async def insert_turn_run(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_turn_run(conn: Connection, values: dict[str, Any]) -> TurnRun:
     """An active run of one turn; a second active run of its (domain, turn start) is a
     Conflict (the caller's transaction is rolled back)."""
     try:
-        cur = await conn.execute(
+        row = await fetch_one(
+            conn,
+            TurnRun,
             """
             INSERT INTO assignments
                 (name, assignment_date, strategy_used, configuration, metadata, created_by,
@@ -111,7 +137,7 @@ async def insert_turn_run(conn: Connection, values: dict[str, Any]) -> dict[str,
                     %(metadata)s, %(created_by)s, 'active', %(domain_id)s, %(turn_start)s,
                     %(turn_end)s, %(turn_local_start)s, %(plan_id)s,
                     clock_timestamp(), clock_timestamp())
-            RETURNING *
+            RETURNING id, turn_start, turn_end, turn_local_start
             """,
             values
             | {
@@ -124,7 +150,6 @@ async def insert_turn_run(conn: Connection, values: dict[str, Any]) -> dict[str,
             "A turn of this plan already has an active run: nothing was published",
             details={"turn_start": values["turn_start"].isoformat()},
         ) from None
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -145,10 +170,12 @@ async def copy_run_details(
 
 async def turn_runs_before(
     conn: Connection, domain_id: UUID, before: datetime, limit: int
-) -> list[dict[str, Any]]:
+) -> list[PreviousTurn]:
     """The latest `limit` non-cancelled runs of the domain's turns starting before
     `before`, latest first, with their (participant, target) pairs."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PreviousTurn,
         """
         SELECT a.id, a.turn_start,
                coalesce(jsonb_agg(jsonb_build_array(d.participant_id, d.target_id))
@@ -162,17 +189,18 @@ async def turn_runs_before(
         """,
         (domain_id, before, limit),
     )
-    return await cur.fetchall()
 
 
 # --- prior load -------------------------------------------------------------------------
 
 
-async def effort_done(conn: Connection, domain_id: UUID, until: datetime) -> list[dict[str, Any]]:
+async def effort_done(conn: Connection, domain_id: UUID, until: datetime) -> list[EffortDone]:
     """Per participant of the domain: the effort of their places in non-cancelled runs
     before `until` (a turn run by its start, a plain run by its date), and since when
     the domain has had runs."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        EffortDone,
         """
         SELECT p.id, p.created_at,
                coalesce(sum(t.effort) FILTER (WHERE a.id IS NOT NULL), 0) AS effort
@@ -186,7 +214,6 @@ async def effort_done(conn: Connection, domain_id: UUID, until: datetime) -> lis
         """,
         {"domain": domain_id, "until": until},
     )
-    return await cur.fetchall()
 
 
 async def first_run_start(conn: Connection, domain_id: UUID) -> datetime | None:
@@ -201,38 +228,42 @@ async def first_run_start(conn: Connection, domain_id: UUID) -> datetime | None:
 
 async def absences_between(
     conn: Connection, domain_id: UUID, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+) -> list[AbsenceSpan]:
+    return await fetch_all(
+        conn,
+        AbsenceSpan,
         "SELECT participant_id, starts_at, ends_at FROM participant_absences"
         " WHERE domain_id = %s AND starts_at < %s AND ends_at > %s",
         (domain_id, end, start),
     )
-    return await cur.fetchall()
 
 
 # --- absences ---------------------------------------------------------------------------
 
 
-async def list_absences(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
-    cur = await conn.execute(
-        "SELECT * FROM participant_absences WHERE participant_id = %s ORDER BY starts_at, id",
+async def list_absences(conn: Connection, participant_id: UUID) -> list[AbsenceRow]:
+    return await fetch_all(
+        conn,
+        AbsenceRow,
+        f"SELECT {ABSENCE_COLUMNS} FROM participant_absences WHERE participant_id = %s"
+        " ORDER BY starts_at, id",
         (participant_id,),
     )
-    return await cur.fetchall()
 
 
-async def insert_absence(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
-    cur = await conn.execute(
-        """
+async def insert_absence(conn: Connection, values: dict[str, Any]) -> AbsenceRow:
+    row = await fetch_one(
+        conn,
+        AbsenceRow,
+        f"""
         INSERT INTO participant_absences (participant_id, domain_id, starts_at, ends_at, reason,
                                           created_by)
         VALUES (%(participant_id)s, %(domain_id)s, %(starts_at)s, %(ends_at)s, %(reason)s,
                 %(created_by)s)
-        RETURNING *
+        RETURNING {ABSENCE_COLUMNS}
         """,
         values,
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -247,9 +278,11 @@ async def delete_absence(conn: Connection, participant_id: UUID, absence_id: UUI
 
 async def placed_turn_runs(
     conn: Connection, participant_id: UUID, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
+) -> list[PlacedRun]:
     """Active turn runs overlapping [start, end) that place the participant (id, start)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PlacedRun,
         """
         SELECT DISTINCT a.id, a.turn_start FROM assignments a
           JOIN assignment_details d ON d.assignment_id = a.id
@@ -259,7 +292,6 @@ async def placed_turn_runs(
         """,
         (participant_id, end, start),
     )
-    return await cur.fetchall()
 
 
 # --- re-planning ------------------------------------------------------------------------
@@ -267,21 +299,24 @@ async def placed_turn_runs(
 
 async def published_turn_runs(
     conn: Connection, domain_id: UUID, start: datetime, end: datetime, *, lock: bool = False
-) -> list[dict[str, Any]]:
+) -> list[TurnRun]:
     """Active turn runs of the domain starting in [start, end), earliest first."""
-    cur = await conn.execute(
-        "SELECT * FROM assignments WHERE domain_id = %s AND status = 'active'"
-        " AND turn_start >= %s AND turn_start < %s ORDER BY turn_start"
-        + (" FOR UPDATE" if lock else ""),
+    return await fetch_all(
+        conn,
+        TurnRun,
+        "SELECT id, turn_start, turn_end, turn_local_start FROM assignments"
+        " WHERE domain_id = %s AND status = 'active' AND turn_start >= %s AND turn_start < %s"
+        " ORDER BY turn_start" + (" FOR UPDATE" if lock else ""),
         (domain_id, start, end),
     )
-    return await cur.fetchall()
 
 
-async def run_places(conn: Connection, run_ids: Sequence[UUID]) -> list[dict[str, Any]]:
+async def run_places(conn: Connection, run_ids: Sequence[UUID]) -> list[RunPlace]:
     """The details of the runs, with names: who does each place, the rota's own person
     while someone stands in, and whether it is pinned."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        RunPlace,
         """
         SELECT d.id, d.assignment_id, d.participant_id, d.target_id, d.position, d.pinned,
                d.rota_participant_id, p.name AS participant_name, t.name AS target_name
@@ -293,7 +328,6 @@ async def run_places(conn: Connection, run_ids: Sequence[UUID]) -> list[dict[str
         """,
         (list(run_ids),),
     )
-    return await cur.fetchall()
 
 
 async def move_place(conn: Connection, detail_id: UUID, participant_id: UUID) -> None:
@@ -321,19 +355,23 @@ async def add_place(
 # --- pins and overrides -----------------------------------------------------------------
 
 
-async def get_place(conn: Connection, run_id: UUID, detail_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM assignment_details WHERE id = %s AND assignment_id = %s FOR UPDATE",
+async def get_place(conn: Connection, run_id: UUID, detail_id: UUID) -> PlaceRow | None:
+    return await fetch_one(
+        conn,
+        PlaceRow,
+        f"SELECT {PLACE_COLUMNS} FROM assignment_details"
+        " WHERE id = %s AND assignment_id = %s FOR UPDATE",
         (detail_id, run_id),
     )
-    return await cur.fetchone()
 
 
-async def set_pinned(conn: Connection, detail_id: UUID, pinned: bool) -> dict[str, Any]:
-    cur = await conn.execute(
-        "UPDATE assignment_details SET pinned = %s WHERE id = %s RETURNING *", (pinned, detail_id)
+async def set_pinned(conn: Connection, detail_id: UUID, pinned: bool) -> PlaceRow:
+    row = await fetch_one(
+        conn,
+        PlaceRow,
+        f"UPDATE assignment_details SET pinned = %s WHERE id = %s RETURNING {PLACE_COLUMNS}",
+        (pinned, detail_id),
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 

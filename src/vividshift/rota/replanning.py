@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from vividshift.assignments import queries as run_queries
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
-from vividshift.engine import RunWindow
+from vividshift.engine import Problem, RunWindow
 from vividshift.engine.horizon import Horizon, HorizonResult, PriorLoad
 from vividshift.errors import Conflict, NotFound, ValidationFailed
 from vividshift.rota import queries
@@ -43,6 +43,7 @@ from vividshift.rota.planning import (
     solve_horizon,
     solver_report,
 )
+from vividshift.rota.rows import PlanRow, RunPlace, TurnRun
 from vividshift.rota.schemas import (
     PersonRef,
     PlaceChange,
@@ -103,98 +104,139 @@ async def propose_for(
     end: datetime,
     time_limit_s: float,
     seed: int = 0,
-) -> dict[str, Any]:
+) -> PlanRow:
     """The proposal's row, in the caller's transaction (a re-plan asked for, or one an
     absence triggered): the published turns starting in [start, end) and after now."""
     domain_id = domain["id"]
     zone = ZoneInfo(_zone(domain))
-    start = max(start, datetime.now(UTC))
+    runs = await _future_runs(conn, domain_id, max(start, datetime.now(UTC)), end)
+    places = await queries.run_places(conn, [r.id for r in runs])
+    published, pinned = _held_places(runs, places)
+    problem, _, targets = await load_base_problem(conn, domain, seed)
+    horizon = await _horizon(conn, domain_id, problem, runs, published, pinned)
+    result = await solve_horizon(horizon, time_limit_s, seed)
+    plan = await queries.insert_plan(
+        conn,
+        {
+            "domain_id": domain_id,
+            "kind": "replan",
+            "first_turn_start": runs[0].turn_start,
+            "last_turn_end": runs[-1].turn_end,
+            "turn_count": len(runs),
+            "solver": solver_report(result),
+            "summary": _summary(zone, runs, places, targets, problem, published, result),
+            "created_by": actor,
+        },
+    )
+    await queries.copy_plan_places(conn, plan.id, _place_rows(runs, result))
+    return plan
+
+
+async def _future_runs(
+    conn: Connection, domain_id: UUID, start: datetime, end: datetime
+) -> list[TurnRun]:
+    """The published turn runs starting in [start, end); 422 when there is none."""
     runs = await queries.published_turn_runs(conn, domain_id, start, end)
     if not runs:
         raise ValidationFailed(
             "No published turn that has not started lies in the range",
             details={"from": start.isoformat(), "to": end.isoformat()},
         )
-    places = await queries.run_places(conn, [r["id"] for r in runs])
-    by_run: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    return runs
+
+
+def _held_places(
+    runs: list[TurnRun], places: list[RunPlace]
+) -> tuple[tuple[frozenset[Pair], ...], tuple[frozenset[Pair], ...]]:
+    """Per run, the (participant, target) pairs it holds, and those that must stay
+    (pinned, or someone standing in for the rota's person)."""
+    by_run: dict[UUID, list[RunPlace]] = defaultdict(list)
     for place in places:
-        by_run[place["assignment_id"]].append(place)
+        by_run[place.assignment_id].append(place)
     published = tuple(
-        frozenset((str(p["participant_id"]), str(p["target_id"])) for p in by_run[r["id"]])
-        for r in runs
+        frozenset((str(p.participant_id), str(p.target_id)) for p in by_run[r.id]) for r in runs
     )
     pinned = tuple(
         frozenset(
-            (str(p["participant_id"]), str(p["target_id"]))
-            for p in by_run[r["id"]]
-            if p["pinned"] or p["rota_participant_id"] is not None
+            (str(p.participant_id), str(p.target_id))
+            for p in by_run[r.id]
+            if p.pinned or p.rota_participant_id is not None
         )
         for r in runs
     )
-    problem, _, targets = await load_base_problem(conn, domain, seed)
-    first = runs[0]["turn_start"]
+    return published, pinned
+
+
+async def _horizon(
+    conn: Connection,
+    domain_id: UUID,
+    problem: Problem,
+    runs: list[TurnRun],
+    published: tuple[frozenset[Pair], ...],
+    pinned: tuple[frozenset[Pair], ...],
+) -> Horizon:
+    """The runs' turns to solve again, with the load and turns before the first one."""
+    first = runs[0].turn_start
     prior = await prior_load(conn, domain_id, first)
-    horizon = Horizon(
+    return Horizon(
         base=problem,
-        turns=tuple(RunWindow(_naive(r["turn_start"]), _naive(r["turn_end"])) for r in runs),
+        turns=tuple(RunWindow(_naive(r.turn_start), _naive(r.turn_end)) for r in runs),
         previous=await previous_turns(conn, domain_id, first),
         prior={str(pid): PriorLoad(*load) for pid, load in prior.items()},
         published=published,
         pinned=pinned,
     )
-    result = await solve_horizon(horizon, time_limit_s, seed)
-    names = {str(p["participant_id"]): p["participant_name"] for p in places}
+
+
+def _summary(
+    zone: ZoneInfo,
+    runs: list[TurnRun],
+    places: list[RunPlace],
+    targets: dict[str, dict[str, Any]],
+    problem: Problem,
+    published: tuple[frozenset[Pair], ...],
+    result: HorizonResult,
+) -> dict[str, Any]:
+    """The proposal as the plan stores it: its turns, loads, the changes per turn and
+    the names the page shows."""
+    names = {str(p.participant_id): p.participant_name for p in places}
     names |= {p.id: p.name for p in problem.participants}
-    target_names = {str(p["target_id"]): p["target_name"] for p in places}
+    target_names = {str(p.target_id): p.target_name for p in places}
     target_names |= {tid: row["name"] for tid, row in targets.items()}
     diff = [
         {
             "index": k,
-            "run_id": str(run["id"]),
-            "start": run["turn_start"].isoformat(),
-            "local_start": run["turn_local_start"].isoformat(),
+            "run_id": str(run.id),
+            "start": run.turn_start.isoformat(),
+            "local_start": run.turn_local_start.isoformat(),
             "changes": turn_diff(set(published[k]), set(result.turns[k])),
         }
         for k, run in enumerate(runs)
     ]
-    plan = await queries.insert_plan(
-        conn,
-        {
-            "domain_id": domain_id,
-            "kind": "replan",
-            "first_turn_start": first,
-            "last_turn_end": runs[-1]["turn_end"],
-            "turn_count": len(runs),
-            "solver": solver_report(result),
-            "summary": {
-                "timezone": zone.key,
-                "turns": [
-                    {
-                        "start": r["turn_start"].isoformat(),
-                        "end": r["turn_end"].isoformat(),
-                        "local_start": r["turn_local_start"].isoformat(),
-                        "run_id": str(r["id"]),
-                    }
-                    for r in runs
-                ],
-                "people": load_summary(result, problem),
-                "published": [sorted(map(list, pairs)) for pairs in published],
-                "diff": diff,
-                "names": names,
-                "target_names": target_names,
-            },
-            "created_by": actor,
-        },
-    )
-    await queries.copy_plan_places(conn, plan["id"], _place_rows(runs, result))
-    return plan
+    return {
+        "timezone": zone.key,
+        "turns": [
+            {
+                "start": r.turn_start.isoformat(),
+                "end": r.turn_end.isoformat(),
+                "local_start": r.turn_local_start.isoformat(),
+                "run_id": str(r.id),
+            }
+            for r in runs
+        ],
+        "people": load_summary(result, problem),
+        "published": [sorted(map(list, pairs)) for pairs in published],
+        "diff": diff,
+        "names": names,
+        "target_names": target_names,
+    }
 
 
 def _zone(domain: dict[str, Any]) -> str:
     return str((domain.get("configuration") or {}).get("timezone") or "UTC")
 
 
-def _place_rows(runs: list[dict[str, Any]], result: HorizonResult) -> list[tuple[Any, ...]]:
+def _place_rows(runs: list[TurnRun], result: HorizonResult) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for k, (run, pairs) in enumerate(zip(runs, result.turns, strict=True)):
         position: dict[str, int] = defaultdict(int)
@@ -203,20 +245,20 @@ def _place_rows(runs: list[dict[str, Any]], result: HorizonResult) -> list[tuple
             rows.append(
                 (
                     k,
-                    run["turn_start"],
-                    run["turn_end"],
-                    run["turn_local_start"],
+                    run.turn_start,
+                    run.turn_end,
+                    run.turn_local_start,
                     UUID(pid),
                     UUID(tid),
                     position[tid],
-                    run["id"],
+                    run.id,
                 )
             )
     return rows
 
 
-async def _read(conn: Connection, plan: dict[str, Any]) -> ReplanRead:
-    summary = plan["summary"]
+async def _read(conn: Connection, plan: PlanRow) -> ReplanRead:
+    summary = plan.summary
     names, target_names = summary["names"], summary["target_names"]
 
     def person(pid: str | None) -> PersonRef | None:
@@ -245,8 +287,8 @@ async def _read(conn: Connection, plan: dict[str, Any]) -> ReplanRead:
     ]
     return ReplanRead(
         plan=await read_plan_row(conn, plan),
-        changes=int(plan["solver"].get("changes") or 0),
-        changes_proven=bool(plan["solver"].get("changes_proven")),
+        changes=int(plan.solver.get("changes") or 0),
+        changes_proven=bool(plan.solver.get("changes_proven")),
         diff=diff,
     )
 
@@ -258,7 +300,7 @@ async def get_replan(
     async with conn.transaction():
         await domain_row(conn, principal, domain_id, "viewer")
         plan = await queries.get_plan(conn, plan_id, domain_id)
-        if plan is None or plan["kind"] != "replan":
+        if plan is None or plan.kind != "replan":
             raise NotFound("Re-plan proposal not found", details={"plan_id": str(plan_id)})
         return await _read(conn, plan)
 
@@ -270,11 +312,11 @@ async def apply_replan(
     async with transaction(conn, acting_user=principal.id):
         await domain_row(conn, principal, domain_id, "manager")
         plan = await queries.get_plan(conn, plan_id, domain_id, lock=True)
-        if plan is None or plan["kind"] != "replan":
+        if plan is None or plan.kind != "replan":
             raise NotFound("Re-plan proposal not found", details={"plan_id": str(plan_id)})
-        if plan["status"] != "draft":
-            raise Conflict("This proposal was already applied", details={"status": plan["status"]})
-        summary = plan["summary"]
+        if plan.status != "draft":
+            raise Conflict("This proposal was already applied", details={"status": plan.status})
+        summary = plan.summary
         now = datetime.now(UTC)
         moves: dict[str, list[tuple[UUID, UUID, UUID]]] = {}
         for turn in summary["diff"]:
@@ -313,25 +355,25 @@ async def _apply_turn(
             details={"run_id": str(run_id)},
         )
     places = await queries.run_places(conn, [run_id])
-    current = sorted([str(p["participant_id"]), str(p["target_id"])] for p in places)
+    current = sorted([str(p.participant_id), str(p.target_id)] for p in places)
     if current != sorted(proposed_against):
         raise Conflict(
             "A turn changed since the proposal was made: nothing was applied; re-plan again",
             details={"run_id": str(run_id)},
         )
-    detail_of = {(str(p["participant_id"]), str(p["target_id"])): p for p in places}
+    detail_of = {(str(p.participant_id), str(p.target_id)): p for p in places}
     last_position: dict[str, int] = defaultdict(int)
     for p in places:
-        last_position[str(p["target_id"])] = max(last_position[str(p["target_id"])], p["position"])
+        last_position[str(p.target_id)] = max(last_position[str(p.target_id)], p.position)
     moved: list[tuple[UUID, UUID, UUID]] = []
     for change in turn["changes"]:
         tid, leaves, takes = change["target"], change["leaves"], change["takes"]
         if leaves is not None and takes is not None:
-            detail_id = detail_of[leaves, tid]["id"]
+            detail_id = detail_of[leaves, tid].id
             await queries.move_place(conn, detail_id, UUID(takes))
             moved.append((detail_id, UUID(leaves), UUID(takes)))
         elif leaves is not None:
-            await queries.remove_place(conn, detail_of[leaves, tid]["id"])
+            await queries.remove_place(conn, detail_of[leaves, tid].id)
         elif takes is not None:
             last_position[tid] += 1
             await queries.add_place(conn, run_id, UUID(takes), UUID(tid), last_position[tid])

@@ -29,7 +29,7 @@ async def domain_row(
     (await domain_access(conn, principal, domain_id)).require(needed)
     row = await domain_queries.get_domain(conn, domain_id)
     assert row is not None
-    return row
+    return row.as_mapping()
 
 
 def turn_read(turn: Turn, zone: str) -> TurnRead:

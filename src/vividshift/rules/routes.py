@@ -37,10 +37,10 @@ class ConstraintInfo(RuleInfo):
     constraint_type: str
 
 
-def _answer(items: list[dict[str, Any]], detail: bool) -> list[str] | list[RuleInfo]:
+def _answer(items: list[service.Rule], detail: bool) -> list[str] | list[RuleInfo]:
     if not detail:
-        return [i["name"] for i in items]
-    return [RuleInfo.model_validate(i) for i in items]
+        return [i.name for i in items]
+    return [RuleInfo.model_validate(i, from_attributes=True) for i in items]
 
 
 @router.get("/strategies", response_model=list[str] | list[RuleInfo], responses=READ)
@@ -58,4 +58,5 @@ async def list_validators(_: Reader, detail: Detail = False) -> list[str] | list
 @router.get("/constraints", response_model=list[ConstraintInfo], responses=READ)
 async def list_constraints(_: Reader) -> list[ConstraintInfo]:
     """Constraints a generate request (or a domain) may give, with their parameters."""
-    return [ConstraintInfo.model_validate(c) for c in service.list_constraints()]
+    constraints = service.list_constraints()
+    return [ConstraintInfo.model_validate(c, from_attributes=True) for c in constraints]

@@ -1,26 +1,49 @@
 """What the engine can do: its strategies, validators and constraints with the JSON
 Schema of their parameters, in name order (for `/api/rules` and the pages)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from vividshift.engine import CONSTRAINT_SCHEMAS, describe_strategies, describe_validators
 
 
-def list_strategies() -> list[dict[str, Any]]:
-    """`{name, description, parameters}` of each strategy."""
-    return sorted(describe_strategies(), key=lambda s: s["name"])
+@dataclass(frozen=True)
+class Rule:
+    """A strategy, validator or constraint: its name and the schema of its parameters."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
 
 
-def list_validators() -> list[dict[str, Any]]:
-    """`{name, description, parameters}` of each validator."""
-    return sorted(describe_validators(), key=lambda v: v["name"])
+@dataclass(frozen=True)
+class Constraint(Rule):
+    constraint_type: str
 
 
-def list_constraints() -> list[dict[str, Any]]:
-    """`{name, description, parameters, constraint_type}` of each constraint."""
-    return [{"name": name, **spec} for name, spec in sorted(CONSTRAINT_SCHEMAS.items())]
+def _rules(described: list[dict[str, Any]]) -> list[Rule]:
+    rules = [Rule(d["name"], d["description"], d["parameters"]) for d in described]
+    return sorted(rules, key=lambda r: r.name)
+
+
+def list_strategies() -> list[Rule]:
+    """Each strategy, by name."""
+    return _rules(describe_strategies())
+
+
+def list_validators() -> list[Rule]:
+    """Each validator, by name."""
+    return _rules(describe_validators())
+
+
+def list_constraints() -> list[Constraint]:
+    """Each constraint with its type, by name."""
+    return [
+        Constraint(name, spec["description"], spec["parameters"], spec["constraint_type"])
+        for name, spec in sorted(CONSTRAINT_SCHEMAS.items())
+    ]
 
 
 def strategy_names() -> list[str]:
     """The strategies a run may use, by name, in alphabetical order."""
-    return [s["name"] for s in list_strategies()]
+    return [s.name for s in list_strategies()]

@@ -49,6 +49,7 @@ from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import DomainRole, domain_access
+from vividshift.domains.rows import DomainRow
 from vividshift.domains.schemas import Schedule
 from vividshift.errors import BusinessRuleViolation, NotFound
 from vividshift.schedules import cron, queries
@@ -164,7 +165,7 @@ async def _claim(
 
 async def _domain(
     conn: Connection, principal: Principal | None, domain_id: UUID, needed: DomainRole
-) -> dict[str, Any]:
+) -> DomainRow:
     """The domain, when the caller's role there reaches `needed` (404 unseen, 403)."""
     (await domain_access(conn, principal, domain_id)).require(needed)
     row = await domain_queries.get_domain(conn, domain_id)
@@ -183,9 +184,9 @@ async def view(
     """The domain's schedule: next due times and recent jobs (a reader of the domain)."""
     now = now or datetime.now(UTC)
     domain = await _domain(conn, principal, domain_id, "viewer")
-    raw = (domain["configuration"] or {}).get("schedule")
+    raw = (domain.configuration or {}).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
-    active = bool(schedule and schedule.enabled and domain["is_active"])
+    active = bool(schedule and schedule.enabled and domain.is_active)
     cursor = await queries.get_cursor(conn, domain_id) if active else None
     next_runs: list[NextRun] = []
     pending = None
@@ -207,8 +208,8 @@ async def view(
         ]
     recent = await job_queries.domain_jobs(conn, domain_id, RECENT_JOBS)
     return ScheduleRead(
-        domain_id=domain["id"],
-        domain=domain["name"],
+        domain_id=domain.id,
+        domain=domain.name,
         schedule=raw,
         active=active,
         timezone=schedule.timezone if schedule else None,
@@ -226,13 +227,13 @@ async def run_now(
     of the domain)."""
     actor = principal.id
     domain = await _domain(conn, principal, domain_id, "manager")
-    raw = (domain["configuration"] or {}).get("schedule")
+    raw = (domain.configuration or {}).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
     if schedule is None:
         raise BusinessRuleViolation(
             "The domain has no schedule", details="set configuration.schedule first"
         )
-    if not domain["is_active"]:
+    if not domain.is_active:
         raise BusinessRuleViolation("The domain is inactive")
     now = datetime.now(UTC)
     day = cron.run_date(now, schedule.timezone, schedule.date_offset_days)
@@ -241,13 +242,13 @@ async def run_now(
         settings,
         source="manual",
         request=run_request(
-            domain["id"],
-            domain["display_name"],
+            domain.id,
+            domain.display_name,
             schedule,
             day,
             f"Run now of the schedule, {now.isoformat()}",
         ),
         actor_id=actor,
         requested_by=actor,
-        domain_id=domain["id"],
+        domain_id=domain.id,
     )

@@ -1,16 +1,32 @@
 """SQL of assignment targets."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.http.paging import PageParams, Sort
+from vividshift.participants.queries import PARTICIPANT_COLUMNS
+from vividshift.participants.rows import ParticipantRow
+from vividshift.targets.rows import TargetRow
 from vividshift.targets.schemas import SORT_KEYS as SORT_KEYS  # the keys lists may sort on
 
 JSON_COLUMNS = ("required_skills", "constraints", "metadata")
 COLUMNS = ("name", "description", "required_count", "effort", *JSON_COLUMNS, "is_active")
+# Named, not `*`: a column added later must not break the row type.
+TARGET_COLUMNS = f"id, domain_id, {', '.join(COLUMNS)}, created_by, created_at, updated_at"
+
+
+@dataclass(frozen=True)
+class _CountedTarget(TargetRow):
+    total: int  # of every matching target, by a window count on the page's query
+
+
+@dataclass(frozen=True)
+class _CountedParticipant(ParticipantRow):
+    total: int  # of every candidate, by a window count on the page's query
 
 
 def _escape_like(value: str) -> str:
@@ -49,7 +65,7 @@ async def list_targets(
     sort: Sort,
     page: PageParams,
     domain_ids: list[UUID] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[TargetRow], int]:
     """A page of targets (of `domain_ids` when given: None is every domain) and the count."""
     where, params = _where(
         active_only=active_only,
@@ -57,17 +73,18 @@ async def list_targets(
         name_contains=name_contains,
         domain_ids=domain_ids,
     )
-    cur = await conn.execute(
-        f"SELECT *, count(*) OVER () AS total FROM assignment_targets {where} {sort.sql()}"
-        " LIMIT %(limit)s OFFSET %(offset)s",
+    rows = await fetch_all(
+        conn,
+        _CountedTarget,
+        f"SELECT {TARGET_COLUMNS}, count(*) OVER () AS total FROM assignment_targets {where}"
+        f" {sort.sql()} LIMIT %(limit)s OFFSET %(offset)s",
         params | {"limit": page.limit, "offset": page.offset},
     )
-    rows = await cur.fetchall()
     if rows:
-        return rows, rows[0]["total"]
+        return list[TargetRow](rows), rows[0].total
     cur = await conn.execute(f"SELECT count(*) AS n FROM assignment_targets {where}", params)
     total = await cur.fetchone()
-    return rows, total["n"] if total else 0
+    return [], total["n"] if total else 0
 
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
@@ -76,15 +93,17 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
 
 async def insert_target(
     conn: Connection, values: dict[str, Any], created_by: UUID | None, domain_id: UUID | None = None
-) -> dict[str, Any]:
+) -> TargetRow:
     """One row, in `domain_id` (None: the column default, the domain `default`)."""
     columns = [c for c in COLUMNS if c in values] + (["domain_id"] if domain_id else [])
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        TargetRow,
         f"INSERT INTO assignment_targets ({', '.join(columns)}, created_by)"
-        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s) RETURNING *",
+        f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(created_by)s)"
+        f" RETURNING {TARGET_COLUMNS}",
         _values(values) | {"created_by": created_by, "domain_id": domain_id},
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -112,29 +131,28 @@ async def insert_targets(
     return [row["id"] for row in await cur.fetchall()]
 
 
-async def get_target(conn: Connection, target_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM assignment_targets WHERE id = %s", (target_id,))
-    return await cur.fetchone()
+async def get_target(conn: Connection, target_id: UUID) -> TargetRow | None:
+    sql = f"SELECT {TARGET_COLUMNS} FROM assignment_targets WHERE id = %s"
+    return await fetch_one(conn, TargetRow, sql, (target_id,))
 
 
-async def lock_target(conn: Connection, target_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM assignment_targets WHERE id = %s FOR UPDATE", (target_id,)
-    )
-    return await cur.fetchone()
+async def lock_target(conn: Connection, target_id: UUID) -> TargetRow | None:
+    sql = f"SELECT {TARGET_COLUMNS} FROM assignment_targets WHERE id = %s FOR UPDATE"
+    return await fetch_one(conn, TargetRow, sql, (target_id,))
 
 
 async def update_target(
     conn: Connection, target_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> TargetRow | None:
     if not changes:
         return await get_target(conn, target_id)
     assignments = ", ".join(f"{c} = %({c})s" for c in COLUMNS if c in changes)
-    cur = await conn.execute(
-        f"UPDATE assignment_targets SET {assignments} WHERE id = %(id)s RETURNING *",
+    return await fetch_one(
+        conn,
+        TargetRow,
+        f"UPDATE assignment_targets SET {assignments} WHERE id = %(id)s RETURNING {TARGET_COLUMNS}",
         _values(changes) | {"id": target_id},
     )
-    return await cur.fetchone()
 
 
 async def count_assignment_details(conn: Connection, target_id: UUID) -> int:
@@ -158,7 +176,7 @@ def candidates_sql(
     participants.queries.list_sql)."""
     in_domain = " AND domain_id = %(domain_id)s" if domain_id is not None else ""
     return (
-        "WITH matches AS MATERIALIZED (SELECT * FROM participants"
+        f"WITH matches AS MATERIALIZED (SELECT {PARTICIPANT_COLUMNS} FROM participants"
         f" WHERE is_active = true AND skills @> %(required)s::jsonb{in_domain})"
         " SELECT *, count(*) OVER () AS total FROM matches"
         f" {sort.sql()} LIMIT %(limit)s OFFSET %(offset)s",
@@ -177,11 +195,11 @@ async def list_candidates(
     sort: Sort,
     page: PageParams,
     domain_id: UUID | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ParticipantRow], int]:
     sql, params = candidates_sql(required_skills, sort, page, domain_id)
-    rows = await (await conn.execute(sql, params)).fetchall()
+    rows = await fetch_all(conn, _CountedParticipant, sql, params)
     if rows:
-        return rows, rows[0]["total"]
+        return list[ParticipantRow](rows), rows[0].total
     cur = await conn.execute(
         "SELECT count(*) AS n FROM participants WHERE is_active = true"
         " AND skills @> %(required)s::jsonb"
@@ -189,4 +207,4 @@ async def list_candidates(
         {"required": Jsonb(required_skills), "domain_id": domain_id},
     )
     total = await cur.fetchone()
-    return rows, total["n"] if total else 0
+    return [], total["n"] if total else 0

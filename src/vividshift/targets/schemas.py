@@ -13,6 +13,7 @@ checked when present, the window by the engine's own reading of it.
 1 000, two decimals: "Toilet B" 3, "Bin" 1); load, the ledger and fair share count it.
 """
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -30,6 +31,7 @@ from vividshift.fields import (
 )
 from vividshift.participants.schemas import DomainRef
 from vividshift.patching import reject_sent_nulls
+from vividshift.targets.rows import TargetRow
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
 SORT_KEYS = frozenset({"name", "required_count", "created_at", "updated_at"})
@@ -135,8 +137,11 @@ class TargetRead(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "TargetRead":
-        defaults: dict[str, Any] = {"required_skills": [], "constraints": {}, "metadata": {}}
-        return cls.model_validate(
-            row | {k: d if row[k] is None else row[k] for k, d in defaults.items()}
+    def from_row(cls, row: TargetRow) -> "TargetRead":
+        filled = replace(
+            row,
+            required_skills=row.required_skills or [],
+            constraints={} if row.constraints is None else row.constraints,
+            metadata={} if row.metadata is None else row.metadata,
         )
+        return cls.model_validate(filled, from_attributes=True)

@@ -23,6 +23,7 @@ from vividshift.idempotency.service import run_idempotent
 from vividshift.participants.schemas import ImportResult, ParticipantRead
 from vividshift.patching import merge_patch_or_reject
 from vividshift.targets import queries
+from vividshift.targets.rows import TargetRow
 from vividshift.targets.schemas import TargetCreate, TargetRead, TargetUpdate
 
 IMPORT_CHUNK = 1_000
@@ -38,12 +39,12 @@ def _actor(caller: Principal | None) -> UUID | None:
 
 async def _load(
     conn: Connection, caller: Principal | None, target_id: UUID, *, lock: bool = False
-) -> tuple[dict[str, Any], Access]:
+) -> tuple[TargetRow, Access]:
     """The row and the caller's access to its domain; 404 when either is out of sight."""
     row = await (queries.lock_target if lock else queries.get_target)(conn, target_id)
     if row is None:
         raise _not_found(target_id)
-    return row, await row_access(conn, caller, row["domain_id"], _not_found(target_id))
+    return row, await row_access(conn, caller, row.domain_id, _not_found(target_id))
 
 
 async def create_target(
@@ -126,7 +127,7 @@ async def update_target_and_metadata(
         access.require("manager")
         if metadata_patch:
             changes["metadata"] = merge_patch_or_reject(
-                current["metadata"], metadata_patch, "Invalid attributes"
+                current.metadata, metadata_patch, "Invalid attributes"
             )
         row = await queries.update_target(conn, target_id, changes)
     assert row is not None

@@ -76,7 +76,7 @@ def create_user(
         )
 
     user = run_on_database(work)
-    typer.echo(f"created {user['role']} {user['username']} ({user['id']})")
+    typer.echo(f"created {user.role} {user.username} ({user.id})")
 
 
 @users_app.command("set-role")

@@ -84,16 +84,16 @@ async def seed(conn: Connection, progress: Any = None) -> DemoSummary:
         )
         step("rotation")
         domain = await workgroups.ensure_domain(conn)
-        configuration = dict(domain["configuration"] or {}) | {"schedule": SCHEDULE}
+        configuration = dict(domain.configuration or {}) | {"schedule": SCHEDULE}
         await domains.update_domain(
             conn,
             None,  # the system
-            domain["id"],
+            domain.id,
             DomainUpdate(configuration=DomainConfiguration.model_validate(configuration)),
         )
         step("schedule")
     return DemoSummary(
-        domain_id=domain["id"],
+        domain_id=domain.id,
         people=len(GROUP_A) + len(GROUP_B),
         chores=len(CHORES),
         assignment_id=UUID(result.assignment_id),

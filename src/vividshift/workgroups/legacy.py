@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from uuid import UUID
 
 from vividshift.assignments import queries as run_queries
 from vividshift.db import Connection, transaction
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import infer_groups
 from vividshift.errors import ValidationFailed
 from vividshift.workgroups import queries as wg_queries
@@ -96,11 +96,11 @@ def date_from_name(name: str) -> date | None:
         return None
 
 
-def _markers(domain: Mapping[str, Any]) -> dict[str, str]:
+def _markers(domain: DomainRow) -> dict[str, str]:
     """chore → the one group allowed to do it, from the domain's group exclusions."""
     excluded: dict[str, set[str]] = {}
     groups: set[str] = set()
-    for rule in domain.get("business_rules") or []:
+    for rule in domain.business_rules or []:
         if rule.get("type") == "group_exclusion" and rule.get("severity", "error") == "error":
             excluded.setdefault(rule["target"], set()).add(rule["group"])
             groups.add(rule["group"])
@@ -126,12 +126,12 @@ async def import_legacy_history(
     async with transaction(conn, acting_user=actor):
         domain = await workgroups.ensure_domain(conn)
         names = sorted({p for run in runs for p in run})
-        existing = await wg_queries.members_by_name(conn, "participants", workgroups.DOMAIN, names)
+        existing = await wg_queries.participants_by_name(conn, workgroups.DOMAIN, names)
         inferred = infer_groups(runs, _markers(domain), default=None)
         groups: dict[str, str | None] = {}
         for name in names:
             known = existing.get(name)
-            current = ((known or {}).get("metadata") or {}).get("group")
+            current = ((known.metadata if known else None) or {}).get("group")
             groups[name] = None if current else inferred.get(name)
         people = await workgroups.ensure_people(conn, actor, groups)
         chores = sorted({c for run in runs for cs in run.values() for c in cs})
@@ -139,9 +139,7 @@ async def import_legacy_history(
         for chore in chores:
             most = max(sum(chore in cs for cs in run.values()) for run in runs)
             counts[chore] = most
-        found = await wg_queries.members_by_name(
-            conn, "assignment_targets", workgroups.DOMAIN, chores
-        )
+        found = await wg_queries.targets_by_name(conn, workgroups.DOMAIN, chores)
         # Existing chores keep their count; new ones get the largest count seen in a run.
         targets = await workgroups.ensure_chores(
             conn, actor, {c: (None if c in found else counts[c]) for c in chores}
@@ -160,7 +158,7 @@ async def import_legacy_history(
                     "strategy_used": "legacy_import",
                     "configuration": {
                         "domain": workgroups.DOMAIN,
-                        "domain_id": str(domain["id"]),
+                        "domain_id": str(domain.id),
                         "imported": {"source": source, "index": k},
                     },
                     "metadata": {
@@ -170,7 +168,7 @@ async def import_legacy_history(
                     },
                     "created_by": actor,
                     "status": "completed",
-                    "domain_id": domain["id"],
+                    "domain_id": domain.id,
                 },
             )
             details = []

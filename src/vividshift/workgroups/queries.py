@@ -9,13 +9,20 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.domains.queries import DOMAIN_COLUMNS
+from vividshift.domains.rows import DomainRow
+from vividshift.participants.queries import PARTICIPANT_COLUMNS
+from vividshift.participants.rows import ParticipantRow
+from vividshift.targets.queries import TARGET_COLUMNS
+from vividshift.targets.rows import TargetRow
+from vividshift.workgroups.rows import DayRun, LatestRun, RunPair
 
 # The rows of the domain named by the statement's parameter.
 IN_DOMAIN = "domain_id = (SELECT id FROM domains WHERE name = %s)"
 
 
-async def ensure_domain(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def ensure_domain(conn: Connection, values: dict[str, Any]) -> DomainRow:
     """The domain named values["name"], created with `values` when missing (race-safe)."""
     await conn.execute(
         """
@@ -30,27 +37,32 @@ async def ensure_domain(conn: Connection, values: dict[str, Any]) -> dict[str, A
             "business_rules": Jsonb(values["business_rules"]),
         },
     )
-    cur = await conn.execute("SELECT * FROM domains WHERE name = %s", (values["name"],))
-    row = await cur.fetchone()
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = %s"
+    row = await fetch_one(conn, DomainRow, sql, (values["name"],))
     assert row is not None
     return row
 
 
-async def members_by_name(
-    conn: Connection, table: str, domain: str, names: list[str]
-) -> dict[str, dict[str, Any]]:
-    """name → the oldest row of `table` (participants | assignment_targets) of the domain
-    with that name."""
-    assert table in ("participants", "assignment_targets")
-    cur = await conn.execute(
-        f"""
-        SELECT DISTINCT ON (name) * FROM {table}
+def _oldest_by_name(table: str, columns: str) -> str:
+    return f"""
+        SELECT DISTINCT ON (name) {columns} FROM {table}
          WHERE {IN_DOMAIN} AND name = ANY(%s)
          ORDER BY name, created_at, id
-        """,
-        (domain, names),
-    )
-    return {r["name"]: r for r in await cur.fetchall()}
+    """
+
+
+async def participants_by_name(
+    conn: Connection, domain: str, names: list[str]
+) -> dict[str, ParticipantRow]:
+    """name → the oldest participant of the domain with that name."""
+    sql = _oldest_by_name("participants", PARTICIPANT_COLUMNS)
+    return {r.name: r for r in await fetch_all(conn, ParticipantRow, sql, (domain, names))}
+
+
+async def targets_by_name(conn: Connection, domain: str, names: list[str]) -> dict[str, TargetRow]:
+    """name → the oldest chore (target) of the domain with that name."""
+    sql = _oldest_by_name("assignment_targets", TARGET_COLUMNS)
+    return {r.name: r for r in await fetch_all(conn, TargetRow, sql, (domain, names))}
 
 
 # The stored order of a domain's chores: metadata.order (set from the defaults and by
@@ -61,14 +73,15 @@ CHORE_ORDER = """
 """
 
 
-async def active_targets(conn: Connection, domain: str) -> list[dict[str, Any]]:
+async def active_targets(conn: Connection, domain: str) -> list[TargetRow]:
     """The domain's active chores, in their stored order."""
-    cur = await conn.execute(
-        f"SELECT * FROM assignment_targets WHERE {IN_DOMAIN} AND is_active = true"
+    return await fetch_all(
+        conn,
+        TargetRow,
+        f"SELECT {TARGET_COLUMNS} FROM assignment_targets WHERE {IN_DOMAIN} AND is_active = true"
         f" ORDER BY {CHORE_ORDER}",
         (domain,),
     )
-    return await cur.fetchall()
 
 
 async def has_targets(conn: Connection, domain: str) -> bool:
@@ -89,10 +102,12 @@ async def deactivate_targets_except(conn: Connection, domain: str, keep: list[UU
     return cur.rowcount
 
 
-async def runs_by_day(conn: Connection, domain: str, days: int) -> list[dict[str, Any]]:
+async def runs_by_day(conn: Connection, domain: str, days: int) -> list[DayRun]:
     """Every non-cancelled run of the `days` most recent dates that have one, by
     (assignment_date, created_at), each with `n`: its rank within its date (1 = first)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        DayRun,
         f"""
         SELECT * FROM (
             SELECT id, assignment_date, created_at, updated_at,
@@ -107,12 +122,13 @@ async def runs_by_day(conn: Connection, domain: str, days: int) -> list[dict[str
         """,
         (domain, days),
     )
-    return await cur.fetchall()
 
 
-async def latest_runs_per_day(conn: Connection, domain: str, limit: int) -> list[dict[str, Any]]:
+async def latest_runs_per_day(conn: Connection, domain: str, limit: int) -> list[LatestRun]:
     """Per date, the latest non-cancelled run (the `limit` most recent dates)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        LatestRun,
         f"""
         SELECT * FROM (
             SELECT DISTINCT ON (assignment_date) id, assignment_date, created_at, updated_at
@@ -123,11 +139,12 @@ async def latest_runs_per_day(conn: Connection, domain: str, limit: int) -> list
         """,
         (domain, limit),
     )
-    return await cur.fetchall()
 
 
-async def run_pairs_by_name(conn: Connection, ids: list[UUID]) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def run_pairs_by_name(conn: Connection, ids: list[UUID]) -> list[RunPair]:
+    return await fetch_all(
+        conn,
+        RunPair,
         """
         SELECT d.assignment_id, t.name AS target, p.name AS person
           FROM assignment_details d
@@ -138,7 +155,6 @@ async def run_pairs_by_name(conn: Connection, ids: list[UUID]) -> list[dict[str,
         """,
         (ids,),
     )
-    return await cur.fetchall()
 
 
 async def imported_run_exists(conn: Connection, domain: str, source: str, index: int) -> bool:

@@ -55,9 +55,11 @@ from vividshift.assignments import generation
 from vividshift.assignments.schemas import ConstraintIn, GenerateRequest
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains.rows import DomainRow
 from vividshift.errors import ValidationFailed
 from vividshift.participants import queries as participant_queries
 from vividshift.targets import queries as target_queries
+from vividshift.targets.rows import TargetRow
 from vividshift.workgroups import queries
 from vividshift.workgroups.schemas import (
     ChoreCounts,
@@ -115,7 +117,7 @@ DEFAULT_CHORES: dict[str, int] = {
 HISTORY_DAYS = 366
 
 
-async def ensure_domain(conn: Connection) -> dict[str, Any]:
+async def ensure_domain(conn: Connection) -> DomainRow:
     return await queries.ensure_domain(conn, DOMAIN_DEFAULTS)
 
 
@@ -123,9 +125,9 @@ async def ensure_people(
     conn: Connection, actor: UUID | None, groups: Mapping[str, str | None]
 ) -> dict[str, UUID]:
     """name → participant id; creates the missing ones, sets group (when not None)."""
-    domain_id = (await ensure_domain(conn))["id"]
+    domain_id = (await ensure_domain(conn)).id
     names = list(groups)
-    found = await queries.members_by_name(conn, "participants", DOMAIN, names)
+    found = await queries.participants_by_name(conn, DOMAIN, names)
     missing = [n for n in names if n not in found]
     if missing:
         rows = [
@@ -141,17 +143,17 @@ async def ensure_people(
             for n in missing
         ]
         await participant_queries.insert_participants(conn, rows, actor)
-        found = await queries.members_by_name(conn, "participants", DOMAIN, names)
+        found = await queries.participants_by_name(conn, DOMAIN, names)
     for name, row in found.items():
         group = groups[name]
-        metadata = dict(row["metadata"] or {})
-        if (group is not None and metadata.get("group") != group) or not row["is_active"]:
+        metadata = dict(row.metadata or {})
+        if (group is not None and metadata.get("group") != group) or not row.is_active:
             if group is not None:
                 metadata["group"] = group
             await participant_queries.update_participant(
-                conn, row["id"], {"metadata": metadata, "is_active": True}
+                conn, row.id, {"metadata": metadata, "is_active": True}
             )
-    return {n: found[n]["id"] for n in names}
+    return {n: found[n].id for n in names}
 
 
 async def ensure_chores(
@@ -159,10 +161,10 @@ async def ensure_chores(
 ) -> dict[str, UUID]:
     """name → target id; creates the missing ones; sets required_count when not None;
     `ordered`: makes the order of `counts` the chores' stored order."""
-    domain_id = (await ensure_domain(conn))["id"]
+    domain_id = (await ensure_domain(conn)).id
     names = list(counts)
     order = {n: i for i, n in enumerate(names)} if ordered else {}
-    found = await queries.members_by_name(conn, "assignment_targets", DOMAIN, names)
+    found = await queries.targets_by_name(conn, DOMAIN, names)
     missing = [n for n in names if n not in found]
     if missing:
         rows: list[dict[str, Any]] = [
@@ -179,19 +181,19 @@ async def ensure_chores(
             for n in missing
         ]
         await target_queries.insert_targets(conn, rows, actor)
-        found = await queries.members_by_name(conn, "assignment_targets", DOMAIN, names)
+        found = await queries.targets_by_name(conn, DOMAIN, names)
     for name, row in found.items():
         changes: dict[str, Any] = {}
-        if counts[name] is not None and row["required_count"] != counts[name]:
+        if counts[name] is not None and row.required_count != counts[name]:
             changes["required_count"] = counts[name]
-        if not row["is_active"]:
+        if not row.is_active:
             changes["is_active"] = True
-        metadata = dict(row["metadata"] or {})
+        metadata = dict(row.metadata or {})
         if ordered and metadata.get("order") != order[name]:
             changes["metadata"] = metadata | {"order": order[name]}
         if changes:
-            await target_queries.update_target(conn, row["id"], changes)
-    return {n: found[n]["id"] for n in names}
+            await target_queries.update_target(conn, row.id, changes)
+    return {n: found[n].id for n in names}
 
 
 def _info(timestamp: datetime, people: int, assignments: int) -> GenerationInfo:
@@ -203,7 +205,7 @@ def _info(timestamp: datetime, people: int, assignments: int) -> GenerationInfo:
     )
 
 
-async def _stored_chores(conn: Connection, actor: UUID | None) -> list[dict[str, Any]]:
+async def _stored_chores(conn: Connection, actor: UUID | None) -> list[TargetRow]:
     """The active chores; the defaults, stored first, on a fresh install."""
     if not await queries.has_targets(conn, DOMAIN):
         await ensure_chores(conn, actor, dict(DEFAULT_CHORES), ordered=True)
@@ -217,10 +219,10 @@ async def _stored_chores(conn: Connection, actor: UUID | None) -> list[dict[str,
     return rows
 
 
-def _share_limit(domain: dict[str, Any], people: int, places: int) -> list[ConstraintIn]:
+def _share_limit(domain: DomainRow, people: int, places: int) -> list[ConstraintIn]:
     """With fewer people than places, each may take ceil(places / people) chores (or the
     domain's own limit, when that is higher)."""
-    configured = ((domain.get("configuration") or {}).get("constraints") or {}).get(
+    configured = ((domain.configuration or {}).get("constraints") or {}).get(
         "max_assignments_per_participant"
     )
     current = configured if isinstance(configured, int) and configured > 0 else 1
@@ -250,8 +252,8 @@ async def generate(
             chores = await ensure_chores(conn, actor, dict(counts))
         else:
             rows = await _stored_chores(conn, actor)
-            counts = {r["name"]: r["required_count"] for r in rows}
-            chores = {r["name"]: r["id"] for r in rows}
+            counts = {r.name: r.required_count for r in rows}
+            chores = {r.name: r.id for r in rows}
         result = await generation.generate(
             conn,
             principal,
@@ -281,7 +283,7 @@ async def chore_counts(conn: Connection) -> ChoreCounts:
     if not await queries.has_targets(conn, DOMAIN):
         return ChoreCounts(dict(DEFAULT_CHORES))
     rows = await queries.active_targets(conn, DOMAIN)
-    return ChoreCounts({r["name"]: r["required_count"] for r in rows})
+    return ChoreCounts({r.name: r.required_count for r in rows})
 
 
 async def set_chore_counts(conn: Connection, actor: UUID, body: ChoreCountsUpdate) -> ChoreCounts:
@@ -292,7 +294,7 @@ async def set_chore_counts(conn: Connection, actor: UUID, body: ChoreCountsUpdat
         chores = await ensure_chores(conn, actor, dict(body.root), ordered=True)
         await queries.deactivate_targets_except(conn, DOMAIN, list(chores.values()))
         rows = await queries.active_targets(conn, DOMAIN)
-    return ChoreCounts({r["name"]: r["required_count"] for r in rows})
+    return ChoreCounts({r.name: r.required_count for r in rows})
 
 
 async def history(conn: Connection, days: int = HISTORY_DAYS) -> WorkGroupsHistory:
@@ -301,19 +303,19 @@ async def history(conn: Connection, days: int = HISTORY_DAYS) -> WorkGroupsHisto
     runs = await queries.runs_by_day(conn, DOMAIN, days)
     if not runs:
         return WorkGroupsHistory(history={}, last_updated=None)
-    pairs = await queries.run_pairs_by_name(conn, [r["id"] for r in runs])
-    by_run: dict[UUID, dict[str, list[str]]] = {r["id"]: {} for r in runs}
+    pairs = await queries.run_pairs_by_name(conn, [r.id for r in runs])
+    by_run: dict[UUID, dict[str, list[str]]] = {r.id: {} for r in runs}
     for p in pairs:
-        by_run[p["assignment_id"]].setdefault(p["target"], []).append(p["person"])
+        by_run[p.assignment_id].setdefault(p.target, []).append(p.person)
     entries: dict[str, HistoryDay] = {}
     for run in runs:
-        chores = by_run[run["id"]]
+        chores = by_run[run.id]
         people = {name for names in chores.values() for name in names}
-        entries[queries.run_date_key(run["assignment_date"], run["n"])] = HistoryDay(
+        entries[queries.run_date_key(run.assignment_date, run.n)] = HistoryDay(
             assignments=chores,
             generation_info=_info(
-                run["created_at"], len(people), sum(len(v) for v in chores.values())
+                run.created_at, len(people), sum(len(v) for v in chores.values())
             ),
         )
-    last = max(r["updated_at"] for r in runs)
+    last = max(r.updated_at for r in runs)
     return WorkGroupsHistory(history=entries, last_updated=last.astimezone(UTC).isoformat())

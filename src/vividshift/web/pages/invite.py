@@ -113,7 +113,11 @@ async def register(request: Request, token: str, db: Db, form: Form) -> Response
         errors = {"form": " ".join([failure.message, *lines])}
         return await invite_page(request, db, token, exc.status_code, values=shown, errors=errors)
     request.state.new_session = await auth_service.open_session(
-        db, app.state.settings, app.state.jwt_key, user, client_info(request)
+        db,
+        app.state.settings,
+        app.state.jwt_key,
+        auth_service.token_user(user),
+        client_info(request),
     )
     response = redirect(request, "/", flash="Welcome: your account is ready.")
     return remember_domain(request, response, accepted.domain_id) if accepted else response
