@@ -11,6 +11,7 @@ import numpy as np
 from vividshift.engine.cpsat import solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
+from vividshift.engine.fair_objective import refine
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.model import Problem
@@ -174,6 +175,26 @@ def solve(
             status, chosen = "timeout", np.zeros_like(chosen)
         elif flow.complete:
             status = cp.status
+    fair_note: tuple[str, ...] = ()
+    if problem.prior_load and status != "timeout" and chosen.any():
+        # The ledger's objective, exactly: lexicographic on load − share (fair_objective).
+        fair = refine(
+            problem,
+            inst,
+            chosen,
+            lambda: prepared.instance(problem, capacity, relaxed=inst.relaxed),
+            int(prepared.allowed.sum()),
+            rules,
+            exact=plan.exact_fill,
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=problem.seed,
+        )
+        inst, chosen, solver = fair.inst, fair.chosen, fair.method or solver
+        fair_note = (fair.note,)
+        objective = fair.objective if fair.objective is not None else objective
+        if status == "optimal" and not fair.proven:
+            status = "feasible"
     solved_at = perf_counter()
 
     placements = _placements(problem, inst, chosen, prepared)
@@ -194,7 +215,7 @@ def solve(
         objective=None if status == "timeout" else objective,
         validation=validation,
         relaxations=_relaxations(problem, inst, chosen),
-        notes=plan.notes + ((run.note,) if run.note else ()),
+        notes=plan.notes + ((run.note,) if run.note else ()) + fair_note,
         shortages=shortages,
         fallbacks=tuple(problem.targets[j].id for j in prepared.eligibility.fallbacks),
         timings=Timings(
