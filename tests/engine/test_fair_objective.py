@@ -169,3 +169,41 @@ def test_the_objective_is_said_in_the_notes() -> None:
     result = solve(Problem(people, targets, prior_load={"p0": -2.0}))
     assert any("lexicographic objective proven optimal" in n for n in result.notes)
     assert result.by_target()["heavy"] == ["p0"]
+
+
+def _house(people: int, targets: int, places: int = 1) -> Problem:
+    return Problem(
+        tuple(Participant(f"p{i}") for i in range(people)),
+        tuple(Target(f"t{j}", required_count=places, effort=1 + j % 3) for j in range(targets)),
+        prior_load={f"p{i}": (i % 9 - 4) / 2 for i in range(people)},
+    )
+
+
+def test_past_the_size_bound_the_approximation_plans_and_says_so() -> None:
+    problem = _house(250, 100)  # 25 000 eligible pairs
+    result = solve(problem)
+    assert any("exact lexicographic objective was skipped" in n for n in result.notes)
+    assert "exact lexicographic objective was skipped" in " ".join(result.metadata()["notes"])
+    assert all(v.passed for v in validate_assignment(problem, result.assignments))
+    assert len(result.assignments) == 100
+
+
+def test_out_of_time_the_best_assignment_found_keeps_every_hard_rule() -> None:
+    problem = _house(60, 12, places=4)
+    result = solve(problem, time_limit_s=0.001)
+    assert any("time limit reached" in n for n in result.notes)
+    assert result.status == "feasible" and not result.optimality_proven
+    assert all(v.passed for v in validate_assignment(problem, result.assignments))
+    assert len(result.assignments) == 48
+
+
+def test_the_readme_worked_example() -> None:
+    """Balances Ann +0.8, Ben −0.2, Cid −0.6; only Toilet B (3) next: Cid ends at +1.4,
+    Ann or Ben would end at +2.8 or +1.8."""
+    people = tuple(Participant(p) for p in ("ann", "ben", "cid"))
+    prior = {"ann": 0.8, "ben": -0.2, "cid": -0.6}
+    for seed in range(4):
+        result = solve(
+            Problem(people, (Target("toilet_b", effort=3),), seed=seed, prior_load=prior)
+        )
+        assert result.by_target() == {"toilet_b": ["cid"]}
