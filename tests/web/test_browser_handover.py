@@ -179,7 +179,9 @@ def test_ask_take_approve_and_a_refusal_that_names_the_rule(
             (Jsonb({"fair_share": {"swaps_need_approval": True}}), house["domain"]),
         )
     second = places[("2026-12-17", "Toilet B")]
-    mia.goto(f"/rotations/{places[('2026-12-17', 'Toilet B', 'run')]}/places/{second}")
+    mia.goto(f"/rotations/{places[('2026-12-17', 'Toilet B', 'run')]}")
+    mia.get_by_role("link", name="Who else could do Toilet B instead of Cid").click()
+    mia.wait_for_url(f"**/places/{second}")
     mia.get_by_role("button", name="Ask").click()  # anyone who can
     ben.goto("/requests")
     assert "Cid asks anyone who can to cover Toilet B" in ben.locator("#to-take").inner_text()
