@@ -18,15 +18,20 @@ preference, and its load term) choose: its objective is minimised last with the
 fairness vector held.
 
 Exact method (`refine`): starting from the flow's assignment (a convex approximation of
-the same goal, `scoring.fair_share_matrix`), level by level — with N people already
-fixed above, minimise the (N+1)-th largest deviation v ("at most N people above v"),
-then the number of people at v or above; both become constraints. The result's sorted
-vector is then componentwise ≤ the optimum, hence equal to it. A level whose value
-already meets a trivial lower bound (the sorted starting balances — nobody's deviation
-can go below `balance − share`) is taken without a solve, so people without a place
-cost nothing. Hard rules are the instance's (the one eligibility mechanism, counts,
-capacity, side rules, the fewest repeats when no-repeat was relaxed): the model is
-CP-SAT's own (`cpsat.build_model`).
+the same goal, `scoring.fair_share_matrix`), with N people fixed at the levels above:
+take v, the incumbent's (N+1)-th largest deviation, and require "at most N people above
+v" (the incumbent shows it possible); then minimise the number of people at v or above.
+If that number is N or fewer, the (N+1)-th can go below v: record it and go on with the
+new incumbent's lower v; otherwise v is the next level, with that many people at or
+above it. Every step is a constraint the optimum keeps, and at the end the result's
+sorted vector is componentwise ≤ the optimum's, hence equal to it. A count already at
+its trivial lower bound (nobody's deviation goes below `balance − share`) takes no
+solve, so people without a place cost nothing. With one place per person, "above v" is
+the sum of the places that push the person above v — a 0-1 program the LP relaxation
+nearly solves; with several, an indicator per person. Hard rules are the instance's
+(the one eligibility mechanism, counts, capacity, side rules, no more repeats than the
+flow needed when no-repeat was relaxed, as many places filled): the model is CP-SAT's
+own (`cpsat.build_model`).
 
 Deviations are counted in units of 1/10 000 effort point (the ledger's precision).
 Bounds: above `MAX_ARCS` eligible pairs the exact method is skipped and the convex
