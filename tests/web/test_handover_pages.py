@@ -2,7 +2,9 @@
 writes nothing; another house's place or person is a 404; the CSRF token is required;
 a request taken twice says it is no longer open."""
 
+import re
 from datetime import date
+from html import unescape
 from uuid import uuid4
 
 from tests.factories import insert_row, make_assignment, make_detail, make_domain, make_member
@@ -105,3 +107,44 @@ async def test_a_request_taken_twice_says_it_is_no_longer_open(
         "participant_id": house["ben"]["id"],
         "rota_participant_id": house["me"]["id"],
     }
+
+
+async def test_only_a_manager_approves_or_refuses(browser_like: SignIn, db: Connection) -> None:
+    http, user = await browser_like("user")
+    house = await _house(db, user["id"])
+    request = await insert_row(
+        db,
+        "place_requests",
+        {
+            "domain_id": house["domain"]["id"],
+            "assignment_id": house["run"]["id"],
+            "detail_id": house["mine"]["id"],
+            "kind": "cover",
+            "requester_id": house["me"]["id"],
+            "status": "accepted",
+            "accepted_participant_id": house["ben"]["id"],
+        },
+    )
+    page = await http.get("/requests")
+    assert "Waiting for your approval" not in page.text  # a member manages nothing
+    assert "Ben accepted, waiting for a manager" in page.text  # but sees their own
+    token = csrf_of(page.text)
+    refused = await http.post(f"/requests/{request['id']}/approve", data={"csrf_token": token})
+    assert refused.status_code == 403 and 'role="alert"' in refused.text
+    cur = await db.execute("SELECT status FROM place_requests WHERE id = %s", (request["id"],))
+    assert (await cur.fetchone())["status"] == "accepted"
+
+    await db.execute(
+        "UPDATE domain_members SET role = 'manager' WHERE domain_id = %s AND user_id = %s",
+        (house["domain"]["id"], user["id"]),
+    )
+    page = await http.get("/requests")
+    assert "Ben takes Ann's Toilet B" in unescape(re.sub(r"<[^>]+>", "", page.text))
+    done = await http.post(f"/requests/{request['id']}/refuse", data={"csrf_token": token})
+    assert done.status_code == 303
+    cur = await db.execute("SELECT status FROM place_requests WHERE id = %s", (request["id"],))
+    assert (await cur.fetchone())["status"] == "refused"
+    cur = await db.execute(
+        "SELECT participant_id FROM assignment_details WHERE id = %s", (house["mine"]["id"],)
+    )
+    assert (await cur.fetchone())["participant_id"] == house["me"]["id"]
