@@ -33,6 +33,7 @@ from vividshift.web.pages import (
     admin,
     dashboard,
     fairness,
+    handover,
     history,
     houses,
     invite,
@@ -76,6 +77,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(static.router)  # /static
     app.include_router(dashboard.router)  # /, /generate
     app.include_router(rotation.router)  # /rotations
+    app.include_router(handover.router)  # /rotations/{id}/places/{id}, /requests (swaps, covers)
     app.include_router(history.router)  # /history
     app.include_router(plans.router)  # /domains/{domain_id}/plans/{plan_id} (a plan's grid)
     app.include_router(my_turns.router)  # /me (My turns)

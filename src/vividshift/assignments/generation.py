@@ -79,6 +79,7 @@ from vividshift.engine import (
 )
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
+from vividshift.ledger.duration import hours_of, weighs_by_duration
 from vividshift.ledger.ledger import prior_load
 from vividshift.notifications import events
 
@@ -444,6 +445,9 @@ async def _load_problem(
         body.window.end if body.window else None,
         house,
     )
+    if weighs_by_duration(domain):
+        # Effort by turn length: each place weighs its target's effort × its hours.
+        targets = [replace(t, effort=t.effort * hours_of(t.time_window, window)) for t in targets]
     depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
     past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
     problem = Problem(

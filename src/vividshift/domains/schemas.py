@@ -16,7 +16,8 @@ configuration = {
   "availability_default": "available" | "unavailable" (a day without any slot),
   "fair_share": {"open_places": "done" | "missed" (what a place still open after its
                 run's day becomes; default done), "swaps_need_approval": false,
-                "cover_wave_size": 3, "cover_wave_minutes": 60},
+                "cover_wave_size": 3, "cover_wave_minutes": 60,
+                "weight_by_duration": false (effort × the place's hours)},
   "rota": {"every": {"n": 14, "unit": "day"}, "anchor": "2026-01-05", "handoff": "09:00"}
           or {"cron": "0 13 * * 6", "turn_length": {"n": 4, "unit": "hour"}}
           (optional; the domain's turns, see vividshift.rota.turns),
@@ -47,7 +48,15 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from vividshift.domains.rows import DomainRow
 from vividshift.fields import NO_NUL, Description, JsonObject, bounded
@@ -185,6 +194,11 @@ class FairShareSettings(_Strict):
     )
     cover_wave_minutes: Annotated[int, Field(ge=1, le=10_080)] = Field(
         default=60, description="automatic cover finding: minutes between waves"
+    )
+    weight_by_duration: StrictBool = Field(
+        default=False,
+        description="a place's effort is its target's effort × the place's length in hours "
+        "(the target's time window, else the run's window, else 24)",
     )
 
 

@@ -63,6 +63,14 @@ def solve_cp_sat(
     return CpOutcome(status, empty, None)
 
 
+def build_model(
+    inst: Instance, rules: Sequence[SideRule], *, exact: bool
+) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """The model `solve_cp_sat` solves (hard rules and its objective), one boolean per arc,
+    for callers that add objectives of their own (`fair_objective`)."""
+    return _build(inst, rules, exact=exact, guarded=False)
+
+
 def _core(
     inst: Instance, rules: Sequence[SideRule], time_limit_s: float, seed: int, exact: bool
 ) -> tuple[str, ...]:

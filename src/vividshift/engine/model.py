@@ -165,9 +165,10 @@ class Problem:
     local clock times there, while `window` and absolute windows are naive UTC.
     `availability_default` is what a day with no slots listed means (see `availability`).
     `prior_load` is each person's balance so far (load − fair share, in effort points,
-    from the fair-share ledger; a person not listed is at 0). When given, the balance
-    objective weighs each place by its target's effort against it instead of counting
-    places in the recent history (see `scoring.fair_share_matrix`).
+    from the fair-share ledger; a person not listed is at 0). When given, the run is
+    lexicographically fairest on (balance + effort placed − presence-prorated share),
+    the other scores breaking ties (see `fair_objective`), instead of counting places in
+    the recent history.
     """
 
     participants: tuple[Participant, ...]

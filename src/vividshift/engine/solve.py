@@ -12,6 +12,7 @@ import numpy as np
 from vividshift.engine.cpsat import CpOutcome, solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
+from vividshift.engine.fair_objective import refine
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
 from vividshift.engine.model import Problem
@@ -102,6 +103,9 @@ def solve(
     outcome = _flow_outcome(run)
     if setup.use_cp:
         outcome = _cp_sat_outcome(problem, setup, run, time_limit_s, workers)
+    fair_note: tuple[str, ...] = ()
+    if problem.prior_load and outcome.status != "timeout" and outcome.chosen.any():
+        outcome, fair_note = _fair_outcome(problem, setup, outcome, time_limit_s, workers)
     solved_at = perf_counter()
     placements = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
     validation: tuple[ValidationResult, ...] = ()
@@ -116,7 +120,9 @@ def solve(
         validate_ms=(done - solved_at) * 1e3,
         total_ms=(done - started) * 1e3,
     )
-    return _result(problem, setup, run, outcome, placements, validation, shortages, timings)
+    return _result(
+        problem, setup, run, outcome, placements, validation, shortages, timings, fair_note
+    )
 
 
 def _result(
@@ -128,6 +134,7 @@ def _result(
     validation: tuple[ValidationResult, ...],
     shortages: tuple[Shortage, ...],
     timings: Timings,
+    fair_note: tuple[str, ...],
 ) -> SolveResult:
     status = outcome.status
     return SolveResult(
@@ -141,7 +148,7 @@ def _result(
         objective=None if status == "timeout" else outcome.objective,
         validation=validation,
         relaxations=_relaxations(problem, outcome.inst, outcome.chosen),
-        notes=setup.prepared.plan.notes + ((run.note,) if run.note else ()),
+        notes=setup.prepared.plan.notes + ((run.note,) if run.note else ()) + fair_note,
         shortages=shortages,
         fallbacks=tuple(problem.targets[j].id for j in setup.prepared.eligibility.fallbacks),
         timings=timings,
@@ -275,6 +282,32 @@ def _cp_sat_outcome(
     elif flow.complete:
         status = cp.status
     return _Outcome(inst, chosen, cp.objective, status, "cp_sat")
+
+
+def _fair_outcome(
+    problem: Problem, setup: _Setup, outcome: _Outcome, time_limit_s: float, workers: int
+) -> tuple[_Outcome, tuple[str, ...]]:
+    """The ledger's objective, exactly: lexicographic on load − share (`fair_objective`),
+    starting from the outcome found; with its note for the run."""
+    prepared, inst = setup.prepared, outcome.inst
+    fair = refine(
+        problem,
+        inst,
+        outcome.chosen,
+        lambda: prepared.instance(problem, setup.capacity, relaxed=inst.relaxed),
+        int(prepared.allowed.sum()),
+        setup.rules,
+        exact=prepared.plan.exact_fill,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        seed=problem.seed,
+    )
+    objective = fair.objective if fair.objective is not None else outcome.objective
+    status = outcome.status
+    if status == "optimal" and not fair.proven:
+        status = "feasible"
+    method = fair.method or outcome.method
+    return _Outcome(fair.inst, fair.chosen, objective, status, method), (fair.note,)
 
 
 def _refuse_too_few_people(

@@ -269,3 +269,56 @@ async def lock_due_cover_searches(
         {"now": now, "limit": limit},
     )
     return await cur.fetchall()
+
+
+REQUEST_VIEW = """
+    SELECT r.id, r.kind, r.status, r.note, r.domain_id, r.assignment_id, r.detail_id,
+           r.requester_id, r.asked_participant_id, r.accepted_participant_id,
+           r.accepted_detail_id, r.created_at,
+           dm.display_name AS domain_name, a.assignment_date, t.name AS target_name,
+           req.name AS requester_name, asked.name AS asked_name, taker.name AS taker_name
+      FROM place_requests r
+      JOIN domains dm ON dm.id = r.domain_id
+      JOIN assignments a ON a.id = r.assignment_id
+      JOIN assignment_details d ON d.id = r.detail_id
+      JOIN assignment_targets t ON t.id = d.target_id
+      JOIN participants req ON req.id = r.requester_id
+      LEFT JOIN participants asked ON asked.id = r.asked_participant_id
+      LEFT JOIN participants taker ON taker.id = r.accepted_participant_id
+"""
+
+
+async def live_requests(conn: Connection, domain_ids: list[UUID] | None) -> list[dict[str, Any]]:
+    """Open and accepted requests (with names for a page) of the domains (None: all)."""
+    cur = await conn.execute(
+        REQUEST_VIEW + " WHERE r.status IN ('open', 'accepted')"
+        " AND (%(all)s OR r.domain_id = ANY(%(ids)s))"
+        " ORDER BY a.assignment_date, t.name, r.created_at",
+        {"all": domain_ids is None, "ids": domain_ids or []},
+    )
+    return await cur.fetchall()
+
+
+async def live_request_of_place(conn: Connection, detail_id: UUID) -> dict[str, Any] | None:
+    """The place's open or accepted request, if any."""
+    cur = await conn.execute(
+        REQUEST_VIEW + " WHERE r.detail_id = %s AND r.status IN ('open', 'accepted')",
+        (detail_id,),
+    )
+    return await cur.fetchone()
+
+
+async def active_places_of(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
+    """A person's places in active runs (what they may give in a swap), by date."""
+    cur = await conn.execute(
+        """
+        SELECT d.id, a.assignment_date, t.name AS target_name
+          FROM assignment_details d
+          JOIN assignments a ON a.id = d.assignment_id
+          JOIN assignment_targets t ON t.id = d.target_id
+         WHERE d.participant_id = %s AND a.status = 'active'
+         ORDER BY a.assignment_date, t.name
+        """,
+        (participant_id,),
+    )
+    return await cur.fetchall()

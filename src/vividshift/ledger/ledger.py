@@ -15,6 +15,9 @@ domain's first run — through `until`), per person:
 - **fair_share**: all effort done in the period × their present days ÷ everyone's
   present days; **balance** = done − fair_share (positive: ahead of their share).
 
+A place's effort is its target's; with the domain's `fair_share.weight_by_duration`, ×
+its length in hours (`duration`).
+
 Who has a share: the domain's active participants, and inactive ones who did or missed
 a place in the period (present until their last such place). Balances sum to zero.
 """
@@ -29,6 +32,7 @@ from uuid import UUID
 
 from vividshift.db import Connection
 from vividshift.ledger import queries
+from vividshift.ledger.duration import stored_hours, weighs_by_duration
 
 DOER_OUTCOMES = frozenset({"done", "covered", "swapped"})
 
@@ -74,6 +78,11 @@ async def ledger(
     start = since or await queries.first_run_date(conn, domain_id) or until
     start = min(start, until)
     places = await queries.closed_places(conn, domain_id, start, until)
+    if weighs_by_duration(await queries.get_domain(conn, domain_id)):
+        places = [
+            p | {"effort": p["effort"] * stored_hours(p["time_window"], p["run_window"])}
+            for p in places
+        ]
     people = await queries.domain_people(conn, domain_id)
     begin = datetime.combine(start, time(), UTC)
     end = _midnight_after(until)

@@ -11,11 +11,13 @@ async def closed_places(
     conn: Connection, domain_id: UUID, since: date | None, until: date
 ) -> list[dict[str, Any]]:
     """Every place of the domain's non-cancelled runs dated in [since, until] that has an
-    outcome, with its effort and date."""
+    outcome, with its effort and date (and the windows its length is read from)."""
     cur = await conn.execute(
         """
         SELECT d.participant_id, d.rota_participant_id, d.target_id, d.outcome,
-               t.effort::float8 AS effort, a.assignment_date
+               t.effort::float8 AS effort, a.assignment_date,
+               t.constraints->'time_window' AS time_window,
+               a.configuration->'window' AS run_window
           FROM assignments a
           JOIN assignment_details d ON d.assignment_id = a.id
           JOIN assignment_targets t ON t.id = d.target_id
