@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from vividshift.fields import NO_NUL, bounded
+from vividshift.fields import NO_NUL, ZONE_NAMES, bounded
 from vividshift.notifications.events import EVENT_TYPES
 
 EventType = Literal[
@@ -134,7 +134,7 @@ class PreferencesWrite(_Strict):
     )
     quiet_hours_start: time | None = Field(default=None, description="no reminders from …")
     quiet_hours_end: time | None = Field(default=None, description="… until (local time)")
-    timezone: Annotated[str, bounded(64, min_length=1), NO_NUL] | None = Field(
+    timezone: Annotated[str, bounded(64, min_length=1), NO_NUL, ZONE_NAMES] | None = Field(
         default=None, description="IANA zone of the quiet hours (default: your profile's)"
     )
 

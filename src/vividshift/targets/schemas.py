@@ -29,7 +29,7 @@ from vividshift.fields import (
     unique_skills,
 )
 from vividshift.participants.schemas import DomainRef
-from vividshift.patching import reject_sent_nulls
+from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
 SORT_KEYS = frozenset({"name", "required_count", "created_at", "updated_at"})
@@ -102,7 +102,9 @@ NOT_NULL_ON_UPDATE = (
 class TargetUpdate(BaseModel):
     """A partial change: only the fields sent are written; `description` may be null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=sent_nulls_refused(NOT_NULL_ON_UPDATE)
+    )
 
     name: Name | None = None
     description: Description | None = None

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from vividshift.auth.schemas import Email, PasswordInput, Role, Username
+from vividshift.fields import ZONE_NAMES
 
 MAX_JSON_BYTES = 16 * 1024
 MAX_JSON_DEPTH = 8
@@ -94,7 +95,9 @@ class ProfileWrite(BaseModel):
         None
     )
     avatar_url: Annotated[HttpUrl, Field(max_length=2048)] | None = None
-    timezone: Annotated[str, Field(max_length=50), AfterValidator(_iana_timezone)] = "UTC"
+    timezone: Annotated[str, Field(max_length=50), ZONE_NAMES, AfterValidator(_iana_timezone)] = (
+        "UTC"
+    )
     preferences: BoundedJson = Field(default_factory=dict)
     metadata: BoundedJson = Field(default_factory=dict)
 
