@@ -19,7 +19,7 @@ by the route class already; this module refuses it again for CSV imports and the
 
 import math
 import re
-from datetime import date
+from datetime import date, time
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
@@ -123,6 +123,15 @@ def _iso_date(value: Any) -> Any:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _clock_time(value: Any) -> Any:
+    if not isinstance(value, str | time):  # lax mode reads a number as seconds
+        raise ValueError("must be a time written HH:MM[:SS]")
+    return value
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 
 @cache

@@ -133,3 +133,42 @@ async def test_a_swap_of_unknown_details_is_404_even_when_the_same(
         f"/api/assignments/{uuid.uuid4()}/swap", json=body, headers=headers
     )
     assert_error(response, 404, "RESOURCE_NOT_FOUND")
+
+
+async def test_sort_keys_are_an_enum(client: httpx.AsyncClient, auth_headers: Any) -> None:
+    document = (await client.get("/openapi.json")).json()
+    headers = await auth_headers("admin")
+    for path in ("/api/participants", "/api/targets", "/api/domains"):
+        (sort,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "sort"]
+        choices = sort["schema"]["enum"]
+        assert "name" in choices and "-name" in choices and "bogus" not in choices
+        for value in choices:
+            response = await client.get(path, params={"sort": value}, headers=headers)
+            assert response.status_code == 200, (path, value, response.text)
+        refused = await client.get(path, params={"sort": "bogus"}, headers=headers)
+        assert_error(refused, 422, "VALIDATION_ERROR")
+
+
+async def test_quiet_hours_are_clock_times_not_numbers(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    headers = await auth_headers("user")
+    url = "/api/me/notifications"
+    for value in (0, 3600, 1.5):
+        body = {"quiet_hours_start": "22:00", "quiet_hours_end": value}
+        assert_error(await client.put(url, json=body, headers=headers), 422, "VALIDATION_ERROR")
+    body = {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00:00"}
+    assert (await client.put(url, json=body, headers=headers)).status_code == 200
+
+
+async def test_an_avatar_url_of_the_stated_length_is_taken(
+    client: httpx.AsyncClient, auth_headers: Any, schemas: dict[str, Any]
+) -> None:
+    """2048 characters as sent, though normalising adds the `/` of an empty path."""
+    limit = _branches(schemas["ProfileWrite"]["properties"]["avatar_url"])[0]["maxLength"]
+    headers = await auth_headers("user")
+    host = "https://" + ".".join(["a" * 60] * 40)
+    for url, status in ((host[:limit], 200), (host[: limit + 1], 422)):
+        assert len(url) in (limit, limit + 1)
+        response = await client.put("/api/me/profile", json={"avatar_url": url}, headers=headers)
+        assert response.status_code == status, response.text

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from vividshift.fields import NO_NUL, ZONE_NAMES, bounded
+from vividshift.fields import NO_NUL, ZONE_NAMES, ClockTime, bounded
 from vividshift.notifications.events import EVENT_TYPES
 
 EventType = Literal[
@@ -132,8 +132,8 @@ class PreferencesWrite(_Strict):
         description="hours before a turn to be reminded; "
         "null = the domain's setting (24 by default)",
     )
-    quiet_hours_start: time | None = Field(default=None, description="no reminders from …")
-    quiet_hours_end: time | None = Field(default=None, description="… until (local time)")
+    quiet_hours_start: ClockTime | None = Field(default=None, description="no reminders from …")
+    quiet_hours_end: ClockTime | None = Field(default=None, description="… until (local time)")
     timezone: Annotated[str, bounded(64, min_length=1), NO_NUL, ZONE_NAMES] | None = Field(
         default=None, description="IANA zone of the quiet hours (default: your profile's)"
     )
