@@ -172,3 +172,25 @@ async def test_an_avatar_url_of_the_stated_length_is_taken(
         assert len(url) in (limit, limit + 1)
         response = await client.put("/api/me/profile", json={"avatar_url": url}, headers=headers)
         assert response.status_code == status, response.text
+
+
+async def test_reminder_hours_are_a_number_not_a_boolean(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    headers = await auth_headers("user")
+    for value, status in ((False, 422), (True, 422), (0, 200), (24, 200)):
+        body = {"reminder_hours": value}
+        response = await client.put("/api/me/notifications", json=body, headers=headers)
+        assert response.status_code == status, (value, response.text)
+
+
+async def test_an_empty_import_is_refused_as_the_schema_says(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    headers = await auth_headers("admin")
+    for path in ("/api/participants/import", "/api/targets/import"):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"]["minItems"] == 1
+        response = await client.post(path, json=[], headers=headers)
+        assert_error(response, 422, "VALIDATION_ERROR")

@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -125,7 +126,7 @@ class PreferencesWrite(_Strict):
     email_events: Events | None = Field(
         default=None, description="event types you get by email (all by default)"
     )
-    reminder_hours: int | None = Field(
+    reminder_hours: Annotated[int, Strict()] | None = Field(
         default=None,
         ge=0,
         le=336,

@@ -26,6 +26,7 @@ IMPORT_BODY = {
         "application/json": {
             "schema": {
                 "type": "array",
+                "minItems": 1,  # no rows: 422
                 "maxItems": MAX_IMPORT_ROWS,
                 "items": {"$ref": "#/components/schemas/TargetCreate"},
             }
