@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
 from tests.system.test_http_errors import assert_error
@@ -194,3 +195,21 @@ async def test_an_empty_import_is_refused_as_the_schema_says(
         assert body["schema"]["minItems"] == 1
         response = await client.post(path, json=[], headers=headers)
         assert_error(response, 422, "VALIDATION_ERROR")
+
+
+async def test_quiet_hours_go_together_as_the_schema_says(
+    client: httpx.AsyncClient, auth_headers: Any, schemas: dict[str, Any]
+) -> None:
+    write = schemas["PreferencesWrite"]
+    headers = await auth_headers("user")
+    for body in (
+        {"quiet_hours_start": "22:00", "quiet_hours_end": None},
+        {"quiet_hours_start": "22:00"},
+        {"quiet_hours_end": "07:00"},
+        {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00"},
+        {"quiet_hours_start": None, "quiet_hours_end": None},
+        {},
+    ):
+        stated = jsonschema.Draft202012Validator({"anyOf": write["anyOf"]}).is_valid(body)
+        response = await client.put("/api/me/notifications", json=body, headers=headers)
+        assert response.status_code == (200 if stated else 422), (body, response.text)

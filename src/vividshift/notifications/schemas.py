@@ -122,7 +122,29 @@ class DeliveryPage(BaseModel):
     offset: int
 
 
+# `_quiet_pair`, stated: quiet hours are both set, or neither (left out or null).
+_QUIET_PAIR: dict[str, Any] = {
+    "anyOf": [
+        {
+            "properties": {
+                "quiet_hours_start": {"type": "null"},
+                "quiet_hours_end": {"type": "null"},
+            }
+        },
+        {
+            "required": ["quiet_hours_start", "quiet_hours_end"],
+            "properties": {
+                "quiet_hours_start": {"not": {"type": "null"}},
+                "quiet_hours_end": {"not": {"type": "null"}},
+            },
+        },
+    ]
+}
+
+
 class PreferencesWrite(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_QUIET_PAIR)
+
     email_events: Events | None = Field(
         default=None, description="event types you get by email (all by default)"
     )
