@@ -49,6 +49,7 @@ async def test_patterns_are_stated(
         ("DomainUpdate", DOMAIN_NOT_NULL),
         ("DefinitionUpdate", ("name", "json_schema", "is_active")),
         ("EntityUpdate", ("name",)),
+        ("PreferencesWrite", ("email_events",)),
     ],
 )
 def test_fields_refused_as_null_are_not_nullable(

@@ -19,6 +19,7 @@ from pydantic import (
 
 from vividshift.fields import NO_NUL, ZONE_NAMES, ClockTime, bounded
 from vividshift.notifications.events import EVENT_TYPES
+from vividshift.patching import sent_nulls_refused
 
 EventType = Literal[
     "rotation.published.v1",
@@ -142,8 +143,13 @@ _QUIET_PAIR: dict[str, Any] = {
 }
 
 
+def _preferences_schema(schema: dict[str, Any]) -> None:
+    sent_nulls_refused(("email_events",))(schema)  # the service refuses null: send []
+    schema.update(_QUIET_PAIR)
+
+
 class PreferencesWrite(_Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_QUIET_PAIR)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_preferences_schema)
 
     email_events: Events | None = Field(
         default=None, description="event types you get by email (all by default)"
