@@ -115,8 +115,16 @@ async def _wait_for_answers(base: str, handler: str, count: int) -> None:
 
 async def _healthy(base: str) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-        assert (await http.get("/health")).status_code == 200
+        got = await http.get("/health")
+        assert got.status_code == 200
         assert (await http.get("/ready")).status_code == 200
+        # HEAD and OPTIONS through the real server too: headers only.
+        head = await http.head("/health")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-length"] == str(len(got.content))
+        options = await http.options("/api/participants")
+        assert options.status_code == 204 and options.content == b""
+        assert options.headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
 async def _people_and_tasks(conn: psycopg.AsyncConnection[Any]) -> None:
