@@ -40,7 +40,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from vividshift.http.methods import allow_header, served_methods
+from vividshift.route_methods import allow_header, served_methods
 
 log = logging.getLogger("vividshift.errors")
 

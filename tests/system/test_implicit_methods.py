@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from vividshift.http.methods import _flat_routes
+from vividshift.route_methods import _flat_routes
 
 # Compatible paths of the predecessor's contract (spec/API.md) that must be among those
 # generated: the sample below is the app's own routes, so this guards the generation.
