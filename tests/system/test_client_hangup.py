@@ -171,14 +171,15 @@ async def test_a_generation_whose_client_hung_up_during_the_solve_saves_nothing(
     assert await _count(conn, "assignments") == 2
     timings = answered.json()["metadata"]["timings_ms"]
     assert timings["solve_ms"] > 300, f"the solve must outlast the hang-up: {timings}"
-    # Hang up halfway through the solve.
+    # Hang up early in the solve (its length varies with the machine's load).
     data = _request(
         "POST", "/api/assignments/generate", token, json.dumps(body).encode(), "application/json"
     )
-    hang_up_after = (timings["load_ms"] + timings["solve_ms"] / 2) / 1000
+    hang_up_after = (timings["load_ms"] + 100) / 1000
     await asyncio.to_thread(_hang_up, served, data, hang_up_after)
     await _wait_for_answers(base, "/api/assignments/generate", 3)
-    assert await _requests_done(base, "/api/assignments/generate", "499") == 1
+    answered_201 = await _requests_done(base, "/api/assignments/generate", "201")
+    assert await _requests_done(base, "/api/assignments/generate", "499") == 1, answered_201
     assert await _count(conn, "assignments") == 2  # only the answered ones
     await _healthy(base)
 
