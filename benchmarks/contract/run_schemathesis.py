@@ -38,6 +38,7 @@ SELF_DESTRUCTIVE = (
     r"^/auth/(logout|logout-all|password|sessions/.*)$|^/api/users/[^/]+/(deactivate|role)$"
 )
 BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
 
 
 def free_port() -> int:
@@ -93,6 +94,8 @@ def run(url: str, st_args: list[str], *, timeout: float) -> subprocess.Completed
         return subprocess.run(
             [
                 str(BIN / "st"),
+                "--config-file",
+                str(HERE / "schemathesis.toml"),
                 "run",
                 f"http://127.0.0.1:{port}/openapi.json",
                 "--exclude-path-regex",
@@ -105,7 +108,7 @@ def run(url: str, st_args: list[str], *, timeout: float) -> subprocess.Completed
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=os.environ | {"SCHEMATHESIS_HOOKS": ""},
+            env=os.environ | {"SCHEMATHESIS_HOOKS": "contract_hooks", "PYTHONPATH": str(HERE)},
             cwd=tempfile.gettempdir(),  # its .schemathesis/ cache stays out of the project
         )
     finally:

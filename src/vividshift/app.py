@@ -25,6 +25,7 @@ from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
 from vividshift.errors import install_error_handlers
 from vividshift.http.body_limit import BodyLimitMiddleware
+from vividshift.http.methods import ImplicitMethodsMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.openapi_nul import install_no_nul_schema
 from vividshift.http.routing import StrictJSONRoute
@@ -113,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.router.route_class = StrictJSONRoute
     app.state.settings = settings
+    app.add_middleware(ImplicitMethodsMiddleware)  # OPTIONS and HEAD on every path
     app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies
     app.add_middleware(
         BodyLimitMiddleware,

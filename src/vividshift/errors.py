@@ -35,11 +35,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
-from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
-from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
+
+from vividshift.route_methods import allow_header, served_methods
 
 log = logging.getLogger("vividshift.errors")
 
@@ -169,40 +170,10 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.code, exc.details, exc.headers)
 
 
-def _flat_routes(routes: Any) -> list[Any]:
-    """Routes with included routers flattened (FastAPI includes them lazily)."""
-    try:
-        from fastapi.routing import iter_route_contexts
-    except ImportError:  # FastAPI before lazily included routers: routes are flat
-        return list(routes)
-    return [context.route for context in iter_route_contexts(routes)]
-
-
 def allowed_methods(request: Request) -> str:
-    """The methods of the path's own operation(s) (Starlette's 405 names only the first
-    route's): of the routes whose template matches, those whose path parameters are
-    valid (a UUID parameter does not take `x.csv`), and of those the most specific
-    (fewest parameters: `/api/domains/configuration-schema` is not `/{domain_id}`).
-    HEAD and OPTIONS are served by no route (no CORS), so never listed."""
-    candidates: list[tuple[int, set[str]]] = []
-    for route in _flat_routes(request.app.router.routes):
-        match, child = route.matches(request.scope)
-        if match == Match.NONE or not _valid_path_params(route, child.get("path_params", {})):
-            continue
-        candidates.append((len(child.get("path_params", {})), set(route.methods or ())))
-    fewest = min((n for n, _ in candidates), default=0)
-    methods = set().union(*(m for n, m in candidates if n == fewest))
-    return ", ".join(sorted(methods))
-
-
-def _valid_path_params(route: Any, values: dict[str, Any]) -> bool:
-    dependant = getattr(route, "dependant", None)
-    for param in getattr(dependant, "path_params", None) or ():
-        try:
-            TypeAdapter(param.field_info.annotation).validate_python(values.get(param.name))
-        except (ValidationError, TypeError):
-            return False
-    return True
+    """`Allow` of the request's path: the methods of its own operation(s) (Starlette's
+    405 names only the first route's), with HEAD and OPTIONS (`http.methods`)."""
+    return allow_header(served_methods(request.scope))
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -292,6 +263,13 @@ async def respond_outside_routing(
     await response(scope, receive, send)
 
 
+async def _on_client_gone(request: Request, exc: Exception) -> Response:
+    """The client went away while sending its body: nothing was done, nobody reads an
+    answer (499, nginx's "client closed request"); no error of ours."""
+    log.info("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=499)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "Internal server error", "INTERNAL_ERROR", None)
@@ -303,4 +281,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(psycopg.OperationalError, _on_database_error)  # PoolTimeout too
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
     app.add_exception_handler(Exception, _on_unexpected)

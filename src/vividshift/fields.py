@@ -19,8 +19,10 @@ by the route class already; this module refuses it again for CSV imports and the
 
 import math
 import re
-from datetime import date
+from datetime import date, time
+from functools import cache
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
@@ -121,3 +123,30 @@ def _iso_date(value: Any) -> Any:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _clock_time(value: Any) -> Any:
+    if not isinstance(value, str | time):  # lax mode reads a number as seconds
+        raise ValueError("must be a time written HH:MM[:SS]")
+    return value
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
+@cache
+def iana_zones() -> tuple[str, ...]:
+    """The IANA time zone names this system knows (the `tzdata` package's)."""
+    return tuple(sorted(available_timezones()))
+
+
+def _zone_enum(schema: dict[str, Any]) -> None:
+    schema["enum"] = list(iana_zones())
+
+
+# On a time zone field: the schema lists the names the server accepts.
+ZONE_NAMES = Field(json_schema_extra=_zone_enum)
+
+# Largest seed: 2^53 - 1, the largest integer a JSON number carries exactly (I-JSON,
+# RFC 7493); /openapi.json's numbers are floats, where 2^63 - 1 would read as 2^63.
+MAX_SEED = 2**53 - 1

@@ -7,7 +7,7 @@ removes it, and the result must stay within the JSON limits of `vividshift.field
 A field whose column is NOT NULL may be left out but not sent as null (422).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -42,3 +42,23 @@ def reject_sent_nulls(model: BaseModel, fields: Iterable[str]) -> None:
     for name in fields:
         if name in model.model_fields_set and getattr(model, name) is None:
             raise ValueError(f"{name} may not be null")
+
+
+def sent_nulls_refused(fields: Iterable[str]) -> Callable[[dict[str, Any]], None]:
+    """A model's `json_schema_extra` stating what `reject_sent_nulls` enforces: `fields`
+    may be left out, but null is not among their values."""
+    names = frozenset(fields)
+
+    def strip_null(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            if name not in names or "anyOf" not in prop:
+                continue
+            branches = [b for b in prop.pop("anyOf") if b.get("type") != "null"]
+            if len(branches) == 1:
+                prop.update(branches[0])
+            else:
+                prop["anyOf"] = branches
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+
+    return strip_null

@@ -1,14 +1,9 @@
-"""The contract, checked on every run: a bounded, seeded schemathesis run (every check
-but the two below, examples and coverage phases, positive and negative cases) against
-a live `vividshift serve` must find 0 failures. No 500 anywhere, every status and
-header documented, every response matching its schema, wrong methods answered 405 with
-`Allow`.
-
-Left out, and reported by the full randomized run
-(`benchmarks/contract/run_schemathesis.py`): `positive_data_acceptance` (the document
-does not yet state every rule the server enforces — e.g. a strategy name must be a
-known one, PATCH fields typed nullable that refuse null) and `unsupported_method` for
-an undeclared method on a path whose template another operation's id parameter fits.
+"""The contract, checked on every run: a bounded, seeded schemathesis run (every check,
+examples and coverage phases, positive and negative cases) against a live `vividshift
+serve` must find 0 failures. No 500 anywhere, every status and header documented, every
+response matching its schema, every schema-valid request accepted (but for the rules no
+schema can state, listed in benchmarks/contract/schemathesis.toml), wrong methods
+answered 405 with `Allow`, OPTIONS with `Allow` naming the path's methods.
 """
 
 import shutil
@@ -39,12 +34,10 @@ def test_schemathesis_finds_no_failure(fresh_db_url: str) -> None:
             "all",
             "--checks",
             "all",
-            "--exclude-checks",
-            "positive_data_acceptance,unsupported_method",
             "--max-response-time",
             "10",
         ],
-        timeout=240,
+        timeout=900,  # ~4 min on an idle 2-CPU machine; every IANA zone is one case
     )
     summary = result.stdout[result.stdout.find("SUMMARY") :]
     assert result.returncode == 0, summary or result.stderr[-3000:]

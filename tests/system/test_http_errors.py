@@ -35,7 +35,7 @@ async def test_unknown_route_is_404_json(client: httpx.AsyncClient) -> None:
 async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.delete("/health")
     assert_error(response, 405, "VALIDATION_ERROR")
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
 
 
 @pytest.fixture

@@ -247,8 +247,6 @@ async def swap(
     conn: Connection, principal: Principal | None, assignment_id: UUID, body: SwapRequest
 ) -> EditResult:
     """Exchange the participants of two places of one run."""
-    if body.first_detail_id == body.second_detail_id:
-        raise ValidationFailed("Swap needs two different details")
     async with transaction(conn, acting_user=_actor(principal)):
         run, _ = await run_access(conn, principal, assignment_id, "manager", lock=True)
         _require_active(run)
@@ -258,6 +256,9 @@ async def swap(
             if found is None:
                 raise NotFound("Detail not found in this assignment", details={"id": str(wanted)})
         assert first is not None and second is not None
+        # After the look-ups: unknown ids are a 404 whether or not they are the same.
+        if body.first_detail_id == body.second_detail_id:
+            raise ValidationFailed("Swap needs two different details")
         if first["target_id"] == second["target_id"]:
             raise ValidationFailed("Both details are on the same target: nothing to swap")
         if first["participant_id"] == second["participant_id"]:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vividshift.fields import NO_NUL, Description, JsonObject, bounded
+from vividshift.fields import MAX_SEED, NO_NUL, Description, JsonObject, bounded
 from vividshift.http.lenient import Lenient
 
 MAX_IDS = 100_000
@@ -71,7 +71,7 @@ class GenerateRequest(Lenient):
     )
     name: Label | None = None
     description: Description | None = None
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(
         default=None, description="default: parameters.seed, else 0"
     )
     window: TimeWindow | None = None

@@ -27,7 +27,7 @@ from vividshift.http.openapi import (
     Responses,
     described,
 )
-from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort, sort_choices
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 
@@ -48,7 +48,12 @@ async def list_domains(
     page: Paging,
     active_only: Annotated[bool, Query(description="only is_active = true")] = False,
     sort: Annotated[
-        str, Query(max_length=20, description=f"one of {sorted(SORT_KEYS)}; '-' descending")
+        str,
+        Query(
+            max_length=20,
+            description=f"one of {sorted(SORT_KEYS)}; '-' descending",
+            json_schema_extra=sort_choices(SORT_KEYS),
+        ),
     ] = "name",
 ) -> Page[DomainRead]:
     """List the domains the caller sees (an admin: all), paged, with the total count."""

@@ -59,8 +59,8 @@ from pydantic import (
 )
 
 from vividshift.domains.rows import DomainRow
-from vividshift.fields import NO_NUL, Description, JsonObject, bounded
-from vividshift.patching import reject_sent_nulls
+from vividshift.fields import MAX_SEED, NO_NUL, ZONE_NAMES, Description, JsonObject, bounded
+from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
 SORT_KEYS = frozenset({"name", "display_name", "created_at", "updated_at"})
@@ -70,14 +70,14 @@ VALIDATORS = ("availability_check", "capacity_check", "skill_matching")
 DomainName = Annotated[
     str,
     bounded(100, min_length=1),
-    NO_NUL,
     Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="lowercase letters, digits, _ and -"),
+    NO_NUL,  # after the pattern: a constraint after a validator is left out of the schema
 ]
 Version = Annotated[
     str,
     bounded(20, min_length=1),
-    NO_NUL,
     Field(pattern=r"^\d{1,6}(\.\d{1,6}){1,2}$", description="MAJOR.MINOR[.PATCH]"),
+    NO_NUL,
 ]
 DisplayName = Annotated[str, bounded(200, min_length=1), NO_NUL]
 Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
@@ -97,6 +97,7 @@ def _known_zone(value: str) -> str:
 Zone = Annotated[
     str,
     Field(min_length=1, max_length=64, examples=["Europe/Berlin"]),
+    ZONE_NAMES,
     AfterValidator(_known_zone),
 ]
 
@@ -113,7 +114,7 @@ class StrategyParameters(_Strict):
     max_attempts: Annotated[int, Field(ge=1, le=1000)] | None = None
     skill_threshold: Weight | None = None
     fallback_strategy: Strategy | None = None
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
     ensure_capacity: bool | None = None
 
 
@@ -344,6 +345,10 @@ NOT_NULL_ON_UPDATE = (
 
 class DomainUpdate(_Strict):
     """A partial change. `version` is set when sent, else bumped by the documented rule."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=sent_nulls_refused(NOT_NULL_ON_UPDATE)
+    )
 
     name: DomainName | None = None
     display_name: DisplayName | None = None

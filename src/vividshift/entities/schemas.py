@@ -27,7 +27,7 @@ from vividshift.fields import (
     bounded,
     check_json,
 )
-from vividshift.patching import reject_sent_nulls
+from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 
 BUILT_IN_TYPES = ("participant", "assignment_target")
 RESERVED_KEYS = frozenset(
@@ -44,8 +44,8 @@ SUPPORTED_DRAFTS = {
 TypeName = Annotated[
     str,
     bounded(100, min_length=1),
-    NO_NUL,
     Field(pattern=r"^[a-z][a-z0-9_]*$", description="lowercase identifier"),
+    NO_NUL,  # after the pattern: a constraint after a validator is left out of the schema
 ]
 
 
@@ -108,7 +108,10 @@ class DefinitionCreate(BaseModel):
 class DefinitionUpdate(BaseModel):
     """Partial; a new `json_schema` is refused (422) while existing entities fail it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=sent_nulls_refused(("name", "json_schema", "is_active")),
+    )
 
     name: DefinitionName | None = None
     display_name: DisplayName | None = None
@@ -171,7 +174,7 @@ class EntityCreate(BaseModel):
 class EntityUpdate(BaseModel):
     """Partial flat body: keys sent replace; an attribute set to null is removed."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra=sent_nulls_refused(("name",)))
 
     name: Name | None = None
 

@@ -51,6 +51,12 @@ class Sort:
         return f"ORDER BY {self.column} {direction}, id {direction}"
 
 
+def sort_choices(allowed: frozenset[str]) -> dict[str, list[str]]:
+    """The `json_schema_extra` of a `sort` query parameter: the values `parse_sort`
+    takes (each key, and with '-' in front)."""
+    return {"enum": sorted(allowed) + [f"-{key}" for key in sorted(allowed)]}
+
+
 def parse_sort(value: str, allowed: frozenset[str]) -> Sort:
     """`name` / `-name` → Sort, only for keys in `allowed`."""
     descending = value.startswith("-")

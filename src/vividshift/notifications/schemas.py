@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -12,14 +12,16 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from vividshift.fields import NO_NUL, bounded
+from vividshift.fields import NO_NUL, ZONE_NAMES, ClockTime, bounded
 from vividshift.notifications.events import EVENT_TYPES
 from vividshift.notifications.rows import ChannelRow
+from vividshift.patching import sent_nulls_refused
 
 EventType = Literal[
     "rotation.published.v1",
@@ -123,20 +125,47 @@ class DeliveryPage(BaseModel):
     offset: int
 
 
+# `_quiet_pair`, stated: quiet hours are both set, or neither (left out or null).
+_QUIET_PAIR: dict[str, Any] = {
+    "anyOf": [
+        {
+            "properties": {
+                "quiet_hours_start": {"type": "null"},
+                "quiet_hours_end": {"type": "null"},
+            }
+        },
+        {
+            "required": ["quiet_hours_start", "quiet_hours_end"],
+            "properties": {
+                "quiet_hours_start": {"not": {"type": "null"}},
+                "quiet_hours_end": {"not": {"type": "null"}},
+            },
+        },
+    ]
+}
+
+
+def _preferences_schema(schema: dict[str, Any]) -> None:
+    sent_nulls_refused(("email_events",))(schema)  # the service refuses null: send []
+    schema.update(_QUIET_PAIR)
+
+
 class PreferencesWrite(_Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_preferences_schema)
+
     email_events: Events | None = Field(
         default=None, description="event types you get by email (all by default)"
     )
-    reminder_hours: int | None = Field(
+    reminder_hours: Annotated[int, Strict()] | None = Field(
         default=None,
         ge=0,
         le=336,
         description="hours before a turn to be reminded; "
         "null = the domain's setting (24 by default)",
     )
-    quiet_hours_start: time | None = Field(default=None, description="no reminders from …")
-    quiet_hours_end: time | None = Field(default=None, description="… until (local time)")
-    timezone: Annotated[str, bounded(64, min_length=1), NO_NUL] | None = Field(
+    quiet_hours_start: ClockTime | None = Field(default=None, description="no reminders from …")
+    quiet_hours_end: ClockTime | None = Field(default=None, description="… until (local time)")
+    timezone: Annotated[str, bounded(64, min_length=1), NO_NUL, ZONE_NAMES] | None = Field(
         default=None, description="IANA zone of the quiet hours (default: your profile's)"
     )
 

@@ -19,7 +19,9 @@ def signature(key: bytes, user_id: UUID, event_type: str) -> str:
 
 
 def is_valid(key: bytes, user_id: UUID, event_type: str, sig: str) -> bool:
-    return hmac.compare_digest(signature(key, user_id, event_type), sig)
+    # Compared as UTF-8 bytes: compare_digest raises on a str that is not ASCII.
+    expected = signature(key, user_id, event_type).encode()
+    return hmac.compare_digest(expected, sig.encode("utf-8", "surrogatepass"))
 
 
 def link(public_url: str, key: bytes, user_id: UUID, event_type: str) -> str:

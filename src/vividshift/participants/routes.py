@@ -12,7 +12,7 @@ from vividshift.db import Db
 from vividshift.errors import ValidationFailed
 from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
 from vividshift.http.openapi import READ, WRITE, Responses, described
-from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort, sort_choices
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.participants import service
@@ -34,6 +34,7 @@ IMPORT_BODY = {
         "application/json": {
             "schema": {
                 "type": "array",
+                "minItems": 1,  # no rows: 422
                 "maxItems": MAX_IMPORT_ROWS,
                 "items": {"$ref": "#/components/schemas/ParticipantCreate"},
             }
@@ -97,6 +98,7 @@ SortParam = Annotated[
     Query(
         max_length=20,
         description=f"one of {sorted(SORT_KEYS)}; prefix '-' for descending",
+        json_schema_extra=sort_choices(SORT_KEYS),
     ),
 ]
 Filters = Annotated[ParticipantFilters, Depends(participant_filters)]

@@ -40,7 +40,7 @@ from vividshift.fields import (
     unique_skills,
 )
 from vividshift.participants.rows import ParticipantRow
-from vividshift.patching import reject_sent_nulls
+from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ SORT_KEYS = frozenset({"name", "email", "created_at", "updated_at"})
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOT_STATUSES = ("available", "unavailable", "preferred")
 TIME_SLOT = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(-(([01]?\d|2[0-3]):[0-5]\d|24:00))?$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+$")
 MAX_SLOTS_PER_DAY = 96
 MAX_ABSENCES = 366
 ABSENCE_KEYS = {"start", "end", "reason"}
@@ -145,7 +145,9 @@ Availability = Annotated[
     ),
 ]
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]
-EmailAddress = Annotated[Email, AfterValidator(_check_email)]
+EmailAddress = Annotated[
+    Email, AfterValidator(_check_email), Field(json_schema_extra={"pattern": EMAIL.pattern})
+]
 DomainRef = Annotated[
     str,
     bounded(100, min_length=1),
@@ -183,7 +185,9 @@ class ParticipantUpdate(BaseModel):
     be null. A `member` of the domain may send only `availability` and `preferences`,
     and only for the participant linked to them; everything else needs `manager`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=sent_nulls_refused(NOT_NULL_ON_UPDATE)
+    )
 
     name: Name | None = None
     email: EmailAddress | None = None

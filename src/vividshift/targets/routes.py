@@ -10,7 +10,7 @@ from vividshift.bulk_import import parse_rows
 from vividshift.db import Db
 from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH
 from vividshift.http.openapi import READ, WRITE, Responses, described
-from vividshift.http.paging import Page, PageParams, page_params, parse_sort
+from vividshift.http.paging import Page, PageParams, page_params, parse_sort, sort_choices
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.participants.schemas import SORT_KEYS as PARTICIPANT_SORT_KEYS
@@ -26,6 +26,7 @@ IMPORT_BODY = {
         "application/json": {
             "schema": {
                 "type": "array",
+                "minItems": 1,  # no rows: 422
                 "maxItems": MAX_IMPORT_ROWS,
                 "items": {"$ref": "#/components/schemas/TargetCreate"},
             }
@@ -62,7 +63,12 @@ async def list_targets(
         str | None, Query(min_length=1, max_length=200, description="name contains (any case)")
     ] = None,
     sort: Annotated[
-        str, Query(max_length=20, description=f"one of {sorted(SORT_KEYS)}; '-' descending")
+        str,
+        Query(
+            max_length=20,
+            description=f"one of {sorted(SORT_KEYS)}; '-' descending",
+            json_schema_extra=sort_choices(SORT_KEYS),
+        ),
     ] = "name",
     domain: Annotated[
         str | None,
@@ -159,7 +165,11 @@ async def list_candidates(
     page: Paging,
     sort: Annotated[
         str,
-        Query(max_length=20, description=f"one of {sorted(PARTICIPANT_SORT_KEYS)}"),
+        Query(
+            max_length=20,
+            description=f"one of {sorted(PARTICIPANT_SORT_KEYS)}",
+            json_schema_extra=sort_choices(PARTICIPANT_SORT_KEYS),
+        ),
     ] = "name",
 ) -> Page[ParticipantRead]:
     """Active participants of the target's domain whose skills cover its required_skills."""

@@ -30,7 +30,7 @@ from vividshift.fields import (
     unique_skills,
 )
 from vividshift.participants.schemas import DomainRef
-from vividshift.patching import reject_sent_nulls
+from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 from vividshift.targets.rows import TargetRow
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
@@ -104,7 +104,9 @@ NOT_NULL_ON_UPDATE = (
 class TargetUpdate(BaseModel):
     """A partial change: only the fields sent are written; `description` may be null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=sent_nulls_refused(NOT_NULL_ON_UPDATE)
+    )
 
     name: Name | None = None
     description: Description | None = None

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
 from vividshift.auth.schemas import Email, PasswordInput, Role, Username
+from vividshift.fields import ZONE_NAMES
 
 MAX_JSON_BYTES = 16 * 1024
 MAX_JSON_DEPTH = 8
@@ -53,6 +54,15 @@ class SessionsEnded(BaseModel):
     ended: int
 
 
+MAX_URL_LENGTH = 2048
+
+
+def _url_as_sent_at_most_2048(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_URL_LENGTH:
+        raise ValueError(f"must be at most {MAX_URL_LENGTH} characters")
+    return value
+
+
 @cache
 def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -93,8 +103,18 @@ class ProfileWrite(BaseModel):
     phone: Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ().\-]{2,19}$", max_length=20)] | None = (
         None
     )
-    avatar_url: Annotated[HttpUrl, Field(max_length=2048)] | None = None
-    timezone: Annotated[str, Field(max_length=50), AfterValidator(_iana_timezone)] = "UTC"
+    # The limit is on the URL as sent (normalising may add a `/`), as the schema states.
+    avatar_url: (
+        Annotated[
+            HttpUrl,
+            BeforeValidator(_url_as_sent_at_most_2048),
+            Field(json_schema_extra={"maxLength": MAX_URL_LENGTH}),
+        ]
+        | None
+    ) = None
+    timezone: Annotated[str, Field(max_length=50), ZONE_NAMES, AfterValidator(_iana_timezone)] = (
+        "UTC"
+    )
     preferences: BoundedJson = Field(default_factory=dict)
     metadata: BoundedJson = Field(default_factory=dict)
 
