@@ -1,5 +1,9 @@
 """/openapi.json states the NUL rule: every request refuses U+0000 (`nul_guard`, the
-route class), so every free string of the document carries a pattern without it."""
+route class), so every free string of the document carries a pattern without it, and
+every free-form JSON object (`fields.JsonObject`: a participant's availability, a
+task's constraints …) holds keys without it and values of `FreeJsonValue`, a recursive
+schema whose strings carry the pattern too (`fields.check_json` refuses NUL at any
+depth)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +16,41 @@ NO_NUL_PATTERN = "^[^\\x00]*$"
 _BOUNDED = ("pattern", "enum", "const", "format", "contentEncoding")
 
 
+FREE_JSON_VALUE = "FreeJsonValue"
+_FREE_REF = {"$ref": f"#/components/schemas/{FREE_JSON_VALUE}"}
+
+
+def _free_object() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": NO_NUL_PATTERN},
+        "additionalProperties": dict(_FREE_REF),
+    }
+
+
+def free_json_value() -> dict[str, Any]:
+    """Any JSON value without U+0000 in a string or a key, at any depth."""
+    return {
+        "description": "any JSON value; no string or key holds U+0000",
+        "anyOf": [
+            {"type": "string", "pattern": NO_NUL_PATTERN},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": dict(_FREE_REF)},
+            _free_object(),
+        ],
+    }
+
+
+def _is_free_object(schema: dict[str, Any]) -> bool:
+    return (
+        schema.get("type") == "object"
+        and "properties" not in schema
+        and schema.get("additionalProperties", True) is True
+    )
+
+
 def _is_string(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return kind == "string" or (isinstance(kind, list) and "string" in kind)
@@ -22,6 +61,8 @@ def state_no_nul(node: Any) -> None:
     if isinstance(node, dict):
         if _is_string(node) and not any(key in node for key in _BOUNDED):
             node["pattern"] = NO_NUL_PATTERN
+        if _is_free_object(node):
+            node.update(_free_object())
         for value in node.values():
             state_no_nul(value)
     elif isinstance(node, list):
@@ -35,7 +76,9 @@ def install_no_nul_schema(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         document = build()
-        state_no_nul(document.get("components", {}).get("schemas", {}))
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        state_no_nul(schemas)
+        schemas[FREE_JSON_VALUE] = free_json_value()
         for operations in document.get("paths", {}).values():
             state_no_nul(operations)
         return document
