@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
@@ -17,15 +16,14 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-import uvicorn
 from psycopg.rows import dict_row
 
 from tests.conftest import make_settings
 from tests.factories import make_user
 from tests.secrets_registry import remember
+from tests.system.live_server import serving
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
-from vividshift.cli.serve import server_config
 
 PEOPLE, TARGETS, PER_TARGET = 260, 40, 3
 
@@ -33,24 +31,8 @@ PEOPLE, TARGETS, PER_TARGET = 260, 40, 3
 @pytest.fixture
 def served(fresh_db_url: str) -> Iterator[tuple[str, int]]:
     """(host, port) of the app on its own database, as `serve` runs it."""
-    config = server_config(make_settings(fresh_db_url, db_pool_max_size=4))
-    config.lifespan = "on"
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield sock.getsockname()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with serving(make_settings(fresh_db_url, db_pool_max_size=4)) as address:
+        yield address
 
 
 @pytest.fixture

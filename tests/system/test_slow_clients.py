@@ -4,16 +4,15 @@ to over raw sockets."""
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, suppress
 
 import httpx
 import pytest
-import uvicorn
 
 from tests.conftest import make_settings
+from tests.system.live_server import serving
 from vividshift.cli.serve import server_config
 
 HEADER_TIMEOUT = 1.0
@@ -29,24 +28,8 @@ def served(database_url: str) -> Iterator[tuple[str, int]]:
         body_timeout_seconds=BODY_TIMEOUT,
         keep_alive_timeout_seconds=5,
     )
-    config = server_config(settings)
-    config.lifespan = "on"
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield sock.getsockname()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with serving(settings) as address:
+        yield address
 
 
 def connect(address: tuple[str, int]) -> socket.socket:

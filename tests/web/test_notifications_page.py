@@ -104,3 +104,20 @@ async def test_a_manager_adds_a_signed_webhook_and_sees_its_secret_once(
         },
     )
     assert r.status_code == 404
+
+
+async def test_a_reminder_lead_time_that_is_not_a_whole_number_is_a_field_error(
+    browser_like: SignIn, db: Connection
+) -> None:
+    http, user = await browser_like("viewer")
+    token = csrf_of((await http.get("/notifications")).text)
+    for typed in ("six", "6.5", "9" * 40):
+        r = await http.post(
+            "/notifications/preferences", data={"csrf_token": token, "reminder_hours": typed}
+        )
+        assert r.status_code == 422, typed
+        assert 'id="e-reminder_hours"' in r.text
+    cur = await db.execute(
+        "SELECT 1 FROM notification_preferences WHERE user_id = %s", (user["id"],)
+    )
+    assert await cur.fetchone() is None

@@ -2,6 +2,7 @@
 pydantic models. No rule lives here; the models and services decide what is valid."""
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +20,18 @@ def text(form: FormData, name: str) -> str:
 
 def optional(form: FormData, name: str) -> str | None:
     return text(form, name) or None
+
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")  # longer: out of every field's range anyway
+
+
+def whole_number(form: FormData, name: str) -> int | str | None:
+    """A number field: None when empty, an int when it is one, else the text as typed
+    (the model refuses it with its message; strict integer fields take no strings)."""
+    value = text(form, name)
+    if not value:
+        return None
+    return int(value) if _WHOLE_NUMBER.fullmatch(value) else value
 
 
 def tags(form: FormData, name: str) -> list[str]:

@@ -25,7 +25,7 @@ from vividshift.notifications.schemas import (
     PreferencesWrite,
 )
 from vividshift.web.deps import Form, SignedIn
-from vividshift.web.forms import FieldErrors, pydantic_errors, text
+from vividshift.web.forms import FieldErrors, pydantic_errors, text, whole_number
 from vividshift.web.render import redirect, render
 
 router = APIRouter(tags=["web"], include_in_schema=False)
@@ -79,7 +79,7 @@ async def save_preferences(request: Request, user: SignedIn, db: Db, form: Form)
     chosen = [e for e in form.getlist("email_events") if isinstance(e, str)]
     values: dict[str, Any] = {
         "email_events": chosen,
-        "reminder_hours": text(form, "reminder_hours") or None,
+        "reminder_hours": whole_number(form, "reminder_hours"),
         "quiet_hours_start": text(form, "quiet_hours_start") or None,
         "quiet_hours_end": text(form, "quiet_hours_end") or None,
         "timezone": text(form, "timezone") or None,
