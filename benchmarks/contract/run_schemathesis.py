@@ -34,7 +34,10 @@ SECRET = "contract-secret-" + "x" * 40
 # Operations that would end or demote the run's own admin session (every later case
 # would then be a 401): logout, password change, ending sessions, deactivating users,
 # changing roles. They have tests of their own.
-SELF_DESTRUCTIVE = r"^/auth/(logout|logout-all|password|sessions/.*)$|^/api/users/[^/]+/(deactivate|role|sessions)$"
+SELF_DESTRUCTIVE = (
+    r"^/auth/(logout|logout-all|password|sessions/.*)$"
+    r"|^/api/users/[^/]+/(deactivate|role|sessions)$"
+)
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 

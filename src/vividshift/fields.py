@@ -19,7 +19,7 @@ by the route class already; this module refuses it again for CSV imports and the
 
 import math
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
@@ -91,6 +91,8 @@ def bounded(max_length: int, *, min_length: int = 0) -> StringConstraints:
 
 Name = Annotated[str, bounded(200, min_length=1), NO_NUL]
 Description = Annotated[str, bounded(MAX_DESCRIPTION), NO_NUL]
+MAX_NOTE = 500  # an absence's reason, a swap or cover request's note (VARCHAR columns)
+Note = Annotated[str, bounded(MAX_NOTE), NO_NUL]
 Email = Annotated[str, bounded(255), NO_NUL]
 Phone = Annotated[str, bounded(20), NO_NUL]
 Skill = Annotated[str, bounded(MAX_SKILL_LENGTH, min_length=1), NO_NUL]
@@ -123,6 +125,19 @@ def _iso_date(value: Any) -> Any:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _iso_moment(value: Any) -> Any:
+    # Lax mode reads a number, or a string of one ("0.5"), as a Unix time.
+    if isinstance(value, date):  # a datetime is a date too
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 date-time")
+    return value
+
+
+# A local date, a local wall time or an instant, written in ISO 8601 (the rota's turns).
+IsoMoment = Annotated[date | datetime, BeforeValidator(_iso_moment)]
 
 
 def _clock_time(value: Any) -> Any:

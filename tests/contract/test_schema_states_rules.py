@@ -186,6 +186,24 @@ async def test_reminder_hours_are_a_number_not_a_boolean(
         assert response.status_code == status, (value, response.text)
 
 
+async def test_a_domains_whole_numbers_are_not_booleans(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    headers = await auth_headers("user")
+    created = await client.post(
+        "/api/domains", json={"name": "strict", "display_name": "Strict"}, headers=headers
+    )
+    url = f"/api/domains/{created.json()['id']}"
+    for configuration, status in (
+        ({"reminder_hours": False}, 422),
+        ({"fair_share": {"cover_wave_size": True}}, 422),
+        ({"rota": {"every": {"n": True, "unit": "day"}, "anchor": "2030-01-07"}}, 422),
+        ({"reminder_hours": 0, "fair_share": {"cover_wave_size": 2}}, 200),
+    ):
+        response = await client.patch(url, json={"configuration": configuration}, headers=headers)
+        assert response.status_code == status, (configuration, response.text)
+
+
 async def test_an_empty_import_is_refused_as_the_schema_says(
     client: httpx.AsyncClient, auth_headers: Any
 ) -> None:

@@ -41,6 +41,10 @@ async def test_an_absence_must_end_after_it_starts(client: httpx.AsyncClient, au
     assert r.status_code == 422 and r.json()["code"] == "VALIDATION_ERROR"
     r = await client.post(url, json={"start": "2030-07-05", "until": "x"}, headers=headers)
     assert r.status_code == 422
+    # The reason's column holds 500 characters: a longer one is refused, not a 500.
+    body = {"start": "2030-07-01", "end": "2030-07-02", "reason": "x" * 501}
+    r = await client.post(url, json=body, headers=headers)
+    assert r.status_code == 422 and r.json()["code"] == "VALIDATION_ERROR"
     assert (await client.get(url, headers=headers)).json() == []
 
 

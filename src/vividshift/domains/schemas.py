@@ -54,6 +54,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictFloat,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -81,7 +83,7 @@ Version = Annotated[
 ]
 DisplayName = Annotated[str, bounded(200, min_length=1), NO_NUL]
 Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
-Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Weight = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
 Strategy = Literal["balanced_rotation", "random_assignment", "skill_based"]
 Severity = Literal["error", "warning"]
 
@@ -111,22 +113,22 @@ class StrategyParameters(_Strict):
 
     rotation_weight: Weight | None = None
     balance_weight: Weight | None = None
-    max_attempts: Annotated[int, Field(ge=1, le=1000)] | None = None
+    max_attempts: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None
     skill_threshold: Weight | None = None
     fallback_strategy: Strategy | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
-    ensure_capacity: bool | None = None
+    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED)] | None = None
+    ensure_capacity: StrictBool | None = None
 
 
 class ValidatorParameters(_Strict):
-    strict_mode: bool | None = None
-    tolerance: Annotated[int, Field(ge=0, le=10_000)] | None = None
-    check_conflicts: bool | None = None
-    time_window: Annotated[int, Field(ge=0, le=365 * 24)] | None = Field(
+    strict_mode: StrictBool | None = None
+    tolerance: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+    check_conflicts: StrictBool | None = None
+    time_window: Annotated[StrictInt, Field(ge=0, le=365 * 24)] | None = Field(
         default=None, description="hours"
     )
     required_match: Weight | None = None
-    report_missing: bool | None = None
+    report_missing: StrictBool | None = None
 
 
 class ValidatorConfig(_Strict):
@@ -136,7 +138,7 @@ class ValidatorConfig(_Strict):
 
 
 class DomainConstraints(_Strict):
-    max_assignments_per_participant: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    max_assignments_per_participant: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
 
 
 class ParticipantSelection(_Strict):
@@ -163,12 +165,12 @@ class Schedule(_Strict):
 
     cron: Annotated[str, Field(min_length=9, max_length=120, examples=["0 6 * * 1"])]
     timezone: Zone = "UTC"
-    enabled: bool = True
+    enabled: StrictBool = True
     strategy: Strategy | None = Field(default=None, description="default: default_strategy")
     strategy_parameters: StrategyParameters = Field(default_factory=StrategyParameters)
     participants: ParticipantSelection = Field(default_factory=ParticipantSelection)
     targets: TargetSelection = Field(default_factory=TargetSelection)
-    date_offset_days: Annotated[int, Field(ge=0, le=366)] = 0
+    date_offset_days: Annotated[StrictInt, Field(ge=0, le=366)] = 0
 
     @field_validator("cron")
     @classmethod
@@ -186,14 +188,14 @@ class FairShareSettings(_Strict):
         default="done",
         description="what a place still open when its run's day has ended becomes",
     )
-    swaps_need_approval: bool = Field(
+    swaps_need_approval: StrictBool = Field(
         default=False,
         description="an accepted swap or cover waits for a manager's approval",
     )
-    cover_wave_size: Annotated[int, Field(ge=1, le=100)] = Field(
+    cover_wave_size: Annotated[StrictInt, Field(ge=1, le=100)] = Field(
         default=3, description="automatic cover finding: how many people each wave asks"
     )
-    cover_wave_minutes: Annotated[int, Field(ge=1, le=10_080)] = Field(
+    cover_wave_minutes: Annotated[StrictInt, Field(ge=1, le=10_080)] = Field(
         default=60, description="automatic cover finding: minutes between waves"
     )
     weight_by_duration: StrictBool = Field(
@@ -206,7 +208,7 @@ class FairShareSettings(_Strict):
 class RotaSpan(_Strict):
     """`n` units of time, e.g. `{"n": 14, "unit": "day"}`."""
 
-    n: Annotated[int, Field(ge=1, le=1000)]
+    n: Annotated[StrictInt, Field(ge=1, le=1000)]
     unit: Literal["minute", "hour", "day", "week", "month"]
 
 
@@ -268,7 +270,7 @@ class DomainConfiguration(_Strict):
     rota: RotaConfig | None = Field(
         default=None, description="the domain's turns (see /api/domains/{id}/turns)"
     )
-    reminder_hours: int = Field(
+    reminder_hours: StrictInt = Field(
         default=24,
         ge=0,
         le=336,
@@ -291,7 +293,7 @@ class _Rule(_Strict):
 
 class MaxAssignmentsRule(_Rule):
     type: Literal["max_assignments_per_participant"]
-    max: Annotated[int, Field(ge=1, le=10_000)]
+    max: Annotated[StrictInt, Field(ge=1, le=10_000)]
 
 
 class GroupExclusionRule(_Rule):
@@ -328,7 +330,7 @@ class DomainCreate(_Strict):
     display_name: DisplayName
     description: Description | None = None
     version: Version = "1.0"
-    is_active: bool = True
+    is_active: StrictBool = True
     configuration: DomainConfiguration = Field(default_factory=DomainConfiguration)
     business_rules: BusinessRules = Field(default_factory=list)
 
@@ -354,7 +356,7 @@ class DomainUpdate(_Strict):
     display_name: DisplayName | None = None
     description: Description | None = None
     version: Version | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     configuration: DomainConfiguration | None = None
     business_rules: BusinessRules | None = None
 
@@ -394,9 +396,23 @@ def bump_version(version: str) -> str:
 MemberRole = Literal["manager", "member", "viewer"]
 
 
+# `_one_account`, stated: one of the two is sent (not null), the other left out or null.
+_ONE_ACCOUNT: dict[str, Any] = {
+    "anyOf": [
+        {
+            "required": [mine],
+            "properties": {mine: {"type": "string"}, other: {"type": "null"}},
+        }
+        for mine, other in (("user_id", "username"), ("username", "user_id"))
+    ]
+}
+
+
 class MemberCreate(_Strict):
     """Who joins (an existing account, by `user_id` or `username`) and with which role;
     a member already there gets the new role."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_ACCOUNT)
 
     user_id: UUID | None = None
     username: Annotated[str, bounded(50, min_length=1), NO_NUL] | None = None

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from vividshift.fields import Description
+from vividshift.fields import Description, Note
 
 Outcome = Literal["done", "missed", "covered", "swapped", "excused"]
 PARTNERED = frozenset({"covered", "swapped"})
@@ -139,7 +139,7 @@ class PlaceRequestCreate(BaseModel):
         default=False,
         description="cover only: the worker asks the best-ranked eligible people in waves",
     )
-    note: Description | None = None
+    note: Note | None = None
 
 
 class PlaceRequestAccept(BaseModel):

@@ -135,6 +135,46 @@ def _check_email(value: str | None) -> str | None:
     return value
 
 
+# `check_availability`, stated for the document (all but "an absence does not end
+# before it starts", which no schema can say).
+_INSTANT = {"type": "string", "maxLength": 40, "description": "ISO date or date-time"}
+AVAILABILITY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **{
+            day: {
+                "type": "object",
+                "maxProperties": MAX_SLOTS_PER_DAY,
+                "propertyNames": {"pattern": TIME_SLOT.pattern},
+                "additionalProperties": {"enum": list(SLOT_STATUSES)},
+            }
+            for day in WEEKDAYS
+        },
+        "available": {"type": "boolean"},
+        "unavailable": {
+            "type": "array",
+            "maxItems": MAX_ABSENCES,
+            "items": {
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "start": _INSTANT,
+                            "end": _INSTANT,
+                            "reason": {"type": "string"},
+                        },
+                        "required": ["start", "end"],
+                        "additionalProperties": False,
+                    },
+                    {"type": "array", "items": _INSTANT, "minItems": 2, "maxItems": 2},
+                ]
+            },
+        },
+        "preferences": {"type": "object"},
+    },
+    "additionalProperties": False,
+}
+
 Availability = Annotated[
     dict[str, Any],
     AfterValidator(check_availability),
@@ -142,6 +182,7 @@ Availability = Annotated[
         description='weekday → {"H:MM": available|unavailable|preferred}; available: bool; '
         "unavailable: [{start, end}]; preferences: object",
         examples=[{"monday": {"9:00": "available", "17:00": "unavailable"}}],
+        json_schema_extra=AVAILABILITY_SCHEMA,
     ),
 ]
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]

@@ -1,6 +1,5 @@
 """/api/domains/{id}/turns, plans and re-plans; /api/participants/{id}/absences."""
 
-from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -9,6 +8,7 @@ from fastapi import Query, status
 from vividshift.assignments.schemas import EditResult
 from vividshift.auth.deps import Reader, Writer
 from vividshift.db import Db
+from vividshift.fields import IsoMoment
 from vividshift.http.openapi import CONFLICT, READ_ONE, WRITE_ONE, Responses, described
 from vividshift.http.routing import api_router
 from vividshift.rota import absences, places, planning, replanning, service
@@ -28,7 +28,7 @@ from vividshift.rota.schemas import (
 router = api_router(prefix="/api/domains", tags=["rota"])
 
 UNSEEN: Responses = {404: described("No such domain, or one the caller may not see")}
-Moment = date | datetime
+Moment = IsoMoment
 
 
 @router.get("/{domain_id}/turns", response_model=TurnList, responses=READ_ONE | UNSEEN)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vividshift.fields import Description
+from vividshift.fields import Description, IsoMoment, Note
 
 
 class _Strict(BaseModel):
@@ -39,7 +39,7 @@ class TurnList(BaseModel):
 class PlanRequest(_Strict):
     """Plan the next `turns` turns starting at or after `from` in one optimisation."""
 
-    start: date | datetime = Field(
+    start: IsoMoment = Field(
         alias="from",
         description="local date, local wall time or instant; the first turn starts at or after it",
     )
@@ -117,9 +117,9 @@ class AbsenceCreate(_Strict):
     (`{"start": "2030-07-01", "end": "2030-07-14"}` is two weeks); date-times are instants
     (naive ones local wall times), `end` excluded."""
 
-    start: date | datetime
-    end: date | datetime
-    reason: Description | None = None
+    start: IsoMoment
+    end: IsoMoment
+    reason: Note | None = None
 
 
 class AbsenceRead(BaseModel):
@@ -148,8 +148,8 @@ class AbsenceRead(BaseModel):
 class ReplanRequest(_Strict):
     """Re-plan the published turns starting in [from, to) that have not started."""
 
-    start: date | datetime = Field(alias="from")
-    end: date | datetime = Field(alias="to")
+    start: IsoMoment = Field(alias="from")
+    end: IsoMoment = Field(alias="to")
     time_limit_s: Annotated[float, Field(gt=0, le=60)] = 20.0
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
 

@@ -18,7 +18,14 @@ from vividshift.errors import AppError
 from vividshift.http.paging import PageParams, Sort
 from vividshift.users import service as users
 from vividshift.web.deps import Form, PageAdmin
-from vividshift.web.forms import FieldErrors, checked, optional, service_errors, text
+from vividshift.web.forms import (
+    FieldErrors,
+    checked,
+    optional,
+    service_errors,
+    text,
+    whole_number,
+)
 from vividshift.web.idempotency import form_key, readable
 from vividshift.web.render import readable_details, redirect, render
 
@@ -241,9 +248,9 @@ async def update_domain(
     chosen = [v for v in form.getlist("validators") if isinstance(v, str)]
     existing = {v.get("name"): v for v in config.get("validators") or []}
     config["validators"] = [existing.get(name) or {"name": name} for name in chosen]
-    limit = text(form, "max_assignments_per_participant")
+    limit = whole_number(form, "max_assignments_per_participant")
     constraints = dict(config.get("constraints") or {})
-    if limit:
+    if limit is not None:
         constraints["max_assignments_per_participant"] = limit
     else:
         constraints.pop("max_assignments_per_participant", None)
