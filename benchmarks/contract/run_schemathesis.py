@@ -26,6 +26,9 @@ from psycopg.rows import dict_row
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scratch_db import scratch_database  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from contract_data import seed  # noqa: E402
+
 from vividshift.auth.service import ClientInfo, open_session
 from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
@@ -92,11 +95,14 @@ def run(url: str, st_args: list[str], *, timeout: float) -> subprocess.Completed
                 if time.monotonic() > deadline:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.2)
+        data = seed(f"http://127.0.0.1:{port}", token)
+        config = Path(tempfile.mkdtemp()) / "schemathesis.toml"
+        config.write_text((HERE / "schemathesis.toml").read_text() + data.toml())
         return subprocess.run(
             [
                 str(BIN / "st"),
                 "--config-file",
-                str(HERE / "schemathesis.toml"),
+                str(config),
                 "run",
                 f"http://127.0.0.1:{port}/openapi.json",
                 "--exclude-path-regex",

@@ -24,7 +24,14 @@ from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 MAX_DESCRIPTION = 10_000
 MAX_SKILL_LENGTH = 100
@@ -113,6 +120,19 @@ def unique_skills(skills: list[str]) -> list[str]:
 # only what the OpenAPI document says: JSON true/false, and YYYY-MM-DD.
 
 Boolean = Annotated[bool, Strict()]
+
+# A local wall time, without an offset (it may fall in a spring gap, where no offset
+# exists): not an RFC 3339 `date-time`, so its schema says what it is.
+LocalDateTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$",
+            "examples": ["2030-03-31T02:30:00"],
+        }
+    ),
+]
 
 
 def _iso_date(value: Any) -> Any:

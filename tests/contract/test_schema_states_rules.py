@@ -9,6 +9,7 @@ import httpx
 import jsonschema
 import pytest
 
+from tests.rota.helpers import house
 from tests.system.test_http_errors import assert_error
 from vividshift.domains.schemas import NOT_NULL_ON_UPDATE as DOMAIN_NOT_NULL
 from vividshift.fields import MAX_SEED, iana_zones
@@ -263,3 +264,33 @@ async def test_free_form_json_states_no_nul_at_any_depth(
             "/api/participants", json=body, headers=await auth_headers("user")
         )
         assert response.status_code == 422, response.text
+
+
+async def test_local_wall_times_match_their_schema(
+    client: httpx.AsyncClient, schemas: dict[str, Any], auth_headers: Any
+) -> None:
+    # A turn's local start has no offset (it may fall in a spring gap): not a date-time.
+    headers = await auth_headers("user")
+    domain = await house(client, headers)
+    turns = await client.get(
+        f"/api/domains/{domain['id']}/turns", params={"from": "2030-03-20"}, headers=headers
+    )
+    assert turns.status_code == 200, turns.text
+    for name in ("local_start", "local_end"):
+        schema = schemas["TurnRead"]["properties"][name]
+        assert "format" not in schema
+        for turn in turns.json()["turns"]:
+            jsonschema.validate(turn[name], schema)
+
+
+async def test_plan_numbers_are_not_booleans(client: httpx.AsyncClient, auth_headers: Any) -> None:
+    headers = await auth_headers("user")
+    domain = await house(client, headers)
+    url = f"/api/domains/{domain['id']}/plan"
+    for body in (
+        {"from": "2030-01-07", "turns": True},
+        {"from": "2030-01-07", "turns": 1, "seed": False},
+        {"from": "2030-01-07", "turns": 1, "time_limit_s": True},
+    ):
+        response = await client.post(url, json=body, headers=headers)
+        assert_error(response, 422, "VALIDATION_ERROR")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from vividshift.fields import MAX_SEED, NO_NUL, Description, JsonObject, bounded
 from vividshift.http.lenient import Lenient
@@ -81,12 +81,12 @@ class GenerateRequest(Lenient):
         "no longer counts as history) or `complete` it (it becomes history) before this "
         "run is stored; unset: 409 naming the active run",
     )
-    force: bool = Field(
+    force: StrictBool = Field(
         default=False,
         description="admin only: store the run even when an error-level validation fails "
         "(recorded in its history as forced); otherwise such a run is refused with 422",
     )
-    async_: bool | None = Field(
+    async_: StrictBool | None = Field(
         default=None,
         alias="async",
         description="true: run as a background job (202 + job URL); false: always answer "
@@ -182,7 +182,7 @@ class ReassignRequest(_Strict):
 
     detail_id: UUID
     participant_id: UUID
-    force: bool = Field(
+    force: StrictBool = Field(
         default=False, description="keep the change even if a validator reports an error"
     )
     reason: Description | None = None
@@ -193,7 +193,7 @@ class SwapRequest(_Strict):
 
     first_detail_id: UUID
     second_detail_id: UUID
-    force: bool = False
+    force: StrictBool = False
     reason: Description | None = None
 
 

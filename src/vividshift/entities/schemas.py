@@ -17,7 +17,7 @@ from uuid import UUID
 
 from jsonschema import validators
 from jsonschema.exceptions import SchemaError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from vividshift.fields import (
     NO_NUL,
@@ -102,7 +102,7 @@ class DefinitionCreate(BaseModel):
     json_schema: JsonSchema = Field(
         default_factory=dict, examples=[{"type": "object", "required": ["capacity"]}]
     )
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class DefinitionUpdate(BaseModel):
@@ -117,7 +117,7 @@ class DefinitionUpdate(BaseModel):
     display_name: DisplayName | None = None
     description: Description | None = None
     json_schema: JsonSchema | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "DefinitionUpdate":

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     Strict,
+    StrictBool,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -64,7 +65,7 @@ class ChannelUpdate(_Strict):
     name: ChannelName | None = None
     url: ChannelUrl | None = None
     events: Events | None = None
-    is_active: bool | None = Field(
+    is_active: StrictBool | None = Field(
         default=None, description="true re-enables a disabled channel (its failure record cleared)"
     )
 

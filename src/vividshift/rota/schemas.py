@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
-from vividshift.fields import Description, IsoMoment, Note
+from vividshift.fields import Description, IsoMoment, LocalDateTime, Note
 
 
 class _Strict(BaseModel):
@@ -21,11 +21,11 @@ class TurnRead(BaseModel):
     index: int = Field(description="0 = the turn starting on the rota's anchor")
     start: datetime = Field(description="UTC instant the turn starts")
     end: datetime = Field(description="UTC instant the turn ends (exclusive)")
-    local_start: datetime = Field(
+    local_start: LocalDateTime = Field(
         description="the local wall time the start came from (a time in a spring gap is "
         "kept here while `start` moves to the next valid time)"
     )
-    local_end: datetime
+    local_end: LocalDateTime
     timezone: str
     hours: float = Field(description="length in elapsed hours (167 or 169 for a week over DST)")
 
@@ -43,11 +43,11 @@ class PlanRequest(_Strict):
         alias="from",
         description="local date, local wall time or instant; the first turn starts at or after it",
     )
-    turns: Annotated[int, Field(ge=1, le=104)] = Field(description="how many turns (K)")
-    time_limit_s: Annotated[float, Field(gt=0, le=60)] = Field(
+    turns: Annotated[StrictInt, Field(ge=1, le=104)] = Field(description="how many turns (K)")
+    time_limit_s: Annotated[StrictFloat, Field(gt=0, le=60)] = Field(
         default=20.0, description="the solver's time limit in seconds"
     )
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    seed: Annotated[StrictInt, Field(ge=0, le=2**31 - 1)] = 0
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -65,7 +65,7 @@ class TurnPlanned(BaseModel):
     index: int = Field(description="0 = the plan's first turn")
     start: datetime
     end: datetime
-    local_start: datetime
+    local_start: LocalDateTime
     run_id: UUID | None = Field(description="the turn's run once published")
     places: list[PlacePlanned]
 
@@ -150,8 +150,8 @@ class ReplanRequest(_Strict):
 
     start: IsoMoment = Field(alias="from")
     end: IsoMoment = Field(alias="to")
-    time_limit_s: Annotated[float, Field(gt=0, le=60)] = 20.0
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    time_limit_s: Annotated[StrictFloat, Field(gt=0, le=60)] = 20.0
+    seed: Annotated[StrictInt, Field(ge=0, le=2**31 - 1)] = 0
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -174,7 +174,7 @@ class TurnDiff(BaseModel):
     index: int
     run_id: UUID
     start: datetime
-    local_start: datetime
+    local_start: LocalDateTime
     changes: list[PlaceChange]
 
 
@@ -206,11 +206,11 @@ class OverrideCreate(_Strict):
 
     participant_id: UUID
     reason: Description | None = None
-    force: bool = Field(
+    force: StrictBool = Field(
         default=False, description="keep the change even if a validator reports an error"
     )
 
 
 class OverrideRemove(_Strict):
     reason: Description | None = None
-    force: bool = False
+    force: StrictBool = False
