@@ -16,16 +16,17 @@ ROTA = {"every": {"n": 7, "unit": "day"}, "anchor": "2030-01-07", "handoff": "09
 
 @dataclass
 class ContractData:
-    """Values of path parameters: for every operation, and for the deleting ones."""
+    """Values of path parameters: for every operation, and for some operations their own
+    (deleting ones a spare row, re-plan ones a re-plan's id)."""
 
     parameters: dict[str, str] = field(default_factory=dict)
-    deleting: dict[str, dict[str, str]] = field(default_factory=dict)
+    per_operation: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def toml(self) -> str:
-        """The `[parameters]` table and one `[[operations]]` entry per deleting one."""
+        """The `[parameters]` table, then an `[[operations]]` entry per own value set."""
         lines = ["", "[parameters]"]
         lines += [f'{name} = "{value}"' for name, value in sorted(self.parameters.items())]
-        for operation, values in sorted(self.deleting.items()):
+        for operation, values in sorted(self.per_operation.items()):
             pairs = ", ".join(f'{name} = "{value}"' for name, value in sorted(values.items()))
             lines += ["", "[[operations]]", f'include-name = "{operation}"']
             lines += [f"parameters = {{ {pairs} }}"]
@@ -41,8 +42,9 @@ def _post(http: httpx.Client, path: str, body: dict[str, Any] | None = None) -> 
 
 def seed(base_url: str, token: str) -> ContractData:
     """A house with a weekly rota, four people, two tasks, a saved run with a cover
-    request, a draft plan, an absence, a channel, a feed, an invitation, a member, an
-    entity definition and a predecessor entity; a spare house, person and task."""
+    request, a published plan and a re-plan proposal, an absence, a channel, a feed, an
+    invitation, a member, an entity definition and a predecessor entity; a spare house,
+    person and task."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as http:
         house = _post(
@@ -82,6 +84,10 @@ def seed(base_url: str, token: str) -> ContractData:
             {"domain": "house", "assignment_date": "2030-01-09", "async": True},
         )
         plan = _post(http, f"/api/domains/{house['id']}/plan", {"from": "2030-02-04", "turns": 2})
+        _post(http, f"/api/domains/{house['id']}/plans/{plan['id']}/publish")
+        replan = _post(
+            http, f"/api/domains/{house['id']}/replan", {"from": "2030-02-04", "to": "2030-02-18"}
+        )
         absence = _post(
             http,
             f"/api/participants/{people[0]['id']}/absences",
@@ -130,7 +136,7 @@ def seed(base_url: str, token: str) -> ContractData:
             "entity_type": "participant",
             "entity_id": entity["id"],
         },
-        deleting={
+        per_operation={
             "DELETE /api/domains/{domain_id}": {"domain_id": spare_house["id"]},
             "DELETE /api/domains/{domain_id}/permanent": {"domain_id": spare_house["id"]},
             "DELETE /api/participants/{participant_id}": {"participant_id": spare_person["id"]},
@@ -139,6 +145,10 @@ def seed(base_url: str, token: str) -> ContractData:
             },
             "DELETE /api/targets/{target_id}": {"target_id": spare_task["id"]},
             "DELETE /api/targets/{target_id}/permanent": {"target_id": spare_task["id"]},
+            "GET /api/domains/{domain_id}/replans/{plan_id}": {"plan_id": replan["plan"]["id"]},
+            "POST /api/domains/{domain_id}/replans/{plan_id}/apply": {
+                "plan_id": replan["plan"]["id"]
+            },
             "DELETE /api/me/channels/{channel_id}": {"channel_id": my_channel["id"]},
             "PATCH /api/me/channels/{channel_id}": {"channel_id": my_channel["id"]},
         },

@@ -160,13 +160,25 @@ def _iso_moment(value: Any) -> Any:
 IsoMoment = Annotated[date | datetime, BeforeValidator(_iso_moment)]
 
 
+_CLOCK_TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
+
+
 def _clock_time(value: Any) -> Any:
-    if not isinstance(value, str | time):  # lax mode reads a number as seconds
-        raise ValueError("must be a time written HH:MM[:SS]")
+    # Lax mode reads a number as seconds; an offset means nothing for a wall time in a
+    # zone (and PostgreSQL refuses one beyond ±15:59).
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_CLOCK_TIME, value, re.ASCII):
+        raise ValueError("must be a local clock time written HH:MM[:SS], without an offset")
     return value
 
 
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+# A local clock time (quiet hours): HH:MM or HH:MM:SS, no offset.
+ClockTime = Annotated[
+    time,
+    BeforeValidator(_clock_time),
+    WithJsonSchema({"type": "string", "pattern": _CLOCK_TIME, "examples": ["22:00"]}),
+]
 
 
 @cache

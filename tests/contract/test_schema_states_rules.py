@@ -157,7 +157,8 @@ async def test_quiet_hours_are_clock_times_not_numbers(
 ) -> None:
     headers = await auth_headers("user")
     url = "/api/me/notifications"
-    for value in (0, 3600, 1.5):
+    # An offset means nothing for a wall time in a zone ("-18:25" was a 500).
+    for value in (0, 3600, 1.5, "15:56:59-18:25", "16:01:50Z", "7:00", "24:00"):
         body = {"quiet_hours_start": "22:00", "quiet_hours_end": value}
         assert_error(await client.put(url, json=body, headers=headers), 422, "VALIDATION_ERROR")
     body = {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00:00"}
