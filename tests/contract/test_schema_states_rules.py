@@ -236,6 +236,22 @@ async def test_quiet_hours_go_together_as_the_schema_says(
         assert response.status_code == (200 if stated else 422), (body, response.text)
 
 
+async def test_one_null_quiet_hour_clears_both(
+    client: httpx.AsyncClient, auth_headers: Any
+) -> None:
+    # After quiet hours are set, `{"quiet_hours_end": null}` was a 500 (half a pair).
+    headers = await auth_headers("user")
+    url = "/api/me/notifications"
+    body = {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00"}
+    assert (await client.put(url, json=body, headers=headers)).status_code == 200
+    response = await client.put(url, json={"quiet_hours_end": None}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert (response.json()["quiet_hours_start"], response.json()["quiet_hours_end"]) == (
+        None,
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("availability", "accepted"),
     [

@@ -193,6 +193,11 @@ async def set_preferences(
         if values["email_events"] is None:
             raise ValidationFailed("email_events may not be null (send [] for none)")
         values["email_events"] = sorted(set(values["email_events"]))
+    if values.keys() & {"quiet_hours_start", "quiet_hours_end"}:
+        # A pair: sending either sets both (the model has checked they go together), so
+        # `{"quiet_hours_end": null}` clears the quiet hours instead of half of them.
+        values["quiet_hours_start"] = body.quiet_hours_start
+        values["quiet_hours_end"] = body.quiet_hours_end
     async with transaction(conn, acting_user=principal.id):
         await queries.upsert_preferences(conn, principal.id, values)
     return await get_preferences(conn, principal)
