@@ -14,11 +14,8 @@ while the solver runs). Uses DATABASE_URL's server, else the embedded one.
 import argparse
 import asyncio
 import collections
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import date, timedelta
@@ -27,12 +24,9 @@ from pathlib import Path
 import httpx
 import psycopg
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
-from run_schemathesis import SECRET, admin_token, free_port  # noqa: E402
-
-from vividshift import migrate  # noqa: E402
-from vividshift.db import url_with_database  # noqa: E402
-from vividshift.embedded import EmbeddedPostgres  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scratch_db import scratch_database  # noqa: E402
+from served import admin_token, served  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -81,59 +75,22 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=60)
     parser.add_argument("--targets", type=int, default=8)
     args = parser.parse_args()
-    embedded = None
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / "vividshift-bench-pg")
-        server_url = embedded.admin_url
-    name = f"vs_overload_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = url_with_database(server_url, name)
-    port = free_port()
-    server = None
-    try:
-        migrate.upgrade(url)
+    with scratch_database("vs_overload") as url:
         seed(url, args.people, args.targets)
         token = asyncio.run(admin_token(url))
-        server = subprocess.Popen(
-            [str(BIN / "vividshift"), "serve", "--port", str(port)],
-            env=os.environ
-            | {
-                "DATABASE_URL": url,
-                "VIVIDSHIFT_JWT_SECRET": SECRET,
-                "VIVIDSHIFT_LOG_LEVEL": "critical",
-                "VIVIDSHIFT_DB_POOL_MAX_SIZE": "10",
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        rounds = {}
-        for offset, (label, hold) in enumerate(
-            (("connection held while solving (baseline)", True), ("connection released", False))
-        ):
-            began = time.perf_counter()
-            statuses, latencies = asyncio.run(
-                flood(port, token, args.concurrency, hold=hold, offset=offset * 1000)
-            )
-            rounds[label] = (statuses, latencies, time.perf_counter() - began)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if embedded is not None:
-            embedded.stop()
+        with served(url, VIVIDSHIFT_DB_POOL_MAX_SIZE="10") as port:
+            rounds = {}
+            for offset, (label, hold) in enumerate(
+                (
+                    ("connection held while solving (baseline)", True),
+                    ("connection released", False),
+                )
+            ):
+                began = time.perf_counter()
+                statuses, latencies = asyncio.run(
+                    flood(port, token, args.concurrency, hold=hold, offset=offset * 1000)
+                )
+                rounds[label] = (statuses, latencies, time.perf_counter() - began)
     for label, (statuses, latencies, elapsed) in rounds.items():
         print(f"{args.concurrency} concurrent generations, pool of 10, {label}: {elapsed:.1f} s")
         for status, count in sorted(statuses.items()):

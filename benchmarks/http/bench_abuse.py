@@ -13,10 +13,8 @@ Uses DATABASE_URL's server, else the embedded one (a scratch database either way
 """
 
 import asyncio
-import os
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -26,11 +24,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
-from run_schemathesis import SECRET, admin_token, free_port  # noqa: E402
 from scratch_db import scratch_database  # noqa: E402
+from served import admin_token, served  # noqa: E402
 
-BIN = Path(sys.executable).parent
 NUL_QUERIES = [
     ("/api/participants", {"q": "a\x00b"}),
     ("/api/participants", {"has_skill": "a\x00b"}),
@@ -131,53 +127,31 @@ def timed(probe_base: str, work: Callable[[], str]) -> str:
 def main() -> None:
     with scratch_database("vs_abuse") as url:
         token = asyncio.run(admin_token(url))
-        port = free_port()
-        env = os.environ | {
-            "DATABASE_URL": url,
-            "VIVIDSHIFT_JWT_SECRET": SECRET,
-            "VIVIDSHIFT_LOG_LEVEL": "critical",
-        }
-        server = subprocess.Popen(
-            [str(BIN / "vividshift"), "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("the server did not start") from None
-                    time.sleep(0.2)
-            headers = {"Authorization": f"Bearer {token}"}
-            print("case | before (audit) | now")
-            with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-                for path, params in NUL_QUERIES:
-                    (name,) = params
-                    status = http.get(path, params=params).status_code
-                    print(f"NUL in {path}?{name} | 500 | {status}")
-                status = http.post("/login", data={"username": "a\x00b", "password": "x"})
-                print(f"NUL in POST /login form | 500 | {status.status_code}")
+        with served(url) as port:
+            report(port, token)
 
-            def header() -> str:
-                answer, seconds = huge_header(port, 100 * 1024 * 1024)
-                return f"{answer} in {seconds:.2f} s"
 
-            print(f"100 MB Authorization | ~30 s, /health stalled 10 s | {timed(base, header)}")
+def report(port: int, token: str) -> None:
+    base = f"http://127.0.0.1:{port}"
+    print("case | before (audit) | now")
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+        for path, params in NUL_QUERIES:
+            (name,) = params
+            print(f"NUL in {path}?{name} | 500 | {http.get(path, params=params).status_code}")
+        login = http.post("/login", data={"username": "a\x00b", "password": "x"})
+        print(f"NUL in POST /login form | 500 | {login.status_code}")
 
-            def slow() -> str:
-                closed, seconds = half_sent(port, 200, 60)
-                return f"{closed}/200 closed by the server in {seconds:.1f} s"
+    def header() -> str:
+        answer, seconds = huge_header(port, 100 * 1024 * 1024)
+        return f"{answer} in {seconds:.2f} s"
 
-            print(f"200 half-sent heads | open 40 s+ | {timed(base, slow)}")
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    print(f"100 MB Authorization | ~30 s, /health stalled 10 s | {timed(base, header)}")
+
+    def slow() -> str:
+        closed, seconds = half_sent(port, 200, 60)
+        return f"{closed}/200 closed by the server in {seconds:.1f} s"
+
+    print(f"200 half-sent heads | open 40 s+ | {timed(base, slow)}")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ from vividshift.auth.rows import (
     Account,
     FailureStats,
     LiveSession,
-    NewAccount,
     RaceWinner,
     RegistrationCount,
     RotatedSession,
     SessionToken,
+    UserRow,
 )
 from vividshift.db import Connection, fetch_all, fetch_one
 from vividshift.errors import Conflict
@@ -30,11 +30,11 @@ def _conflict(exc: errors.UniqueViolation) -> Conflict:
 
 async def insert_user(
     db: Connection, *, username: str, email: str, password_hash: str, role: str
-) -> NewAccount:
+) -> UserRow:
     try:
         row = await fetch_one(
             db,
-            NewAccount,
+            UserRow,
             f"""INSERT INTO users (username, email, password_hash, role)
                 VALUES (%s, %s, %s, %s) RETURNING {_USER_COLUMNS}, created_at, updated_at""",
             (username, email, password_hash, role),

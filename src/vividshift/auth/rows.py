@@ -7,8 +7,8 @@ from uuid import UUID
 
 
 @dataclass(frozen=True)
-class NewAccount:
-    """An account just created, without its password hash."""
+class UserRow:
+    """An account without its password hash (users lists and reads it too)."""
 
     id: UUID
     username: str

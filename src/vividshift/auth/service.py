@@ -35,7 +35,7 @@ from uuid import UUID
 from vividshift.auth import passwords, queries, throttle
 from vividshift.auth.deps import Principal
 from vividshift.auth.events import security_event
-from vividshift.auth.rows import Account, NewAccount, RaceWinner, TokenUser
+from vividshift.auth.rows import Account, RaceWinner, TokenUser, UserRow
 from vividshift.auth.schemas import SessionRead
 from vividshift.auth.tokens import decode_token, encode_token, hash_token
 from vividshift.config import Settings
@@ -91,8 +91,8 @@ async def create_user(
     email: str,
     password: str,
     role: str = "user",
-    then: Callable[[Connection, NewAccount], Awaitable[Any]] | None = None,
-) -> NewAccount:
+    then: Callable[[Connection, UserRow], Awaitable[Any]] | None = None,
+) -> UserRow:
     """A new account (any role: the CLI creates admins; registration never does).
     `then(db, user)` runs in the same transaction: when it raises, no account is made."""
     check_new_password(password)
@@ -135,7 +135,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def token_user(account: Account | NewAccount) -> TokenUser:
+def token_user(account: Account | UserRow) -> TokenUser:
     """The part of an account that tokens are minted for."""
     return TokenUser(id=account.id, username=account.username, role=account.role)
 

@@ -15,7 +15,7 @@ cannot be used to probe for accounts.
 """
 
 from vividshift.auth import service as auth_service
-from vividshift.auth.rows import NewAccount
+from vividshift.auth.rows import UserRow
 from vividshift.auth.service import ClientInfo
 from vividshift.config import Settings
 from vividshift.db import Connection
@@ -33,7 +33,7 @@ async def register(
     password: str,
     invitation_token: str | None,
     client: ClientInfo,
-) -> tuple[NewAccount, Accepted | None]:
+) -> tuple[UserRow, Accepted | None]:
     """Create an account under the registration mode; (user, the accepted invitation)."""
     if settings.registration == "closed":
         raise Forbidden("Registration is closed: ask an administrator for an account")
@@ -44,7 +44,7 @@ async def register(
     accepted: list[Accepted] = []
     account_made = False
 
-    async def accept(conn: Connection, user: NewAccount) -> None:
+    async def accept(conn: Connection, user: UserRow) -> None:
         nonlocal account_made
         account_made = True
         if invitation_token is not None:

@@ -3,22 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
+from vividshift.auth.rows import UserRow
 
-@dataclass(frozen=True)
-class UserRow:
-    """An account, without its password hash."""
-
-    id: UUID
-    username: str
-    email: str
-    role: str
-    is_active: bool
-    email_verified: bool
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+__all__ = ["ProfileRow", "UserRow"]
 
 
 @dataclass(frozen=True)
