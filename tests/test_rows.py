@@ -10,7 +10,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.factories import make_domain, make_user
+from tests.factories import (
+    make_assignment,
+    make_detail,
+    make_domain,
+    make_participant,
+    make_target,
+    make_user,
+)
 from vividshift.auth import queries as auth_queries
 from vividshift.auth import service as auth_service
 from vividshift.auth.deps import Principal
@@ -22,6 +29,7 @@ from vividshift.entities import queries as entity_queries
 from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
+from vividshift.ledger import queries as ledger_queries
 from vividshift.notifications import queries as notification_queries
 from vividshift.ops import queries as ops_queries
 from vividshift.participants import queries as participant_queries
@@ -47,6 +55,7 @@ TYPED = (
     "workgroups",
     "rota",
     "notifications",
+    "ledger",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
@@ -249,3 +258,33 @@ async def test_channel_and_preference_queries_hand_out_frozen_rows(db: Connectio
     assert prefs.reminder_hours == 2 and "turn.reminder.v1" in prefs.email_events
     assert await notification_queries.get_preferences(db, user["id"]) == prefs
     assert_frozen_row(prefs)
+
+
+async def test_ledger_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    person = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], effort=2)
+    run = await make_assignment(db, domain_id=domain["id"])
+    await make_detail(
+        db,
+        assignment_id=run["id"],
+        participant_id=person["id"],
+        target_id=task["id"],
+        outcome="done",
+        outcome_at=run["created_at"],
+    )
+    day = run["assignment_date"]
+    places = await ledger_queries.closed_places(db, domain["id"], day, day)
+    assert [(p.participant_id, p.effort, p.outcome) for p in places] == [
+        (person["id"], 2.0, "done")
+    ]
+    assert_frozen_row(places[0])
+    people = await ledger_queries.domain_people(db, domain["id"])
+    assert [p.name for p in people] == ["Ada"]
+    assert_frozen_row(people[0])
+    targets = await ledger_queries.domain_targets(db, domain["id"])
+    assert [t.id for t in targets] == [task["id"]]
+    assert_frozen_row(targets[0])
+    found = await ledger_queries.get_domain(db, domain["id"])
+    assert found is not None and found.name == domain["name"]
+    assert_frozen_row(found)

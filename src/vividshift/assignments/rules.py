@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from vividshift.domains.rows import DomainRow, configuration_of
 from vividshift.engine import (
     STRATEGIES,
     VALIDATORS,
@@ -243,9 +244,9 @@ class House:
         return datetime.now(self.zone).date()
 
 
-def house_of(domain: Mapping[str, Any] | None) -> House:
+def house_of(domain: DomainRow | Mapping[str, Any] | None) -> House:
     """The domain's House; a stored zone or default that is no longer valid is a 422."""
-    config = (domain or {}).get("configuration") or {}
+    config = configuration_of(domain)
     zone = config.get("timezone") or "UTC"
     default = config.get("availability_default") or "available"
     try:
