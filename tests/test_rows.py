@@ -26,6 +26,7 @@ from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.entities import queries as entity_queries
+from vividshift.fairshare import queries as fairshare_queries
 from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
@@ -56,6 +57,7 @@ TYPED = (
     "rota",
     "notifications",
     "ledger",
+    "fairshare",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
@@ -288,3 +290,39 @@ async def test_ledger_queries_hand_out_frozen_rows(db: Connection) -> None:
     found = await ledger_queries.get_domain(db, domain["id"])
     assert found is not None and found.name == domain["name"]
     assert_frozen_row(found)
+
+
+async def test_fairshare_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    ada = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], name="Dishes")
+    run = await make_assignment(db, domain_id=domain["id"], status="active")
+    detail = await make_detail(
+        db, assignment_id=run["id"], participant_id=ada["id"], target_id=task["id"]
+    )
+    place = await fairshare_queries.get_place(db, run["id"], detail["id"], lock=False)
+    assert place is not None and (place.participant_name, place.target_name) == ("Ada", "Dishes")
+    assert_frozen_row(place)
+    values = {
+        "domain_id": domain["id"],
+        "assignment_id": run["id"],
+        "detail_id": detail["id"],
+        "kind": "cover",
+        "requester_id": ada["id"],
+        "asked_participant_id": None,
+        "auto_find": False,
+        "note": None,
+    }
+    request = await fairshare_queries.insert_request(db, values)
+    assert request.status == "open" and request.requester_id == ada["id"]
+    assert_frozen_row(request)
+    cancelled = await fairshare_queries.update_request(db, request.id, {"status": "cancelled"})
+    assert cancelled.status == "cancelled"
+    assert await fairshare_queries.get_request(db, request.id) == cancelled
+    await fairshare_queries.insert_event(db, request.id, "requested", ada["id"])
+    events = await fairshare_queries.list_events(db, request.id)
+    assert [e.action for e in events] == ["requested"]
+    assert_frozen_row(events[0])
+    mine = await fairshare_queries.active_places_of(db, ada["id"])
+    assert [(p.id, p.target_name) for p in mine] == [(detail["id"], "Dishes")]
+    assert_frozen_row(mine[0])
