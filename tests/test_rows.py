@@ -18,6 +18,7 @@ from tests.factories import (
     make_target,
     make_user,
 )
+from vividshift.assignments.jobs import queries as job_queries
 from vividshift.auth import queries as auth_queries
 from vividshift.auth import service as auth_service
 from vividshift.auth.deps import Principal
@@ -58,6 +59,7 @@ TYPED = (
     "notifications",
     "ledger",
     "fairshare",
+    "assignments/jobs",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
@@ -326,3 +328,24 @@ async def test_fairshare_queries_hand_out_frozen_rows(db: Connection) -> None:
     mine = await fairshare_queries.active_places_of(db, ada["id"])
     assert [(p.id, p.target_name) for p in mine] == [(detail["id"], "Dishes")]
     assert_frozen_row(mine[0])
+
+
+async def test_job_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    job = await job_queries.insert_job(
+        db,
+        source="api",
+        mode="in_process",
+        request={"generate": {"seed": 1}},
+        actor_id=None,
+        requested_by=None,
+        domain_id=domain["id"],
+    )
+    assert job is not None and job.status == "queued" and job.request["generate"] == {"seed": 1}
+    assert_frozen_row(job)
+    started = await job_queries.start(db, job.id)
+    assert started is not None and started.attempts == 1 and started.status == "running"
+    found = await job_queries.get_job(db, job.id)
+    assert found is not None and found.queue_status is None and found.progress["percent"] == 10
+    assert_frozen_row(found)
+    assert await job_queries.domain_jobs(db, domain["id"], 5) == [found]
