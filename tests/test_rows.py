@@ -5,6 +5,7 @@ import ast
 import dataclasses
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -18,6 +19,7 @@ from tests.factories import (
     make_target,
     make_user,
 )
+from vividshift.assignments import queries as run_queries
 from vividshift.assignments.jobs import queries as job_queries
 from vividshift.auth import queries as auth_queries
 from vividshift.auth import service as auth_service
@@ -60,6 +62,7 @@ TYPED = (
     "ledger",
     "fairshare",
     "assignments/jobs",
+    "assignments",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
@@ -67,6 +70,10 @@ LEFT_AS_DICTS = {
     "auth": {"get_live_session"},
     # The list endpoint's query is reworked for speed separately (it strips a window count).
     "participants": {"list_participants", "where_clause"},
+    # Generation's bulk reads (10 000 people, JSON parsed by orjson) feed the engine's
+    # converters by key; the caller's own list (`/api/me/assignments`) is reworked for
+    # speed separately.
+    "assignments": {"load_participants", "load_targets", "linked_domains", "my_places"},
 }
 
 
@@ -349,3 +356,55 @@ async def test_job_queries_hand_out_frozen_rows(db: Connection) -> None:
     assert found is not None and found.queue_status is None and found.progress["percent"] == 10
     assert_frozen_row(found)
     assert await job_queries.domain_jobs(db, domain["id"], 5) == [found]
+
+
+async def test_run_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    ada = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], name="Dishes")
+    run = await run_queries.insert_assignment(
+        db,
+        {
+            "name": "typed",
+            "description": None,
+            "assignment_date": date(2031, 3, 4),
+            "strategy_used": "optimal",
+            "configuration": {},
+            "metadata": {"k": 1},
+            "created_by": None,
+            "domain_id": domain["id"],
+        },
+    )
+    assert run.status == "active" and run.metadata == {"k": 1} and run.domain_id == domain["id"]
+    assert_frozen_row(run)
+    await make_detail(db, assignment_id=run.id, participant_id=ada["id"], target_id=task["id"])
+    assert await run_queries.get_assignment(db, run.id) == run
+    details = await run_queries.get_details(db, run.id)
+    assert [(d.participant_name, d.target_name) for d in details] == [("Ada", "Dishes")]
+    assert_frozen_row(details[0])
+    detail = await run_queries.get_detail(db, run.id, details[0].id)
+    assert detail is not None and detail.participant_id == ada["id"]
+    assert_frozen_row(detail)
+    rows, total = await run_queries.list_assignments(
+        db,
+        date_from=None,
+        date_to=None,
+        status=None,
+        strategy=None,
+        domain_ids=[domain["id"]],
+        limit=10,
+        offset=0,
+    )
+    assert total == 1 and rows[0].id == run.id and rows[0].detail_count == 1
+    assert_frozen_row(rows[0])
+    past = await run_queries.past_runs(db, domain_id=domain["id"], until=date(2031, 3, 4), limit=5)
+    assert [r.id for r in past] == [run.id]
+    await run_queries.insert_history(db, run.id, "note", {"x": 1})
+    history = await run_queries.get_history(db, run.id)
+    assert [h.action for h in history][-1] == "note" and history[-1].changes == {"x": 1}
+    assert_frozen_row(history[-1])
+    rota, count = await run_queries.participant_rota(
+        db, ada["id"], include_cancelled=False, limit=10, offset=0
+    )
+    assert count == 1 and rota[0].detail_id == detail.id
+    assert_frozen_row(rota[0])

@@ -141,11 +141,13 @@ def build_rules(
     constraints: Sequence[Mapping[str, Any]],
     validators: Sequence[Mapping[str, Any]] | None,
     seed: int | None,
-    domain: Mapping[str, Any] | None,
+    domain: DomainRow | Mapping[str, Any] | None,
     participants: Sequence[Participant],
     targets: Sequence[Target],
 ) -> RunRules:
     """The run's rules; raises ValidationFailed (422) on unknown names or bad parameters."""
+    if isinstance(domain, DomainRow):
+        domain = domain.as_mapping()  # its rules are read as stored JSON, by key
     config = (domain or {}).get("configuration") or {}
     notes: list[str] = []
     chosen = strategy or config.get("default_strategy") or DEFAULT_STRATEGY

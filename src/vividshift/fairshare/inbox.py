@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.assignments import queries as assignment_queries
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
@@ -103,7 +104,7 @@ async def _able(conn: Connection, row: RequestListing, person: UUID) -> bool:
 class PlaceView:
     """One place for the page where its person hands it over."""
 
-    run: dict[str, Any]
+    run: AssignmentRow
     place: PlaceRow
     request: RequestView | None
     may_ask: bool  # the caller is the place's person or a manager, and the run is active
@@ -120,7 +121,7 @@ async def place_view(
         raise place_not_found(detail_id)
     row = await queries.live_request_of_place(conn, detail_id)
     own = await queries.linked_participant(conn, access.domain_id, principal.id)
-    may_ask = run["status"] == "active" and (
+    may_ask = run.status == "active" and (
         access.allows("manager") or (access.allows("member") and own == place.participant_id)
     )
     return PlaceView(

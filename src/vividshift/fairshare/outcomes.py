@@ -60,12 +60,12 @@ async def mark_outcome(
                 raise Forbidden(
                     "Members may only mark their own places done; a manager marks the rest"
                 )
-        if run["status"] == "cancelled":
+        if run.status == "cancelled":
             raise BusinessRuleViolation("A cancelled run's places take no outcome")
         doer, rota = _who(place, body)
         if (
             doer != place.participant_id
-            and await assignment_queries.participant_domain(conn, doer) != run["domain_id"]
+            and await assignment_queries.participant_domain(conn, doer) != run.domain_id
         ):
             raise NotFound("Participant not found in this domain", details={"by": str(doer)})
         try:

@@ -29,10 +29,12 @@ from uuid import UUID
 import psycopg.errors
 
 from vividshift.assignments import queries as assignment_queries
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains.access import Access, row_access
+from vividshift.domains.rows import DomainRow, configuration_of
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from vividshift.fairshare import queries
 from vividshift.fairshare.alternatives import assess_place
@@ -94,7 +96,7 @@ async def ask(
             await _own_person(conn, principal, access) != place.participant_id
         ):
             raise Forbidden("Only the place's own person or a manager may ask to hand it over")
-        if run["status"] != "active":
+        if run.status != "active":
             raise BusinessRuleViolation("Only places of active runs can be handed over")
         if body.auto_find and body.kind != "cover":
             raise ValidationFailed("auto_find goes with a cover request")
@@ -103,14 +105,14 @@ async def ask(
                 raise ValidationFailed("The place's own person cannot be asked to take it")
             if (
                 await assignment_queries.participant_domain(conn, body.participant_id)
-                != run["domain_id"]
+                != run.domain_id
             ):
                 raise NotFound(
                     "Participant not found in this domain",
                     details={"participant_id": str(body.participant_id)},
                 )
         values = {
-            "domain_id": run["domain_id"],
+            "domain_id": run.domain_id,
             "assignment_id": assignment_id,
             "detail_id": detail_id,
             "kind": body.kind,
@@ -157,7 +159,7 @@ def _refusal(name: str, target: str, reasons: list[str]) -> BusinessRuleViolatio
 
 async def _check_can_take(
     conn: Connection,
-    run: dict[str, Any],
+    run: AssignmentRow,
     place: PlaceRow,
     person: UUID,
     leaving: dict[str, UUID] | None = None,
@@ -196,12 +198,12 @@ async def accept(
         run, _ = await run_access(conn, None, row.assignment_id)
         place = await queries.get_place(conn, row.assignment_id, row.detail_id)
         assert place is not None  # the request is deleted with its place
-        if place.participant_id != row.requester_id or run["status"] != "active":
+        if place.participant_id != row.requester_id or run.status != "active":
             raise Conflict("The place changed since it was asked for; ask again")
         given = None
         if row.kind == "swap":
             given = await _given_place(conn, body, taker, run)
-            same_run = given.assignment_id == run["id"]
+            same_run = given.assignment_id == run.id
             await _check_can_take(
                 conn, run, place, taker, {str(taker): given.id} if same_run else None
             )
@@ -236,12 +238,12 @@ async def accept(
 
 
 async def _given_place(
-    conn: Connection, body: PlaceRequestAccept, taker: UUID, run: dict[str, Any]
+    conn: Connection, body: PlaceRequestAccept, taker: UUID, run: AssignmentRow
 ) -> DetailWithRun:
     if body.detail_id is None:
         raise ValidationFailed("A swap needs detail_id: the place given in exchange")
     given = await queries.get_detail_with_run(conn, body.detail_id)
-    if given is None or given.domain_id != run["domain_id"]:
+    if given is None or given.domain_id != run.domain_id:
         raise NotFound("Place not found in this domain", details={"detail_id": str(body.detail_id)})
     if given.participant_id != taker:
         raise ValidationFailed("The place given in exchange is not the taker's")
@@ -250,8 +252,8 @@ async def _given_place(
     return given
 
 
-def _needs_approval(domain: dict[str, Any] | None) -> bool:
-    settings = ((domain or {}).get("configuration") or {}).get("fair_share") or {}
+def _needs_approval(domain: DomainRow | None) -> bool:
+    settings = configuration_of(domain).get("fair_share") or {}
     return settings.get("swaps_need_approval") is True
 
 

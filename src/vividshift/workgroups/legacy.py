@@ -184,9 +184,9 @@ async def import_legacy_history(
                             {"strategy": "legacy_import", "imported": True},
                         )
                     )
-            await run_queries.copy_details(conn, row["id"], details)
+            await run_queries.copy_details(conn, row.id, details)
             await run_queries.insert_history(
-                conn, row["id"], "import", {"source": source, "index": k, "details": len(details)}
+                conn, row.id, "import", {"source": source, "index": k, "details": len(details)}
             )
             summary.runs_created += 1
             summary.details += len(details)
