@@ -63,6 +63,7 @@ TYPED = (
     "fairshare",
     "assignments/jobs",
     "assignments",
+    "worker",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
