@@ -5,12 +5,22 @@ import ast
 import dataclasses
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.factories import make_domain, make_user
+from tests.factories import (
+    make_assignment,
+    make_detail,
+    make_domain,
+    make_participant,
+    make_target,
+    make_user,
+)
+from vividshift.assignments import queries as run_queries
+from vividshift.assignments.jobs import queries as job_queries
 from vividshift.auth import queries as auth_queries
 from vividshift.auth import service as auth_service
 from vividshift.auth.deps import Principal
@@ -19,9 +29,11 @@ from vividshift.config import Settings
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.entities import queries as entity_queries
+from vividshift.fairshare import queries as fairshare_queries
 from vividshift.feeds import queries as feed_queries
 from vividshift.http.paging import PageParams, Sort
 from vividshift.invitations import queries as invitation_queries
+from vividshift.ledger import queries as ledger_queries
 from vividshift.notifications import queries as notification_queries
 from vividshift.ops import queries as ops_queries
 from vividshift.participants import queries as participant_queries
@@ -47,6 +59,11 @@ TYPED = (
     "workgroups",
     "rota",
     "notifications",
+    "ledger",
+    "fairshare",
+    "assignments/jobs",
+    "assignments",
+    "worker",
 )
 # The per-request session lookup is read on every request; it is typed with the work on
 # that path (a session cache), not here.
@@ -54,6 +71,10 @@ LEFT_AS_DICTS = {
     "auth": {"get_live_session"},
     # The list endpoint's query is reworked for speed separately (it strips a window count).
     "participants": {"list_participants", "where_clause"},
+    # Generation's bulk reads (10 000 people, JSON parsed by orjson) feed the engine's
+    # converters by key; the caller's own list (`/api/me/assignments`) is reworked for
+    # speed separately.
+    "assignments": {"load_participants", "load_targets", "linked_domains", "my_places"},
 }
 
 
@@ -249,3 +270,142 @@ async def test_channel_and_preference_queries_hand_out_frozen_rows(db: Connectio
     assert prefs.reminder_hours == 2 and "turn.reminder.v1" in prefs.email_events
     assert await notification_queries.get_preferences(db, user["id"]) == prefs
     assert_frozen_row(prefs)
+
+
+async def test_ledger_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    person = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], effort=2)
+    run = await make_assignment(db, domain_id=domain["id"])
+    await make_detail(
+        db,
+        assignment_id=run["id"],
+        participant_id=person["id"],
+        target_id=task["id"],
+        outcome="done",
+        outcome_at=run["created_at"],
+    )
+    day = run["assignment_date"]
+    places = await ledger_queries.closed_places(db, domain["id"], day, day)
+    assert [(p.participant_id, p.effort, p.outcome) for p in places] == [
+        (person["id"], 2.0, "done")
+    ]
+    assert_frozen_row(places[0])
+    people = await ledger_queries.domain_people(db, domain["id"])
+    assert [p.name for p in people] == ["Ada"]
+    assert_frozen_row(people[0])
+    targets = await ledger_queries.domain_targets(db, domain["id"])
+    assert [t.id for t in targets] == [task["id"]]
+    assert_frozen_row(targets[0])
+    found = await ledger_queries.get_domain(db, domain["id"])
+    assert found is not None and found.name == domain["name"]
+    assert_frozen_row(found)
+
+
+async def test_fairshare_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    ada = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], name="Dishes")
+    run = await make_assignment(db, domain_id=domain["id"], status="active")
+    detail = await make_detail(
+        db, assignment_id=run["id"], participant_id=ada["id"], target_id=task["id"]
+    )
+    place = await fairshare_queries.get_place(db, run["id"], detail["id"], lock=False)
+    assert place is not None and (place.participant_name, place.target_name) == ("Ada", "Dishes")
+    assert_frozen_row(place)
+    values = {
+        "domain_id": domain["id"],
+        "assignment_id": run["id"],
+        "detail_id": detail["id"],
+        "kind": "cover",
+        "requester_id": ada["id"],
+        "asked_participant_id": None,
+        "auto_find": False,
+        "note": None,
+    }
+    request = await fairshare_queries.insert_request(db, values)
+    assert request.status == "open" and request.requester_id == ada["id"]
+    assert_frozen_row(request)
+    cancelled = await fairshare_queries.update_request(db, request.id, {"status": "cancelled"})
+    assert cancelled.status == "cancelled"
+    assert await fairshare_queries.get_request(db, request.id) == cancelled
+    await fairshare_queries.insert_event(db, request.id, "requested", ada["id"])
+    events = await fairshare_queries.list_events(db, request.id)
+    assert [e.action for e in events] == ["requested"]
+    assert_frozen_row(events[0])
+    mine = await fairshare_queries.active_places_of(db, ada["id"])
+    assert [(p.id, p.target_name) for p in mine] == [(detail["id"], "Dishes")]
+    assert_frozen_row(mine[0])
+
+
+async def test_job_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    job = await job_queries.insert_job(
+        db,
+        source="api",
+        mode="in_process",
+        request={"generate": {"seed": 1}},
+        actor_id=None,
+        requested_by=None,
+        domain_id=domain["id"],
+    )
+    assert job is not None and job.status == "queued" and job.request["generate"] == {"seed": 1}
+    assert_frozen_row(job)
+    started = await job_queries.start(db, job.id)
+    assert started is not None and started.attempts == 1 and started.status == "running"
+    found = await job_queries.get_job(db, job.id)
+    assert found is not None and found.queue_status is None and found.progress["percent"] == 10
+    assert_frozen_row(found)
+    assert await job_queries.domain_jobs(db, domain["id"], 5) == [found]
+
+
+async def test_run_queries_hand_out_frozen_rows(db: Connection) -> None:
+    domain = await make_domain(db)
+    ada = await make_participant(db, domain_id=domain["id"], name="Ada")
+    task = await make_target(db, domain_id=domain["id"], name="Dishes")
+    run = await run_queries.insert_assignment(
+        db,
+        {
+            "name": "typed",
+            "description": None,
+            "assignment_date": date(2031, 3, 4),
+            "strategy_used": "optimal",
+            "configuration": {},
+            "metadata": {"k": 1},
+            "created_by": None,
+            "domain_id": domain["id"],
+        },
+    )
+    assert run.status == "active" and run.metadata == {"k": 1} and run.domain_id == domain["id"]
+    assert_frozen_row(run)
+    await make_detail(db, assignment_id=run.id, participant_id=ada["id"], target_id=task["id"])
+    assert await run_queries.get_assignment(db, run.id) == run
+    details = await run_queries.get_details(db, run.id)
+    assert [(d.participant_name, d.target_name) for d in details] == [("Ada", "Dishes")]
+    assert_frozen_row(details[0])
+    detail = await run_queries.get_detail(db, run.id, details[0].id)
+    assert detail is not None and detail.participant_id == ada["id"]
+    assert_frozen_row(detail)
+    rows, total = await run_queries.list_assignments(
+        db,
+        date_from=None,
+        date_to=None,
+        status=None,
+        strategy=None,
+        domain_ids=[domain["id"]],
+        limit=10,
+        offset=0,
+    )
+    assert total == 1 and rows[0].id == run.id and rows[0].detail_count == 1
+    assert_frozen_row(rows[0])
+    past = await run_queries.past_runs(db, domain_id=domain["id"], until=date(2031, 3, 4), limit=5)
+    assert [r.id for r in past] == [run.id]
+    await run_queries.insert_history(db, run.id, "note", {"x": 1})
+    history = await run_queries.get_history(db, run.id)
+    assert [h.action for h in history][-1] == "note" and history[-1].changes == {"x": 1}
+    assert_frozen_row(history[-1])
+    rota, count = await run_queries.participant_rota(
+        db, ada["id"], include_cancelled=False, limit=10, offset=0
+    )
+    assert count == 1 and rota[0].detail_id == detail.id
+    assert_frozen_row(rota[0])

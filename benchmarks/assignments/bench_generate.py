@@ -153,7 +153,7 @@ async def _write_baselines(url: str, assignment_id: str, repeat: int) -> tuple[d
                         },
                     )
                     started = time.perf_counter()
-                    await write(conn, run["id"], rows)
+                    await write(conn, run.id, rows)
                     timings[way].append((time.perf_counter() - started) * 1e3)
     return {way: statistics.median(t) for way, t in timings.items()}, len(rows)
 

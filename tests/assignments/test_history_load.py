@@ -46,14 +46,11 @@ async def test_aggregated_history_is_the_history_of_the_runs(db: Connection) -> 
     await run(date(2030, 1, 20), [], domain_id=other["id"])
 
     past = await queries.past_runs(db, domain_id=domain["id"], until=UNTIL, limit=10)
-    places = await queries.places_by_participant(db, [r["id"] for r in past])
+    places = await queries.places_by_participant(db, [r.id for r in past])
     history = History.from_places(len(past), places)
 
     expected = History.from_runs(
-        [
-            PastRun(r["assignment_date"], await _pairs(db, r["id"]), created_at=r["created_at"])
-            for r in past
-        ]
+        [PastRun(r.assignment_date, await _pairs(db, r.id), created_at=r.created_at) for r in past]
     )
     assert history == expected
     assert history.depth == 3
@@ -65,7 +62,5 @@ async def test_aggregated_history_is_the_history_of_the_runs(db: Connection) -> 
     assert history.of(str(cleo["id"]))[0] == frozenset({str(bins["id"])})
     # Only the latest two: the limit counts runs, not places.
     two = await queries.past_runs(db, domain_id=domain["id"], until=UNTIL, limit=2)
-    shallow = History.from_places(
-        2, await queries.places_by_participant(db, [r["id"] for r in two])
-    )
+    shallow = History.from_places(2, await queries.places_by_participant(db, [r.id for r in two]))
     assert shallow.of(str(ana["id"])) == (frozenset({str(bins["id"])}), frozenset())

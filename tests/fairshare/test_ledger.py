@@ -10,25 +10,26 @@ from tests.fairshare.helpers import details, generate, make_house
 from vividshift.db import Connection
 from vividshift.engine import Participant, Problem, Target, solve
 from vividshift.ledger.ledger import compute_ledger, ledger, prior_load
+from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson
 
 ANN, BEN, CID = uuid4(), uuid4(), uuid4()
 TOILET, BIN, PARLOR = uuid4(), uuid4(), uuid4()
 PEOPLE = [
-    {"id": ANN, "name": "Ann", "is_active": True},
-    {"id": BEN, "name": "Ben", "is_active": True},
-    {"id": CID, "name": "Cid", "is_active": True},
+    LedgerPerson(id=ANN, name="Ann", is_active=True),
+    LedgerPerson(id=BEN, name="Ben", is_active=True),
+    LedgerPerson(id=CID, name="Cid", is_active=True),
 ]
 
 
 def _place(doer, target, effort, outcome, rota=None, day=date(2026, 11, 2)):
-    return {
-        "participant_id": doer,
-        "rota_participant_id": rota,
-        "target_id": target,
-        "effort": effort,
-        "outcome": outcome,
-        "assignment_date": day,
-    }
+    return ClosedPlace(
+        participant_id=doer,
+        rota_participant_id=rota,
+        target_id=target,
+        effort=effort,
+        outcome=outcome,
+        assignment_date=day,
+    )
 
 
 def test_the_readme_example() -> None:
@@ -44,11 +45,11 @@ def test_the_readme_example() -> None:
         _place(CID, BIN, 1, "excused"),
     ]
     away = [
-        {
-            "participant_id": CID,
-            "starts_at": datetime(2026, 11, 6, tzinfo=UTC),
-            "ends_at": datetime(2026, 11, 11, tzinfo=UTC),
-        }
+        AbsenceSpan(
+            participant_id=CID,
+            starts_at=datetime(2026, 11, 6, tzinfo=UTC),
+            ends_at=datetime(2026, 11, 11, tzinfo=UTC),
+        )
     ]
     book = compute_ledger(uuid4(), date(2026, 11, 1), date(2026, 11, 10), PEOPLE, places, away)
     ann, ben, cid = book.lines[ANN], book.lines[BEN], book.lines[CID]
@@ -75,12 +76,12 @@ def test_a_done_place_of_someone_else_on_the_rota_is_a_cover_and_a_swap_is_not()
 
 
 def test_an_inactive_person_counts_until_their_last_place() -> None:
-    gone = {"id": uuid4(), "name": "Gus", "is_active": False}
-    places = [_place(gone["id"], BIN, 1, "done", day=date(2026, 11, 5))]
+    gone = LedgerPerson(id=uuid4(), name="Gus", is_active=False)
+    places = [_place(gone.id, BIN, 1, "done", day=date(2026, 11, 5))]
     book = compute_ledger(
         uuid4(), date(2026, 11, 1), date(2026, 11, 10), [*PEOPLE, gone], places, []
     )
-    assert book.lines[gone["id"]].present_days == 5
+    assert book.lines[gone.id].present_days == 5
     assert book.lines[ANN].present_days == 10
 
 

@@ -30,6 +30,7 @@ from vividshift.engine import (
     solve,
 )
 from vividshift.ledger.ledger import compute_ledger
+from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson
 
 LODGE = Path(
     os.environ.get(
@@ -78,9 +79,10 @@ def simulate_year(with_ledger: bool, seed: int = 15) -> dict[str, float]:
     away_name = sorted(n for n in names if groups.get(n) == "B")[0]
     away_from = datetime.combine(START + timedelta(days=14 * AWAY_RUN), datetime.min.time(), UTC)
     away = (away_from, away_from + timedelta(weeks=6))
-    people_rows = [{"id": n, "name": n, "is_active": True} for n in names]
-    absences = [{"participant_id": away_name, "starts_at": away[0], "ends_at": away[1]}]
-    places: list[dict] = []
+    # Names stand in for ids: the ledger only compares and keys by them.
+    people_rows = [LedgerPerson(id=n, name=n, is_active=True) for n in names]  # type: ignore[arg-type]
+    absences = [AbsenceSpan(participant_id=away_name, starts_at=away[0], ends_at=away[1])]  # type: ignore[arg-type]
+    places: list[ClosedPlace] = []
     past: list[PastRun] = []
     for k in range(RUNS):
         day = START + timedelta(days=14 * k)
@@ -117,14 +119,14 @@ def simulate_year(with_ledger: bool, seed: int = 15) -> dict[str, float]:
                 helpers = [n for n in present if n != doer and groups.get(n) != excluded]
                 doer, rota, outcome = rng.choice(helpers), a.participant_id, "covered"
             places.append(
-                {
-                    "participant_id": doer,
-                    "rota_participant_id": rota,
-                    "target_id": a.target_id,
-                    "effort": EFFORT[a.target_id],
-                    "outcome": outcome,
-                    "assignment_date": day,
-                }
+                ClosedPlace(
+                    participant_id=doer,  # type: ignore[arg-type]
+                    rota_participant_id=rota,  # type: ignore[arg-type]
+                    target_id=a.target_id,  # type: ignore[arg-type]
+                    effort=EFFORT[a.target_id],
+                    outcome=outcome,
+                    assignment_date=day,
+                )
             )
             pairs.append((doer, a.target_id))
         past.append(PastRun(day, tuple(pairs)))

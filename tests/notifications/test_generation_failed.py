@@ -28,7 +28,7 @@ async def test_a_failed_job_notifies_the_channels_and_the_requester(db: Connecti
         domain_id=domain["id"],
     )
     assert job is not None
-    assert await jobs.run_job(db, job["id"]) == "failed"
+    assert await jobs.run_job(db, job.id) == "failed"
     cur = await db.execute(
         """SELECT e.payload, d.kind, d.user_id FROM notification_events e
              JOIN notification_deliveries d ON d.event_id = e.id
@@ -36,6 +36,6 @@ async def test_a_failed_job_notifies_the_channels_and_the_requester(db: Connecti
     )
     rows = await cur.fetchall()
     assert [(r["kind"], r["user_id"]) for r in rows] == [("apprise", None), ("email", asker["id"])]
-    assert rows[0]["payload"]["job"]["id"] == str(job["id"])
+    assert rows[0]["payload"]["job"]["id"] == str(job.id)
     assert rows[0]["payload"]["error"]["code"] == "VALIDATION_ERROR"
     assert await count(db, "notification_deliveries", "user_id = %s", (bystander["id"],)) == 0

@@ -14,12 +14,14 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 import psycopg.errors
 
 from vividshift.assignments import queries
+from vividshift.assignments.rows import AssignmentRow, DetailRow
 from vividshift.assignments.rules import group_rule_check, house_of
 from vividshift.assignments.schemas import (
     AssignmentRead,
@@ -65,10 +67,10 @@ async def update_assignment(
             if key in changes and changes[key] is None:
                 raise ValidationFailed(f"{key} may not be null")
         status = changes.get("status")
-        if status is not None and status != current["status"] and current["status"] != "active":
+        if status is not None and status != current.status and current.status != "active":
             raise BusinessRuleViolation(
                 "Status can only move from active to completed or cancelled",
-                details={"current": current["status"], "requested": status},
+                details={"current": current.status, "requested": status},
             )
         if body.metadata is not None:
             reserved = sorted(RESERVED_METADATA & set(body.metadata))
@@ -77,7 +79,7 @@ async def update_assignment(
                     "These metadata keys are kept by the engine", details={"keys": reserved}
                 )
             changes["metadata"] = merge_patch_or_reject(
-                current["metadata"], body.metadata, "Invalid metadata"
+                current.metadata, body.metadata, "Invalid metadata"
             )
         row = await queries.update_assignment(conn, assignment_id, changes) if changes else current
         details = await queries.get_details(conn, assignment_id)
@@ -86,11 +88,11 @@ async def update_assignment(
 
 
 async def _revalidate(
-    conn: Connection, run: dict[str, Any], pairs: list[tuple[str, str]]
+    conn: Connection, run: AssignmentRow, pairs: list[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     """The run's validators and the group rule on `pairs`, against today's data of the
     run's participants and targets and the run's stored rules."""
-    config = run["configuration"] or {}
+    config = run.configuration or {}
     inputs = config.get("inputs") or {}
     target_ids = inputs.get("targets") or sorted({t for _, t in pairs})
     # The run's whole pool, not only the people in `pairs`: whether a target fell back
@@ -99,7 +101,7 @@ async def _revalidate(
     wanted = {UUID(p) for p, _ in pairs} | (
         {UUID(p) for p in pool} if isinstance(pool, list) else set()
     )
-    domain_id = run["domain_id"]
+    domain_id = run.domain_id
     rows = await queries.load_participants(
         conn, domain_id, None if pool == "all_active" else sorted(wanted)
     )
@@ -129,7 +131,7 @@ async def _revalidate(
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),
-        strategy=run["strategy_used"],
+        strategy=run.strategy_used,
         parameters=config.get("parameters") or {},
         constraints=tuple(constraints),
         window=window,
@@ -142,16 +144,23 @@ async def _revalidate(
     return [r.to_dict() for r in results]
 
 
-def _require_active(run: dict[str, Any]) -> None:
-    if run["status"] != "active":
+def _marked_swapped(detail: DetailRow) -> DetailRow:
+    """The detail with its metadata marked as edited by a swap (its stored name dropped)."""
+    meta = dict(detail.metadata or {}) | {"edited": "swap"}
+    meta.pop("participant_name", None)
+    return replace(detail, metadata=meta)
+
+
+def _require_active(run: AssignmentRow) -> None:
+    if run.status != "active":
         raise BusinessRuleViolation(
-            "Only active assignments can be edited", details={"status": run["status"]}
+            "Only active assignments can be edited", details={"status": run.status}
         )
 
 
 async def _finish_edit(
     conn: Connection,
-    run: dict[str, Any],
+    run: AssignmentRow,
     pairs: list[tuple[str, str]],
     force: bool,
     apply: Callable[[], Awaitable[None]],
@@ -174,17 +183,17 @@ async def _finish_edit(
         raise Conflict("The participant is already on that target in this run") from None
     await queries.insert_history(
         conn,
-        run["id"],
+        run.id,
         action,
         changes,
         {"reason": reason, "forced": bool(errors and force), "validation_results": validation},
     )
     # Only the people whose places changed hear of it, in this edit's transaction.
-    await events.place_changed(conn, run["id"], moved, reason=action)
-    meta = dict(run["metadata"] or {}) | {"validation_results": validation}
-    row = await queries.update_assignment(conn, run["id"], {"metadata": meta})
+    await events.place_changed(conn, run.id, moved, reason=action)
+    meta = dict(run.metadata or {}) | {"validation_results": validation}
+    row = await queries.update_assignment(conn, run.id, {"metadata": meta})
     assert row is not None
-    details = await queries.get_details(conn, run["id"])
+    details = await queries.get_details(conn, run.id)
     return EditResult(assignment=read_model(row, details), validation_results=validation)
 
 
@@ -206,22 +215,22 @@ async def reassign(
             raise NotFound(
                 "Detail not found in this assignment", details={"id": str(body.detail_id)}
             )
-        if detail["participant_id"] == body.participant_id:
+        if detail.participant_id == body.participant_id:
             raise ValidationFailed("The participant already holds this detail")
-        if await queries.participant_domain(conn, body.participant_id) != run["domain_id"]:
+        if await queries.participant_domain(conn, body.participant_id) != run.domain_id:
             raise ValidationFailed(
                 "Unknown participant", details={"participant_id": str(body.participant_id)}
             )
-        held = (str(detail["participant_id"]), str(detail["target_id"]))
+        held = (str(detail.participant_id), str(detail.target_id))
         current = await queries.detail_pairs(conn, assignment_id)
         if (str(body.participant_id), held[1]) in current:
             raise Conflict("The participant is already on that target in this run")
         pairs = [(str(body.participant_id), t) if (p, t) == held else (p, t) for p, t in current]
-        meta = dict(detail["metadata"] or {}) | {"edited": action}
+        meta = dict(detail.metadata or {}) | {"edited": action}
         meta.pop("participant_name", None)
 
         async def apply() -> None:
-            await queries.set_detail_participant(conn, detail["id"], body.participant_id, meta)
+            await queries.set_detail_participant(conn, detail.id, body.participant_id, meta)
 
         return await _finish_edit(
             conn,
@@ -231,15 +240,15 @@ async def reassign(
             apply,
             action,
             {
-                "detail_id": str(detail["id"]),
-                "target_id": str(detail["target_id"]),
+                "detail_id": str(detail.id),
+                "target_id": str(detail.target_id),
                 "participant_id": {
-                    "old": str(detail["participant_id"]),
+                    "old": str(detail.participant_id),
                     "new": str(body.participant_id),
                 },
             },
             body.reason,
-            [(detail["id"], detail["participant_id"], body.participant_id)],
+            [(detail.id, detail.participant_id, body.participant_id)],
         )
 
 
@@ -259,12 +268,12 @@ async def swap(
         # After the look-ups: unknown ids are a 404 whether or not they are the same.
         if body.first_detail_id == body.second_detail_id:
             raise ValidationFailed("Swap needs two different details")
-        if first["target_id"] == second["target_id"]:
+        if first.target_id == second.target_id:
             raise ValidationFailed("Both details are on the same target: nothing to swap")
-        if first["participant_id"] == second["participant_id"]:
+        if first.participant_id == second.participant_id:
             raise ValidationFailed("Both details hold the same participant: nothing to swap")
-        a = (str(first["participant_id"]), str(first["target_id"]))
-        b = (str(second["participant_id"]), str(second["target_id"]))
+        a = (str(first.participant_id), str(first.target_id))
+        b = (str(second.participant_id), str(second.target_id))
         pairs = []
         for pair in await queries.detail_pairs(conn, assignment_id):
             if pair == a:
@@ -273,9 +282,7 @@ async def swap(
                 pairs.append((a[0], b[1]))
             else:
                 pairs.append(pair)
-        for d in (first, second):
-            d["metadata"] = dict(d["metadata"] or {}) | {"edited": "swap"}
-            d["metadata"].pop("participant_name", None)
+        first, second = _marked_swapped(first), _marked_swapped(second)
 
         async def apply() -> None:
             await queries.swap_detail_participants(conn, first, second)
@@ -290,12 +297,12 @@ async def swap(
             {
                 "details": [
                     {
-                        "detail_id": str(first["id"]),
+                        "detail_id": str(first.id),
                         "target_id": a[1],
                         "participant_id": {"old": a[0], "new": b[0]},
                     },
                     {
-                        "detail_id": str(second["id"]),
+                        "detail_id": str(second.id),
                         "target_id": b[1],
                         "participant_id": {"old": b[0], "new": a[0]},
                     },
@@ -303,7 +310,7 @@ async def swap(
             },
             body.reason,
             [
-                (first["id"], first["participant_id"], second["participant_id"]),
-                (second["id"], second["participant_id"], first["participant_id"]),
+                (first.id, first.participant_id, second.participant_id),
+                (second.id, second.participant_id, first.participant_id),
             ],
         )

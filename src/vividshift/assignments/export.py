@@ -16,6 +16,7 @@ STATUS:CANCELLED.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from vividshift import __version__
+from vividshift.assignments.rows import AssignmentRow, RunDetail
 from vividshift.csv_writer import CsvWriter
 from vividshift.engine import Problem, Target
 from vividshift.engine import target_windows as engine_windows
@@ -42,23 +44,23 @@ CSV_COLUMNS = (
 )
 
 
-def to_csv(run: dict[str, Any], details: list[dict[str, Any]]) -> str:
+def to_csv(run: AssignmentRow, details: list[RunDetail]) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for d in details:
-        score = (d.get("metadata") or {}).get("score")
+        score = (d.metadata or {}).get("score")
         writer.writerow(
             (
-                str(run["id"]),
-                run["name"],
-                run["assignment_date"].isoformat(),
-                run["status"],
-                str(d["target_id"]),
-                d["target_name"],
-                d["position"],
-                str(d["participant_id"]),
-                d["participant_name"],
+                str(run.id),
+                run.name,
+                run.assignment_date.isoformat(),
+                run.status,
+                str(d.target_id),
+                d.target_name,
+                d.position,
+                str(d.participant_id),
+                d.participant_name,
                 score,
             )
         )
@@ -92,8 +94,8 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def to_ics(
-    run: dict[str, Any],
-    details: list[dict[str, Any]],
+    run: AssignmentRow,
+    details: list[RunDetail],
     target_windows: dict[str, Any],
     timezone: str = "UTC",
 ) -> bytes:
@@ -108,14 +110,14 @@ def to_ics(
     cal.add("prodid", f"-//VividShift//{__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", run["name"] or f"Assignment {run['assignment_date'].isoformat()}")
-    stamp = run["updated_at"].astimezone(UTC)
+    cal.add("x-wr-calname", run.name or f"Assignment {run.assignment_date.isoformat()}")
+    stamp = run.updated_at.astimezone(UTC)
     for d in details:
-        target = _target(str(d["target_id"]), target_windows.get(str(d["target_id"])))
+        target = _target(str(d.target_id), target_windows.get(str(d.target_id)))
         windows = engine_windows(problem, target) or (default,)
         for k, window in enumerate(windows):
             event = Event()
-            event.add("uid", f"{d['id']}@vividshift" if k == 0 else f"{d['id']}.{k}@vividshift")
+            event.add("uid", f"{d.id}@vividshift" if k == 0 else f"{d.id}.{k}@vividshift")
             event.add("dtstamp", stamp)
             if _whole_days(window, zone):
                 event.add("dtstart", _local(window.start, zone).date())
@@ -123,27 +125,32 @@ def to_ics(
             else:
                 event.add("dtstart", window.start.replace(tzinfo=UTC))
                 event.add("dtend", window.end.replace(tzinfo=UTC))
-            event.add("summary", f"{d['target_name']}: {d['participant_name']}")
-            lines = [f"Assignment: {run['name'] or run['id']}", f"Position: {d['position']}"]
+            event.add("summary", f"{d.target_name}: {d.participant_name}")
+            lines = [f"Assignment: {run.name or run.id}", f"Position: {d.position}"]
             event.add("description", "\n".join(lines))
-            event.add("status", "CANCELLED" if run["status"] == "cancelled" else "CONFIRMED")
-            event.add("categories", [d["target_name"]])
+            event.add("status", "CANCELLED" if run.status == "cancelled" else "CONFIRMED")
+            event.add("categories", [d.target_name])
             cal.add_component(event)
     return cal.to_ical()
 
 
-def run_default_window(run: dict[str, Any], zone: ZoneInfo) -> RunWindow:
+def run_default_window(run: AssignmentRow | Mapping[str, Any], zone: ZoneInfo) -> RunWindow:
     """The run's stored window, else its whole day in the house's zone (naive UTC)."""
-    default = _window((run.get("configuration") or {}).get("window"))
+    # A run row, or a place of the caller's own list (which carries the run's columns).
+    if isinstance(run, AssignmentRow):
+        configuration, day = run.configuration, run.assignment_date
+    else:
+        configuration, day = run.get("configuration"), run["assignment_date"]
+    default = _window((configuration or {}).get("window"))
     if default is None:
-        first = datetime.combine(run["assignment_date"], time(), zone)
-        after = datetime.combine(run["assignment_date"] + timedelta(days=1), time(), zone)
+        first = datetime.combine(day, time(), zone)
+        after = datetime.combine(day + timedelta(days=1), time(), zone)
         default = RunWindow(_naive(first), _naive(after))
     return default
 
 
 def place_windows(
-    run: dict[str, Any], target_window: Any, timezone: str
+    run: AssignmentRow | Mapping[str, Any], target_window: Any, timezone: str
 ) -> list[tuple[datetime, datetime, bool]]:
     """When a place of `run` on a target with `target_window` (its
     constraints.time_window) happens, as .ics events read it: (start, end, all_day)

@@ -60,11 +60,13 @@ import psycopg.errors
 from vividshift.assignments import queries
 from vividshift.assignments.generated import Detail, GeneratedRun
 from vividshift.assignments.metrics import observe_generation
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains.access import domain_access
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import (
     History,
     Infeasible,
@@ -123,14 +125,14 @@ def _history_depth(problem_params: dict[str, Any], constraints: list[dict], targ
     return min(max(windows), MAX_HISTORY_RUNS)
 
 
-async def _domain(conn: Connection, principal: Principal | None, ref: str | None) -> dict[str, Any]:
+async def _domain(conn: Connection, principal: Principal | None, ref: str | None) -> DomainRow:
     """The run's domain, where the caller is a manager (404 unseen, 403 below manager);
     an inactive domain is a 422."""
     access = (await domain_access(conn, principal, ref)).require("manager")
     row = await queries.get_domain(conn, access.domain_id)
     assert row is not None
-    if not row["is_active"]:
-        raise ValidationFailed("Domain is inactive", details={"domain": ref or row["name"]})
+    if not row.is_active:
+        raise ValidationFailed("Domain is inactive", details={"domain": ref or row.name})
     return row
 
 
@@ -207,13 +209,10 @@ async def generate_released(
     dated = body.model_copy(update={"assignment_date": first.run_date})
     async with connect() as conn, transaction(conn, acting_user=actor):
         domain = await _domain(conn, principal, dated.domain)
-        await _lock(conn, domain["name"], first.run_date)
-        if (
-            await queries.inputs_fingerprint(conn, domain["id"], first.run_date)
-            == first.fingerprint
-        ):
+        await _lock(conn, domain.name, first.run_date)
+        if await queries.inputs_fingerprint(conn, domain.id, first.run_date) == first.fingerprint:
             replaced = await _settle_active_run(
-                conn, domain["id"], domain["name"], first.run_date, body.replace
+                conn, domain.id, domain.name, first.run_date, body.replace
             )
             prep = replace(first, domain=domain, replaced=replaced)
         else:
@@ -233,10 +232,10 @@ async def generate_released(
 class _Prepared:
     """What a run is generated from, read under the caller's transaction."""
 
-    domain: dict[str, Any]
+    domain: DomainRow
     house: House
     run_date: date
-    replaced: dict[str, Any] | None
+    replaced: AssignmentRow | None
     problem: Problem
     rules: RunRules
     inputs: dict[str, Any]
@@ -251,10 +250,10 @@ async def _prepare(
     house = house_of(domain)
     run_date = body.assignment_date or house.today()
     if lock:
-        await _lock(conn, domain["name"], run_date)
-    fingerprint = await queries.inputs_fingerprint(conn, domain["id"], run_date)
-    replaced = await _settle_active_run(conn, domain["id"], domain["name"], run_date, body.replace)
-    problem, rules, inputs = await _load_problem(conn, body, domain, domain["id"], house, run_date)
+        await _lock(conn, domain.name, run_date)
+    fingerprint = await queries.inputs_fingerprint(conn, domain.id, run_date)
+    replaced = await _settle_active_run(conn, domain.id, domain.name, run_date, body.replace)
+    problem, rules, inputs = await _load_problem(conn, body, domain, domain.id, house, run_date)
     return _Prepared(domain, house, run_date, replaced, problem, rules, inputs, fingerprint)
 
 
@@ -265,7 +264,7 @@ async def _persist(
     result: SolveResult,
     actor: UUID | None,
     seconds: dict[str, float],
-) -> tuple[dict[str, Any], list[Detail], dict[str, Any], dict[str, float]]:
+) -> tuple[AssignmentRow, list[Detail], dict[str, Any], dict[str, float]]:
     """Write the run, its details and history (in the caller's transaction)."""
     domain, problem, rules, inputs, replaced = (
         prep.domain,
@@ -274,7 +273,7 @@ async def _persist(
         prep.inputs,
         prep.replaced,
     )
-    domain_id, run_date = domain["id"], prep.run_date
+    domain_id, run_date = domain.id, prep.run_date
     failures = _error_failures(result)
     if failures and not body.force:
         raise BusinessRuleViolation(
@@ -294,7 +293,7 @@ async def _persist(
     if failures:
         metadata["forced"] = True
     if replaced is not None:
-        metadata["replaced"] = {"run": str(replaced["id"]), "replace": body.replace}
+        metadata["replaced"] = {"run": str(replaced.id), "replace": body.replace}
     row = await queries.insert_assignment(
         conn,
         {
@@ -309,25 +308,25 @@ async def _persist(
         },
     )
     details = _detail_rows(result, problem, rules.strategy)
-    await queries.copy_details(conn, row["id"], details)
-    await _record_history(conn, row["id"], result, rules, len(details), failures, replaced)
+    await queries.copy_details(conn, row.id, details)
+    await _record_history(conn, row.id, result, rules, len(details), failures, replaced)
     if replaced is not None:
         await queries.insert_history(
             conn,
-            replaced["id"],
+            replaced.id,
             "replaced",
-            {"status": {"from": "active", "to": replaced["status"]}, "by_run": str(row["id"])},
+            {"status": {"from": "active", "to": replaced.status}, "by_run": str(row.id)},
             {"replace": body.replace},
         )
     # In this transaction: a run rolled back (or a preview) tells nobody.
-    await events.run_published(conn, row["id"])
+    await events.run_published(conn, row.id)
     return row, details, metadata, timings
 
 
 def _generated(
     prep: _Prepared,
     result: SolveResult,
-    row: dict[str, Any],
+    row: AssignmentRow,
     details: list[Detail],
     metadata: dict[str, Any],
     timings: dict[str, float],
@@ -344,12 +343,12 @@ def _generated(
         }
     }
     return GeneratedRun(
-        id=row["id"],
-        strategy_used=row["strategy_used"],
-        created_at=row["created_at"],
-        name=row["name"],
-        assignment_date=row["assignment_date"],
-        status=row["status"],
+        id=row.id,
+        strategy_used=row.strategy_used,
+        created_at=row.created_at,
+        name=row.name,
+        assignment_date=row.assignment_date,
+        status=row.status,
         details=details,
         metadata=response_meta,
     )
@@ -392,7 +391,7 @@ async def _settle_active_run(
     domain_name: str,
     run_date: date,
     replace: str | None,
-) -> dict[str, Any] | None:
+) -> AssignmentRow | None:
     """The (domain, date)'s active run, cancelled or completed as `replace` says (then
     returned, with its new status), or 409 when `replace` is unset. None: there is none."""
     active = await queries.active_run(conn, domain_id=domain_id, on=run_date)
@@ -403,13 +402,13 @@ async def _settle_active_run(
             "This domain already has an active run on that date: complete or cancel it, or "
             'send "replace": "complete" | "cancel"',
             details={
-                "active_run": str(active["id"]),
+                "active_run": str(active.id),
                 "domain": domain_name,
                 "assignment_date": run_date.isoformat(),
             },
         )
     status = "cancelled" if replace == "cancel" else "completed"
-    updated = await queries.update_assignment(conn, active["id"], {"status": status})
+    updated = await queries.update_assignment(conn, active.id, {"status": status})
     assert updated is not None
     return updated
 
@@ -417,7 +416,7 @@ async def _settle_active_run(
 async def _load_problem(
     conn: Connection,
     body: GenerateRequest,
-    domain: dict[str, Any],
+    domain: DomainRow,
     domain_id: UUID,
     house: House,
     run_date: date,
@@ -457,7 +456,7 @@ async def _load_problem(
         parameters=rules.parameters,
         constraints=tuple(rules.constraints),
         history=History.from_places(
-            len(past), await queries.places_by_participant(conn, [r["id"] for r in past])
+            len(past), await queries.places_by_participant(conn, [r.id for r in past])
         ),
         seed=rules.seed,
         window=window,
@@ -471,7 +470,7 @@ async def _load_problem(
         "participant_count": len(people),
         "targets": [t.id for t in targets],
         "target_count": len(targets),
-        "history_runs": [str(r["id"]) for r in past],
+        "history_runs": [str(r.id) for r in past],
     }
     return problem, rules, inputs
 
@@ -484,7 +483,7 @@ def _configuration(
     rules: RunRules,
     result: SolveResult,
     problem: Problem,
-    domain: dict[str, Any],
+    domain: DomainRow,
     inputs: dict[str, Any],
 ) -> dict[str, Any]:
     """What the run was generated from (edits re-validate against it)."""
@@ -501,7 +500,7 @@ def _configuration(
         "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
         "inputs": inputs,
     }
-    return configuration | {"domain": domain["name"], "domain_id": str(domain["id"])}
+    return configuration | {"domain": domain.name, "domain_id": str(domain.id)}
 
 
 def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[Detail]:
@@ -535,7 +534,7 @@ async def _record_history(
     rules: RunRules,
     detail_count: int,
     failures: list[dict[str, Any]],
-    replaced: dict[str, Any] | None,
+    replaced: AssignmentRow | None,
 ) -> None:
     changes: dict[str, Any] = {
         "details": detail_count,
@@ -546,7 +545,7 @@ async def _record_history(
         "seed": rules.seed,
     }
     if replaced is not None:
-        changes["replaces"] = {"run": str(replaced["id"]), "status": replaced["status"]}
+        changes["replaces"] = {"run": str(replaced.id), "status": replaced.status}
     extra = {"forced": True, "validation_results": failures} if failures else None
     await queries.insert_history(conn, run_id, "generate", changes, extra)
 

@@ -16,8 +16,20 @@ import psycopg.errors
 from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb, set_json_loads
 
-from vividshift.db import Connection
-from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
+from vividshift.assignments.rows import (
+    RUN_COLUMNS,
+    RUN_FIELDS,
+    AssignmentRow,
+    DetailRow,
+    HistoryRow,
+    ListedRun,
+    PastRun,
+    RotaPlace,
+    RunDetail,
+)
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.domains.queries import DOMAIN_COLUMNS, VISIBLE_DOMAIN_IDS
+from vividshift.domains.rows import DomainRow
 from vividshift.errors import Conflict
 
 # A participant's recorded absences join the `unavailable` intervals of their availability,
@@ -105,18 +117,18 @@ def _json_loads(data: bytes | bytearray | memoryview | str) -> Any:
         return json.loads(bytes(data) if isinstance(data, memoryview) else data)
 
 
-async def get_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
-    return await cur.fetchone()
+async def get_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s"
+    return await fetch_one(conn, DomainRow, sql, (domain_id,))
 
 
-async def past_runs(
-    conn: Connection, *, domain_id: UUID, until: date, limit: int
-) -> list[dict[str, Any]]:
+async def past_runs(conn: Connection, *, domain_id: UUID, until: date, limit: int) -> list[PastRun]:
     """The latest `limit` non-cancelled runs of the domain dated on or before `until`
     (id, assignment_date, created_at); latest first by (assignment_date, created_at). A
     run being generated is not stored yet, so every run of its own date is earlier."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        PastRun,
         f"""
         SELECT id, assignment_date, created_at FROM assignments
          WHERE domain_id = %(domain_id)s AND status <> 'cancelled'
@@ -125,7 +137,6 @@ async def past_runs(
         """,
         {"domain_id": domain_id, "until": until, "limit": limit},
     )
-    return await cur.fetchall()
 
 
 async def places_by_participant(
@@ -147,15 +158,14 @@ async def places_by_participant(
         return await cur.fetchall()
 
 
-async def active_run(conn: Connection, *, domain_id: UUID, on: date) -> dict[str, Any] | None:
+async def active_run(conn: Connection, *, domain_id: UUID, on: date) -> AssignmentRow | None:
     """The active plain run of (domain, date), locked (the partial unique index allows
     one); runs of a rota's turns have their own rule, per turn start."""
-    cur = await conn.execute(
-        "SELECT * FROM assignments WHERE domain_id = %s AND assignment_date = %s"
-        " AND status = 'active' AND turn_start IS NULL FOR UPDATE",
-        (domain_id, on),
+    sql = (
+        f"SELECT {RUN_FIELDS} FROM assignments WHERE domain_id = %s AND assignment_date = %s"
+        " AND status = 'active' AND turn_start IS NULL FOR UPDATE"
     )
-    return await cur.fetchone()
+    return await fetch_one(conn, AssignmentRow, sql, (domain_id, on))
 
 
 async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
@@ -171,15 +181,17 @@ async def lock_generation(conn: Connection, key: str, timeout_ms: int) -> None:
 # --- writing a run ----------------------------------------------------------------------
 
 
-async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_assignment(conn: Connection, values: dict[str, Any]) -> AssignmentRow:
     """A new run (status `values["status"]`, default active); a second active run of its
     (domain, date) raises Conflict, and the caller's transaction is rolled back.
     `created_at` is the moment of the insert, not of the transaction's start: history
     orders runs of one date by it, and several runs may be made in one transaction (an
     import, a test)."""
     try:
-        cur = await conn.execute(
-            """
+        row = await fetch_one(
+            conn,
+            AssignmentRow,
+            f"""
             INSERT INTO assignments
                 (name, description, assignment_date, strategy_used, configuration,
                  metadata, created_by, status, domain_id, created_at, updated_at)
@@ -187,7 +199,7 @@ async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[st
                     %(configuration)s, %(metadata)s, %(created_by)s, %(status)s,
                     COALESCE(%(domain_id)s, default_domain_id()),
                     clock_timestamp(), clock_timestamp())
-            RETURNING *
+            RETURNING {RUN_FIELDS}
             """,
             {"status": "active", "domain_id": None}
             | values
@@ -202,7 +214,6 @@ async def insert_assignment(conn: Connection, values: dict[str, Any]) -> dict[st
             "This domain already has an active run on that date",
             details={"domain": domain, "assignment_date": str(values["assignment_date"])},
         ) from None
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -255,12 +266,9 @@ async def insert_history(
 
 async def get_assignment(
     conn: Connection, assignment_id: UUID, *, lock: bool = False
-) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM assignments WHERE id = %s" + (" FOR UPDATE" if lock else ""),
-        (assignment_id,),
-    )
-    return await cur.fetchone()
+) -> AssignmentRow | None:
+    sql = f"SELECT {RUN_FIELDS} FROM assignments WHERE id = %s" + (" FOR UPDATE" if lock else "")
+    return await fetch_one(conn, AssignmentRow, sql, (assignment_id,))
 
 
 async def list_assignments(
@@ -273,7 +281,7 @@ async def list_assignments(
     domain_ids: list[UUID] | None,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ListedRun], int]:
     """A page of runs (of the domains `domain_ids`; None: every domain) and the count of
     all matching."""
     conditions: list[str] = []
@@ -294,27 +302,31 @@ async def list_assignments(
         conditions.append("domain_id = ANY(%(domain_ids)s::uuid[])")
         params["domain_ids"] = domain_ids
     where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
+        ListedRun,
         f"""
-        SELECT a.*, count(*) OVER () AS total,
+        SELECT {RUN_COLUMNS},
                (SELECT count(*) FROM assignment_details d WHERE d.assignment_id = a.id)
-                   AS detail_count
+                   AS detail_count,
+               count(*) OVER () AS total
           FROM assignments a {where} {LIST_SORT} LIMIT %(limit)s OFFSET %(offset)s
         """,
         params | {"limit": limit, "offset": offset},
     )
-    rows = await cur.fetchall()
     if rows:
-        return rows, rows[0]["total"]
+        return rows, rows[0].total
     cur = await conn.execute(f"SELECT count(*) AS n FROM assignments {where}", params)
     total = await cur.fetchone()
     return rows, total["n"] if total else 0
 
 
-async def get_details(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+async def get_details(conn: Connection, assignment_id: UUID) -> list[RunDetail]:
     """The schema's query: details with participant and target names, by target and
     position."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        RunDetail,
         """
         SELECT d.id, d.participant_id, d.target_id, d.position, d.metadata, d.created_at,
                d.outcome, p.name AS participant_name, t.name AS target_name
@@ -326,17 +338,15 @@ async def get_details(conn: Connection, assignment_id: UUID) -> list[dict[str, A
         """,
         (assignment_id,),
     )
-    return await cur.fetchall()
 
 
-async def get_detail(
-    conn: Connection, assignment_id: UUID, detail_id: UUID
-) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM assignment_details WHERE id = %s AND assignment_id = %s FOR UPDATE",
-        (detail_id, assignment_id),
+async def get_detail(conn: Connection, assignment_id: UUID, detail_id: UUID) -> DetailRow | None:
+    sql = (
+        "SELECT id, assignment_id, participant_id, target_id, position, metadata, created_at,"
+        " rota_participant_id, pinned, outcome, outcome_at, outcome_by"
+        " FROM assignment_details WHERE id = %s AND assignment_id = %s FOR UPDATE"
     )
-    return await cur.fetchone()
+    return await fetch_one(conn, DetailRow, sql, (detail_id, assignment_id))
 
 
 async def set_detail_participant(
@@ -348,9 +358,7 @@ async def set_detail_participant(
     )
 
 
-async def swap_detail_participants(
-    conn: Connection, first: dict[str, Any], second: dict[str, Any]
-) -> None:
+async def swap_detail_participants(conn: Connection, first: DetailRow, second: DetailRow) -> None:
     """Exchange the participants of two details in one statement (the unique key on
     (assignment, participant, target) is checked per row, so no temporary value)."""
     await conn.execute(
@@ -362,12 +370,12 @@ async def swap_detail_participants(
          WHERE d.id = v.id
         """,
         (
-            first["id"],
-            second["participant_id"],
-            Jsonb(first["metadata"]),
-            second["id"],
-            first["participant_id"],
-            Jsonb(second["metadata"]),
+            first.id,
+            second.participant_id,
+            Jsonb(first.metadata),
+            second.id,
+            first.participant_id,
+            Jsonb(second.metadata),
         ),
     )
 
@@ -383,19 +391,22 @@ async def detail_pairs(conn: Connection, assignment_id: UUID) -> list[tuple[str,
 
 async def update_assignment(
     conn: Connection, assignment_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> AssignmentRow | None:
     columns = [c for c in ("name", "description", "status", "metadata") if c in changes]
     values = {c: Jsonb(changes[c]) if c == "metadata" else changes[c] for c in columns}
-    cur = await conn.execute(
+    return await fetch_one(
+        conn,
+        AssignmentRow,
         f"UPDATE assignments SET {', '.join(f'{c} = %({c})s' for c in columns)}"
-        " WHERE id = %(id)s RETURNING *",
+        f" WHERE id = %(id)s RETURNING {RUN_FIELDS}",
         values | {"id": assignment_id},
     )
-    return await cur.fetchone()
 
 
-async def get_history(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def get_history(conn: Connection, assignment_id: UUID) -> list[HistoryRow]:
+    return await fetch_all(
+        conn,
+        HistoryRow,
         """
         SELECT h.id, h.action, h.changes, h.changed_by, u.username AS changed_by_username,
                h.changed_at, h.metadata
@@ -405,14 +416,15 @@ async def get_history(conn: Connection, assignment_id: UUID) -> list[dict[str, A
         """,
         (assignment_id,),
     )
-    return await cur.fetchall()
 
 
 async def participant_rota(
     conn: Connection, participant_id: UUID, *, include_cancelled: bool, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[RotaPlace], int]:
     status = "" if include_cancelled else "AND a.status <> 'cancelled'"
-    cur = await conn.execute(
+    rows = await fetch_all(
+        conn,
+        RotaPlace,
         f"""
         SELECT d.id AS detail_id, a.id AS assignment_id, a.name AS assignment_name,
                a.assignment_date, a.status, a.strategy_used, d.target_id,
@@ -426,9 +438,8 @@ async def participant_rota(
         """,
         {"pid": participant_id, "limit": limit, "offset": offset},
     )
-    rows = await cur.fetchall()
     if rows or offset == 0:
-        return rows, rows[0]["total"] if rows else 0
+        return rows, rows[0].total if rows else 0
     cur = await conn.execute(
         "SELECT count(*) AS n FROM assignment_details d JOIN assignments a"
         f" ON a.id = d.assignment_id WHERE d.participant_id = %s {status}",

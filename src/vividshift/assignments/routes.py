@@ -217,7 +217,7 @@ async def export_csv(assignment_id: UUID, user: Reader, db: Db) -> Response:
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="assignment-{row["id"]}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="assignment-{row.id}.csv"'},
     )
 
 
@@ -232,7 +232,7 @@ async def export_ics(assignment_id: UUID, user: Reader, db: Db) -> Response:
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="assignment-{row["id"]}.ics"'},
+        headers={"Content-Disposition": f'attachment; filename="assignment-{row.id}.ics"'},
     )
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from vividshift.domains.rows import DomainRow, configuration_of
 from vividshift.engine import (
     STRATEGIES,
     VALIDATORS,
@@ -140,11 +141,13 @@ def build_rules(
     constraints: Sequence[Mapping[str, Any]],
     validators: Sequence[Mapping[str, Any]] | None,
     seed: int | None,
-    domain: Mapping[str, Any] | None,
+    domain: DomainRow | Mapping[str, Any] | None,
     participants: Sequence[Participant],
     targets: Sequence[Target],
 ) -> RunRules:
     """The run's rules; raises ValidationFailed (422) on unknown names or bad parameters."""
+    if isinstance(domain, DomainRow):
+        domain = domain.as_mapping()  # its rules are read as stored JSON, by key
     config = (domain or {}).get("configuration") or {}
     notes: list[str] = []
     chosen = strategy or config.get("default_strategy") or DEFAULT_STRATEGY
@@ -243,9 +246,9 @@ class House:
         return datetime.now(self.zone).date()
 
 
-def house_of(domain: Mapping[str, Any] | None) -> House:
+def house_of(domain: DomainRow | Mapping[str, Any] | None) -> House:
     """The domain's House; a stored zone or default that is no longer valid is a 422."""
-    config = (domain or {}).get("configuration") or {}
+    config = configuration_of(domain)
     zone = config.get("timezone") or "UTC"
     default = config.get("availability_default") or "available"
     try:

@@ -1,11 +1,13 @@
 """Shapes of the assignment endpoints (compatible ones first, then native)."""
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.fields import MAX_SEED, NO_NUL, Description, JsonObject, bounded
 from vividshift.http.lenient import Lenient
 
@@ -131,12 +133,13 @@ class AssignmentSummary(BaseModel):
     domain_id: UUID | None = Field(default=None, description="the domain the run is of")
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "AssignmentSummary":
+    def from_row(cls, row: AssignmentRow, detail_count: int | None) -> "AssignmentSummary":
         return cls.model_validate(
-            row
+            asdict(row)
             | {
-                "configuration": row["configuration"] or {},
-                "metadata": row["metadata"] or {},
+                "configuration": row.configuration or {},
+                "metadata": row.metadata or {},
+                "detail_count": detail_count,
             }
         )
 

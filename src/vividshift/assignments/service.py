@@ -11,10 +11,12 @@ Every run is of one domain (`assignments.domain_id`): reading it needs a role th
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
 from vividshift.assignments import export, queries
+from vividshift.assignments.rows import AssignmentRow, RunDetail
 from vividshift.assignments.rules import house_of
 from vividshift.assignments.schemas import (
     AssignmentPage,
@@ -42,7 +44,7 @@ async def run_access(
     needed: DomainRole = "viewer",
     *,
     lock: bool = False,
-) -> tuple[dict[str, Any], Access]:
+) -> tuple[AssignmentRow, Access]:
     """The run and the caller's access to its domain: 404 when there is no such run or
     its domain is out of the caller's sight, 403 when their role there is below
     `needed`."""
@@ -50,7 +52,7 @@ async def run_access(
     if row is None:
         raise assignment_not_found(assignment_id)
     not_found = assignment_not_found(assignment_id)
-    access = await row_access(conn, principal, row["domain_id"], not_found)
+    access = await row_access(conn, principal, row.domain_id, not_found)
     return row, access.require(needed)
 
 
@@ -64,7 +66,7 @@ async def list_assignments(
     scope = await list_scope(conn, principal, domain)
     rows, total = await queries.list_assignments(conn, domain_ids=scope, **filters)
     return AssignmentPage(
-        items=[AssignmentSummary.from_row(r) for r in rows],
+        items=[AssignmentSummary.from_row(r, r.detail_count) for r in rows],
         total=total,
         limit=filters["limit"],
         offset=filters["offset"],
@@ -80,11 +82,13 @@ async def get_assignment(
     return read_model(row, details)
 
 
-def read_model(row: dict[str, Any], details: list[dict[str, Any]]) -> AssignmentRead:
-    summary = AssignmentSummary.from_row(row | {"detail_count": len(details)})
+def read_model(row: AssignmentRow, details: list[RunDetail]) -> AssignmentRead:
+    summary = AssignmentSummary.from_row(row, detail_count=len(details))
     return AssignmentRead(
         **summary.model_dump(),
-        details=[DetailRead.model_validate(d | {"metadata": d["metadata"] or {}}) for d in details],
+        details=[
+            DetailRead.model_validate(asdict(d) | {"metadata": d.metadata or {}}) for d in details
+        ],
     )
 
 
@@ -94,7 +98,7 @@ async def get_history(
     """The run's recorded changes, when the caller sees its domain."""
     await run_access(conn, principal, assignment_id)
     rows = await queries.get_history(conn, assignment_id)
-    return [HistoryEntry.model_validate(r | {"metadata": r["metadata"] or {}}) for r in rows]
+    return [HistoryEntry.model_validate(asdict(r) | {"metadata": r.metadata or {}}) for r in rows]
 
 
 async def participant_rota(
@@ -117,7 +121,7 @@ async def participant_rota(
         conn, participant_id, include_cancelled=include_cancelled, limit=limit, offset=offset
     )
     return RotaPage(
-        items=[RotaEntry.model_validate(r | {"metadata": r["metadata"] or {}}) for r in rows],
+        items=[RotaEntry.model_validate(asdict(r) | {"metadata": r.metadata or {}}) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -129,14 +133,14 @@ async def participant_rota(
 
 async def _run_and_details(
     conn: Connection, principal: Principal | None, assignment_id: UUID
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[AssignmentRow, list[RunDetail]]:
     row, _ = await run_access(conn, principal, assignment_id)
     return row, await queries.get_details(conn, assignment_id)
 
 
 async def export_csv(
     conn: Connection, principal: Principal | None, assignment_id: UUID
-) -> tuple[dict[str, Any], str]:
+) -> tuple[AssignmentRow, str]:
     """The run as CSV, when the caller sees its domain."""
     row, details = await _run_and_details(conn, principal, assignment_id)
     return row, export.to_csv(row, details)
@@ -144,13 +148,13 @@ async def export_csv(
 
 async def export_ics(
     conn: Connection, principal: Principal | None, assignment_id: UUID
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[AssignmentRow, bytes]:
     """The run as iCalendar, in its house's zone, when the caller sees its domain."""
     row, details = await _run_and_details(conn, principal, assignment_id)
-    target_ids = sorted({d["target_id"] for d in details})
+    target_ids = sorted({d.target_id for d in details})
     windows = {
         str(t["id"]): (t["constraints"] or {}).get("time_window")
-        for t in await queries.load_targets(conn, row["domain_id"], target_ids)
+        for t in await queries.load_targets(conn, row.domain_id, target_ids)
     }
-    domain = await queries.get_domain(conn, row["domain_id"])
+    domain = await queries.get_domain(conn, row.domain_id)
     return row, export.to_ics(row, details, windows, house_of(domain).timezone)

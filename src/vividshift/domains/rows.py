@@ -1,5 +1,6 @@
 """Rows of domains and their members as the queries return them."""
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -25,6 +26,13 @@ class DomainRow:
     def as_mapping(self) -> dict[str, Any]:
         """The row by column name, for the generation code that reads domains by key."""
         return asdict(self)
+
+
+def configuration_of(domain: DomainRow | Mapping[str, Any] | None) -> dict[str, Any]:
+    """A domain's stored configuration, from its row or a row by column name ({} for none)."""
+    if isinstance(domain, DomainRow):
+        return domain.configuration or {}
+    return dict((domain or {}).get("configuration") or {})
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.assignments import queries as assignment_queries
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.rules import house_of
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
@@ -39,6 +40,7 @@ from vividshift.engine.strategies import eligibility_for
 from vividshift.errors import ValidationFailed
 from vividshift.fairshare import queries
 from vividshift.fairshare.outcomes import place_not_found
+from vividshift.fairshare.rows import PlaceRow
 from vividshift.fairshare.schemas import Alternative, AlternativesRead, Excluded
 from vividshift.ledger import queries as ledger_queries
 from vividshift.ledger.ledger import ledger
@@ -59,7 +61,7 @@ async def alternatives(
     return AlternativesRead(
         assignment_id=assignment_id,
         detail_id=detail_id,
-        target_id=place["target_id"],
+        target_id=place.target_id,
         candidates=candidates,
         excluded=excluded,
     )
@@ -67,8 +69,8 @@ async def alternatives(
 
 async def assess_place(
     conn: Connection,
-    run: dict[str, Any],
-    place: dict[str, Any],
+    run: AssignmentRow,
+    place: PlaceRow,
     *,
     leaving: dict[str, UUID] | None = None,
 ) -> tuple[list[Alternative], list[Excluded]]:
@@ -77,31 +79,31 @@ async def assess_place(
     (a swap), which then does not count as double booking."""
     problem = await _run_problem(conn, run)
     index = {p.id: i for i, p in enumerate(problem.participants)}
-    j = next(k for k, t in enumerate(problem.targets) if t.id == str(place["target_id"]))
+    j = next(k for k, t in enumerate(problem.targets) if t.id == str(place.target_id))
     eligibility = eligibility_for(problem)
     reasons = Reasons(problem, eligibility)
     capacity = capacity_of(problem)
     held: dict[str, list[str]] = {}
-    for row in await queries.run_places(conn, run["id"]):
-        if (leaving or {}).get(str(row["participant_id"])) == row["id"]:
+    for row in await queries.run_places(conn, run.id):
+        if (leaving or {}).get(str(row.participant_id)) == row.id:
             continue
-        held.setdefault(str(row["participant_id"]), []).append(str(row["target_id"]))
+        held.setdefault(str(row.participant_id), []).append(str(row.target_id))
     labels = {t.id: t.label for t in problem.targets}
-    run_date: date = run["assignment_date"]
-    book = await ledger(conn, run["domain_id"], run_date)
-    last = await ledger_queries.last_done(conn, run["domain_id"], place["target_id"], run_date)
-    asks = await queries.recent_asks(conn, run["domain_id"], run_date, ASK_WEEKS)
+    run_date: date = run.assignment_date
+    book = await ledger(conn, run.domain_id, run_date)
+    last = await ledger_queries.last_done(conn, run.domain_id, place.target_id, run_date)
+    asks = await queries.recent_asks(conn, run.domain_id, run_date, ASK_WEEKS)
     target_label = problem.targets[j].label
 
     able: list[tuple[tuple[Any, ...], Alternative]] = []
     excluded: list[Excluded] = []
     for person in problem.participants:
-        if person.id == str(place["participant_id"]):
+        if person.id == str(place.participant_id):
             continue
         i = index[person.id]
         why = reasons.of(i, j, HARD_RULES)
         mine = held.get(person.id, [])
-        if str(place["target_id"]) in mine:
+        if str(place.target_id) in mine:
             why.append(f"already on {target_label} in this run")
         elif len(mine) + 1 > capacity:
             doing = ", ".join(sorted(labels.get(t, t) for t in mine))
@@ -156,13 +158,13 @@ def _last_text(last: date | None, today: date, label: str) -> str:
     return f"last did {label} {days} day(s) ago" if days else f"did {label} today"
 
 
-async def _run_problem(conn: Connection, run: dict[str, Any]) -> Problem:
+async def _run_problem(conn: Connection, run: AssignmentRow) -> Problem:
     """The run's rules with today's people of its domain (the active ones and anyone on
     the run), as an edit reads them."""
-    config = run["configuration"] or {}
+    config = run.configuration or {}
     inputs = config.get("inputs") or {}
-    domain_id = run["domain_id"]
-    pairs = await assignment_queries.detail_pairs(conn, run["id"])
+    domain_id = run.domain_id
+    pairs = await assignment_queries.detail_pairs(conn, run.id)
     rows = await assignment_queries.load_participants(conn, domain_id, None)
     missing = {UUID(p) for p, _ in pairs} - {r["id"] for r in rows}
     if missing:
@@ -182,7 +184,7 @@ async def _run_problem(conn: Connection, run: dict[str, Any]) -> Problem:
         return Problem(
             participants=tuple(participant_from_mapping(r) for r in rows),
             targets=tuple(target_from_mapping(r) for r in target_rows),
-            strategy=run["strategy_used"],
+            strategy=run.strategy_used,
             parameters=config.get("parameters") or {},
             constraints=tuple(constraints),
             window=window,

@@ -66,15 +66,13 @@ async def fairness(
     targets = []
     for t in await ledger_queries.domain_targets(conn, access.domain_id):
         counts = [
-            TargetCount(participant_id=e.participant_id, name=e.name, count=e.by_target[t["id"]])
+            TargetCount(participant_id=e.participant_id, name=e.name, count=e.by_target[t.id])
             for e in lines
-            if e.by_target.get(t["id"])
+            if e.by_target.get(t.id)
         ]
-        if counts or t["is_active"]:
+        if counts or t.is_active:
             targets.append(
-                TargetFairness(
-                    target_id=t["id"], name=t["name"], effort=t["effort"], done_by=counts
-                )
+                TargetFairness(target_id=t.id, name=t.name, effort=t.effort, done_by=counts)
             )
     return FairnessRead.model_validate(
         {

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from vividshift.assignments import queries as assignment_queries
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
@@ -24,6 +25,7 @@ from vividshift.domains.access import domain_access, visible_domain_ids
 from vividshift.fairshare import queries
 from vividshift.fairshare.alternatives import alternatives, assess_place
 from vividshift.fairshare.outcomes import place_not_found
+from vividshift.fairshare.rows import PlaceRow, RequestListing
 from vividshift.fairshare.schemas import AlternativesRead
 
 
@@ -37,18 +39,15 @@ class SwapOption:
 class RequestView:
     """One request, with the names a page shows."""
 
-    row: dict[str, Any]
+    row: RequestListing
     swap_options: list[SwapOption] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self.row[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        return getattr(self.row, name)
 
     @property
     def asked(self) -> str:
-        return self.row["asked_name"] or "anyone who can"
+        return self.row.asked_name or "anyone who can"
 
 
 @dataclass(frozen=True)
@@ -65,36 +64,36 @@ async def inbox(conn: Connection, principal: Principal) -> Inbox:
     managed: dict[UUID, bool] = {}
     to_take, mine, to_approve = [], [], []
     for row in rows:
-        if row["requester_id"] in linked:
+        if row.requester_id in linked:
             mine.append(RequestView(row))
-        if row["status"] == "accepted":
-            if row["domain_id"] not in managed:
-                access = await domain_access(conn, principal, row["domain_id"])
-                managed[row["domain_id"]] = access.allows("manager")
-            if managed[row["domain_id"]]:
+        if row.status == "accepted":
+            if row.domain_id not in managed:
+                access = await domain_access(conn, principal, row.domain_id)
+                managed[row.domain_id] = access.allows("manager")
+            if managed[row.domain_id]:
                 to_approve.append(RequestView(row))
             continue
-        me = await queries.linked_participant(conn, row["domain_id"], principal.id)
-        if me is None or me == row["requester_id"]:
+        me = await queries.linked_participant(conn, row.domain_id, principal.id)
+        if me is None or me == row.requester_id:
             continue
-        if row["asked_participant_id"] not in (None, me):
+        if row.asked_participant_id not in (None, me):
             continue
-        if row["asked_participant_id"] is None and not await _able(conn, row, me):
+        if row.asked_participant_id is None and not await _able(conn, row, me):
             continue
         options = []
-        if row["kind"] == "swap":
+        if row.kind == "swap":
             options = [
-                SwapOption(p["id"], f"{p['target_name']} on {p['assignment_date']}")
+                SwapOption(p.id, f"{p.target_name} on {p.assignment_date}")
                 for p in await queries.active_places_of(conn, me)
             ]
         to_take.append(RequestView(row, options))
     return Inbox(to_take, mine, to_approve)
 
 
-async def _able(conn: Connection, row: dict[str, Any], person: UUID) -> bool:
+async def _able(conn: Connection, row: RequestListing, person: UUID) -> bool:
     """`person` is among those who could take the request's place."""
-    run, _ = await run_access(conn, None, row["assignment_id"])
-    place = await queries.get_place(conn, row["assignment_id"], row["detail_id"], lock=False)
+    run, _ = await run_access(conn, None, row.assignment_id)
+    place = await queries.get_place(conn, row.assignment_id, row.detail_id, lock=False)
     if place is None:
         return False
     candidates, _ = await assess_place(conn, run, place)
@@ -105,8 +104,8 @@ async def _able(conn: Connection, row: dict[str, Any], person: UUID) -> bool:
 class PlaceView:
     """One place for the page where its person hands it over."""
 
-    run: dict[str, Any]
-    place: dict[str, Any]
+    run: AssignmentRow
+    place: PlaceRow
     request: RequestView | None
     may_ask: bool  # the caller is the place's person or a manager, and the run is active
     alternatives: AlternativesRead
@@ -122,8 +121,8 @@ async def place_view(
         raise place_not_found(detail_id)
     row = await queries.live_request_of_place(conn, detail_id)
     own = await queries.linked_participant(conn, access.domain_id, principal.id)
-    may_ask = run["status"] == "active" and (
-        access.allows("manager") or (access.allows("member") and own == place["participant_id"])
+    may_ask = run.status == "active" and (
+        access.allows("manager") or (access.allows("member") and own == place.participant_id)
     )
     return PlaceView(
         run,

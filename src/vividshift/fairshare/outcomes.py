@@ -18,6 +18,7 @@ Decisions:
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
 from vividshift.fairshare import queries
+from vividshift.fairshare.rows import PlaceRow
 from vividshift.fairshare.schemas import PARTNERED, OutcomeRead, OutcomeRequest
 
 CLOSE_BATCH = 200
@@ -53,17 +55,17 @@ async def mark_outcome(
         if place is None:
             raise place_not_found(detail_id)
         if not access.allows("manager"):
-            own = principal is not None and place["participant_user_id"] == principal.id
+            own = principal is not None and place.participant_user_id == principal.id
             if not own or body.outcome != "done":
                 raise Forbidden(
                     "Members may only mark their own places done; a manager marks the rest"
                 )
-        if run["status"] == "cancelled":
+        if run.status == "cancelled":
             raise BusinessRuleViolation("A cancelled run's places take no outcome")
         doer, rota = _who(place, body)
         if (
-            doer != place["participant_id"]
-            and await assignment_queries.participant_domain(conn, doer) != run["domain_id"]
+            doer != place.participant_id
+            and await assignment_queries.participant_domain(conn, doer) != run.domain_id
         ):
             raise NotFound("Participant not found in this domain", details={"by": str(doer)})
         try:
@@ -79,20 +81,20 @@ async def mark_outcome(
             raise Conflict("That participant already holds a place on this task") from None
         changes: dict[str, Any] = {
             "detail_id": str(detail_id),
-            "target_id": str(place["target_id"]),
-            "outcome": {"old": place["outcome"], "new": body.outcome},
+            "target_id": str(place.target_id),
+            "outcome": {"old": place.outcome, "new": body.outcome},
         }
-        if doer != place["participant_id"]:
-            changes["participant_id"] = {"old": str(place["participant_id"]), "new": str(doer)}
+        if doer != place.participant_id:
+            changes["participant_id"] = {"old": str(place.participant_id), "new": str(doer)}
         await assignment_queries.insert_history(
             conn, assignment_id, "outcome", changes, {"note": body.note}
         )
-    return OutcomeRead(detail_id=row["id"], **{k: v for k, v in row.items() if k != "id"})
+    return OutcomeRead(detail_id=row.id, **{k: v for k, v in asdict(row).items() if k != "id"})
 
 
-def _who(place: dict[str, Any], body: OutcomeRequest) -> tuple[UUID, UUID | None]:
+def _who(place: PlaceRow, body: OutcomeRequest) -> tuple[UUID, UUID | None]:
     """(doer, rota's person) after the marking."""
-    rota_person = place["rota_participant_id"] or place["participant_id"]
+    rota_person = place.rota_participant_id or place.participant_id
     if body.outcome in PARTNERED:
         if body.by is None:
             raise ValidationFailed(f"`{body.outcome}` needs `by`: who did the place")
@@ -101,7 +103,7 @@ def _who(place: dict[str, Any], body: OutcomeRequest) -> tuple[UUID, UUID | None
         return body.by, rota_person
     if body.by is not None:
         raise ValidationFailed(f"`by` goes with covered or swapped, not {body.outcome}")
-    return place["participant_id"], place["rota_participant_id"]
+    return place.participant_id, place.rota_participant_id
 
 
 def open_places_outcome(configuration: dict[str, Any] | None) -> str:
@@ -120,11 +122,11 @@ async def close_ended_places(conn: Connection) -> dict[str, int]:
             await queries.act_as_system(conn)
             batch = await queries.lock_ended_open_runs(conn, CLOSE_BATCH)
             for run in batch:
-                outcome = open_places_outcome(run["configuration"])
-                closed = await queries.close_open_places(conn, run["id"], outcome)
+                outcome = open_places_outcome(run.configuration)
+                closed = await queries.close_open_places(conn, run.id, outcome)
                 await assignment_queries.insert_history(
                     conn,
-                    run["id"],
+                    run.id,
                     "outcome",
                     {"closed": closed, "outcome": {"old": None, "new": outcome}},
                     {"reason": "the run's day ended with these places open"},

@@ -6,17 +6,34 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.fairshare.rows import (
+    DETAIL_COLUMNS,
+    REQUEST_COLUMNS,
+    REQUEST_FIELDS,
+    DetailWithRun,
+    DueCoverSearch,
+    EndedRun,
+    MarkedPlace,
+    OwnPlace,
+    PlaceRow,
+    RequestEventRow,
+    RequestListing,
+    RequestRow,
+    RunPlace,
+)
 
 
 async def get_place(
     conn: Connection, assignment_id: UUID, detail_id: UUID, *, lock: bool = True
-) -> dict[str, Any] | None:
+) -> PlaceRow | None:
     """One place of a run (locked unless `lock=False`), with its target's effort and its
     doer's account."""
-    cur = await conn.execute(
-        """
-        SELECT d.*, t.effort, t.name AS target_name, p.user_id AS participant_user_id,
+    return await fetch_one(
+        conn,
+        PlaceRow,
+        f"""
+        SELECT {DETAIL_COLUMNS}, t.effort, t.name AS target_name, p.user_id AS participant_user_id,
                p.name AS participant_name
           FROM assignment_details d
           JOIN assignment_targets t ON t.id = d.target_id
@@ -26,7 +43,6 @@ async def get_place(
         + (" FOR UPDATE OF d" if lock else ""),
         (detail_id, assignment_id),
     )
-    return await cur.fetchone()
 
 
 async def set_outcome(
@@ -36,9 +52,11 @@ async def set_outcome(
     outcome: str | None,
     participant_id: UUID,
     rota_participant_id: UUID | None,
-) -> dict[str, Any]:
+) -> MarkedPlace:
     """Write a place's outcome (NULL reopens it); the marker is the transaction's user."""
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
+        MarkedPlace,
         """
         UPDATE assignment_details
            SET outcome = %(outcome)s::text,
@@ -58,15 +76,16 @@ async def set_outcome(
             "id": detail_id,
         },
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
-async def lock_ended_open_runs(conn: Connection, limit: int) -> list[dict[str, Any]]:
+async def lock_ended_open_runs(conn: Connection, limit: int) -> list[EndedRun]:
     """Runs (not cancelled) whose local day has ended and that still have open places,
     with their domain's configuration; locked, skipping runs another worker holds."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        EndedRun,
         """
         SELECT a.id, a.domain_id, a.assignment_date, dm.configuration
           FROM assignments a
@@ -82,7 +101,6 @@ async def lock_ended_open_runs(conn: Connection, limit: int) -> list[dict[str, A
         """,
         (limit,),
     )
-    return await cur.fetchall()
 
 
 async def close_open_places(conn: Connection, assignment_id: UUID, outcome: str) -> list[str]:
@@ -123,55 +141,49 @@ async def act_as_system(conn: Connection) -> None:
     await conn.execute("SELECT set_config('app.current_user_id', '', true)")
 
 
-async def run_places(conn: Connection, assignment_id: UUID) -> list[dict[str, Any]]:
+async def run_places(conn: Connection, assignment_id: UUID) -> list[RunPlace]:
     """Every place of a run: id, doer, target."""
-    cur = await conn.execute(
-        "SELECT id, participant_id, target_id FROM assignment_details WHERE assignment_id = %s",
-        (assignment_id,),
-    )
-    return await cur.fetchall()
+    sql = "SELECT id, participant_id, target_id FROM assignment_details WHERE assignment_id = %s"
+    return await fetch_all(conn, RunPlace, sql, (assignment_id,))
 
 
 # --- requests to cover or swap a place --------------------------------------------------
 
 
-async def insert_request(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_request(conn: Connection, values: dict[str, Any]) -> RequestRow:
     """A new open request (a second open one of the place: UniqueViolation)."""
-    cur = await conn.execute(
-        """
+    row = await fetch_one(
+        conn,
+        RequestRow,
+        f"""
         INSERT INTO place_requests (domain_id, assignment_id, detail_id, kind,
             requester_id, asked_participant_id, auto_find, note, created_by)
         VALUES (%(domain_id)s, %(assignment_id)s, %(detail_id)s, %(kind)s,
             %(requester_id)s, %(asked_participant_id)s, %(auto_find)s, %(note)s,
             app_current_user_id())
-        RETURNING *
+        RETURNING {REQUEST_FIELDS}
         """,
         values,
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
 
 async def get_request(
     conn: Connection, request_id: UUID, *, lock: bool = False
-) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "SELECT * FROM place_requests WHERE id = %s" + (" FOR UPDATE" if lock else ""),
-        (request_id,),
-    )
-    return await cur.fetchone()
+) -> RequestRow | None:
+    sql = f"SELECT {REQUEST_COLUMNS} FROM place_requests r WHERE r.id = %s"
+    return await fetch_one(conn, RequestRow, sql + (" FOR UPDATE" if lock else ""), (request_id,))
 
 
-async def update_request(
-    conn: Connection, request_id: UUID, changes: dict[str, Any]
-) -> dict[str, Any]:
+async def update_request(conn: Connection, request_id: UUID, changes: dict[str, Any]) -> RequestRow:
     columns = ", ".join(f"{c} = %({c})s" for c in changes)
-    cur = await conn.execute(
-        f"UPDATE place_requests SET {columns} WHERE id = %(id)s RETURNING *",
+    row = await fetch_one(
+        conn,
+        RequestRow,
+        f"UPDATE place_requests r SET {columns} WHERE r.id = %(id)s RETURNING {REQUEST_COLUMNS}",
         changes | {"id": request_id},
     )
-    row = await cur.fetchone()
     assert row is not None
     return row
 
@@ -191,13 +203,12 @@ async def insert_event(
     )
 
 
-async def list_events(conn: Connection, request_id: UUID) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def list_events(conn: Connection, request_id: UUID) -> list[RequestEventRow]:
+    sql = (
         "SELECT action, participant_id, user_id, details, created_at FROM place_request_events"
-        " WHERE request_id = %s ORDER BY created_at, id",
-        (request_id,),
+        " WHERE request_id = %s ORDER BY created_at, id"
     )
-    return await cur.fetchall()
+    return await fetch_all(conn, RequestEventRow, sql, (request_id,))
 
 
 async def move_place(conn: Connection, detail_id: UUID, doer: UUID, rota: UUID | None) -> None:
@@ -208,17 +219,18 @@ async def move_place(conn: Connection, detail_id: UUID, doer: UUID, rota: UUID |
     )
 
 
-async def get_detail_with_run(conn: Connection, detail_id: UUID) -> dict[str, Any] | None:
+async def get_detail_with_run(conn: Connection, detail_id: UUID) -> DetailWithRun | None:
     """A place (locked) with its run's domain and status."""
-    cur = await conn.execute(
-        """
-        SELECT d.*, a.domain_id, a.status AS run_status
+    return await fetch_one(
+        conn,
+        DetailWithRun,
+        f"""
+        SELECT {DETAIL_COLUMNS}, a.domain_id, a.status AS run_status
           FROM assignment_details d JOIN assignments a ON a.id = d.assignment_id
          WHERE d.id = %s FOR UPDATE OF d
         """,
         (detail_id,),
     )
-    return await cur.fetchone()
 
 
 async def linked_participant(conn: Connection, domain_id: UUID, user_id: UUID) -> UUID | None:
@@ -249,13 +261,15 @@ async def now(conn: Connection) -> Any:
 
 async def lock_due_cover_searches(
     conn: Connection, now: datetime | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[DueCoverSearch]:
     """Open automatic cover requests whose next wave is due (none asked yet, or the last
     ask older than the domain's `fair_share.cover_wave_minutes`, default 60), locked,
     skipping those another worker holds; with the domain's configuration."""
-    cur = await conn.execute(
-        """
-        SELECT r.*, dm.configuration
+    return await fetch_all(
+        conn,
+        DueCoverSearch,
+        f"""
+        SELECT {REQUEST_COLUMNS}, dm.configuration
           FROM place_requests r JOIN domains dm ON dm.id = r.domain_id
          WHERE r.status = 'open' AND r.auto_find AND r.kind = 'cover'
            AND COALESCE((SELECT max(e.created_at) FROM place_request_events e
@@ -268,7 +282,6 @@ async def lock_due_cover_searches(
         """,
         {"now": now, "limit": limit},
     )
-    return await cur.fetchall()
 
 
 REQUEST_VIEW = """
@@ -288,29 +301,29 @@ REQUEST_VIEW = """
 """
 
 
-async def live_requests(conn: Connection, domain_ids: list[UUID] | None) -> list[dict[str, Any]]:
+async def live_requests(conn: Connection, domain_ids: list[UUID] | None) -> list[RequestListing]:
     """Open and accepted requests (with names for a page) of the domains (None: all)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        RequestListing,
         REQUEST_VIEW + " WHERE r.status IN ('open', 'accepted')"
         " AND (%(all)s OR r.domain_id = ANY(%(ids)s))"
         " ORDER BY a.assignment_date, t.name, r.created_at",
         {"all": domain_ids is None, "ids": domain_ids or []},
     )
-    return await cur.fetchall()
 
 
-async def live_request_of_place(conn: Connection, detail_id: UUID) -> dict[str, Any] | None:
+async def live_request_of_place(conn: Connection, detail_id: UUID) -> RequestListing | None:
     """The place's open or accepted request, if any."""
-    cur = await conn.execute(
-        REQUEST_VIEW + " WHERE r.detail_id = %s AND r.status IN ('open', 'accepted')",
-        (detail_id,),
-    )
-    return await cur.fetchone()
+    sql = REQUEST_VIEW + " WHERE r.detail_id = %s AND r.status IN ('open', 'accepted')"
+    return await fetch_one(conn, RequestListing, sql, (detail_id,))
 
 
-async def active_places_of(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
+async def active_places_of(conn: Connection, participant_id: UUID) -> list[OwnPlace]:
     """A person's places in active runs (what they may give in a swap), by date."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        OwnPlace,
         """
         SELECT d.id, a.assignment_date, t.name AS target_name
           FROM assignment_details d
@@ -321,4 +334,3 @@ async def active_places_of(conn: Connection, participant_id: UUID) -> list[dict[
         """,
         (participant_id,),
     )
-    return await cur.fetchall()

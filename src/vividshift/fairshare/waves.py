@@ -36,24 +36,24 @@ async def ask_next_waves(conn: Connection, now: datetime | None = None) -> dict[
         due = await queries.lock_due_cover_searches(conn, now, BATCH)
         asked = 0
         for request in due:
-            run, _ = await run_access(conn, None, request["assignment_id"])
-            place = await queries.get_place(conn, request["assignment_id"], request["detail_id"])
+            run, _ = await run_access(conn, None, request.assignment_id)
+            place = await queries.get_place(conn, request.assignment_id, request.detail_id)
             if place is None:
                 continue
             candidates, _ = await assess_place(conn, run, place)
-            before = await queries.asked_already(conn, request["id"])
+            before = await queries.asked_already(conn, request.id)
             fresh = [c for c in candidates if c.participant_id not in before]
-            wave = fresh[: wave_size(request["configuration"])]
+            wave = fresh[: wave_size(request.configuration)]
             for c in wave:
                 await queries.insert_event(
-                    conn, request["id"], "asked", c.participant_id, {"why": c.explanation}
+                    conn, request.id, "asked", c.participant_id, {"why": c.explanation}
                 )
                 asked += 1
             await events.cover_requested(
                 conn,
-                request["assignment_id"],
-                request["detail_id"],
-                request["id"],
+                request.assignment_id,
+                request.detail_id,
+                request.id,
                 [(c.participant_id, c.explanation) for c in wave],
             )
     return {"requests": len(due), "asked": asked}

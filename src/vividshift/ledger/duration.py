@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vividshift.domains.rows import DomainRow, configuration_of
 from vividshift.engine import DailyWindow, InvalidProblem, RunWindow, parse_target_window
 from vividshift.engine.model import parse_window
 
 DAY_HOURS = 24.0
 
 
-def weighs_by_duration(domain: Mapping[str, Any] | None) -> bool:
+def weighs_by_duration(domain: DomainRow | Mapping[str, Any] | None) -> bool:
     """The domain's setting (off unless set to true)."""
-    settings = ((domain or {}).get("configuration") or {}).get("fair_share") or {}
+    settings = configuration_of(domain).get("fair_share") or {}
     return settings.get("weight_by_duration") is True
 
 

@@ -25,14 +25,14 @@ a place in the period (present until their last such place). Balances sum to zer
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 
 from vividshift.db import Connection
 from vividshift.ledger import queries
 from vividshift.ledger.duration import stored_hours, weighs_by_duration
+from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson
 
 DOER_OUTCOMES = frozenset({"done", "covered", "swapped"})
 
@@ -80,8 +80,7 @@ async def ledger(
     places = await queries.closed_places(conn, domain_id, start, until)
     if weighs_by_duration(await queries.get_domain(conn, domain_id)):
         places = [
-            p | {"effort": p["effort"] * stored_hours(p["time_window"], p["run_window"])}
-            for p in places
+            replace(p, effort=p.effort * stored_hours(p.time_window, p.run_window)) for p in places
         ]
     people = await queries.domain_people(conn, domain_id)
     begin = datetime.combine(start, time(), UTC)
@@ -94,15 +93,13 @@ def compute_ledger(
     domain_id: UUID,
     since: date,
     until: date,
-    people: list[dict[str, Any]],
-    places: list[dict[str, Any]],
-    absences: list[dict[str, Any]],
+    people: list[LedgerPerson],
+    places: list[ClosedPlace],
+    absences: list[AbsenceSpan],
 ) -> Ledger:
     """The ledger from its facts (pure: the loaders above give them)."""
-    names = {p["id"]: p["name"] for p in people}
-    lines: dict[UUID, LedgerLine] = {
-        p["id"]: LedgerLine(p["id"], p["name"]) for p in people if p["is_active"]
-    }
+    names = {p.id: p.name for p in people}
+    lines: dict[UUID, LedgerLine] = {p.id: LedgerLine(p.id, p.name) for p in people if p.is_active}
     last_seen: dict[UUID, date] = {}
 
     def line(pid: UUID) -> LedgerLine:
@@ -111,11 +108,11 @@ def compute_ledger(
         return lines[pid]
 
     for place in places:
-        doer, rota, effort = place["participant_id"], place["rota_participant_id"], place["effort"]
-        outcome = place["outcome"]
+        doer, rota, effort = place.participant_id, place.rota_participant_id, place.effort
+        outcome = place.outcome
         if outcome == "excused":
             continue
-        last_seen[doer] = max(last_seen.get(doer, since), place["assignment_date"])
+        last_seen[doer] = max(last_seen.get(doer, since), place.assignment_date)
         if outcome == "missed":
             line(doer).missed += effort
             continue
@@ -124,14 +121,14 @@ def compute_ledger(
         mine = line(doer)
         mine.done += effort
         mine.places += 1
-        mine.by_target[place["target_id"]] = mine.by_target.get(place["target_id"], 0) + 1
+        mine.by_target[place.target_id] = mine.by_target.get(place.target_id, 0) + 1
         # A place done by someone other than the rota's person (a cover, an override) is
         # a cover; a swap is not: each did the other's place.
         if outcome in ("covered", "done") and rota is not None and rota != doer:
             mine.covered_for_others += effort
             line(rota).covered_for_them += effort
 
-    active = {p["id"] for p in people if p["is_active"]}
+    active = {p.id for p in people if p.is_active}
     away = _days_away(absences, since, until)
     for pid, entry in lines.items():
         last = until if pid in active else last_seen.get(pid, since)
@@ -145,16 +142,16 @@ def compute_ledger(
     return Ledger(domain_id, since, until, lines)
 
 
-def _days_away(absences: list[dict[str, Any]], since: date, until: date) -> dict[UUID, float]:
+def _days_away(absences: list[AbsenceSpan], since: date, until: date) -> dict[UUID, float]:
     """Per person, days (of 24 h) of the period covered by their absences; overlapping
     absences count once."""
     begin = datetime.combine(since, time(), UTC)
     end = _midnight_after(until)
     spans: dict[UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
     for a in absences:
-        s, e = max(a["starts_at"], begin), min(a["ends_at"], end)
+        s, e = max(a.starts_at, begin), min(a.ends_at, end)
         if s < e:
-            spans[a["participant_id"]].append((s, e))
+            spans[a.participant_id].append((s, e))
     out: dict[UUID, float] = {}
     for pid, items in spans.items():
         items.sort()

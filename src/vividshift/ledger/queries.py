@@ -1,18 +1,26 @@
 """SQL of the ledger: closed places with their effort, people, absences."""
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
-from vividshift.db import Connection
+from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.domains.rows import DomainRow
+from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson, LedgerTarget
+
+DOMAIN_COLUMNS = (
+    "id, name, display_name, description, version, is_active, configuration, business_rules,"
+    " created_by, created_at, updated_at"
+)
 
 
 async def closed_places(
     conn: Connection, domain_id: UUID, since: date | None, until: date
-) -> list[dict[str, Any]]:
+) -> list[ClosedPlace]:
     """Every place of the domain's non-cancelled runs dated in [since, until] that has an
     outcome, with its effort and date (and the windows its length is read from)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        ClosedPlace,
         """
         SELECT d.participant_id, d.rota_participant_id, d.target_id, d.outcome,
                t.effort::float8 AS effort, a.assignment_date,
@@ -28,7 +36,6 @@ async def closed_places(
         """,
         {"domain": domain_id, "since": since, "until": until},
     )
-    return await cur.fetchall()
 
 
 async def first_run_date(conn: Connection, domain_id: UUID) -> date | None:
@@ -41,35 +48,32 @@ async def first_run_date(conn: Connection, domain_id: UUID) -> date | None:
     return row["d"] if row else None
 
 
-async def domain_people(conn: Connection, domain_id: UUID) -> list[dict[str, Any]]:
+async def domain_people(conn: Connection, domain_id: UUID) -> list[LedgerPerson]:
     """The domain's participants: id, name, active, linked account."""
-    cur = await conn.execute(
+    sql = (
         "SELECT id, name, is_active, user_id FROM participants WHERE domain_id = %s"
-        " ORDER BY name, id",
-        (domain_id,),
+        " ORDER BY name, id"
     )
-    return await cur.fetchall()
+    return await fetch_all(conn, LedgerPerson, sql, (domain_id,))
 
 
-async def domain_targets(conn: Connection, domain_id: UUID) -> list[dict[str, Any]]:
-    cur = await conn.execute(
+async def domain_targets(conn: Connection, domain_id: UUID) -> list[LedgerTarget]:
+    sql = (
         "SELECT id, name, effort::float8 AS effort, is_active FROM assignment_targets"
-        " WHERE domain_id = %s ORDER BY name, id",
-        (domain_id,),
+        " WHERE domain_id = %s ORDER BY name, id"
     )
-    return await cur.fetchall()
+    return await fetch_all(conn, LedgerTarget, sql, (domain_id,))
 
 
 async def absences(
     conn: Connection, domain_id: UUID, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
+) -> list[AbsenceSpan]:
     """The domain's absences overlapping [start, end)."""
-    cur = await conn.execute(
+    sql = (
         "SELECT participant_id, starts_at, ends_at FROM participant_absences"
-        " WHERE domain_id = %s AND starts_at < %s AND ends_at > %s",
-        (domain_id, end, start),
+        " WHERE domain_id = %s AND starts_at < %s AND ends_at > %s"
     )
-    return await cur.fetchall()
+    return await fetch_all(conn, AbsenceSpan, sql, (domain_id, end, start))
 
 
 async def has_outcomes(conn: Connection, domain_id: UUID, until: date) -> bool:
@@ -104,6 +108,6 @@ async def last_done(
     return {r["participant_id"]: r["last"] for r in await cur.fetchall()}
 
 
-async def get_domain(conn: Connection, domain_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute("SELECT * FROM domains WHERE id = %s", (domain_id,))
-    return await cur.fetchone()
+async def get_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
+    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s"
+    return await fetch_one(conn, DomainRow, sql, (domain_id,))

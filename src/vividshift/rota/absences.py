@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, row_access
+from vividshift.domains.rows import DomainRow
 from vividshift.errors import AppError, NotFound, ValidationFailed
 from vividshift.participants import queries as participant_queries
 from vividshift.participants.rows import ParticipantRow
@@ -88,7 +88,7 @@ async def create_absence(
         _require_own_or_manager(access, principal, row)
         found = await domain_queries.get_domain(conn, row.domain_id)
         assert found is not None  # the participant's domain (a foreign key)
-        domain = found.as_mapping()
+        domain = found
         zone = ZoneInfo(house_of(domain).timezone)
         start = instant(body.start, zone)
         # A date as the end is that whole local day: the absence ends at the next midnight.
@@ -120,7 +120,7 @@ async def create_absence(
 
 
 async def _replan_proposal(
-    conn: Connection, domain: dict[str, Any], principal: Principal, runs: list[PlacedRun]
+    conn: Connection, domain: DomainRow, principal: Principal, runs: list[PlacedRun]
 ) -> tuple[UUID | None, str | None]:
     """A re-plan proposal for the published turns the absence touches (none started): a
     manager reviews and applies it. When no valid plan exists the absence still stands

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
 from pydantic import ValidationError
 
 from vividshift.assignments.rules import house_of
+from vividshift.domains.rows import DomainRow
 from vividshift.domains.schemas import RotaConfig
 from vividshift.errors import ValidationFailed
 from vividshift.rota.turns import Rota, Span
 
 
-def rota_of(domain: Mapping[str, Any]) -> Rota:
+def rota_of(domain: DomainRow) -> Rota:
     """The domain's rota in its time zone; 422 when it has none (or a stored one no longer
     validates)."""
     house = house_of(domain)
-    raw = (domain.get("configuration") or {}).get("rota")
+    raw = domain.configuration.get("rota")
     if not raw:
         raise ValidationFailed(
             "The domain has no rota: set configuration.rota (every + anchor, or cron)",
-            details={"domain": str(domain.get("name"))},
+            details={"domain": str(domain.name)},
         )
     try:
         config = RotaConfig.model_validate(raw)

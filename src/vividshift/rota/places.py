@@ -46,15 +46,15 @@ async def _place(
 ) -> tuple[PlaceRow, UUID]:
     """The place, locked, and its run's domain: a manager's, of an active run."""
     run, _ = await run_access(conn, principal, run_id, "manager", lock=True)
-    if run["status"] != "active":
+    if run.status != "active":
         raise BusinessRuleViolation(
             "Only places of active runs can be pinned or overridden",
-            details={"status": run["status"]},
+            details={"status": run.status},
         )
     place = await queries.get_place(conn, run_id, detail_id)
     if place is None:
         raise NotFound("Place not found in this run", details={"id": str(detail_id)})
-    return place, run["domain_id"]
+    return place, run.domain_id
 
 
 async def set_pin(
@@ -132,5 +132,5 @@ async def remove_override(
 async def _result(conn: Connection, principal: Principal, run_id: UUID) -> EditResult:
     run, _ = await run_access(conn, principal, run_id, "manager")
     details = await run_queries.get_details(conn, run_id)
-    validation = (run["metadata"] or {}).get("validation_results") or []
+    validation = (run.metadata or {}).get("validation_results") or []
     return EditResult(assignment=read_model(run, details), validation_results=validation)

@@ -29,6 +29,7 @@ from vividshift.assignments import queries as run_queries
 from vividshift.assignments.rules import build_rules, house_of
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import (
     InvalidParameters,
     InvalidProblem,
@@ -72,13 +73,13 @@ def _naive(moment: datetime) -> datetime:
 
 
 async def load_base_problem(
-    conn: Connection, domain: dict[str, Any], seed: int
+    conn: Connection, domain: DomainRow, seed: int
 ) -> tuple[Problem, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """The domain's active people (with absences) and targets under its rules, and the
     rows by id (names, efforts)."""
     house = house_of(domain)
-    people_rows = await run_queries.load_participants(conn, domain["id"], None)
-    target_rows = await run_queries.load_targets(conn, domain["id"], None)
+    people_rows = await run_queries.load_participants(conn, domain.id, None)
+    target_rows = await run_queries.load_targets(conn, domain.id, None)
     try:
         people = [participant_from_mapping(r) for r in people_rows]
         targets = [target_from_mapping(r) for r in target_rows]
@@ -214,8 +215,8 @@ async def create_plan(
     """Plan the next K turns in one optimisation and keep them as a draft plan."""
     async with transaction(conn, acting_user=principal.id):
         domain = await domain_row(conn, principal, domain_id, "manager")
-        if not domain["is_active"]:
-            raise ValidationFailed("Domain is inactive", details={"domain": domain["name"]})
+        if not domain.is_active:
+            raise ValidationFailed("Domain is inactive", details={"domain": domain.name})
         rota = rota_of(domain)
         # Turns that started are history: a `from` in the past (today's date) means now.
         first = max(instant(body.start, ZoneInfo(rota.zone)), datetime.now(UTC))
@@ -319,7 +320,7 @@ async def _publishable_plan(conn: Connection, domain_id: UUID, plan_id: UUID) ->
 async def _publish_turn(
     conn: Connection,
     principal: Principal,
-    domain: dict[str, Any],
+    domain: DomainRow,
     problem: Problem,
     zone: ZoneInfo,
     plan_id: UUID,
@@ -339,7 +340,7 @@ async def _publish_turn(
             "configuration": _run_configuration(domain, problem, start, end, plan_id),
             "metadata": {"planner": "horizon", "plan_id": str(plan_id), "turn": k},
             "created_by": principal.id,
-            "domain_id": domain["id"],
+            "domain_id": domain.id,
             "turn_start": start,
             "turn_end": end,
             "turn_local_start": datetime.fromisoformat(turn["local_start"]),
@@ -369,7 +370,7 @@ async def _publish_turn(
 
 
 def _run_configuration(
-    domain: dict[str, Any], problem: Problem, start: datetime, end: datetime, plan_id: UUID
+    domain: DomainRow, problem: Problem, start: datetime, end: datetime, plan_id: UUID
 ) -> dict[str, Any]:
     """What edits re-validate a turn's run against: the turn as its window."""
     return {
@@ -383,8 +384,8 @@ def _run_configuration(
         "window": {"start": _naive(start).isoformat(), "end": _naive(end).isoformat()},
         "inputs": {"participants": "all_active", "targets": [t.id for t in problem.targets]},
         "plan_id": str(plan_id),
-        "domain": domain["name"],
-        "domain_id": str(domain["id"]),
+        "domain": domain.name,
+        "domain_id": str(domain.id),
     }
 
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from vividshift.assignments import queries as run_queries
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import Problem, RunWindow
 from vividshift.engine.horizon import Horizon, HorizonResult, PriorLoad
 from vividshift.errors import Conflict, NotFound, ValidationFailed
@@ -98,7 +99,7 @@ async def propose_replan(
 
 async def propose_for(
     conn: Connection,
-    domain: dict[str, Any],
+    domain: DomainRow,
     actor: UUID | None,
     start: datetime,
     end: datetime,
@@ -107,7 +108,7 @@ async def propose_for(
 ) -> PlanRow:
     """The proposal's row, in the caller's transaction (a re-plan asked for, or one an
     absence triggered): the published turns starting in [start, end) and after now."""
-    domain_id = domain["id"]
+    domain_id = domain.id
     zone = ZoneInfo(_zone(domain))
     runs = await _future_runs(conn, domain_id, max(start, datetime.now(UTC)), end)
     places = await queries.run_places(conn, [r.id for r in runs])
@@ -232,8 +233,8 @@ def _summary(
     }
 
 
-def _zone(domain: dict[str, Any]) -> str:
-    return str((domain.get("configuration") or {}).get("timezone") or "UTC")
+def _zone(domain: DomainRow) -> str:
+    return str(domain.configuration.get("timezone") or "UTC")
 
 
 def _place_rows(runs: list[TurnRun], result: HorizonResult) -> list[tuple[Any, ...]]:
@@ -348,7 +349,7 @@ async def _apply_turn(
     """Apply one turn's changes; the places that changed hands (detail, before, after)."""
     run_id = UUID(turn["run_id"])
     run = await run_queries.get_assignment(conn, run_id, lock=True)
-    if run is None or run["status"] != "active" or run["turn_start"] <= now:
+    if run is None or run.status != "active" or run.turn_start is None or run.turn_start <= now:
         raise Conflict(
             "A turn of the proposal is no longer open to change (started, or not active): "
             "nothing was applied; re-plan again",

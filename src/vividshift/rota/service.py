@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import DomainRole, domain_access
+from vividshift.domains.rows import DomainRow
 from vividshift.errors import ValidationFailed
 from vividshift.rota.config import rota_of
 from vividshift.rota.moments import instant
@@ -24,12 +24,12 @@ MAX_LISTED_TURNS = 1000
 
 async def domain_row(
     conn: Connection, principal: Principal | None, domain_id: UUID, needed: DomainRole
-) -> dict[str, Any]:
+) -> DomainRow:
     """The domain, where the caller has at least `needed` (404 unseen, 403 below)."""
     (await domain_access(conn, principal, domain_id)).require(needed)
     row = await domain_queries.get_domain(conn, domain_id)
     assert row is not None
-    return row.as_mapping()
+    return row
 
 
 def turn_read(turn: Turn, zone: str) -> TurnRead:
@@ -55,7 +55,7 @@ async def list_turns(
     none when it has no rota."""
     async with conn.transaction():
         domain = await domain_row(conn, principal, domain_id, "viewer")
-    if not (domain.get("configuration") or {}).get("rota"):
+    if not domain.configuration.get("rota"):
         return TurnList(timezone=house_of(domain).timezone, has_rota=False, turns=[])
     rota = rota_of(domain)
     zone = ZoneInfo(rota.zone)

@@ -148,7 +148,7 @@ async def _claim(
             missed_runs=missed,
         )
         if row is not None:
-            await job_queries.defer(conn, row["id"])
+            await job_queries.defer(conn, row.id)
         await queries.advance(conn, domain.id, cron.next_after(expr, zone, now))
     if row is None:
         return None
@@ -156,11 +156,11 @@ async def _claim(
         "schedule of %s due %s claimed: job %s (date %s, %d missed skipped)",
         domain.name,
         due.isoformat(),
-        row["id"],
+        row.id,
         day.isoformat(),
         missed,
     )
-    return row["id"]
+    return row.id
 
 
 async def _domain(

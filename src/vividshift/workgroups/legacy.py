@@ -120,75 +120,108 @@ async def import_legacy_history(
     latest: date | None = None,
     actor: UUID | None = None,
 ) -> ImportSummary:
+    """Import the snapshots of a legacy history file as completed runs (newest first, one
+    day apart before `latest`); runs already imported from `source` are skipped."""
     runs = parse_history(raw)
     latest = latest or date_from_name(source) or datetime.now(UTC).date()
     summary = ImportSummary()
     async with transaction(conn, acting_user=actor):
         domain = await workgroups.ensure_domain(conn)
-        names = sorted({p for run in runs for p in run})
-        existing = await wg_queries.participants_by_name(conn, workgroups.DOMAIN, names)
-        inferred = infer_groups(runs, _markers(domain), default=None)
-        groups: dict[str, str | None] = {}
-        for name in names:
-            known = existing.get(name)
-            current = ((known.metadata if known else None) or {}).get("group")
-            groups[name] = None if current else inferred.get(name)
+        groups = await _groups_to_set(conn, domain, runs)
         people = await workgroups.ensure_people(conn, actor, groups)
-        chores = sorted({c for run in runs for cs in run.values() for c in cs})
-        counts: dict[str, int | None] = {}
-        for chore in chores:
-            most = max(sum(chore in cs for cs in run.values()) for run in runs)
-            counts[chore] = most
-        found = await wg_queries.targets_by_name(conn, workgroups.DOMAIN, chores)
-        # Existing chores keep their count; new ones get the largest count seen in a run.
-        targets = await workgroups.ensure_chores(
-            conn, actor, {c: (None if c in found else counts[c]) for c in chores}
-        )
+        targets = await _ensure_chores(conn, actor, runs)
         for k, run in enumerate(runs):
             if await wg_queries.imported_run_exists(conn, workgroups.DOMAIN, source, k):
                 summary.runs_skipped += 1
                 continue
             day = latest - timedelta(days=k)
-            row = await run_queries.insert_assignment(
-                conn,
-                {
-                    "name": f"Imported from {source} ({'latest' if k == 0 else f'{k} before'})",
-                    "description": None,
-                    "assignment_date": day,
-                    "strategy_used": "legacy_import",
-                    "configuration": {
-                        "domain": workgroups.DOMAIN,
-                        "domain_id": str(domain.id),
-                        "imported": {"source": source, "index": k},
-                    },
-                    "metadata": {
-                        "imported": True,
-                        "source": source,
-                        "date_estimated": k > 0,
-                    },
-                    "created_by": actor,
-                    "status": "completed",
-                    "domain_id": domain.id,
-                },
-            )
-            details = []
-            position: dict[str, int] = {}
-            for person in sorted(run):
-                for chore in run[person]:
-                    position[chore] = position.get(chore, 0) + 1
-                    details.append(
-                        (
-                            str(people[person]),
-                            str(targets[chore]),
-                            position[chore],
-                            {"strategy": "legacy_import", "imported": True},
-                        )
-                    )
-            await run_queries.copy_details(conn, row["id"], details)
-            await run_queries.insert_history(
-                conn, row["id"], "import", {"source": source, "index": k, "details": len(details)}
-            )
+            details = _place_rows(run, people, targets)
+            await _insert_imported_run(conn, domain, source, k, day, details, actor)
             summary.runs_created += 1
             summary.details += len(details)
     summary.people, summary.chores, summary.groups = len(people), len(targets), groups
     return summary
+
+
+async def _groups_to_set(
+    conn: Connection, domain: DomainRow, runs: list[dict[str, list[str]]]
+) -> dict[str, str | None]:
+    """Per person of the file, the group inferred from the runs; None for people who
+    already have one (a group set by hand is kept)."""
+    names = sorted({p for run in runs for p in run})
+    existing = await wg_queries.participants_by_name(conn, workgroups.DOMAIN, names)
+    inferred = infer_groups(runs, _markers(domain), default=None)
+    groups: dict[str, str | None] = {}
+    for name in names:
+        known = existing.get(name)
+        current = ((known.metadata if known else None) or {}).get("group")
+        groups[name] = None if current else inferred.get(name)
+    return groups
+
+
+async def _ensure_chores(
+    conn: Connection, actor: UUID | None, runs: list[dict[str, list[str]]]
+) -> dict[str, UUID]:
+    """The file's chores by name; existing chores keep their count, new ones get the
+    largest count seen in a run."""
+    chores = sorted({c for run in runs for cs in run.values() for c in cs})
+    counts = {c: max(sum(c in cs for cs in run.values()) for run in runs) for c in chores}
+    found = await wg_queries.targets_by_name(conn, workgroups.DOMAIN, chores)
+    return await workgroups.ensure_chores(
+        conn, actor, {c: (None if c in found else counts[c]) for c in chores}
+    )
+
+
+def _place_rows(
+    run: dict[str, list[str]], people: dict[str, UUID], targets: dict[str, UUID]
+) -> list[tuple[str, str, int, dict[str, Any]]]:
+    """One snapshot's places as detail rows, numbered per chore in name order."""
+    details = []
+    position: dict[str, int] = {}
+    for person in sorted(run):
+        for chore in run[person]:
+            position[chore] = position.get(chore, 0) + 1
+            details.append(
+                (
+                    str(people[person]),
+                    str(targets[chore]),
+                    position[chore],
+                    {"strategy": "legacy_import", "imported": True},
+                )
+            )
+    return details
+
+
+async def _insert_imported_run(
+    conn: Connection,
+    domain: DomainRow,
+    source: str,
+    k: int,
+    day: date,
+    details: list[tuple[str, str, int, dict[str, Any]]],
+    actor: UUID | None,
+) -> None:
+    """The `k`-th snapshot (0: the latest) as a completed run with its places and an
+    `import` history row."""
+    row = await run_queries.insert_assignment(
+        conn,
+        {
+            "name": f"Imported from {source} ({'latest' if k == 0 else f'{k} before'})",
+            "description": None,
+            "assignment_date": day,
+            "strategy_used": "legacy_import",
+            "configuration": {
+                "domain": workgroups.DOMAIN,
+                "domain_id": str(domain.id),
+                "imported": {"source": source, "index": k},
+            },
+            "metadata": {"imported": True, "source": source, "date_estimated": k > 0},
+            "created_by": actor,
+            "status": "completed",
+            "domain_id": domain.id,
+        },
+    )
+    await run_queries.copy_details(conn, row.id, details)
+    await run_queries.insert_history(
+        conn, row.id, "import", {"source": source, "index": k, "details": len(details)}
+    )

@@ -25,9 +25,9 @@ async def _job(conn, *, attempts: int, minutes_ago: int) -> object:  # type: ign
     await conn.execute(
         "UPDATE generation_jobs SET status = 'running', attempts = %s,"
         " started_at = now() - make_interval(mins => %s) WHERE id = %s",
-        (attempts, minutes_ago, row["id"]),
+        (attempts, minutes_ago, row.id),
     )
-    return row["id"]
+    return row.id
 
 
 async def test_a_dead_processes_job_is_rerun_then_failed(fresh_db_url: str) -> None:

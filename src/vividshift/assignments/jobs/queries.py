@@ -6,13 +6,15 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection
+from vividshift.assignments.jobs.rows import JOB_COLUMNS, ClaimedJob, JobRow, QueuedJob
+from vividshift.db import Connection, fetch_all, fetch_one
 
 QUEUE = "generation"
 TASK = "run_generation_job"
 
-_SELECT = """
-SELECT g.*, q.status::text AS queue_status, q.attempts AS queue_attempts
+_JOB = ", ".join(f"g.{c}" for c in JOB_COLUMNS.split(", "))
+_SELECT = f"""
+SELECT {_JOB}, q.status::text AS queue_status, q.attempts AS queue_attempts
   FROM generation_jobs g
   LEFT JOIN procrastinate_jobs q ON q.id = g.queue_job_id
 """
@@ -50,19 +52,20 @@ async def insert_job(
     domain_id: UUID | None = None,
     due_at: datetime | None = None,
     missed_runs: int = 0,
-) -> dict[str, Any] | None:
+) -> JobRow | None:
     """The new row; None when a schedule's (domain, due time) already has one."""
-    cur = await conn.execute(
-        """
+    return await fetch_one(
+        conn,
+        JobRow,
+        f"""
         INSERT INTO generation_jobs
             (source, mode, request, actor_id, requested_by, domain_id, due_at, missed_runs)
         VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (domain_id, due_at) WHERE source = 'schedule' DO NOTHING
-        RETURNING *
+        RETURNING {JOB_COLUMNS}
         """,
         (source, mode, Jsonb(request), actor_id, requested_by, domain_id, due_at, missed_runs),
     )
-    return await cur.fetchone()
 
 
 async def defer(conn: Connection, job_id: UUID) -> int:
@@ -83,33 +86,30 @@ async def defer(conn: Connection, job_id: UUID) -> int:
     return int(row["id"])
 
 
-async def get_job(conn: Connection, job_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(_SELECT + " WHERE g.id = %s", (job_id,))
-    return await cur.fetchone()
+async def get_job(conn: Connection, job_id: UUID) -> QueuedJob | None:
+    return await fetch_one(conn, QueuedJob, _SELECT + " WHERE g.id = %s", (job_id,))
 
 
-async def domain_jobs(conn: Connection, domain_id: UUID, limit: int) -> list[dict[str, Any]]:
-    cur = await conn.execute(
-        _SELECT + " WHERE g.domain_id = %s ORDER BY g.created_at DESC, g.id LIMIT %s",
-        (domain_id, limit),
-    )
-    return await cur.fetchall()
+async def domain_jobs(conn: Connection, domain_id: UUID, limit: int) -> list[QueuedJob]:
+    sql = _SELECT + " WHERE g.domain_id = %s ORDER BY g.created_at DESC, g.id LIMIT %s"
+    return await fetch_all(conn, QueuedJob, sql, (domain_id, limit))
 
 
-async def start(conn: Connection, job_id: UUID) -> dict[str, Any] | None:
+async def start(conn: Connection, job_id: UUID) -> JobRow | None:
     """Mark the job running (one more attempt); None when it has already ended — a
     retried queue job whose run was committed before its worker died."""
-    cur = await conn.execute(
-        """
+    return await fetch_one(
+        conn,
+        JobRow,
+        f"""
         UPDATE generation_jobs
            SET status = 'running', attempts = attempts + 1, started_at = now(),
-               progress = '{"percent": 10, "stage": "generating"}'
+               progress = '{{"percent": 10, "stage": "generating"}}'
          WHERE id = %s AND status IN ('queued', 'running')
-        RETURNING *
+        RETURNING {JOB_COLUMNS}
         """,
         (job_id,),
     )
-    return await cur.fetchone()
 
 
 async def succeed(conn: Connection, job_id: UUID, assignment_id: UUID) -> None:
@@ -154,11 +154,13 @@ async def fail_abandoned_in_process(conn: Connection, older_than_seconds: int) -
 
 async def claim_abandoned_in_process(
     conn: Connection, older_than_seconds: int, limit: int = 10
-) -> list[dict[str, Any]]:
+) -> list[ClaimedJob]:
     """In-process jobs open longer than `older_than_seconds` since they started (their API
     process died), claimed: `started_at` moves to now, so no other process takes them
     for another period. Locked rows are skipped (another API process is claiming)."""
-    cur = await conn.execute(
+    return await fetch_all(
+        conn,
+        ClaimedJob,
         """
         UPDATE generation_jobs j SET started_at = now()
           FROM (SELECT id FROM generation_jobs
@@ -171,7 +173,6 @@ async def claim_abandoned_in_process(
         """,
         (older_than_seconds, limit),
     )
-    return await cur.fetchall()
 
 
 async def active_ids(

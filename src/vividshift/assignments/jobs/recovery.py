@@ -36,18 +36,18 @@ async def recover_abandoned(pool: AsyncConnectionPool, settings: Settings) -> di
             settings.in_process_job_timeout_seconds,
         )
         for job in claimed:
-            if job["attempts"] >= MAX_ATTEMPTS:
-                await queries.fail(conn, job["id"], ABANDONED | {"details": None})  # type: ignore[arg-type]
-                outcome[job["id"]] = "failed"
-                log.warning("abandoned in-process job %s failed", job["id"])
+            if job.attempts >= MAX_ATTEMPTS:
+                await queries.fail(conn, job.id, ABANDONED | {"details": None})  # type: ignore[arg-type]
+                outcome[job.id] = "failed"
+                log.warning("abandoned in-process job %s failed", job.id)
                 continue
-            log.warning("abandoned in-process job %s: running it again", job["id"])
+            log.warning("abandoned in-process job %s: running it again", job.id)
             try:
-                outcome[job["id"]] = await run_job(conn, job["id"])  # type: ignore[arg-type]
+                outcome[job.id] = await run_job(conn, job.id)  # type: ignore[arg-type]
             except Exception:
-                log.exception("re-run of in-process job %s crashed", job["id"])
-                await queries.fail(conn, job["id"], ABANDONED | {"details": None})  # type: ignore[arg-type]
-                outcome[job["id"]] = "failed"
+                log.exception("re-run of in-process job %s crashed", job.id)
+                await queries.fail(conn, job.id, ABANDONED | {"details": None})  # type: ignore[arg-type]
+                outcome[job.id] = "failed"
     return outcome
 
 

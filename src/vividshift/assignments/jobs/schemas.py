@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from vividshift.assignments.jobs.rows import QueuedJob
+
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
@@ -41,9 +43,9 @@ class JobRead(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "JobRead":
-        status, error = row["status"], row["error"]
-        if status in ("queued", "running") and row.get("queue_status") in (
+    def from_row(cls, row: QueuedJob) -> "JobRead":
+        status, error = row.status, row.error
+        if status in ("queued", "running") and row.queue_status in (
             "failed",
             "cancelled",
             "aborted",
@@ -53,31 +55,31 @@ class JobRead(BaseModel):
             error = error or {
                 "error": "The worker gave up on the job",
                 "code": "INTERNAL_ERROR",
-                "details": {"queue_status": row["queue_status"]},
+                "details": {"queue_status": row.queue_status},
             }
-        progress = dict(row["progress"] or {})
+        progress = dict(row.progress or {})
         if status == "failed":
             progress["stage"] = "failed"
-        aid = row["assignment_id"]
+        aid = row.assignment_id
         return cls(
-            id=row["id"],
-            url=f"/api/jobs/{row['id']}",
+            id=row.id,
+            url=f"/api/jobs/{row.id}",
             status=status,
-            source=row["source"],
-            mode=row["mode"],
+            source=row.source,
+            mode=row.mode,
             progress=JobProgress(
                 percent=int(progress.get("percent", 0)), stage=str(progress.get("stage", ""))
             ),
             assignment_id=aid,
             result_url=f"/api/assignments/{aid}" if aid else None,
             error=error,
-            domain_id=row["domain_id"],
-            due_at=row["due_at"],
-            missed_runs=row["missed_runs"],
-            attempts=row["attempts"],
-            actor_id=row["actor_id"],
-            requested_by=row["requested_by"],
-            created_at=row["created_at"],
-            started_at=row["started_at"],
-            finished_at=row["finished_at"],
+            domain_id=row.domain_id,
+            due_at=row.due_at,
+            missed_runs=row.missed_runs,
+            attempts=row.attempts,
+            actor_id=row.actor_id,
+            requested_by=row.requested_by,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
         )

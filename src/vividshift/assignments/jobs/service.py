@@ -138,10 +138,10 @@ async def submit(
         )
         assert row is not None
         if on_worker:
-            await queries.defer(conn, row["id"])
-        job = await queries.get_job(conn, row["id"])
+            await queries.defer(conn, row.id)
+        job = await queries.get_job(conn, row.id)
     assert job is not None
-    log.info("generation job %s queued (%s, %s)", job["id"], source, job["mode"])
+    log.info("generation job %s queued (%s, %s)", job.id, source, job.mode)
     return JobRead.from_row(job)
 
 
@@ -175,10 +175,10 @@ async def get_job(conn: Connection, principal: Principal | None, job_id: UUID) -
     row = await queries.get_job(conn, job_id)
     if row is None:
         raise not_found
-    if row["domain_id"] is None:
+    if row.domain_id is None:
         await domain_access(conn, principal, None)
     else:
-        await row_access(conn, principal, row["domain_id"], not_found)
+        await row_access(conn, principal, row.domain_id, not_found)
     return JobRead.from_row(row)
 
 
@@ -209,19 +209,19 @@ async def run_job(conn: Connection, job_id: UUID) -> str:
     if row is None:
         current = await queries.get_job(conn, job_id)
         log.info("generation job %s already ended; nothing to do", job_id)
-        return current["status"] if current else "missing"
+        return current.status if current else "missing"
     try:
-        body = await _body(conn, row["request"], row["domain_id"])
+        body = await _body(conn, row.request, row.domain_id)
         async with conn.transaction():
-            result = await generation.generate_run(conn, None, body, actor=row["actor_id"])
+            result = await generation.generate_run(conn, None, body, actor=row.actor_id)
             await queries.succeed(conn, job_id, result.id)
     except AppError as exc:
         error = {"error": exc.message, "code": exc.code, "details": jsonable_encoder(exc.details)}
         async with transaction(conn):
             await queries.fail(conn, job_id, error)
-            if row["domain_id"] is not None:
+            if row.domain_id is not None:
                 await events.generation_failed(
-                    conn, row["domain_id"], job_id, error, requested_by=row["requested_by"]
+                    conn, row.domain_id, job_id, error, requested_by=row.requested_by
                 )
         log.info("generation job %s failed: %s %s", job_id, exc.code, exc.message)
         return "failed"

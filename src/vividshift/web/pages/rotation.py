@@ -100,14 +100,14 @@ async def rotation_page(
 async def rotation_csv(request: Request, assignment_id: UUID, user: PageReader, db: Db) -> Response:
     """Download the rotation as CSV."""
     row, body = await assignments.export_csv(db, user, assignment_id)
-    return download(request, body, "text/csv; charset=utf-8", f"rotation-{row['id']}.csv")
+    return download(request, body, "text/csv; charset=utf-8", f"rotation-{row.id}.csv")
 
 
 @router.get("/rotations/{assignment_id}.ics")
 async def rotation_ics(request: Request, assignment_id: UUID, user: PageReader, db: Db) -> Response:
     """Download the rotation as iCalendar."""
     row, body = await assignments.export_ics(db, user, assignment_id)
-    return download(request, body, "text/calendar; charset=utf-8", f"rotation-{row['id']}.ics")
+    return download(request, body, "text/calendar; charset=utf-8", f"rotation-{row.id}.ics")
 
 
 @router.get("/rotations/{assignment_id}")
