@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -90,15 +91,14 @@ def unqualified_pairs(
     vocabulary = sorted(set().union(*sets))
     index = {s: k for k, s in enumerate(vocabulary)}
     has = np.zeros((len(participants), len(vocabulary)), dtype=np.int16)
-    rows, cols = [], []
-    for i, p in enumerate(participants):
-        for s in p.skills:
-            if s in index:
-                rows.append(i)
-                cols.append(index[s])
-    has[rows, cols] = 1
+    held = index.get
+    pairs = [
+        (i, k) for i, p in enumerate(participants) for s in p.skills if (k := held(s)) is not None
+    ]
+    flat = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+    has[flat[0::2], flat[1::2]] = 1
     per_set = np.zeros((len(participants), len(sets)), dtype=bool)
-    for n, ks, skills in _sets_by_size(sets, index):
+    for n, ks, skills in sets_by_size(sets, index):
         # The fewest skills reaching the share, found with the rule's own division,
         # so this is exactly `len(required & skills) / n >= threshold`.
         least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
@@ -106,7 +106,7 @@ def unqualified_pairs(
     return np.take(per_set, column_set, axis=1)
 
 
-def _sets_by_size(
+def sets_by_size(
     sets: dict[frozenset[str], int], index: dict[str, int], chunk: int = 256
 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """(n, set numbers, their skills' indices as sets × n, in sorted skill order) for

@@ -23,10 +23,14 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import numpy as np
 
+from vividshift.engine.eligibility import sets_by_size
 from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
@@ -87,18 +91,18 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
     if not vocabulary:
         return np.ones((len(participants), len(targets)), dtype=np.float32)
     s_index = {s: k for k, s in enumerate(vocabulary)}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for i, p in enumerate(participants):
-        for skill in p.skills:
-            k = s_index.get(skill)
-            if k is not None:
-                rows.append(i)
-                cols.append(k)
-                values.append(p.skill_levels.get(skill, 1.0))
+    known = s_index.get
+    # (person, skill column, level) for the skills some target requires, in one pass.
+    entries = [
+        (i, k, p.skill_levels.get(skill, 1.0))
+        for i, p in enumerate(participants)
+        for skill in p.skills
+        if (k := known(skill)) is not None
+    ]
+    flat = np.fromiter(chain.from_iterable(entries), dtype=np.float64, count=3 * len(entries))
+    rows, cols = flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)
     levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
-    levels[rows, cols] = np.clip(np.array(values, dtype=np.float64), 0.0, 1.0)
+    levels[rows, cols] = np.clip(flat[2::3], 0.0, 1.0)
     # One column per distinct set of required skills (targets often share one), summed
     # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
     # turned this microsecond product into tens of milliseconds.
@@ -107,13 +111,13 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
     per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
-    for required, k in sets.items():
-        if required:
-            share = np.float32(1.0 / len(required))
-            column = np.zeros(len(participants), dtype=np.float32)
-            for skill in sorted(required):
-                column += levels[:, s_index[skill]] * share
-            per_set[:, k] = column
+    for n, ks, skills in sets_by_size(sets, s_index):
+        # Sets of one size at once, their skills added in sorted order as before.
+        share = np.float32(1.0 / n)
+        total = np.zeros((len(participants), ks.size), dtype=np.float32)
+        for r in range(n):
+            total += levels[:, skills[:, r]] * share
+        per_set[:, ks] = total
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
@@ -129,26 +133,36 @@ def _preference_matrix(
         pref[preferred_slot] = 1.0
     # Collected first, written in three passes in the order of precedence (explicit
     # values, then preferred, then avoided: a later pass overrides an earlier one).
-    valued: tuple[list[int], list[int], list[float]] = ([], [], [])
-    liked: tuple[list[int], list[int]] = ([], [])
-    avoided: tuple[list[int], list[int]] = ([], [])
-    for i, p in enumerate(problem.participants):
-        if not p.preferences:
-            continue
-        for tid, value in (p.preferences.get("targets") or {}).items():
-            if tid in t_index:
-                valued[0].append(i)
-                valued[1].append(t_index[tid])
-                valued[2].append(min(max(float(value), 0.0), 1.0))
-        for into, key in ((liked, "preferred_targets"), (avoided, "avoided_targets")):
-            for tid in p.preferences.get(key) or ():
-                if tid in t_index:
-                    into[0].append(i)
-                    into[1].append(t_index[tid])
-    pref[valued[0], valued[1]] = valued[2]
-    pref[liked[0], liked[1]] = 1.0
-    pref[avoided[0], avoided[1]] = 0.0
+    stated = [(i, p.preferences) for i, p in enumerate(problem.participants) if p.preferences]
+    if not stated:
+        return pref
+    column = t_index.get
+    valued = [
+        (i, j, min(max(float(value), 0.0), 1.0))
+        for i, said in stated
+        for tid, value in (said.get("targets") or {}).items()
+        if (j := column(tid)) is not None
+    ]
+    if valued:
+        rows, cols, values = zip(*valued, strict=True)
+        pref[list(rows), list(cols)] = values
+    for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
+        cells = _listed(stated, key, column)
+        pref[cells[0::2], cells[1::2]] = value
     return pref
+
+
+def _listed(
+    stated: list[tuple[int, Mapping[str, Any]]], key: str, column: Callable[[str], int | None]
+) -> np.ndarray:
+    """(person, target) of every target the people list under `key`, flat: p0 t0 p1 t1 …"""
+    cells = [
+        (i, j)
+        for i, said in stated
+        for tid in said.get(key) or ()
+        if (j := column(tid)) is not None
+    ]
+    return np.fromiter(chain.from_iterable(cells), dtype=np.int64, count=2 * len(cells))
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:
