@@ -157,17 +157,21 @@ def compute_eligibility(
         repeat[person[recent], target[recent]] = limit[target[recent]] - run[recent]
 
     unqualified = unqualified_pairs(participants, targets, policy.threshold)
-    skill_block = unqualified.copy() if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
+    # The mask itself (no copy: one byte per pair less) unless a fallback edits it.
+    skill_block = unqualified if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
     fallbacks: tuple[int, ...] = ()
     if policy.fallback != NO_FALLBACK and skill_block.any():
+        skill_block = skill_block.copy()
         others = ~(group_block | away) & (repeat == 0)
         required = np.array([t.required_count for t in targets], dtype=np.int64)
         short = ((others & ~skill_block).sum(axis=0) < required) & (others & skill_block).any(0)
         skill_block[:, short] = False
         fallbacks = tuple(np.nonzero(short)[0].tolist())
 
+    blocked = np.logical_or(group_block, away)
+    blocked |= skill_block  # in place: no P × T temporaries beyond `allowed` itself
     return Eligibility(
-        allowed=~(group_block | away | skill_block),
+        allowed=np.logical_not(blocked, out=blocked),
         repeat_weight=repeat,
         excluded_by={
             UNAVAILABLE: away,

@@ -37,7 +37,7 @@ import numpy as np
 from vividshift.engine.flow import FlowOutcome, Potentials, max_flow, solve_flow
 from vividshift.engine.instance import DenseInstance, Instance
 
-_BLOCK = 1 << 19  # pairs per block in the P × T passes (keeps temporaries in cache)
+_BLOCK = 1 << 15  # pairs per block in the P × T passes (keeps temporaries in cache)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Pruning:
 
     # Fewer eligible pairs: the full graph directly. From 1e5 dense pairs on, pruning is
     # about twice as fast and needs a third of the memory (the engine benchmark).
-    min_arcs: int = 50_000
+    min_arcs: int = 5_000
     # Fewer eligible pairs than this share of P × T: the full graph directly. The
     # candidate and certificate passes read all P × T pairs; on a sparse instance they
     # cost more than the flow on the few eligible ones saves.

@@ -128,14 +128,16 @@ def _preference_matrix(
     problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
 ) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
-    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if preferred_slot is not None and preferred_slot.any():
-        pref[preferred_slot] = 1.0
-    # Collected first, written in three passes in the order of precedence (explicit
-    # values, then preferred, then avoided: a later pass overrides an earlier one).
+    slots = preferred_slot is not None and bool(preferred_slot.any())
     stated = [(i, p.preferences) for i, p in enumerate(problem.participants) if p.preferences]
-    if not stated:
-        return pref
+    if not slots and not stated:
+        # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
+        return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
+    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+    if slots:
+        pref[preferred_slot] = 1.0
+    # Written in three passes in the order of precedence (explicit values, then
+    # preferred, then avoided: a later pass overrides an earlier one).
     column = t_index.get
     valued = [
         (i, j, min(max(float(value), 0.0), 1.0))
