@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from vividshift.engine.availability import (
     unavailability_reason,
 )
 from vividshift.engine.constraints import GroupExclusion, MaxAssignments, NoRepeat
+from vividshift.engine.held_skills import HeldSkills, held_skills
 from vividshift.engine.model import Participant, Problem, Target
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
@@ -61,6 +61,7 @@ class Eligibility:
     fallbacks: tuple[int, ...]  # targets whose skill rule gave way to policy.fallback
     preferred_slot: np.ndarray  # bool P × T: the target's window meets a preferred slot
     past: PastEntries | None = None  # the history as arrays (scores read it too)
+    held: HeldSkills | None = None  # the participants' required skills (scores read them)
 
 
 def capacity_of(problem: Problem) -> int:
@@ -79,26 +80,24 @@ def skill_is_hard(problem: Problem) -> bool:
 
 
 def unqualified_pairs(
-    participants: Sequence[Participant], targets: Sequence[Target], threshold: float
+    participants: Sequence[Participant],
+    targets: Sequence[Target],
+    threshold: float,
+    held: HeldSkills | None = None,
 ) -> np.ndarray:
     """bool P × T: P has less than `threshold` of T's required skills (the skill rule).
 
-    Computed once per distinct set of required skills (targets often share one)."""
+    Computed once per distinct set of required skills (targets often share one).
+    `held`: the participants' skills as arrays, when the caller has them."""
+    held = held if held is not None else held_skills(participants, targets)
     sets: dict[frozenset[str], int] = {}
     column_set = np.array(
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
-    vocabulary = sorted(set().union(*sets))
-    index = {s: k for k, s in enumerate(vocabulary)}
-    has = np.zeros((len(participants), len(vocabulary)), dtype=np.int16)
-    held = index.get
-    pairs = [
-        (i, k) for i, p in enumerate(participants) for s in p.skills if (k := held(s)) is not None
-    ]
-    flat = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
-    has[flat[0::2], flat[1::2]] = 1
+    has = np.zeros((len(participants), len(held.index)), dtype=np.int16)
+    has[held.person, held.skill] = 1
     per_set = np.zeros((len(participants), len(sets)), dtype=bool)
-    for n, ks, skills in sets_by_size(sets, index):
+    for n, ks, skills in sets_by_size(sets, held.index):
         # The fewest skills reaching the share, found with the rule's own division,
         # so this is exactly `len(required & skills) / n >= threshold`.
         least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
@@ -156,7 +155,8 @@ def compute_eligibility(
         recent = run < limit[target]  # the latest time counts, if inside the window
         repeat[person[recent], target[recent]] = limit[target[recent]] - run[recent]
 
-    unqualified = unqualified_pairs(participants, targets, policy.threshold)
+    held = held_skills(participants, targets)
+    unqualified = unqualified_pairs(participants, targets, policy.threshold, held)
     # The mask itself (no copy: one byte per pair less) unless a fallback edits it.
     skill_block = unqualified if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
     fallbacks: tuple[int, ...] = ()
@@ -185,6 +185,7 @@ def compute_eligibility(
         fallbacks=fallbacks,
         preferred_slot=preferred,
         past=past,
+        held=held,
     )
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from vividshift.engine.eligibility import sets_by_size
+from vividshift.engine.held_skills import HeldSkills, held_skills
 from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
@@ -47,10 +48,14 @@ class Scores:
 
 
 def compute_scores(
-    problem: Problem, preferred_slot: np.ndarray | None = None, past: PastEntries | None = None
+    problem: Problem,
+    preferred_slot: np.ndarray | None = None,
+    past: PastEntries | None = None,
+    held: HeldSkills | None = None,
 ) -> Scores:
     """`preferred_slot`: bool P × T from `Eligibility.preferred_slot` (None: no slots);
-    `past`: the history as arrays, when the caller has it (`Eligibility.past`)."""
+    `past`, `held`: the history and the skills as arrays, when the caller has them
+    (`Eligibility.past`, `Eligibility.held`)."""
     participants, targets = problem.participants, problem.targets
     n_p, n_t = len(participants), len(targets)
     t_index = {t.id: j for j, t in enumerate(targets)}
@@ -67,7 +72,7 @@ def compute_scores(
     if problem.prior_load:
         fair = fair_share_matrix(problem)
         past_load = np.zeros(n_p, dtype=np.int64)
-    return Scores(rotation, _skill_matrix(problem), preference, past_load, fair)
+    return Scores(rotation, _skill_matrix(problem, held), preference, past_load, fair)
 
 
 def fair_share_matrix(problem: Problem) -> np.ndarray:
@@ -85,24 +90,13 @@ def fair_share_matrix(problem: Problem) -> np.ndarray:
     return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
-def _skill_matrix(problem: Problem) -> np.ndarray:
+def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     participants, targets = problem.participants, problem.targets
-    vocabulary = sorted({s for t in targets for s in t.required_skills})
-    if not vocabulary:
+    held = held if held is not None else held_skills(participants, targets)
+    if not held.index:
         return np.ones((len(participants), len(targets)), dtype=np.float32)
-    s_index = {s: k for k, s in enumerate(vocabulary)}
-    known = s_index.get
-    # (person, skill column, level) for the skills some target requires, in one pass.
-    entries = [
-        (i, k, p.skill_levels.get(skill, 1.0))
-        for i, p in enumerate(participants)
-        for skill in p.skills
-        if (k := known(skill)) is not None
-    ]
-    flat = np.fromiter(chain.from_iterable(entries), dtype=np.float64, count=3 * len(entries))
-    rows, cols = flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)
-    levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
-    levels[rows, cols] = np.clip(flat[2::3], 0.0, 1.0)
+    levels = np.zeros((len(participants), len(held.index)), dtype=np.float32)
+    levels[held.person, held.skill] = np.clip(held.level, 0.0, 1.0)
     # One column per distinct set of required skills (targets often share one), summed
     # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
     # turned this microsecond product into tens of milliseconds.
@@ -111,7 +105,7 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
     per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
-    for n, ks, skills in sets_by_size(sets, s_index):
+    for n, ks, skills in sets_by_size(sets, held.index):
         # Sets of one size at once, their skills added in sorted order as before.
         share = np.float32(1.0 / n)
         total = np.zeros((len(participants), ks.size), dtype=np.float32)

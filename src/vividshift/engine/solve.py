@@ -345,7 +345,7 @@ def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
 def _prepare(problem: Problem, capacity: int, eligibility: Eligibility) -> _Prepared:
     strategy = get_strategy(problem.strategy)
     params = read_parameters(strategy.name, strategy.schema, problem.parameters)
-    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past)
+    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
     marginals = load_marginals(scores.past_load, capacity)
     load_cost = np.rint(SCALE * plan.balance_weight * marginals).astype(np.int64)
