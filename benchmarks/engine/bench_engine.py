@@ -314,10 +314,11 @@ def compare_infeasible(n_people: int, n_targets: int, holders: int, repeat: int)
 
 def scale_one(pairs: int) -> None:
     """Child process: solve a dense instance of `pairs` pairs; print seconds and the
-    peak memory above the problem's own (VmHWM reset after building it). A tiny
-    instance is solved first, so that lazily loaded modules and the allocator's first
-    arenas (a fixed ~2 MB, not per pair) are not charged to the instance measured."""
-    solve(dense_problem(40, 2, graded=False))
+    peak memory above the problem's own (VmHWM reset after building it). A small
+    instance (6 000 pairs, pruned like every size from 1e4) is solved first, so that
+    lazily loaded modules and the allocator's first arenas — a fixed 1–2 MB, not per
+    pair — are not charged to the instance measured."""
+    solve(dense_problem(300, 20, graded=False))
     n_people = max(10, round((10 * pairs) ** 0.5))
     n_targets = max(1, round(pairs / n_people))
     problem = dense_problem(n_people, n_targets, graded=False)
