@@ -30,13 +30,15 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
     vocabulary = sorted({s for t in targets for s in t.required_skills})
     index = {s: k for k, s in enumerate(vocabulary)}
     known = index.get
-    entries = [
+    # A generator, not a list: each entry's tuple is gone once numpy has read it (a list
+    # of tens of thousands of live tuples sets off the garbage collector's full passes).
+    entries = (
         (i, k, p.skill_levels.get(skill, 1.0))
         for i, p in enumerate(participants)
         for skill in p.skills
         if (k := known(skill)) is not None
-    ]
-    flat = np.fromiter(chain.from_iterable(entries), dtype=np.float64, count=3 * len(entries))
+    )
+    flat = np.fromiter(chain.from_iterable(entries), dtype=np.float64)
     return HeldSkills(
         index=index,
         person=flat[0::3].astype(np.int64),

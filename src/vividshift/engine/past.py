@@ -30,16 +30,16 @@ def past_entries(problem: Problem) -> PastEntries:
     """Every (person, target, run) of the history whose target is in the problem."""
     t_index = {t.id: j for j, t in enumerate(problem.targets)}.get
     runs_of = problem.history.runs.get
-    # One comprehension of int triples (-1: a target no longer in the problem), read
-    # into numpy by `fromiter`: the one Python pass over the history, no second list.
-    every = [
+    # Int triples (-1: a target no longer in the problem) from a generator read by
+    # `fromiter`: the one Python pass over the history, and no list of live tuples (that
+    # sets off the garbage collector's full passes on a large history).
+    every = (
         (i, k, t_index(tid, -1))
         for i, p in enumerate(problem.participants)
         for k, targets in enumerate(runs_of(p.id, ()))
         for tid in targets
-    ]
-    flat = chain.from_iterable(every)
-    table = np.fromiter(flat, dtype=np.int64, count=3 * len(every)).reshape(-1, 3)
+    )
+    table = np.fromiter(chain.from_iterable(every), dtype=np.int64).reshape(-1, 3)
     load = np.bincount(table[:, 0], minlength=len(problem.participants)).astype(np.int64)
     known = table[table[:, 2] >= 0]
     return PastEntries(

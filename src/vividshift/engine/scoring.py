@@ -23,16 +23,15 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
 
 import numpy as np
 
 from vividshift.engine.eligibility import sets_by_size
 from vividshift.engine.held_skills import HeldSkills, held_skills
-from vividshift.engine.model import Problem
+from vividshift.engine.model import Participant, Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
@@ -123,7 +122,8 @@ def _preference_matrix(
 ) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
     slots = preferred_slot is not None and bool(preferred_slot.any())
-    stated = [(i, p.preferences) for i, p in enumerate(problem.participants) if p.preferences]
+    people = problem.participants
+    stated = [i for i, p in enumerate(people) if p.preferences]
     if not slots and not stated:
         # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
         return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
@@ -131,34 +131,37 @@ def _preference_matrix(
     if slots:
         pref[preferred_slot] = 1.0
     # Written in three passes in the order of precedence (explicit values, then
-    # preferred, then avoided: a later pass overrides an earlier one).
+    # preferred, then avoided: a later pass overrides an earlier one). Generators read
+    # by `fromiter`: no list of live tuples (see `past`).
     column = t_index.get
-    valued = [
+    valued = (
         (i, j, min(max(float(value), 0.0), 1.0))
-        for i, said in stated
-        for tid, value in (said.get("targets") or {}).items()
+        for i in stated
+        for tid, value in (people[i].preferences.get("targets") or {}).items()
         if (j := column(tid)) is not None
-    ]
-    if valued:
-        rows, cols, values = zip(*valued, strict=True)
-        pref[list(rows), list(cols)] = values
+    )
+    flat = np.fromiter(chain.from_iterable(valued), dtype=np.float64)
+    pref[flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)] = flat[2::3]
     for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
-        cells = _listed(stated, key, column)
+        cells = _listed(people, stated, key, column)
         pref[cells[0::2], cells[1::2]] = value
     return pref
 
 
 def _listed(
-    stated: list[tuple[int, Mapping[str, Any]]], key: str, column: Callable[[str], int | None]
+    people: Sequence[Participant],
+    stated: list[int],
+    key: str,
+    column: Callable[[str], int | None],
 ) -> np.ndarray:
     """(person, target) of every target the people list under `key`, flat: p0 t0 p1 t1 …"""
-    cells = [
+    cells = (
         (i, j)
-        for i, said in stated
-        for tid in said.get(key) or ()
+        for i in stated
+        for tid in people[i].preferences.get(key) or ()
         if (j := column(tid)) is not None
-    ]
-    return np.fromiter(chain.from_iterable(cells), dtype=np.int64, count=2 * len(cells))
+    )
+    return np.fromiter(chain.from_iterable(cells), dtype=np.int64)
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:
