@@ -19,9 +19,10 @@ from vividshift.engine import (
     Target,
     solve,
 )
+from vividshift.engine.result import PairScore, Placement, placements_of
 from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
 from vividshift.engine.strategies import eligibility_for
-from vividshift.engine.strategies.base import SPARSE_SHARE, Weights, weighted_cost
+from vividshift.engine.strategies.base import SCALE, SPARSE_SHARE, Weights, weighted_cost
 
 SKILLS = ("a", "b", "c", "d")
 LEVELS = st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, -0.5])
@@ -131,6 +132,7 @@ def test_vectorised_scores_and_repeats_equal_the_per_cell_definitions(problem: P
     # Without the arrays from eligibility, scores read the history themselves: the same.
     again = compute_scores(problem, eligibility.preferred_slot)
     np.testing.assert_array_equal(again.rotation, scores.rotation)
+    np.testing.assert_array_equal(again.skill, scores.skill)
 
 
 @settings(
@@ -160,6 +162,21 @@ def test_costs_on_the_eligible_pairs_alone_equal_the_full_matrix_there(
     full = weighted_cost(scores, weights)
     sparse = weighted_cost(scores, weights, where)
     np.testing.assert_array_equal(sparse[where], full[where])
+    # Narrow integers (int32 when the weights allow), the plain float64 values exactly
+    # (terms added in weighted_cost's order: rotation, skill, preference, fair share).
+    rotation_w, balance_w, skill_w, preference_w = w
+    plain = sum(
+        wi * (1.0 - s.astype(np.float64))
+        for wi, s in (
+            (rotation_w, scores.rotation),
+            (skill_w, scores.skill),
+            (preference_w, scores.preference),
+            (balance_w, scores.fair),
+        )
+        if wi and s is not None
+    )
+    np.testing.assert_array_equal(full, np.rint(SCALE * np.asarray(plain, dtype=np.float64)))
+    assert full.dtype == np.int32
     if np.count_nonzero(where) < SPARSE_SHARE * where.size:
         assert not sparse[~where].any()  # never computed: left 0 (and never read)
 
@@ -179,3 +196,19 @@ def test_counting_proof_answers_before_any_score_is_read() -> None:
     # The same preference with enough people is read, and cannot be.
     with pytest.raises(ValueError):
         solve(Problem(people, (Target("t0", required_count=2),), strategy="optimal"))
+
+
+def test_placements_built_in_bulk_equal_those_built_one_by_one() -> None:
+    """Same fields, equality, hash and dict form as the dataclass constructors give."""
+    columns = ([0.5, 1.0], [0.25, 0.0], [1.0, 0.75], [0.5, 0.5], [0.6, 0.55])
+    bulk = placements_of(["p1", "p2"], ["t1", "t1"], [1, 2], *columns)
+    one_by_one = tuple(
+        Placement(pid, "t1", k + 1, PairScore(*(c[k] for c in columns)))
+        for k, pid in enumerate(["p1", "p2"])
+    )
+    assert bulk == one_by_one
+    assert [hash(b) for b in bulk] == [hash(o) for o in one_by_one]
+    assert [b.score.to_dict() for b in bulk] == [o.score.to_dict() for o in one_by_one]
+    assert bulk[1].confidence == 0.55
+    with pytest.raises(AttributeError):
+        bulk[0].position = 3  # type: ignore[misc]  # still frozen

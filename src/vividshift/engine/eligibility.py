@@ -31,6 +31,7 @@ from vividshift.engine.availability import (
     unavailability_reason,
 )
 from vividshift.engine.constraints import GroupExclusion, MaxAssignments, NoRepeat
+from vividshift.engine.held_skills import HeldSkills, held_skills
 from vividshift.engine.model import Participant, Problem, Target
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
@@ -60,6 +61,7 @@ class Eligibility:
     fallbacks: tuple[int, ...]  # targets whose skill rule gave way to policy.fallback
     preferred_slot: np.ndarray  # bool P × T: the target's window meets a preferred slot
     past: PastEntries | None = None  # the history as arrays (scores read it too)
+    held: HeldSkills | None = None  # the participants' required skills (scores read them)
 
 
 def capacity_of(problem: Problem) -> int:
@@ -78,27 +80,24 @@ def skill_is_hard(problem: Problem) -> bool:
 
 
 def unqualified_pairs(
-    participants: Sequence[Participant], targets: Sequence[Target], threshold: float
+    participants: Sequence[Participant],
+    targets: Sequence[Target],
+    threshold: float,
+    held: HeldSkills | None = None,
 ) -> np.ndarray:
     """bool P × T: P has less than `threshold` of T's required skills (the skill rule).
 
-    Computed once per distinct set of required skills (targets often share one)."""
+    Computed once per distinct set of required skills (targets often share one).
+    `held`: the participants' skills as arrays, when the caller has them."""
+    held = held if held is not None else held_skills(participants, targets)
     sets: dict[frozenset[str], int] = {}
     column_set = np.array(
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
-    vocabulary = sorted(set().union(*sets))
-    index = {s: k for k, s in enumerate(vocabulary)}
-    has = np.zeros((len(participants), len(vocabulary)), dtype=np.int16)
-    rows, cols = [], []
-    for i, p in enumerate(participants):
-        for s in p.skills:
-            if s in index:
-                rows.append(i)
-                cols.append(index[s])
-    has[rows, cols] = 1
+    has = np.zeros((len(participants), len(held.index)), dtype=np.int16)
+    has[held.person, held.skill] = 1
     per_set = np.zeros((len(participants), len(sets)), dtype=bool)
-    for n, ks, skills in _sets_by_size(sets, index):
+    for n, ks, skills in sets_by_size(sets, held.index):
         # The fewest skills reaching the share, found with the rule's own division,
         # so this is exactly `len(required & skills) / n >= threshold`.
         least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
@@ -106,7 +105,7 @@ def unqualified_pairs(
     return np.take(per_set, column_set, axis=1)
 
 
-def _sets_by_size(
+def sets_by_size(
     sets: dict[frozenset[str], int], index: dict[str, int], chunk: int = 256
 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """(n, set numbers, their skills' indices as sets × n, in sorted skill order) for
@@ -156,18 +155,23 @@ def compute_eligibility(
         recent = run < limit[target]  # the latest time counts, if inside the window
         repeat[person[recent], target[recent]] = limit[target[recent]] - run[recent]
 
-    unqualified = unqualified_pairs(participants, targets, policy.threshold)
-    skill_block = unqualified.copy() if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
+    held = held_skills(participants, targets)
+    unqualified = unqualified_pairs(participants, targets, policy.threshold, held)
+    # The mask itself (no copy: one byte per pair less) unless a fallback edits it.
+    skill_block = unqualified if skill_is_hard(problem) else np.zeros(shape, dtype=bool)
     fallbacks: tuple[int, ...] = ()
     if policy.fallback != NO_FALLBACK and skill_block.any():
+        skill_block = skill_block.copy()
         others = ~(group_block | away) & (repeat == 0)
         required = np.array([t.required_count for t in targets], dtype=np.int64)
         short = ((others & ~skill_block).sum(axis=0) < required) & (others & skill_block).any(0)
         skill_block[:, short] = False
         fallbacks = tuple(np.nonzero(short)[0].tolist())
 
+    blocked = np.logical_or(group_block, away)
+    blocked |= skill_block  # in place: no P × T temporaries beyond `allowed` itself
     return Eligibility(
-        allowed=~(group_block | away | skill_block),
+        allowed=np.logical_not(blocked, out=blocked),
         repeat_weight=repeat,
         excluded_by={
             UNAVAILABLE: away,
@@ -181,6 +185,7 @@ def compute_eligibility(
         fallbacks=fallbacks,
         preferred_slot=preferred,
         past=past,
+        held=held,
     )
 
 

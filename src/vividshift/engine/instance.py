@@ -45,7 +45,7 @@ class DenseInstance:
     """The instance as P × T matrices: `eligible` pairs cost `pair_cost + penalty × repeat`."""
 
     eligible: np.ndarray  # bool P × T: the pairs that are arcs
-    pair_cost: np.ndarray  # int64 P × T (meaningful where eligible)
+    pair_cost: np.ndarray  # int32 or int64 P × T (meaningful where eligible)
     repeat_weight: np.ndarray  # int32 P × T: no-repeat weight (0 = not a repeat)
     penalty: int  # cost per unit of repeat weight (0 unless relaxed with repeats)
     required: np.ndarray  # int64, T
@@ -70,7 +70,8 @@ class DenseInstance:
         return cost
 
     def cost_block(self, rows: slice, cols: slice) -> np.ndarray:
-        """int64 cost matrix of a block of pairs (a view when there is no penalty)."""
+        """Integer cost matrix of a block of pairs (a view when there is no penalty; int64
+        with one)."""
         cost = self.pair_cost[rows, cols]
         if self.penalty:
             cost = cost + self.penalty * self.repeat_weight[rows, cols].astype(np.int64)
@@ -126,7 +127,7 @@ def build_dense(
         penalty = top * max(int(required.sum()), 1) + 1
     return DenseInstance(
         eligible=eligible,
-        pair_cost=np.asarray(pair_cost, dtype=np.int64),
+        pair_cost=_integer_costs(pair_cost),
         repeat_weight=repeat_weight,
         penalty=penalty,
         required=required.astype(np.int64),
@@ -135,6 +136,13 @@ def build_dense(
         rank=rank.astype(np.int64),
         relaxed=relaxed,
     )
+
+
+def _integer_costs(pair_cost: np.ndarray) -> np.ndarray:
+    """The costs as they are when int32/int64 (no P × T copy), else as int64."""
+    if pair_cost.dtype in (np.int32, np.int64):
+        return pair_cost
+    return np.asarray(pair_cost, dtype=np.int64)
 
 
 def build_instance(

@@ -8,6 +8,7 @@ fill their matrices with vectorised writes instead of a Python loop per cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -27,23 +28,24 @@ class PastEntries:
 
 def past_entries(problem: Problem) -> PastEntries:
     """Every (person, target, run) of the history whose target is in the problem."""
-    t_index = {t.id: j for j, t in enumerate(problem.targets)}
-    runs_of = problem.history.of
-    people = problem.participants
-    # Comprehensions, not appends: this is the one Python pass over the history.
-    every = [
-        (i, k, tid)
-        for i, p in enumerate(people)
-        for k, targets in enumerate(runs_of(p.id))
+    t_index = {t.id: j for j, t in enumerate(problem.targets)}.get
+    runs_of = problem.history.runs.get
+    # Int triples (-1: a target no longer in the problem) from a generator read by
+    # `fromiter`: the one Python pass over the history, and no list of live tuples (that
+    # sets off the garbage collector's full passes on a large history).
+    every = (
+        (i, k, t_index(tid, -1))
+        for i, p in enumerate(problem.participants)
+        for k, targets in enumerate(runs_of(p.id, ()))
         for tid in targets
-    ]
-    load = np.bincount([e[0] for e in every], minlength=len(people)).astype(np.int64)
-    known = [(i, k, t_index[tid]) for i, k, tid in every if tid in t_index]
-    table = np.array(known, dtype=np.int64).reshape(-1, 3)
+    )
+    table = np.fromiter(chain.from_iterable(every), dtype=np.int64).reshape(-1, 3)
+    load = np.bincount(table[:, 0], minlength=len(problem.participants)).astype(np.int64)
+    known = table[table[:, 2] >= 0]
     return PastEntries(
-        person=table[:, 0],
-        target=table[:, 2],
-        run=table[:, 1],
+        person=known[:, 0],
+        target=known[:, 2],
+        run=known[:, 1],
         load=load,
         depth=problem.history.depth,
     )

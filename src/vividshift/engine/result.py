@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -39,6 +39,33 @@ class Placement:
     @property
     def confidence(self) -> float:
         return self.score.total
+
+
+def placements_of(
+    participant_ids: Iterable[str],
+    target_ids: Iterable[str],
+    positions: Iterable[int],
+    *score_columns: Iterable[float],
+) -> tuple[Placement, ...]:
+    """Placements from columns (scores in `PairScore`'s field order), built in bulk.
+
+    A frozen dataclass' `__init__` sets each field through `object.__setattr__`; with
+    thousands of placements per run that was half of building them. Filling each new
+    instance's `__dict__` directly gives the very same objects (equal, same hash) —
+    nothing is validated in either `__init__`, so nothing is skipped."""
+    new = object.__new__
+    out = []
+    for pid, tid, position, rotation, balance, skill, preference, total in zip(
+        participant_ids, target_ids, positions, *score_columns, strict=True
+    ):
+        score = new(PairScore)
+        score.__dict__.update(
+            rotation=rotation, balance=balance, skill=skill, preference=preference, total=total
+        )
+        placement = new(Placement)
+        placement.__dict__.update(participant_id=pid, target_id=tid, position=position, score=score)
+        out.append(placement)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,15 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-from vividshift.engine.model import Problem
+from vividshift.engine.eligibility import sets_by_size
+from vividshift.engine.held_skills import HeldSkills, held_skills
+from vividshift.engine.model import Participant, Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
@@ -43,10 +47,14 @@ class Scores:
 
 
 def compute_scores(
-    problem: Problem, preferred_slot: np.ndarray | None = None, past: PastEntries | None = None
+    problem: Problem,
+    preferred_slot: np.ndarray | None = None,
+    past: PastEntries | None = None,
+    held: HeldSkills | None = None,
 ) -> Scores:
     """`preferred_slot`: bool P × T from `Eligibility.preferred_slot` (None: no slots);
-    `past`: the history as arrays, when the caller has it (`Eligibility.past`)."""
+    `past`, `held`: the history and the skills as arrays, when the caller has them
+    (`Eligibility.past`, `Eligibility.held`)."""
     participants, targets = problem.participants, problem.targets
     n_p, n_t = len(participants), len(targets)
     t_index = {t.id: j for j, t in enumerate(targets)}
@@ -63,7 +71,7 @@ def compute_scores(
     if problem.prior_load:
         fair = fair_share_matrix(problem)
         past_load = np.zeros(n_p, dtype=np.int64)
-    return Scores(rotation, _skill_matrix(problem), preference, past_load, fair)
+    return Scores(rotation, _skill_matrix(problem, held), preference, past_load, fair)
 
 
 def fair_share_matrix(problem: Problem) -> np.ndarray:
@@ -81,24 +89,13 @@ def fair_share_matrix(problem: Problem) -> np.ndarray:
     return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
-def _skill_matrix(problem: Problem) -> np.ndarray:
+def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     participants, targets = problem.participants, problem.targets
-    vocabulary = sorted({s for t in targets for s in t.required_skills})
-    if not vocabulary:
+    held = held if held is not None else held_skills(participants, targets)
+    if not held.index:
         return np.ones((len(participants), len(targets)), dtype=np.float32)
-    s_index = {s: k for k, s in enumerate(vocabulary)}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for i, p in enumerate(participants):
-        for skill in p.skills:
-            k = s_index.get(skill)
-            if k is not None:
-                rows.append(i)
-                cols.append(k)
-                values.append(p.skill_levels.get(skill, 1.0))
-    levels = np.zeros((len(participants), len(vocabulary)), dtype=np.float32)
-    levels[rows, cols] = np.clip(np.array(values, dtype=np.float64), 0.0, 1.0)
+    levels = np.zeros((len(participants), len(held.index)), dtype=np.float32)
+    levels[held.person, held.skill] = np.clip(held.level, 0.0, 1.0)
     # One column per distinct set of required skills (targets often share one), summed
     # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
     # turned this microsecond product into tens of milliseconds.
@@ -107,13 +104,13 @@ def _skill_matrix(problem: Problem) -> np.ndarray:
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
     per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
-    for required, k in sets.items():
-        if required:
-            share = np.float32(1.0 / len(required))
-            column = np.zeros(len(participants), dtype=np.float32)
-            for skill in sorted(required):
-                column += levels[:, s_index[skill]] * share
-            per_set[:, k] = column
+    for n, ks, skills in sets_by_size(sets, held.index):
+        # Sets of one size at once, their skills added in sorted order as before.
+        share = np.float32(1.0 / n)
+        total = np.zeros((len(participants), ks.size), dtype=np.float32)
+        for r in range(n):
+            total += levels[:, skills[:, r]] * share
+        per_set[:, ks] = total
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
@@ -124,31 +121,47 @@ def _preference_matrix(
     problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
 ) -> np.ndarray:
     shape = (len(problem.participants), len(problem.targets))
+    slots = preferred_slot is not None and bool(preferred_slot.any())
+    people = problem.participants
+    stated = [i for i, p in enumerate(people) if p.preferences]
+    if not slots and not stated:
+        # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
+        return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
     pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if preferred_slot is not None and preferred_slot.any():
+    if slots:
         pref[preferred_slot] = 1.0
-    # Collected first, written in three passes in the order of precedence (explicit
-    # values, then preferred, then avoided: a later pass overrides an earlier one).
-    valued: tuple[list[int], list[int], list[float]] = ([], [], [])
-    liked: tuple[list[int], list[int]] = ([], [])
-    avoided: tuple[list[int], list[int]] = ([], [])
-    for i, p in enumerate(problem.participants):
-        if not p.preferences:
-            continue
-        for tid, value in (p.preferences.get("targets") or {}).items():
-            if tid in t_index:
-                valued[0].append(i)
-                valued[1].append(t_index[tid])
-                valued[2].append(min(max(float(value), 0.0), 1.0))
-        for into, key in ((liked, "preferred_targets"), (avoided, "avoided_targets")):
-            for tid in p.preferences.get(key) or ():
-                if tid in t_index:
-                    into[0].append(i)
-                    into[1].append(t_index[tid])
-    pref[valued[0], valued[1]] = valued[2]
-    pref[liked[0], liked[1]] = 1.0
-    pref[avoided[0], avoided[1]] = 0.0
+    # Written in three passes in the order of precedence (explicit values, then
+    # preferred, then avoided: a later pass overrides an earlier one). Generators read
+    # by `fromiter`: no list of live tuples (see `past`).
+    column = t_index.get
+    valued = (
+        (i, j, min(max(float(value), 0.0), 1.0))
+        for i in stated
+        for tid, value in (people[i].preferences.get("targets") or {}).items()
+        if (j := column(tid)) is not None
+    )
+    flat = np.fromiter(chain.from_iterable(valued), dtype=np.float64)
+    pref[flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)] = flat[2::3]
+    for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
+        cells = _listed(people, stated, key, column)
+        pref[cells[0::2], cells[1::2]] = value
     return pref
+
+
+def _listed(
+    people: Sequence[Participant],
+    stated: list[int],
+    key: str,
+    column: Callable[[str], int | None],
+) -> np.ndarray:
+    """(person, target) of every target the people list under `key`, flat: p0 t0 p1 t1 …"""
+    cells = (
+        (i, j)
+        for i in stated
+        for tid in people[i].preferences.get(key) or ()
+        if (j := column(tid)) is not None
+    )
+    return np.fromiter(chain.from_iterable(cells), dtype=np.int64)
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:

@@ -20,12 +20,12 @@ from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
 from vividshift.engine.result import (
     Method,
-    PairScore,
     Placement,
     SolveResult,
     Status,
     Timings,
     ValidationResult,
+    placements_of,
 )
 from vividshift.engine.scoring import Scores, compute_scores, load_marginals
 from vividshift.engine.side import SideRule, compile_side_rules
@@ -345,7 +345,7 @@ def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
 def _prepare(problem: Problem, capacity: int, eligibility: Eligibility) -> _Prepared:
     strategy = get_strategy(problem.strategy)
     params = read_parameters(strategy.name, strategy.schema, problem.parameters)
-    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past)
+    scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
     marginals = load_marginals(scores.past_load, capacity)
     load_cost = np.rint(SCALE * plan.balance_weight * marginals).astype(np.int64)
@@ -405,11 +405,11 @@ def _placements(
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
     people, targets = problem.participants, problem.targets
     columns = [c[order].tolist() for c in (*parts, total)]
-    return tuple(
-        Placement(people[pi].id, targets[ti].id, pos, PairScore(*scores))
-        for pi, ti, pos, *scores in zip(
-            p[order].tolist(), t_sorted.tolist(), position.tolist(), *columns, strict=True
-        )
+    return placements_of(
+        [people[i].id for i in p[order].tolist()],
+        [targets[j].id for j in t_sorted.tolist()],
+        position.tolist(),
+        *columns,
     )
 
 

@@ -30,7 +30,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Any
+
+import numpy as np
 
 from vividshift.engine.availability import (
     calendar_of,
@@ -75,6 +78,13 @@ class Checked:
             found = [(person[p], target[t]) for p, t in pairs if p in person and t in target]
             self._known = (pairs, found)
         return self._known[1]
+
+    def flagged(self, pairs: Pairs, mask: np.ndarray) -> list[tuple[int, int]]:
+        """The known pairs, in order, that `mask` (bool P × T) marks: one array lookup
+        for all pairs, a Python step only for the (usually no) pairs it flags."""
+        known = self.known(pairs)
+        flat = np.fromiter(chain.from_iterable(known), dtype=np.int64, count=2 * len(known))
+        return [known[k] for k in np.flatnonzero(mask[flat[0::2], flat[1::2]]).tolist()]
 
 
 Check = Callable[[Checked, Pairs, Mapping[str, Any]], ValidationResult]
@@ -167,11 +177,10 @@ def availability_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> 
                 away.append(f"{people[i].label} on {targets[j].label}: {why}")
     else:
         unavailable = checked.eligibility.excluded_by[UNAVAILABLE]
-        for i, j in checked.known(pairs):
-            if unavailable[i, j]:
-                away.append(
-                    f"{people[i].label} on {targets[j].label}: {checked.reasons.unavailable(i, j)}"
-                )
+        for i, j in checked.flagged(pairs, unavailable):
+            away.append(
+                f"{people[i].label} on {targets[j].label}: {checked.reasons.unavailable(i, j)}"
+            )
     clashes: list[str] = []
     if p["check_conflicts"]:
         timed: dict[int, list[int]] = {}
@@ -202,13 +211,12 @@ def skill_matching(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> Vali
     fallbacks = set(eligibility.fallbacks)
     missing: list[str] = []
     fell_back: list[str] = []
-    for i, j in checked.known(pairs):
-        if eligibility.unqualified[i, j]:
-            text = (
-                f"{problem.participants[i].label} {checked.reasons.skill(i, j)} "
-                f"for {problem.targets[j].label}"
-            )
-            (fell_back if j in fallbacks else missing).append(text)
+    for i, j in checked.flagged(pairs, eligibility.unqualified):
+        text = (
+            f"{problem.participants[i].label} {checked.reasons.skill(i, j)} "
+            f"for {problem.targets[j].label}"
+        )
+        (fell_back if j in fallbacks else missing).append(text)
     if fell_back:
         how = f"fallback {eligibility.policy.fallback}: too few qualified"
         fell_back = [f"{m} ({how})" for m in fell_back]

@@ -52,7 +52,7 @@ class Context:
 @dataclass(frozen=True)
 class Plan:
     weights: Weights
-    pair_cost: np.ndarray  # int64 P × T, in SCALE units
+    pair_cost: np.ndarray  # int32 or int64 P × T, in SCALE units
     balance_weight: float  # cost of load, per unit of normalised load
     exact_fill: bool = True  # False: fill what can be filled (ensure_capacity=false)
     notes: tuple[str, ...] = ()
@@ -79,7 +79,8 @@ class Strategy(Protocol):
 
 
 def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = None) -> np.ndarray:
-    """SCALE × Σ weight × (1 − score) over the pair components, as int64.
+    """SCALE × Σ weight × (1 − score) over the pair components, as integers (int32
+    whenever the weights keep every cost far below its range: half the memory of int64).
 
     Computed by blocks of rows with in-place float64 operations (the same operations,
     in the same order, as the plain expression: bit for bit the same costs), which
@@ -99,10 +100,11 @@ def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = N
         if w and s is not None
     ]
     n_rows, n_cols = scores.rotation.shape
+    dtype = _cost_type(terms)
     if where is not None and np.count_nonzero(where) < SPARSE_SHARE * where.size:
-        return _cost_at(terms, where)
-    out = np.empty((n_rows, n_cols), dtype=np.int64)
-    step = max(1, (1 << 16) // max(n_cols, 1))
+        return _cost_at(terms, where, dtype)
+    out = np.empty((n_rows, n_cols), dtype=dtype)
+    step = max(1, (1 << 14) // max(n_cols, 1))
     for r0 in range(0, n_rows, step):
         rows = slice(r0, min(n_rows, r0 + step))
         cost = np.zeros((rows.stop - r0, n_cols), dtype=np.float64)
@@ -120,16 +122,27 @@ def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = N
 SPARSE_SHARE = 0.25
 
 
-def _cost_at(terms: list[tuple[float, np.ndarray]], where: np.ndarray) -> np.ndarray:
+def _cost_type(terms: list[tuple[float, np.ndarray]]) -> type[np.signedinteger]:
+    """int32 when SCALE × Σ |weight| (the largest cost) leaves ample headroom (a fallback
+    may add a random cost below SCALE), else int64."""
+    top = SCALE * (sum(abs(w) for w, _ in terms) + 2)
+    return np.int32 if top < 2**30 else np.int64
+
+
+def _cost_at(
+    terms: list[tuple[float, np.ndarray]], where: np.ndarray, dtype: type[np.signedinteger]
+) -> np.ndarray:
     """`weighted_cost` on the pairs of `where` only (zeros elsewhere)."""
     at = np.flatnonzero(where)
+    rows, cols = np.divmod(at, max(where.shape[1], 1))
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
-        term = np.subtract(1.0, s.reshape(-1)[at], dtype=np.float64)
+        # By (row, column): a score may be a broadcast view, which `reshape` would copy.
+        term = np.subtract(1.0, s[rows, cols], dtype=np.float64)
         term *= w
         cost += term
     cost *= SCALE
-    out = np.zeros(where.shape, dtype=np.int64)
+    out = np.zeros(where.shape, dtype=dtype)
     out.reshape(-1)[at] = np.rint(cost, out=cost)
     return out
 
