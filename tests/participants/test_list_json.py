@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 
 from tests.factories import make_domain, make_participant, make_user
 from vividshift.db import Connection
-from vividshift.http.paging import Page, PageParams, Sort, parse_sort
+from vividshift.http.paging import Page, PageParams, Sort
 from vividshift.participants import queries
 from vividshift.participants.schemas import ParticipantFilters, ParticipantRead
 
@@ -135,21 +135,3 @@ async def test_scoping_in_the_query_equals_scoping_by_the_listed_domains(db: Con
         domains = {item["domain_id"] for item in got["items"]}
         assert (str(other["id"]) in domains) is (role == "admin")
         assert str(member_of["id"]) in domains
-
-
-async def test_a_skill_filtered_page_is_planned_once_not_per_request(
-    db: Connection, house: ParticipantFilters
-) -> None:
-    """The GIN-filtered page runs on its prepared statement's generic plan: PostgreSQL
-    left alone plans it again on every request. The pages stay the model's."""
-    filters = replace(house, has_skill="cook")
-    sort, page = parse_sort("name", queries.SORT_KEYS), PageParams(limit=3, offset=1)
-    for _ in range(10):  # prepared after psycopg's threshold (5 runs), then reused
-        body = await queries.list_page_json(db, filters, sort, page)
-    assert json.loads(body) == await _python_page(db, filters, sort, page)
-    cur = await db.execute(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE '%%matches AS MATERIALIZED%%json_build_object%%'"
-    )
-    [plans] = await cur.fetchall()
-    assert plans["generic_plans"] >= 3 and plans["custom_plans"] == 0, plans

@@ -150,16 +150,7 @@ async def list_page_json(
 ) -> bytes:
     """A page of participants and the total count, as the response body."""
     sql, params = page_json_sql(filters, sort, page)
-    if not uses_gin(filters):
-        cur = await conn.execute(sql, params)
-    else:
-        # Filter first fixes this query's plan (GIN, then sort), so the prepared
-        # statement's generic plan serves every value; left to itself PostgreSQL plans it
-        # anew on each request (a custom plan: an eighth of its time). SET LOCAL ends
-        # with this transaction; the pipeline sends all of it in one round trip.
-        async with conn.pipeline(), conn.transaction():
-            await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            cur = await conn.execute(sql, params)
+    cur = await conn.execute(sql, params)
     row = await cur.fetchone()
     assert row is not None  # one aggregate row, always
     return str(row["body"]).encode()
