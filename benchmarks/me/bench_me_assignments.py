@@ -16,7 +16,9 @@ database on every request, and with the session cache (VIVIDSHIFT_SESSION_CACHE_
 
 With `--baseline-src` (a copy of the project before a change), each measurement runs in
 a process of its own, rounds alternating between that code and ours on the same
-database, and the ratios to /health are printed before → after.
+database, and the ratios to /health are printed before → after. That database is
+migrated by the current code, so the baseline runs with the current indexes too: the
+comparison shows the code's change, not the indexes'.
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL (a database of its own,
 dropped at the end).

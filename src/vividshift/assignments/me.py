@@ -12,6 +12,9 @@ Decisions:
 - **Time window**: the target's `constraints.time_window` resolved in the run (one per
   occurrence), else the run's window, else its whole day — read in the house's zone,
   as the .ics export does.
+- **Encoded once**: the API writes the page with orjson from plain values, in
+  MyPlacePage's field order and formats (no pydantic model built and dumped again);
+  the web page validates the same values into MyPlacePage.
 - The read is two indexed look-ups: the domains of the caller's linked participants
   that they may read (`participants.user_id`, a partial index), then their details
   (`assignment_details.participant_id`) joined to runs and tasks.
@@ -20,10 +23,12 @@ Decisions:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import orjson
 from pydantic import TypeAdapter
 
 from vividshift.assignments import export, queries
@@ -58,6 +63,35 @@ async def my_assignments(
     now: datetime | None = None,
 ) -> MyPlacePage:
     """The caller's places across their domains (see the module's decisions)."""
+    page = await _page(conn, principal, when=when, limit=limit, offset=offset, now=now)
+    return _PAGE.validate_python(page)
+
+
+async def my_assignments_json(
+    conn: Connection,
+    principal: Principal,
+    *,
+    when: When = "upcoming",
+    limit: int = 50,
+    offset: int = 0,
+) -> bytes:
+    """`my_assignments` as MyPlacePage's JSON, encoded once (no pydantic object built:
+    the API answers with these bytes)."""
+    page = await _page(conn, principal, when=when, limit=limit, offset=offset)
+    # OPT_UTC_Z: a zero offset reads "Z", as pydantic writes it (byte-compatible).
+    return orjson.dumps(page, option=orjson.OPT_UTC_Z)
+
+
+async def _page(
+    conn: Connection,
+    principal: Principal,
+    *,
+    when: When,
+    limit: int,
+    offset: int,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """MyPlacePage's fields as plain values (UUIDs, dates, aware datetimes)."""
     now = now or datetime.now(UTC)
     domains = await queries.linked_domains(conn, principal.id, visibility(principal))
     zones = {d["id"]: house_zone(d["timezone"]) for d in domains}
@@ -65,21 +99,20 @@ async def my_assignments(
         domain_id: now.astimezone(ZoneInfo(zone)).date() for domain_id, zone in zones.items()
     }
     if not today:
-        return MyPlacePage(items=[], total=0, limit=limit, offset=offset)
+        return {"items": [], "total": 0, "limit": limit, "offset": offset}
     rows, total = await queries.my_places(
         conn, principal.id, today, when=when, limit=limit, offset=offset
     )
-    by_id = {d["id"]: d for d in domains}
-    # One validation of the whole page (pydantic's core walks it), not one model per
-    # place and per teammate built from Python.
-    return _PAGE.validate_python(
-        {
-            "items": [_place(r, by_id[r["domain_id"]], zones[r["domain_id"]]) for r in rows],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
-    )
+    refs = {
+        d["id"]: {"id": d["id"], "name": d["name"], "display_name": d["display_name"]}
+        for d in domains
+    }
+    return {
+        "items": [_place(r, refs[r["domain_id"]], zones[r["domain_id"]]) for r in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 async def my_participant_ids(conn: Connection, principal: Principal) -> set[UUID]:
@@ -87,26 +120,39 @@ async def my_participant_ids(conn: Connection, principal: Principal) -> set[UUID
     return set(await queries.linked_participant_ids(conn, principal.id))
 
 
+@lru_cache(maxsize=4096)
+def _windows(
+    day: date, run_window: str | None, target_window: str | None, zone: str
+) -> tuple[tuple[datetime, datetime, bool], ...]:
+    """A place's windows: a pure function of these (JSON texts as stored), so computed
+    once per distinct run day, windows and zone, not once per place and request."""
+    run = {
+        "assignment_date": day,
+        "configuration": {"window": orjson.loads(run_window)} if run_window else {},
+    }
+    target = orjson.loads(target_window) if target_window else None
+    return tuple(export.place_windows(run, target, zone))
+
+
 def _place(row: dict[str, Any], domain: dict[str, Any], zone: str) -> dict[str, Any]:
-    """A place as MyPlace's fields (validated with the page)."""
-    windows = export.place_windows(row, row["target_window"], zone)
+    """A place as MyPlace's fields, in its order (the JSON is written from this dict)."""
+    windows = _windows(row["assignment_date"], row["run_window"], row["target_window"], zone)
     return {
         "detail_id": row["detail_id"],
         "assignment_id": row["assignment_id"],
         "assignment_name": row["assignment_name"],
         "assignment_date": row["assignment_date"],
         "status": row["status"],
-        "domain": {
-            "id": domain["id"],
-            "name": domain["name"],
-            "display_name": domain["display_name"],
-        },
+        "domain": domain,
         "participant_id": row["participant_id"],
         "target_id": row["target_id"],
         "target_name": row["target_name"],
         "position": row["position"],
         "timezone": zone,
         "windows": [{"start": s, "end": e, "all_day": a} for s, e, a in windows],
-        "others": row["others"] or [],
+        "others": [
+            {"participant_id": pid, "name": name, "position": position}
+            for pid, name, position in orjson.loads(row["others"] or "[]")
+        ],
         "outcome": row["outcome"],
     }

@@ -515,7 +515,9 @@ async def my_places(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """The details held by the participants linked to the user in the domains of `today`
-    (domain id → today's date there), with run, task and the others on the same task:
+    (domain id → today's date there), with run, task and the others on the same task
+    (`others`: JSON text of [participant_id, name, position] triples, or NULL; the run's
+    and the target's windows as JSON text, or NULL):
     participants.user_id → assignment_details.participant_id → assignments, all indexed."""
     condition, direction = WHEN[when]
     # The page is chosen first (indexed joins only); names and the others on the same
@@ -524,8 +526,9 @@ async def my_places(
         f"""
         WITH page AS (
             SELECT d.id AS detail_id, d.position, d.assignment_id, d.target_id, d.outcome,
-                   a.name AS assignment_name, a.assignment_date, a.status, a.configuration,
-                   a.domain_id, a.created_at, p.id AS participant_id,
+                   a.name AS assignment_name, a.assignment_date, a.status,
+                   (a.configuration->'window')::text AS run_window, a.domain_id,
+                   a.created_at, p.id AS participant_id,
                    count(*) OVER () AS total
               FROM participants AS p
               JOIN unnest(%(domains)s::uuid[], %(days)s::date[]) AS today(domain_id, day)
@@ -536,10 +539,12 @@ async def my_places(
              ORDER BY a.assignment_date {direction}, a.created_at {direction}, d.id
              LIMIT %(limit)s OFFSET %(offset)s
         )
-        SELECT page.*, t.name AS target_name, t.constraints->'time_window' AS target_window,
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                           'participant_id', o.participant_id, 'name', op.name,
-                           'position', o.position) ORDER BY o.position, op.name), '[]')
+        SELECT page.*, t.name AS target_name,
+               (t.constraints->'time_window')::text AS target_window,
+               -- Compact [id, name, position] triples as JSON text: decoded once by the
+               -- caller, never built as jsonb objects here (most of this query's cost).
+               (SELECT json_agg(json_build_array(o.participant_id, op.name, o.position)
+                                ORDER BY o.position, op.name)::text
                   FROM assignment_details AS o JOIN participants AS op ON op.id = o.participant_id
                  WHERE o.assignment_id = page.assignment_id AND o.target_id = page.target_id
                    AND o.id <> page.detail_id) AS others

@@ -320,9 +320,11 @@ async def my_assignments(
             "first; past: runs before today, latest first; all: both, latest first"
         ),
     ] = "upcoming",
-) -> MyPlacePage:
+) -> Response:
     """My places across my domains: date, time window, task, domain, who else is on it.
 
     "Me" is a participant linked to the caller's account (`participants.user_id`), one
     per domain; cancelled runs never show."""
-    return await me.my_assignments(db, user, when=when, limit=page.limit, offset=page.offset)
+    # MyPlacePage's JSON encoded once (response_model above documents it).
+    body = await me.my_assignments_json(db, user, when=when, limit=page.limit, offset=page.offset)
+    return Response(body, media_type=JSON)
