@@ -28,21 +28,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def admin_token(url: str) -> str:
-    """An access token of a new admin account of `url`'s database."""
-    settings = Settings(database_url=url, jwt_secret=SECRET)
+async def account_token(url: str, settings: Settings, role: str = "admin") -> str:
+    """An access token of a new account with `role` in `url`'s database, signed with
+    `settings`' key."""
     async with await psycopg.AsyncConnection.connect(
         url, autocommit=True, row_factory=dict_row
     ) as conn:
         cur = await conn.execute(
             "INSERT INTO users (username, email, password_hash, role)"
-            " VALUES ('bench-admin', 'bench-admin@example.org', 'x', 'admin') RETURNING *"
+            " VALUES (%s, %s, 'x', %s) RETURNING *",
+            (f"bench-{role}", f"bench-{role}@example.org", role),
         )
         user = await cur.fetchone()
         issued = await open_session(
             conn, settings, resolve_signing_key(settings), user, ClientInfo("127.0.0.1", "bench")
         )
         return issued.access_token
+
+
+async def admin_token(url: str) -> str:
+    """An admin's access token for the server `served` starts."""
+    return await account_token(url, Settings(database_url=url, jwt_secret=SECRET))
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import time
 import uuid
 from datetime import date, timedelta
@@ -31,11 +32,12 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from served import account_token  # noqa: E402
+
 from vividshift import migrate
 from vividshift.app import create_app
 from vividshift.assignments import queries
-from vividshift.auth.service import ClientInfo, open_session
-from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import url_with_database
 from vividshift.embedded import EmbeddedPostgres
@@ -84,21 +86,6 @@ def _seed(url: str, people: int, targets: int, per_target: int, history: int) ->
                 (aid, run, targets, targets * per_target),
             )
         conn.execute("ANALYZE")
-
-
-async def _token(url: str, settings: Settings) -> str:
-    async with await psycopg.AsyncConnection.connect(
-        url, autocommit=True, row_factory=dict_row
-    ) as conn:
-        cur = await conn.execute(
-            "INSERT INTO users (username, email, password_hash, role)"
-            " VALUES ('bench', 'bench@example.org', 'x', 'user') RETURNING *"
-        )
-        user = await cur.fetchone()
-        issued = await open_session(
-            conn, settings, resolve_signing_key(settings), user, ClientInfo("127.0.0.1", "bench")
-        )
-    return issued.access_token
 
 
 DETAIL_INSERT = (
@@ -160,7 +147,7 @@ async def _write_baselines(url: str, assignment_id: str, repeat: int) -> tuple[d
 
 async def _bench(url: str, runs: int, dense: bool) -> None:
     settings = Settings(database_url=url, jwt_secret="bench-" + "x" * 40, migrate_on_start=False)
-    token = await _token(url, settings)
+    token = await account_token(url, settings, "user")
     app = create_app(settings)
     body = {
         "strategy": "optimal",

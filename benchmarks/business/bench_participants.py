@@ -34,15 +34,13 @@ from pathlib import Path
 import httpx
 import psycopg
 from fastapi import Depends, FastAPI
-from psycopg.rows import dict_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scratch_db import scratch_database  # noqa: E402
+from served import account_token  # noqa: E402
 
 from vividshift.app import create_app
 from vividshift.auth.deps import Authenticated, public
-from vividshift.auth.service import ClientInfo, open_session
-from vividshift.auth.tokens import resolve_signing_key
 from vividshift.config import Settings
 from vividshift.db import Db
 
@@ -65,21 +63,6 @@ def _seed(url: str) -> None:
             (ROWS,),
         )
         conn.execute("VACUUM ANALYZE participants")
-
-
-async def _token(url: str, settings: Settings) -> str:
-    async with await psycopg.AsyncConnection.connect(
-        url, autocommit=True, row_factory=dict_row
-    ) as conn:
-        cur = await conn.execute(
-            "INSERT INTO users (username, email, password_hash, role)"
-            " VALUES ('bench', 'bench@example.org', 'x', 'user') RETURNING *"
-        )
-        user = await cur.fetchone()
-        issued = await open_session(
-            conn, settings, resolve_signing_key(settings), user, ClientInfo("127.0.0.1", "bench")
-        )
-    return issued.access_token
 
 
 def _wrk(path: str, headers: dict, seconds: int, connections: int, port: int = PORT) -> dict:
@@ -303,7 +286,7 @@ def main() -> None:
         _seed(url)
         print(f"seeded {ROWS} participants in {time.perf_counter() - t0:.1f} s")
         settings = _settings(url)
-        token = asyncio.run(_token(url, settings))
+        token = asyncio.run(account_token(url, settings, "user"))
         auth = {"Authorization": f"Bearer {token}"}
         imports: dict[str, float] = {}
         for variant, cache_s in (
