@@ -179,84 +179,127 @@ def _lexicographic(
     tie_break.proto.objective.copy_from(model.proto.objective)
     model.clear_objective()
     _hold_start(model, x, inst, start)
+    search = _Search(
+        model,
+        x,
+        inst,
+        start_deviations(problem),
+        arc_units(problem, inst),
+        start.astype(int).tolist(),
+        deadline,
+        workers,
+        seed,
+    )
+    levels, levels_proven = _fix_levels(search)
+    objective, tie_proven = search.tie_break(tie_break)  # also after a level's time-out
+    proven = levels_proven and tie_proven
+    chosen = np.asarray(search.values, dtype=bool)
+    worst = float(search.deviations().max(initial=0)) / UNITS if len(search.base) else 0.0
+    return FairOutcome(inst, chosen, "cp_sat", objective, proven, _note(proven, levels, worst))
 
-    base = start_deviations(problem)
-    units = arc_units(problem, inst)
-    n_p = len(problem.participants)
-    arcs_of: list[list[int]] = [[] for _ in range(n_p)]
-    for a, p in enumerate(inst.arc_p.tolist()):
-        arcs_of[p].append(a)
-    devs = _Deviations(model, x, base, units, arcs_of, inst.capacity)
-    values = start.astype(int).tolist()
-    proven = True
 
-    def current() -> np.ndarray:
-        load = np.zeros(n_p, dtype=np.int64)
-        np.add.at(load, inst.arc_p, units * np.asarray(values, dtype=np.int64))
-        return base + load
+class _Search:
+    """The level search's state: the model with its place variables, the incumbent's
+    values, and the time left of the run's limit."""
 
-    def solve(objective: Any) -> tuple[bool, bool]:
-        """(found, proven) for `objective`, hinted with the incumbent."""
-        nonlocal values
-        model.minimize(objective)
-        _hint(model, x, values)
-        solver = _solver(deadline - perf_counter(), workers, seed)
-        code = solver.solve(model)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False, False
-        values = _read(solver, x)
-        return True, code == cp_model.OPTIMAL
+    def __init__(
+        self,
+        model: cp_model.CpModel,
+        x: list[Any],
+        inst: Instance,
+        base: np.ndarray,
+        units: np.ndarray,
+        values: list[int],
+        deadline: float,
+        workers: int,
+        seed: int,
+    ) -> None:
+        self.model, self.x, self.inst = model, x, inst
+        self.base, self.units, self.values = base, units, values
+        self.deadline, self.workers, self.seed = deadline, workers, seed
+        arcs_of: list[list[int]] = [[] for _ in range(len(base))]
+        for a, p in enumerate(inst.arc_p.tolist()):
+            arcs_of[p].append(a)
+        self.devs = _Deviations(model, x, base, units, arcs_of, inst.capacity)
 
+    def time_left(self) -> float:
+        return self.deadline - perf_counter()
+
+    def deviations(self) -> np.ndarray:
+        """Each person's deviation (units) with the incumbent."""
+        load = np.zeros(len(self.base), dtype=np.int64)
+        np.add.at(load, self.inst.arc_p, self.units * np.asarray(self.values, dtype=np.int64))
+        return self.base + load
+
+    def improve(self, objective: Any) -> tuple[bool, bool]:
+        """(found, proven) for `objective`, hinted with the incumbent (kept if found)."""
+        self.model.minimize(objective)
+        _, code = self._solve()
+        return code in _FOUND, code == cp_model.OPTIMAL
+
+    def tie_break(self, objective_of: cp_model.CpModel) -> tuple[int | None, bool]:
+        """The strategy's own objective, last, with every level held: (value, proven)."""
+        if self.time_left() <= 0:
+            return None, False
+        self.model.proto.objective.copy_from(objective_of.proto.objective)
+        solver, code = self._solve()
+        if code not in _FOUND:
+            return None, False
+        return int(round(solver.objective_value)), code == cp_model.OPTIMAL
+
+    def _solve(self) -> tuple[cp_model.CpSolver, Any]:
+        """Solve within the time left, hinted with the incumbent; a solution found
+        becomes the incumbent."""
+        _hint(self.model, self.x, self.values)
+        solver = _solver(self.time_left(), self.workers, self.seed)
+        code = solver.solve(self.model)
+        if code in _FOUND:
+            self.values = _read(solver, self.x)
+        return solver, code
+
+
+_FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fix_levels(search: _Search) -> tuple[int, bool]:
+    """Fix the levels of the sorted deviation vector from the top (the module's method):
+    (levels fixed, every one proven before the time limit)."""
     above = 0  # people fixed at higher levels
     levels = 0
-    while above < n_p:
-        if perf_counter() >= deadline:
-            proven = False
-            break
+    people = len(search.base)
+    while above < people:
+        if search.time_left() <= 0:
+            return levels, False
         # v: the incumbent's (above+1)-th largest deviation, so the optimum's is at most v.
-        now = current()
+        now = search.deviations()
         v = int(np.sort(now)[::-1][above])
-        devs.at_most_above(v, above)
+        search.devs.at_most_above(v, above)
         # As few people at v or above as possible; `above` or fewer: the (above+1)-th
         # goes below v and the next step tries lower.
         count = int((now >= v).sum())
-        if count > max(above, int((base >= v).sum())):
-            found, ok = solve(cp_model.LinearExpr.sum(devs.flags_above(v - 1)))
+        if count > max(above, int((search.base >= v).sum())):
+            found, ok = search.improve(cp_model.LinearExpr.sum(search.devs.flags_above(v - 1)))
             if not found or not ok:
-                proven = False
-                break
-            count = int((current() >= v).sum())
-        devs.at_most_above(v - 1, count)
+                return levels, False
+            count = int((search.deviations() >= v).sum())
+        search.devs.at_most_above(v - 1, count)
         if count > above:
             above = count
             levels += 1
+    return levels, True
 
-    objective: int | None = None
-    if perf_counter() < deadline:
-        model.proto.objective.copy_from(tie_break.proto.objective)
-        _hint(model, x, values)
-        solver = _solver(deadline - perf_counter(), workers, seed)
-        code = solver.solve(model)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = _read(solver, x)
-            objective = int(round(solver.objective_value))
-        proven &= code == cp_model.OPTIMAL
-    else:
-        proven = False
-    chosen = np.asarray(values, dtype=bool)
-    worst = float(current().max(initial=0)) / UNITS if n_p else 0.0
+
+def _note(proven: bool, levels: int, worst: float) -> str:
     if proven:
-        note = (
+        return (
             f"fair share: lexicographic objective proven optimal ({levels} levels; "
             f"largest load − share after the run {worst:+.2f})"
         )
-    else:
-        note = (
-            f"fair share: time limit reached after {levels} proven levels of the "
-            f"lexicographic objective; the best assignment found stands "
-            f"(largest load − share after the run {worst:+.2f})"
-        )
-    return FairOutcome(inst, chosen, "cp_sat", objective, proven, note)
+    return (
+        f"fair share: time limit reached after {levels} proven levels of the "
+        f"lexicographic objective; the best assignment found stands "
+        f"(largest load − share after the run {worst:+.2f})"
+    )
 
 
 def _hold_start(model: cp_model.CpModel, x: list[Any], inst: Instance, start: np.ndarray) -> None:
