@@ -24,6 +24,11 @@ Connection = AsyncConnection[DictRow]
 T = TypeVar("T")
 
 
+def qualified(columns: str, alias: str) -> str:
+    """`"id, name"` as `"a.id, a.name"`: a row's column list for a query that joins."""
+    return ", ".join(f"{alias}.{c}" for c in columns.split(", "))
+
+
 def to_sqlalchemy_url(url: str) -> str:
     """The same server as a SQLAlchemy URL with the psycopg 3 driver (for Alembic)."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):

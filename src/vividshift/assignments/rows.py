@@ -6,12 +6,14 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from vividshift.db import qualified
+
 RUN_FIELDS = (
     "id, name, description, assignment_date, strategy_used, configuration, metadata, status,"
     " created_by, created_at, updated_at, domain_id, turn_start, turn_end, turn_local_start,"
     " plan_id"
 )
-RUN_COLUMNS = ", ".join(f"a.{c}" for c in RUN_FIELDS.split(", "))  # aliased `a`
+RUN_COLUMNS = qualified(RUN_FIELDS, "a")  # aliased `a`
 
 
 @dataclass(frozen=True)

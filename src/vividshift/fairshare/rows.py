@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from vividshift.db import qualified
+
 DETAIL_COLUMNS = (
     "d.id, d.assignment_id, d.participant_id, d.target_id, d.position, d.metadata,"
     " d.created_at, d.rota_participant_id, d.pinned, d.outcome, d.outcome_at, d.outcome_by"
@@ -16,7 +18,7 @@ REQUEST_FIELDS = (
     " accepted_participant_id, accepted_detail_id, accepted_at, auto_find, note, created_by,"
     " created_at, updated_at"
 )
-REQUEST_COLUMNS = ", ".join(f"r.{c}" for c in REQUEST_FIELDS.split(", "))  # aliased `r`
+REQUEST_COLUMNS = qualified(REQUEST_FIELDS, "r")  # aliased `r`
 
 
 @dataclass(frozen=True)

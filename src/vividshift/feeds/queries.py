@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.db import Connection, fetch_all, fetch_one, qualified
 from vividshift.feeds.rows import FEED_COLUMNS, FeedOwner, FeedPlace, FeedRow
 
 
@@ -63,7 +63,7 @@ async def get_live(
 
 async def find_by_hash(conn: Connection, token_hash: str) -> FeedOwner | None:
     """The live feed of a token, with its owner's account or domain."""
-    columns = ", ".join(f"f.{c}" for c in FEED_COLUMNS.split(", "))
+    columns = qualified(FEED_COLUMNS, "f")
     return await fetch_one(
         conn,
         FeedOwner,

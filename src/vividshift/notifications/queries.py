@@ -8,7 +8,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.db import Connection, fetch_all, fetch_one, qualified
 from vividshift.notifications.rows import (
     CHANNEL_COLUMNS,
     PREFERENCE_COLUMNS,
@@ -329,7 +329,7 @@ async def channel_failed(
 ) -> FailedChannel | None:
     """Note the failure: the channel's row after it, with `just_disabled` true when this
     failure disabled it (failing for `disable_after_hours` by then)."""
-    columns = ", ".join(f"c.{c}" for c in CHANNEL_COLUMNS.split(", "))
+    columns = qualified(CHANNEL_COLUMNS, "c")
     return await fetch_one(
         conn,
         FailedChannel,

@@ -7,12 +7,12 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from vividshift.assignments.jobs.rows import JOB_COLUMNS, ClaimedJob, JobRow, QueuedJob
-from vividshift.db import Connection, fetch_all, fetch_one
+from vividshift.db import Connection, fetch_all, fetch_one, qualified
 
 QUEUE = "generation"
 TASK = "run_generation_job"
 
-_JOB = ", ".join(f"g.{c}" for c in JOB_COLUMNS.split(", "))
+_JOB = qualified(JOB_COLUMNS, "g")
 _SELECT = f"""
 SELECT {_JOB}, q.status::text AS queue_status, q.attempts AS queue_attempts
   FROM generation_jobs g
