@@ -96,7 +96,9 @@ def live(server_url: str, template_name: str) -> Iterator[Live]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(live: Live) -> Iterator[Any]:
+    """Chromium, warmed up by one load of the live server: a fresh Chromium's first
+    navigation starts its network service and can take longer than a test's time-out."""
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"{CHROMIUM} not found: install Debian's chromium package "
@@ -108,6 +110,9 @@ def browser() -> Iterator[Any]:
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         try:
+            warm = chromium.new_page()
+            warm.goto(live.url + "/health", timeout=60_000)
+            warm.close()
             yield chromium
         finally:
             chromium.close()
@@ -118,6 +123,7 @@ def page(browser: Any, live: Live) -> Iterator[Any]:
     """A fresh browser context (desktop size) on the live server."""
     context = browser.new_context(base_url=live.url, viewport=DESKTOP, accept_downloads=True)
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(30_000)
     try:
         yield context.new_page()
     finally:
