@@ -28,6 +28,9 @@ from vividshift.engine.horizon.model import (
 from vividshift.engine.params import InvalidParameters
 from vividshift.engine.solve import solve
 
+# A solve's outcome: the value of every variable (by index) and a record per phase.
+_Outcome = tuple[dict[int, int], list[dict[str, Any]]]
+
 
 def plan_horizon(
     horizon: Horizon, *, time_limit_s: float = 10.0, workers: int = 1, seed: int = 0
@@ -38,7 +41,6 @@ def plan_horizon(
     base = horizon.base
     people = [p.id for p in base.participants]
     targets = base.targets
-    K = len(horizon.turns)
     allowed = np.stack(
         [compute_eligibility(turn_problem(base, w), 0).allowed for w in horizon.turns]
     )  # K × P × T
@@ -48,48 +50,78 @@ def plan_horizon(
     present = fair.presence(horizon)  # K × P bool
     share = fair.shares(present, [t.required_count * t.effort for t in targets])
     balance = fair.balances(horizon, people)
-    # A plan first tries repeats and crowding as hard rules (CP-SAT propagates them far
-    # faster than it minimises them); only when that is infeasible are they minimised.
-    # A re-plan puts fewest changes first, so there they are always minimised.
-    hard_first = horizon.published is None
     # 5 % of the time is kept for what follows the solver (reading the plan back and
     # summing it up took ~0.3 s at 200 × 20 × 52 on a loaded machine).
     deadline = started + time_limit_s * 0.95
     hint = _fair_hint(horizon, allowed, pinned, present, share, balance)
     if hint is None:
         hint = _turn_by_turn_hint(horizon, people, targets)
-    try:
-        built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
-        outcome = _solve_phases(built, deadline, workers, seed, hint)
-    except HorizonInfeasible:
-        if not hard_first:
-            raise
-        hard_first = False
-        built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
-        outcome = _solve_phases(built, deadline, workers, seed, hint)
-    x = built.x
+    built, outcome, hard_first = _search(
+        horizon, allowed, pinned, share, balance, deadline, workers, seed, hint
+    )
     if outcome is None:
         if horizon.published is not None or not _keeps_hard_rules(horizon, hint, allowed, pinned):
             raise HorizonTimeout(f"no plan found within {time_limit_s} s")
         # The solver found nothing in time: the turn-by-turn plan keeps every hard rule,
         # so it is the answer, marked as such (unproven, gap unknown).
-        values = {var.index: int(key in hint) for key, var in x.items()}
+        values = {var.index: int(key in hint) for key, var in built.x.items()}
         records = [_record("turn_by_turn", "timeout", None, None, perf_counter() - started)]
-        hard_first = False
     else:
         values, records = outcome
-    if hard_first:
-        records.insert(0, _record("repeats", "optimal", 0, 0.0, 0.0))
-        if capacity_of(base) > 1:
-            records.insert(1, _record("crowding", "optimal", 0, 0.0, 0.0))
-    chosen: list[list[tuple[str, str]]] = [[] for _ in range(K)]
-    for (k, i, j), var in x.items():
+        if hard_first:
+            records.insert(0, _record("repeats", "optimal", 0, 0.0, 0.0))
+            if capacity_of(base) > 1:
+                records.insert(1, _record("crowding", "optimal", 0, 0.0, 0.0))
+    chosen: list[list[tuple[str, str]]] = [[] for _ in horizon.turns]
+    for (k, i, j), var in built.x.items():
         if values[var.index]:
             chosen[k].append((people[i], targets[j].id))
     pairs = tuple(tuple(sorted(turn)) for turn in chosen)
+    return _result(horizon, pairs, present, share, balance, records, len(built.x), started)
+
+
+def _search(
+    horizon: Horizon,
+    allowed: np.ndarray,
+    pinned: np.ndarray,
+    share: Sequence[float],
+    balance: Sequence[float],
+    deadline: float,
+    workers: int,
+    seed: int,
+    hint: set[tuple[int, int, int]],
+) -> tuple[_Built, _Outcome | None, bool]:
+    """The model solved in phases: (model, outcome or None on time-out, whether repeats
+    and crowding were hard rules)."""
+    # A plan first tries repeats and crowding as hard rules (CP-SAT propagates them far
+    # faster than it minimises them); only when that is infeasible are they minimised.
+    # A re-plan puts fewest changes first, so there they are always minimised.
+    hard_first = horizon.published is None
+    try:
+        built = _build(horizon, allowed, pinned, share, balance, hard_repeats=hard_first)
+        return built, _solve_phases(built, deadline, workers, seed, hint), hard_first
+    except HorizonInfeasible:
+        if not hard_first:
+            raise
+    built = _build(horizon, allowed, pinned, share, balance, hard_repeats=False)
+    return built, _solve_phases(built, deadline, workers, seed, hint), False
+
+
+def _result(
+    horizon: Horizon,
+    pairs: tuple[tuple[tuple[str, str], ...], ...],
+    present: np.ndarray,
+    share: Sequence[float],
+    balance: Sequence[float],
+    records: list[dict[str, Any]],
+    variables: int,
+    started: float,
+) -> HorizonResult:
+    """The chosen plan summed up: load, count, share and balance per person, phases."""
+    people = [p.id for p in horizon.base.participants]
     load = {p: 0.0 for p in people}
     count = {p: 0 for p in people}
-    effort_of = {t.id: t.effort for t in targets}
+    effort_of = {t.id: t.effort for t in horizon.base.targets}
     for turn in pairs:
         for pid, tid in turn:
             load[pid] += effort_of[tid]
@@ -111,7 +143,7 @@ def plan_horizon(
         changes_proven=horizon.published is not None and records[0]["status"] == "optimal",
         bound=last["bound"],
         gap=last["gap"],
-        variables=len(x),
+        variables=variables,
         wall_s=round(perf_counter() - started, 4),
         phases=tuple(records),
     )
@@ -377,7 +409,7 @@ def _solve_phases(
     workers: int,
     seed: int,
     hint: set[tuple[int, int, int]] | None = None,
-) -> tuple[dict[int, int], list[dict[str, Any]]] | None:
+) -> _Outcome | None:
     """Lexicographic: each phase minimises its objective with the earlier ones held at
     their values, from the previous solution as a hint (the first phase from `hint`, a
     turn-by-turn plan). A phase that proves its optimum early leaves its time to the
@@ -501,9 +533,7 @@ def _solver(time_s: float, workers: int, seed: int) -> cp_model.CpSolver:
 IDEAL_MAX_PLACES = 20_000
 
 
-def _solve_ideal(
-    built: _Built, deadline: float, workers: int, seed: int
-) -> tuple[dict[int, int], list[dict[str, Any]]] | None:
+def _solve_ideal(built: _Built, deadline: float, workers: int, seed: int) -> _Outcome | None:
     """Every phase's objective is a sum of non-negative terms, so a plan with all of them
     0 is lexicographically optimal, proven. Asking for it as one satisfaction problem
     (propagated, not minimised) is far faster than the phases one by one when it exists
