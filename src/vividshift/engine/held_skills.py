@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
 from vividshift.engine.model import Participant, Target
+from vividshift.engine.ragged import codes_of, expand
 
 
 @dataclass(frozen=True)
@@ -30,18 +30,18 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
     vocabulary = sorted({s for t in targets for s in t.required_skills})
     index = {s: k for k, s in enumerate(vocabulary)}
     known = index.get
-    # A generator, not a list: each entry's tuple is gone once numpy has read it (a list
-    # of tens of thousands of live tuples sets off the garbage collector's full passes).
-    entries = (
-        (i, k, p.skill_levels.get(skill, 1.0))
-        for i, p in enumerate(participants)
-        for skill in p.skills
-        if (k := known(skill)) is not None
-    )
-    flat = np.fromiter(chain.from_iterable(entries), dtype=np.float64)
-    return HeldSkills(
-        index=index,
-        person=flat[0::3].astype(np.int64),
-        skill=flat[1::3].astype(np.int64),
-        level=flat[2::3],
-    )
+    # People share few skill sets: each set is read once, its entries spread in numpy.
+    code, sets = codes_of((p.skills for p in participants), len(participants))
+    person, skill = expand(code, sets, lambda own: (k for s in own if (k := known(s)) is not None))
+    level = np.ones(person.size, dtype=np.float64)
+    graded = [i for i, p in enumerate(participants) if p.skill_levels]
+    if graded:  # the stated levels, read for the people who state some
+        at = np.flatnonzero(np.isin(person, graded))
+        levels = (participants[i].skill_levels for i in person[at].tolist())
+        names = (vocabulary[k] for k in skill[at].tolist())
+        level[at] = np.fromiter(
+            (lv.get(name, 1.0) for lv, name in zip(levels, names, strict=True)),
+            np.float64,
+            count=at.size,
+        )
+    return HeldSkills(index=index, person=person, skill=skill, level=level)

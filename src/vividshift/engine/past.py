@@ -13,6 +13,7 @@ from itertools import chain
 import numpy as np
 
 from vividshift.engine.model import Problem
+from vividshift.engine.ragged import codes_of, expand, spread
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,21 @@ def past_entries(problem: Problem) -> PastEntries:
     """Every (person, target, run) of the history whose target is in the problem."""
     t_index = {t.id: j for j, t in enumerate(problem.targets)}.get
     runs_of = problem.history.runs.get
-    # Int triples (-1: a target no longer in the problem) from a generator read by
-    # `fromiter`: the one Python pass over the history, and no list of live tuples (that
-    # sets off the garbage collector's full passes on a large history).
-    every = (
-        (i, k, t_index(tid, -1))
-        for i, p in enumerate(problem.participants)
-        for k, targets in enumerate(runs_of(p.id, ()))
-        for tid in targets
-    )
-    table = np.fromiter(chain.from_iterable(every), dtype=np.int64).reshape(-1, 3)
-    load = np.bincount(table[:, 0], minlength=len(problem.participants)).astype(np.int64)
-    known = table[table[:, 2] >= 0]
+    people = problem.participants
+    histories = [runs_of(p.id, ()) for p in people]
+    lengths = np.fromiter(map(len, histories), np.int64, count=len(people))
+    # One slot per (person, run); the runs' target sets repeat (a set per target is
+    # shared): each distinct set is read once, its targets spread to the slots in numpy.
+    code, sets = codes_of(chain.from_iterable(histories), int(lengths.sum()))
+    slot, target = expand(code, sets, lambda done: (t_index(tid, -1) for tid in done))
+    slot_person, slot_run = spread(lengths)
+    person, run = slot_person[slot], slot_run[slot]
+    known = target >= 0  # -1: a target no longer in the problem (it still counts as load)
     return PastEntries(
-        person=known[:, 0],
-        target=known[:, 2],
-        run=known[:, 1],
-        load=load,
+        person=person[known],
+        target=target[known],
+        run=run[known],
+        load=np.bincount(person, minlength=len(people)).astype(np.int64),
         depth=problem.history.depth,
     )
 

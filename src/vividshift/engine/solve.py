@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any, Literal
 
 import numpy as np
 
+from vividshift.engine.collector import collector_paused
 from vividshift.engine.cpsat import CpOutcome, solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
 from vividshift.engine.fair_objective import refine
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
-from vividshift.engine.model import Problem
+from vividshift.engine.model import Participant, Problem, Target
 from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
 from vividshift.engine.result import (
@@ -107,11 +108,11 @@ def solve(
     if problem.prior_load and outcome.status != "timeout" and outcome.chosen.any():
         outcome, fair_note = _fair_outcome(problem, setup, outcome, time_limit_s, workers)
     solved_at = perf_counter()
-    placements = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
+    placements, at = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
     validation: tuple[ValidationResult, ...] = ()
     if outcome.status != "timeout":
         validation = validate_assignment(
-            problem, placements, eligibility=setup.prepared.eligibility
+            problem, placements, eligibility=setup.prepared.eligibility, indices=at
         )
     done = perf_counter()
     timings = Timings(
@@ -385,9 +386,10 @@ def _message(problem: Problem, shortages: tuple[Shortage, ...]) -> str:
 
 def _placements(
     problem: Problem, inst: Instance, chosen: np.ndarray, prepared: _Prepared
-) -> tuple[Placement, ...]:
-    """Placements ordered by target, best total score first (ties by participant), each
-    scored with the load step it took (a participant's k-th place, in target order)."""
+) -> tuple[tuple[Placement, ...], tuple[np.ndarray, np.ndarray]]:
+    """(Placements ordered by target, best total score first (ties by participant), each
+    scored with the load step it took (a participant's k-th place, in target order);
+    their participant and target indices)."""
     s, weights = prepared.scores, prepared.plan.weights
     p, t = inst.arc_p[chosen], inst.arc_t[chosen]
     by_person = np.lexsort((t, p))
@@ -401,16 +403,24 @@ def _placements(
     )
     total = np.asarray(weights.total(*parts), dtype=np.float64)  # elementwise, same floats
     order = np.lexsort((p, -total, t))
-    t_sorted = t[order]
+    p_sorted, t_sorted = p[order], t[order]
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
-    people, targets = problem.participants, problem.targets
     columns = [c[order].tolist() for c in (*parts, total)]
-    return placements_of(
-        [people[i].id for i in p[order].tolist()],
-        [targets[j].id for j in t_sorted.tolist()],
-        position.tolist(),
-        *columns,
-    )
+    with collector_paused():
+        placements = placements_of(
+            _ids(problem.participants, p_sorted),
+            _ids(problem.targets, t_sorted),
+            position.tolist(),
+            *columns,
+        )
+    return placements, (p_sorted, t_sorted)
+
+
+def _ids(items: Sequence[Participant] | Sequence[Target], at: np.ndarray) -> list[str]:
+    """The ids of `items[i]` for i in `at` (each distinct item read once)."""
+    distinct, inverse = np.unique(at, return_inverse=True)
+    ids = [items[i].id for i in distinct.tolist()]
+    return [ids[i] for i in inverse.tolist()]
 
 
 def _relaxations(problem: Problem, inst: Instance, chosen: np.ndarray) -> tuple[str, ...]:
