@@ -12,17 +12,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from vividshift.engine.model import Participant, Target
-from vividshift.engine.ragged import codes_of, expand
+from vividshift.engine.ragged import codes_of, expand, members
 
 
 @dataclass(frozen=True)
 class HeldSkills:
-    """Entries (person index, skill column, level) for the skills some target requires."""
+    """The participants' skills that some target requires, on a few rows: people with
+    the same skills and no stated levels share one (their skill rule and skill scores
+    are the same), each person with stated levels has their own."""
 
     index: dict[str, int]  # skill → column, in sorted skill order
-    person: np.ndarray  # int64, E
-    skill: np.ndarray  # int64, E
-    level: np.ndarray  # float64, E: the stated level (1.0 when none is stated)
+    row: np.ndarray  # int64, P: each participant's row
+    n_rows: int
+    entry_row: np.ndarray  # int64, E: entries (row, skill column, level)
+    entry_skill: np.ndarray  # int64, E
+    entry_level: np.ndarray  # float64, E: the stated level (1.0 when none is stated)
+
+    def per_person(self, per_row: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """P × len(columns): each participant's row of `per_row` (rows × C), at `columns`."""
+        return np.take(per_row, columns, axis=1)[self.row]
 
 
 def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) -> HeldSkills:
@@ -31,17 +39,25 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
     index = {s: k for k, s in enumerate(vocabulary)}
     known = index.get
     # People share few skill sets: each set is read once, its entries spread in numpy.
-    code, sets = codes_of((p.skills for p in participants), len(participants))
-    person, skill = expand(code, sets, lambda own: (k for s in own if (k := known(s)) is not None))
-    level = np.ones(person.size, dtype=np.float64)
-    graded = [i for i, p in enumerate(participants) if p.skill_levels]
-    if graded:  # the stated levels, read for the people who state some
-        at = np.flatnonzero(np.isin(person, graded))
-        levels = (participants[i].skill_levels for i in person[at].tolist())
-        names = (vocabulary[k] for k in skill[at].tolist())
-        level[at] = np.fromiter(
-            (lv.get(name, 1.0) for lv, name in zip(levels, names, strict=True)),
-            np.float64,
-            count=at.size,
-        )
-    return HeldSkills(index=index, person=person, skill=skill, level=level)
+    code, sets = codes_of([p.skills for p in participants])
+    of = members(sets, lambda own: (k for s in own if (k := known(s)) is not None))
+    kind_row, kind_skill = expand(np.arange(len(sets)), of)
+    graded = np.array([i for i, p in enumerate(participants) if p.skill_levels], dtype=np.int64)
+    row = code.copy()
+    row[graded] = len(sets) + np.arange(graded.size)
+    owner, skill = expand(code[graded], of)  # owner: position in `graded`
+    levels = (participants[i].skill_levels for i in graded[owner].tolist())
+    names = (vocabulary[k] for k in skill.tolist())
+    level = np.fromiter(
+        (lv.get(name, 1.0) for lv, name in zip(levels, names, strict=True)),
+        np.float64,
+        count=skill.size,
+    )
+    return HeldSkills(
+        index=index,
+        row=row,
+        n_rows=len(sets) + graded.size,
+        entry_row=np.concatenate([kind_row, len(sets) + owner]),
+        entry_skill=np.concatenate([kind_skill, skill]),
+        entry_level=np.concatenate([np.ones(kind_row.size), level]),
+    )

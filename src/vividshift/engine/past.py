@@ -13,7 +13,7 @@ from itertools import chain
 import numpy as np
 
 from vividshift.engine.model import Problem
-from vividshift.engine.ragged import codes_of, expand, spread
+from vividshift.engine.ragged import codes_of, expand, members, spread
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ def past_entries(problem: Problem) -> PastEntries:
     lengths = np.fromiter(map(len, histories), np.int64, count=len(people))
     # One slot per (person, run); the runs' target sets repeat (a set per target is
     # shared): each distinct set is read once, its targets spread to the slots in numpy.
-    code, sets = codes_of(chain.from_iterable(histories), int(lengths.sum()))
-    slot, target = expand(code, sets, lambda done: (t_index(tid, -1) for tid in done))
+    code, sets = codes_of(list(chain.from_iterable(histories)))
+    slot, target = expand(code, members(sets, lambda done: (t_index(tid, -1) for tid in done)))
     slot_person, slot_run = spread(lengths)
     person, run = slot_person[slot], slot_run[slot]
     known = target >= 0  # -1: a target no longer in the problem (it still counts as load)

@@ -7,6 +7,7 @@ is read once in Python, and every person's entries are spread from it in numpy.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import TypeVar
 
@@ -23,21 +24,32 @@ def spread(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return owner, offset
 
 
-def codes_of(keys: Iterable[K], count: int) -> tuple[np.ndarray, list[K]]:
-    """(code per key, the distinct keys in code order): equal keys share a code."""
-    seen: dict[K, int] = {}
-    code = np.fromiter((seen.setdefault(k, len(seen)) for k in keys), np.int64, count=count)
-    return code, list(seen)
+def codes_of(keys: Sequence[K]) -> tuple[np.ndarray, list[K]]:
+    """(code per key, the distinct keys in code order): equal keys share a code. Two
+    C-level passes (`dict.fromkeys`, `map`): no Python step per key."""
+    distinct = list(dict.fromkeys(keys))
+    code = dict(zip(distinct, range(len(distinct)), strict=True))
+    return np.fromiter(map(code.__getitem__, keys), np.int64, count=len(keys)), distinct
 
 
-def expand(
-    code: np.ndarray, distinct: Sequence[K], items: Callable[[K], Iterable[int]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, item) of every entry, owner i holding `items(distinct[code[i]])`: each
-    distinct key's items are read once."""
+@dataclass(frozen=True)
+class Members:
+    """The items of each distinct key, flat: key k's are flat[first[k] : first[k] + size[k]]."""
+
+    flat: np.ndarray  # int64
+    first: np.ndarray  # int64, one per key
+    size: np.ndarray  # int64, one per key
+
+
+def members(distinct: Sequence[K], items: Callable[[K], Iterable[int]]) -> Members:
+    """`items(key)` of every distinct key, read once each."""
     lists = [list(items(k)) for k in distinct]
-    sizes = np.fromiter(map(len, lists), np.int64, count=len(lists))
-    flat = np.fromiter(chain.from_iterable(lists), np.int64, count=int(sizes.sum()))
-    first = np.cumsum(sizes) - sizes
-    owner, offset = spread(sizes[code])
-    return owner, flat[first[code][owner] + offset]
+    size = np.fromiter(map(len, lists), np.int64, count=len(lists))
+    flat = np.fromiter(chain.from_iterable(lists), np.int64, count=int(size.sum()))
+    return Members(flat, np.cumsum(size) - size, size)
+
+
+def expand(code: np.ndarray, of: Members) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, item) of every entry, owner i holding the items of key `code[i]`."""
+    owner, offset = spread(of.size[code])
+    return owner, of.flat[of.first[code][owner] + offset]

@@ -23,18 +23,21 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
+from operator import methodcaller
+from types import MappingProxyType
 
 import numpy as np
 
 from vividshift.engine.eligibility import sets_by_size
 from vividshift.engine.held_skills import HeldSkills, held_skills
-from vividshift.engine.model import Participant, Problem
+from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
+_NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict per person
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,9 @@ def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     held = held if held is not None else held_skills(participants, targets)
     if not held.index:
         return np.ones((len(participants), len(targets)), dtype=np.float32)
-    levels = np.zeros((len(participants), len(held.index)), dtype=np.float32)
-    levels[held.person, held.skill] = np.clip(held.level, 0.0, 1.0)
+    # One row per row of `held` (people with the same skills and no levels share one).
+    levels = np.zeros((held.n_rows, len(held.index)), dtype=np.float32)
+    levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
     # One column per distinct set of required skills (targets often share one), summed
     # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
     # turned this microsecond product into tens of milliseconds.
@@ -103,18 +107,18 @@ def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     column_set = np.array(
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
-    per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
+    per_set = np.ones((held.n_rows, len(sets)), dtype=np.float32)
     for n, ks, skills in sets_by_size(sets, held.index):
         # Sets of one size at once, their skills added in sorted order as before.
         share = np.float32(1.0 / n)
-        total = np.zeros((len(participants), ks.size), dtype=np.float32)
+        total = np.zeros((held.n_rows, ks.size), dtype=np.float32)
         for r in range(n):
             total += levels[:, skills[:, r]] * share
         per_set[:, ks] = total
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
-    return np.take(per_set, column_set, axis=1)
+    return held.per_person(per_set, column_set)
 
 
 def _preference_matrix(
@@ -131,37 +135,31 @@ def _preference_matrix(
     if slots:
         pref[preferred_slot] = 1.0
     # Written in three passes in the order of precedence (explicit values, then
-    # preferred, then avoided: a later pass overrides an earlier one). Generators read
-    # by `fromiter`: no list of live tuples (see `past`).
-    column = t_index.get
-    valued = (
-        (i, j, min(max(float(value), 0.0), 1.0))
-        for i in stated
-        for tid, value in (people[i].preferences.get("targets") or {}).items()
-        if (j := column(tid)) is not None
+    # preferred, then avoided: a later pass overrides an earlier one).
+    stated_prefs = [people[i].preferences for i in stated]
+    owners = np.array(stated, dtype=np.int64)
+    valued = [p.get("targets") or _NO_VALUES for p in stated_prefs]
+    p, t, keep = _cells(owners, valued, t_index)
+    values = np.fromiter(
+        map(float, chain.from_iterable(map(methodcaller("values"), valued))), float
     )
-    flat = np.fromiter(chain.from_iterable(valued), dtype=np.float64)
-    pref[flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)] = flat[2::3]
+    pref[p, t] = np.clip(values[keep], 0.0, 1.0)
     for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
-        cells = _listed(people, stated, key, column)
-        pref[cells[0::2], cells[1::2]] = value
+        p, t, _ = _cells(owners, [x.get(key) or () for x in stated_prefs], t_index)
+        pref[p, t] = value
     return pref
 
 
-def _listed(
-    people: Sequence[Participant],
-    stated: list[int],
-    key: str,
-    column: Callable[[str], int | None],
-) -> np.ndarray:
-    """(person, target) of every target the people list under `key`, flat: p0 t0 p1 t1 …"""
-    cells = (
-        (i, j)
-        for i in stated
-        for tid in people[i].preferences.get(key) or ()
-        if (j := column(tid)) is not None
-    )
-    return np.fromiter(chain.from_iterable(cells), dtype=np.int64)
+def _cells(
+    owners: np.ndarray, lists: Sequence[Collection[str]], t_index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, target, which entries) of the target ids `lists[k]` of person
+    `owners[k]` names that are in the problem: one C-level pass over all the ids."""
+    sizes = np.fromiter(map(len, lists), np.int64, count=len(lists))
+    ids = chain.from_iterable(lists)
+    t = np.fromiter(map(t_index.get, ids, repeat(-1)), np.int64, count=int(sizes.sum()))
+    keep = t >= 0
+    return np.repeat(owners, sizes)[keep], t[keep], keep
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:

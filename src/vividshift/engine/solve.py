@@ -96,6 +96,19 @@ def solve(
     and proven optimal for all of them (see `prune`; a note says so); the objective
     is the full flow's either way. None always solves the full graph.
     """
+    # Reading the problem and building the placements allocate many small objects,
+    # none in a cycle: the collector's passes would walk all of the caller's too.
+    with collector_paused():
+        return _solve(problem, time_limit_s, workers, method, pruning)
+
+
+def _solve(
+    problem: Problem,
+    time_limit_s: float,
+    workers: int,
+    method: MethodChoice,
+    pruning: Pruning | None,
+) -> SolveResult:
     started = perf_counter()
     setup = _set_up(problem, method, pruning)
     prepared_at = perf_counter()
@@ -406,13 +419,12 @@ def _placements(
     p_sorted, t_sorted = p[order], t[order]
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
     columns = [c[order].tolist() for c in (*parts, total)]
-    with collector_paused():
-        placements = placements_of(
-            _ids(problem.participants, p_sorted),
-            _ids(problem.targets, t_sorted),
-            position.tolist(),
-            *columns,
-        )
+    placements = placements_of(
+        _ids(problem.participants, p_sorted),
+        _ids(problem.targets, t_sorted),
+        position.tolist(),
+        *columns,
+    )
     return placements, (p_sorted, t_sorted)
 
 
