@@ -134,17 +134,24 @@ def _cost_at(
 ) -> np.ndarray:
     """`weighted_cost` on the pairs of `where` only (zeros elsewhere)."""
     at = np.flatnonzero(where)
-    rows, cols = np.divmod(at, max(where.shape[1], 1))
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
-        # By (row, column): a score may be a broadcast view, which `reshape` would copy.
-        term = np.subtract(1.0, s[rows, cols], dtype=np.float64)
+        term = np.subtract(1.0, _at_pairs(s, at), dtype=np.float64)
         term *= w
         cost += term
     cost *= SCALE
     out = np.zeros(where.shape, dtype=dtype)
     out.reshape(-1)[at] = np.rint(cost, out=cost)
     return out
+
+
+def _at_pairs(score: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The score at flat P × T positions `at` (a flat gather: faster than by (row, column),
+    which a broadcast view, one value seen as P × T, still needs: no copy of it)."""
+    if score.flags.c_contiguous:
+        return score.reshape(-1)[at]
+    rows, cols = np.divmod(at, max(score.shape[1], 1))
+    return score[rows, cols]
 
 
 UNIT = {"type": "number", "minimum": 0, "maximum": 1}
