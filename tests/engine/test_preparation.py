@@ -19,6 +19,7 @@ from vividshift.engine import (
     Target,
     solve,
 )
+from vividshift.engine.held_skills import held_skills
 from vividshift.engine.result import PairScore, Placement, placements_of
 from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
 from vividshift.engine.strategies import eligibility_for
@@ -212,3 +213,27 @@ def test_placements_built_in_bulk_equal_those_built_one_by_one() -> None:
     assert bulk[1].confidence == 0.55
     with pytest.raises(AttributeError):
         bulk[0].position = 3  # type: ignore[misc]  # still frozen
+
+
+def test_people_with_the_same_skills_share_a_row_and_stated_levels_get_their_own() -> None:
+    """The skill rule and scores are computed per row of `held_skills`, not per person:
+    few rows for many people, and nobody's stated level leaks to anyone else."""
+    people = [
+        Participant(f"p{i}", skills=frozenset({"a", "b"} if i % 2 else {"a"})) for i in range(40)
+    ]
+    people.append(Participant("lvl", skills=frozenset({"a", "b"}), skill_levels={"b": 0.25}))
+    targets = (
+        Target("ab", required_skills=frozenset({"a", "b"})),
+        Target("b", required_skills=frozenset({"b"})),
+    )
+    held = held_skills(people, targets)
+    assert held.n_rows == 3
+    assert len(set(held.row[:40].tolist())) == 2 and held.row[40] not in held.row[:40]
+    problem = Problem(
+        tuple(people), targets, strategy="optimal", parameters={"skill_threshold": 0.5}
+    )
+    eligibility = eligibility_for(problem)
+    scores = compute_scores(problem, held=eligibility.held)
+    assert scores.skill[40].tolist() == [0.625, 0.25] and scores.skill[1].tolist() == [1.0, 1.0]
+    assert scores.skill[0].tolist() == [0.5, 0.0]
+    assert eligibility.unqualified[0].tolist() == [False, True]  # half of a, b: enough at 0.5
