@@ -33,6 +33,12 @@ import numpy as np
 
 from vividshift.engine.eligibility import sets_by_size
 from vividshift.engine.held_skills import HeldSkills, held_skills
+from vividshift.engine.lazy_scores import (
+    ByRowAndColumn,
+    LazyMatrix,
+    WithEntries,
+    last_wins,
+)
 from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
@@ -42,9 +48,9 @@ _NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict pe
 
 @dataclass(frozen=True)
 class Scores:
-    rotation: np.ndarray  # float32, P × T
-    skill: np.ndarray  # float32, P × T
-    preference: np.ndarray  # float32, P × T
+    rotation: np.ndarray | LazyMatrix  # float32, P × T (built when read whole)
+    skill: np.ndarray | LazyMatrix  # float32, P × T
+    preference: np.ndarray | LazyMatrix  # float32, P × T
     past_load: np.ndarray  # int64, P
     fair: np.ndarray | None = None  # float32 P × T, only with a prior_load
 
@@ -63,10 +69,7 @@ def compute_scores(
     t_index = {t.id: j for j, t in enumerate(targets)}
 
     past = past if past is not None else past_entries(problem)
-    person, target, run = most_recent(past, n_t)
-    rotation = np.ones((n_p, n_t), dtype=np.float32)
-    if past.depth:
-        rotation[person, target] = run / past.depth
+    rotation = _rotation(past, n_p, n_t)
     past_load = past.load
 
     preference = _preference_matrix(problem, t_index, preferred_slot)
@@ -75,6 +78,15 @@ def compute_scores(
         fair = fair_share_matrix(problem)
         past_load = np.zeros(n_p, dtype=np.int64)
     return Scores(rotation, _skill_matrix(problem, held), preference, past_load, fair)
+
+
+def _rotation(past: PastEntries, n_p: int, n_t: int) -> WithEntries:
+    """1 everywhere but at the pairs of the history: i / depth (latest run i = 0)."""
+    person, target, run = most_recent(past, n_t)
+    keys = person * n_t + target
+    order = np.argsort(keys, kind="stable")
+    values = (run / max(past.depth, 1)).astype(np.float32)  # as float64 written to float32
+    return WithEntries((n_p, n_t), 1.0, keys[order], values[order])
 
 
 def fair_share_matrix(problem: Problem) -> np.ndarray:
@@ -92,11 +104,12 @@ def fair_share_matrix(problem: Problem) -> np.ndarray:
     return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
-def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
+def _skill_matrix(problem: Problem, held: HeldSkills | None) -> LazyMatrix:
     participants, targets = problem.participants, problem.targets
     held = held if held is not None else held_skills(participants, targets)
     if not held.index:
-        return np.ones((len(participants), len(targets)), dtype=np.float32)
+        empty = np.zeros(0, dtype=np.int64)
+        return WithEntries((len(participants), len(targets)), 1.0, empty, empty)
     # One row per row of `held` (people with the same skills and no levels share one).
     levels = np.zeros((held.n_rows, len(held.index)), dtype=np.float32)
     levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
@@ -118,12 +131,12 @@ def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
-    return held.per_person(per_set, column_set)
+    return ByRowAndColumn(per_set, held.row, column_set)
 
 
 def _preference_matrix(
     problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
-) -> np.ndarray:
+) -> np.ndarray | LazyMatrix:
     shape = (len(problem.participants), len(problem.targets))
     slots = preferred_slot is not None and bool(preferred_slot.any())
     people = problem.participants
@@ -131,23 +144,23 @@ def _preference_matrix(
     if not slots and not stated:
         # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
         return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
-    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if slots:
-        pref[preferred_slot] = 1.0
     # Written in three passes in the order of precedence (explicit values, then
     # preferred, then avoided: a later pass overrides an earlier one).
     stated_prefs = [people[i].preferences for i in stated]
     owners = np.array(stated, dtype=np.int64)
+    n_t = shape[1]
     valued = [p.get("targets") or _NO_VALUES for p in stated_prefs]
     p, t, keep = _cells(owners, valued, t_index)
-    values = np.fromiter(
-        map(float, chain.from_iterable(map(methodcaller("values"), valued))), float
-    )
-    pref[p, t] = np.clip(values[keep], 0.0, 1.0)
+    given = chain.from_iterable(map(methodcaller("values"), valued))
+    values = np.fromiter(map(float, given), np.float64)
+    keys, written = [p * n_t + t], [np.clip(values[keep], 0.0, 1.0)]
     for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
         p, t, _ = _cells(owners, [x.get(key) or () for x in stated_prefs], t_index)
-        pref[p, t] = value
-    return pref
+        keys.append(p * n_t + t)
+        written.append(np.full(p.size, value))
+    at, last = last_wins(np.concatenate(keys), np.concatenate(written).astype(np.float32))
+    raised = preferred_slot if slots else None
+    return WithEntries(shape, NEUTRAL_PREFERENCE, at, last, raised=raised, raised_value=1.0)
 
 
 def _cells(

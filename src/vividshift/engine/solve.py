@@ -16,6 +16,7 @@ from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shor
 from vividshift.engine.fair_objective import refine
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
+from vividshift.engine.lazy_scores import values_at
 from vividshift.engine.model import Participant, Problem, Target
 from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
@@ -408,13 +409,15 @@ def _placements(
     by_person = np.lexsort((t, p))
     p, t = p[by_person], t[by_person]
     k = np.arange(p.size) - np.searchsorted(p, p, side="left")  # p's k-th place
+    at = p * inst.n_targets + t
     parts = (
-        s.rotation[p, t].astype(np.float64),
+        values_at(s.rotation, at).astype(np.float64),
         1.0 - prepared.load_marginals[p, k].astype(np.float64),
-        s.skill[p, t].astype(np.float64),
-        s.preference[p, t].astype(np.float64),
+        values_at(s.skill, at).astype(np.float64),
+        values_at(s.preference, at).astype(np.float64),
     )
-    total = np.asarray(weights.total(*parts), dtype=np.float64)  # elementwise, same floats
+    # Elementwise on the arrays (typed for floats): the same floats as one by one.
+    total = np.asarray(weights.total(*parts), dtype=np.float64)  # type: ignore[arg-type]
     order = np.lexsort((p, -total, t))
     p_sorted, t_sorted = p[order], t[order]
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from vividshift.engine.eligibility import Eligibility, SkillPolicy
+from vividshift.engine.lazy_scores import LazyMatrix, values_at
 from vividshift.engine.model import Problem
 from vividshift.engine.scoring import Scores
 
@@ -118,11 +119,13 @@ def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = N
     return out
 
 
+Terms = list[tuple[float, np.ndarray | LazyMatrix]]  # (weight, score) of each cost term
+
 # Below this share of eligible pairs, costs are computed on the pairs alone.
 SPARSE_SHARE = 0.25
 
 
-def _cost_type(terms: list[tuple[float, np.ndarray]]) -> type[np.signedinteger]:
+def _cost_type(terms: Terms) -> type[np.signedinteger]:
     """int32 when SCALE × Σ |weight| (the largest cost) leaves ample headroom (a fallback
     may add a random cost below SCALE), else int64."""
     top = SCALE * (sum(abs(w) for w, _ in terms) + 2)
@@ -130,28 +133,21 @@ def _cost_type(terms: list[tuple[float, np.ndarray]]) -> type[np.signedinteger]:
 
 
 def _cost_at(
-    terms: list[tuple[float, np.ndarray]], where: np.ndarray, dtype: type[np.signedinteger]
+    terms: Terms,
+    where: np.ndarray,
+    dtype: type[np.signedinteger],
 ) -> np.ndarray:
     """`weighted_cost` on the pairs of `where` only (zeros elsewhere)."""
     at = np.flatnonzero(where)
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
-        term = np.subtract(1.0, _at_pairs(s, at), dtype=np.float64)
+        term = np.subtract(1.0, values_at(s, at), dtype=np.float64)
         term *= w
         cost += term
     cost *= SCALE
     out = np.zeros(where.shape, dtype=dtype)
     out.reshape(-1)[at] = np.rint(cost, out=cost)
     return out
-
-
-def _at_pairs(score: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """The score at flat P × T positions `at` (a flat gather: faster than by (row, column),
-    which a broadcast view, one value seen as P × T, still needs: no copy of it)."""
-    if score.flags.c_contiguous:
-        return score.reshape(-1)[at]
-    rows, cols = np.divmod(at, max(score.shape[1], 1))
-    return score[rows, cols]
 
 
 UNIT = {"type": "number", "minimum": 0, "maximum": 1}
