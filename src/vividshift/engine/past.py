@@ -8,12 +8,12 @@ fill their matrices with vectorised writes instead of a Python loop per cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
 from vividshift.engine.model import Problem
-from vividshift.engine.ragged import codes_of, expand, members, spread
+from vividshift.engine.ragged import spread
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,15 @@ def past_entries(problem: Problem) -> PastEntries:
     runs_of = problem.history.runs.get
     people = problem.participants
     histories = [runs_of(p.id, ()) for p in people]
-    lengths = np.fromiter(map(len, histories), np.int64, count=len(people))
-    # One slot per (person, run); the runs' target sets repeat (a set per target is
-    # shared): each distinct set is read once, its targets spread to the slots in numpy.
-    code, sets = codes_of(list(chain.from_iterable(histories)))
-    slot, target = expand(code, members(sets, lambda done: (t_index(tid, -1) for tid in done)))
-    slot_person, slot_run = spread(lengths)
+    # One slot per (person, run), each holding a set of target ids: flattened and
+    # looked up in C-level passes (`chain`, `map`), no Python step per entry.
+    runs = list(chain.from_iterable(histories))
+    done = list(chain.from_iterable(runs))
+    target = np.fromiter(map(t_index, done, repeat(-1)), np.int64, count=len(done))
+    slot = np.repeat(
+        np.arange(len(runs), dtype=np.int64), np.fromiter(map(len, runs), np.int64, len(runs))
+    )
+    slot_person, slot_run = spread(np.fromiter(map(len, histories), np.int64, len(people)))
     person, run = slot_person[slot], slot_run[slot]
     known = target >= 0  # -1: a target no longer in the problem (it still counts as load)
     return PastEntries(
