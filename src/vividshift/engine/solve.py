@@ -432,10 +432,8 @@ def _placements(
 
 
 def _ids(items: Sequence[Participant] | Sequence[Target], at: np.ndarray) -> list[str]:
-    """The ids of `items[i]` for i in `at` (each distinct item read once)."""
-    distinct, inverse = np.unique(at, return_inverse=True)
-    ids = [items[i].id for i in distinct.tolist()]
-    return [ids[i] for i in inverse.tolist()]
+    """The ids of `items[i]` for i in `at` (one gather of an object array)."""
+    return np.array([x.id for x in items], dtype=object)[at].tolist()
 
 
 def _relaxations(problem: Problem, inst: Instance, chosen: np.ndarray) -> tuple[str, ...]:
