@@ -5,6 +5,9 @@ proof of infeasibility answers before any score is computed."""
 
 from __future__ import annotations
 
+from random import Random
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,9 +20,11 @@ from vividshift.engine import (
     Participant,
     Problem,
     Target,
+    scoring,
     solve,
 )
 from vividshift.engine.held_skills import held_skills
+from vividshift.engine.lazy_scores import values_at
 from vividshift.engine.result import PairScore, Placement, placements_of
 from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
 from vividshift.engine.strategies import eligibility_for
@@ -134,6 +139,25 @@ def test_vectorised_scores_and_repeats_equal_the_per_cell_definitions(problem: P
     again = compute_scores(problem, eligibility.preferred_slot)
     np.testing.assert_array_equal(again.rotation, scores.rotation)
     np.testing.assert_array_equal(again.skill, scores.skill)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_scores_read_at_pairs_equal_the_whole_matrices(problem: Problem, rnd: Random) -> None:
+    """Large instances read scores at the pairs they need (`lazy_scores`): at any pairs,
+    and built whole, the values are those of the matrices small instances build."""
+    eligibility = eligibility_for(problem)
+    whole = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
+    with mock.patch.object(scoring, "LAZY_FROM", 0):
+        lazy = compute_scores(
+            problem, eligibility.preferred_slot, eligibility.past, eligibility.held
+        )
+    flat = np.array(rnd.sample(range(whole.rotation.size), k=whole.rotation.size), dtype=np.int64)
+    for name in ("rotation", "skill", "preference"):
+        matrix, read = getattr(whole, name), getattr(lazy, name)
+        assert isinstance(matrix, np.ndarray)
+        np.testing.assert_array_equal(values_at(read, flat), matrix.reshape(-1)[flat])
+        np.testing.assert_array_equal(np.asarray(read), matrix)
 
 
 @settings(

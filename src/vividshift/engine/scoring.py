@@ -44,6 +44,7 @@ from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
 _NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict per person
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # no entries
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,33 @@ def compute_scores(
     t_index = {t.id: j for j, t in enumerate(targets)}
 
     past = past if past is not None else past_entries(problem)
-    rotation = _rotation(past, n_p, n_t)
+    lazy = n_p * n_t >= LAZY_FROM
+    rotation = _rotation(past, n_p, n_t, lazy)
     past_load = past.load
 
-    preference = _preference_matrix(problem, t_index, preferred_slot)
+    preference = _preference_matrix(problem, t_index, preferred_slot, lazy)
     fair = None
     if problem.prior_load:
         fair = fair_share_matrix(problem)
         past_load = np.zeros(n_p, dtype=np.int64)
-    return Scores(rotation, _skill_matrix(problem, held), preference, past_load, fair)
+    return Scores(rotation, _skill_matrix(problem, held, lazy), preference, past_load, fair)
 
 
-def _rotation(past: PastEntries, n_p: int, n_t: int) -> WithEntries:
+# From this many pairs, scores are read at pairs (`lazy_scores`); below, the whole
+# matrices are built at once (cheaper than the searches that reading at pairs takes).
+LAZY_FROM = 50_000
+
+
+def _rotation(past: PastEntries, n_p: int, n_t: int, lazy: bool) -> np.ndarray | WithEntries:
     """1 everywhere but at the pairs of the history: i / depth (latest run i = 0)."""
     person, target, run = most_recent(past, n_t)
+    values = (run / max(past.depth, 1)).astype(np.float32)  # as float64 written to float32
+    if not lazy:
+        rotation = np.ones((n_p, n_t), dtype=np.float32)
+        rotation[person, target] = values
+        return rotation
     keys = person * n_t + target
     order = np.argsort(keys, kind="stable")
-    values = (run / max(past.depth, 1)).astype(np.float32)  # as float64 written to float32
     return WithEntries((n_p, n_t), 1.0, keys[order], values[order])
 
 
@@ -104,12 +115,14 @@ def fair_share_matrix(problem: Problem) -> np.ndarray:
     return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
-def _skill_matrix(problem: Problem, held: HeldSkills | None) -> LazyMatrix:
+def _skill_matrix(
+    problem: Problem, held: HeldSkills | None, lazy: bool = True
+) -> np.ndarray | LazyMatrix:
     participants, targets = problem.participants, problem.targets
     held = held if held is not None else held_skills(participants, targets)
     if not held.index:
-        empty = np.zeros(0, dtype=np.int64)
-        return WithEntries((len(participants), len(targets)), 1.0, empty, empty)
+        shape = (len(participants), len(targets))
+        return WithEntries(shape, 1.0, *_NONE) if lazy else np.ones(shape, dtype=np.float32)
     # One row per row of `held` (people with the same skills and no levels share one).
     levels = np.zeros((held.n_rows, len(held.index)), dtype=np.float32)
     levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
@@ -131,11 +144,12 @@ def _skill_matrix(problem: Problem, held: HeldSkills | None) -> LazyMatrix:
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
-    return ByRowAndColumn(per_set, held.row, column_set)
+    lazy_skill = ByRowAndColumn(per_set, held.row, column_set)
+    return lazy_skill if lazy else lazy_skill.full
 
 
 def _preference_matrix(
-    problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
+    problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None, lazy: bool
 ) -> np.ndarray | LazyMatrix:
     shape = (len(problem.participants), len(problem.targets))
     slots = preferred_slot is not None and bool(preferred_slot.any())
@@ -158,8 +172,15 @@ def _preference_matrix(
         p, t, _ = _cells(owners, [x.get(key) or () for x in stated_prefs], t_index)
         keys.append(p * n_t + t)
         written.append(np.full(p.size, value))
-    at, last = last_wins(np.concatenate(keys), np.concatenate(written).astype(np.float32))
     raised = preferred_slot if slots else None
+    if not lazy:
+        pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+        if raised is not None:
+            pref[raised] = 1.0
+        for at, value in zip(keys, written, strict=True):
+            pref.reshape(-1)[at] = value
+        return pref
+    at, last = last_wins(np.concatenate(keys), np.concatenate(written).astype(np.float32))
     return WithEntries(shape, NEUTRAL_PREFERENCE, at, last, raised=raised, raised_value=1.0)
 
 

@@ -35,6 +35,7 @@ from vividshift.engine.strategies import SCALE, Context, Plan, eligibility_for, 
 from vividshift.engine.validators import validate_assignment
 
 MethodChoice = Literal["auto", "min_cost_flow", "cp_sat"]
+PAUSE_COLLECTOR_FROM = 1_000  # participants
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,11 @@ def solve(
     and proven optimal for all of them (see `prune`; a note says so); the objective
     is the full flow's either way. None always solves the full graph.
     """
-    # Reading the problem and building the placements allocate many small objects,
-    # none in a cycle: the collector's passes would walk all of the caller's too.
+    # Reading a large problem and building its placements allocate many small objects,
+    # none in a cycle: the collector's passes would walk all of the caller's too. (A
+    # small one sets off few: pausing would cost more than it saves.)
+    if len(problem.participants) < PAUSE_COLLECTOR_FROM:
+        return _solve(problem, time_limit_s, workers, method, pruning)
     with collector_paused():
         return _solve(problem, time_limit_s, workers, method, pruning)
 
