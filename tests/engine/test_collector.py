@@ -4,6 +4,7 @@ happens: nested pauses, an error inside, solves in several threads at once."""
 from __future__ import annotations
 
 import gc
+import importlib
 import threading
 from collections.abc import Iterator
 
@@ -48,7 +49,13 @@ def test_a_collector_the_caller_turned_off_stays_off() -> None:
 
 
 @pytest.mark.usefixtures("collector_on")
-def test_solve_pauses_it_and_concurrent_solves_leave_it_on() -> None:
+def test_solve_pauses_it_and_concurrent_solves_leave_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Paused from PAUSE_COLLECTOR_FROM participants on: here from any number.
+    monkeypatch.setattr(
+        importlib.import_module("vividshift.engine.solve"), "PAUSE_COLLECTOR_FROM", 0
+    )
     seen: list[bool] = []
 
     class Spy(Participant):
