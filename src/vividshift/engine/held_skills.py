@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vividshift.engine.model import Participant, Target
-from vividshift.engine.ragged import codes_of, expand, members
+from vividshift.engine.ragged import Members, codes_of, expand, members
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,7 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
     graded = np.array([i for i, p in enumerate(participants) if p.skill_levels], dtype=np.int64)
     row = code.copy()
     row[graded] = len(sets) + np.arange(graded.size)
-    owner, skill = expand(code[graded], of)  # owner: position in `graded`
-    levels = (participants[i].skill_levels for i in graded[owner].tolist())
-    names = (vocabulary[k] for k in skill.tolist())
-    level = np.fromiter(
-        (lv.get(name, 1.0) for lv, name in zip(levels, names, strict=True)),
-        np.float64,
-        count=skill.size,
-    )
+    owner, skill, level = _graded_entries(participants, graded, code, of, vocabulary)
     return HeldSkills(
         index=index,
         row=row,
@@ -61,3 +54,25 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
         entry_skill=np.concatenate([kind_skill, skill]),
         entry_level=np.concatenate([np.ones(kind_row.size), level]),
     )
+
+
+def _graded_entries(
+    participants: Sequence[Participant],
+    graded: np.ndarray,
+    code: np.ndarray,
+    of: Members,
+    vocabulary: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position in `graded`, skill column, stated level) of the graded people's skills."""
+    if not graded.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    owner, skill = expand(code[graded], of)
+    levels = (participants[i].skill_levels for i in graded[owner].tolist())
+    names = (vocabulary[k] for k in skill.tolist())
+    level = np.fromiter(
+        (lv.get(name, 1.0) for lv, name in zip(levels, names, strict=True)),
+        np.float64,
+        count=skill.size,
+    )
+    return owner, skill, level

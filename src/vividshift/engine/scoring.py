@@ -164,23 +164,27 @@ def _preference_matrix(
     owners = np.array(stated, dtype=np.int64)
     n_t = shape[1]
     valued = [p.get("targets") or _NO_VALUES for p in stated_prefs]
-    p, t, keep = _cells(owners, valued, t_index)
+    liked = [x.get("preferred_targets") or () for x in stated_prefs]
+    avoided = [x.get("avoided_targets") or () for x in stated_prefs]
     given = chain.from_iterable(map(methodcaller("values"), valued))
-    values = np.fromiter(map(float, given), np.float64)
-    keys, written = [p * n_t + t], [np.clip(values[keep], 0.0, 1.0)]
-    for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
-        p, t, _ = _cells(owners, [x.get(key) or () for x in stated_prefs], t_index)
-        keys.append(p * n_t + t)
-        written.append(np.full(p.size, value))
+    values = np.concatenate(
+        [
+            np.clip(np.fromiter(map(float, given), np.float64), 0.0, 1.0),
+            np.ones(sum(map(len, liked))),
+            np.zeros(sum(map(len, avoided))),
+        ]
+    )
+    # All three passes as one list of entries, in their order: a later entry wins.
+    p, t, keep = _cells(np.tile(owners, 3), valued + liked + avoided, t_index)
+    keys, written = p * n_t + t, values[keep].astype(np.float32)
     raised = preferred_slot if slots else None
     if not lazy:
         pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
         if raised is not None:
             pref[raised] = 1.0
-        for at, value in zip(keys, written, strict=True):
-            pref.reshape(-1)[at] = value
+        pref.reshape(-1)[keys] = written  # repeated positions: the last value is written
         return pref
-    at, last = last_wins(np.concatenate(keys), np.concatenate(written).astype(np.float32))
+    at, last = last_wins(keys, written)
     return WithEntries(shape, NEUTRAL_PREFERENCE, at, last, raised=raised, raised_value=1.0)
 
 

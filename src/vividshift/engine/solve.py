@@ -212,7 +212,7 @@ def _set_up(problem: Problem, method: MethodChoice, pruning: Pruning | None) -> 
     # Counting first: on a large instance it answers before any score is computed.
     if strategy.fills_exactly(params):
         _refuse_too_few_people(problem, eligibility, capacity, relaxable)
-    prepared = _prepare(problem, capacity, eligibility)
+    prepared = _prepare(problem, capacity, eligibility, params)
     use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
     # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
     prune = None if use_cp else pruning
@@ -361,9 +361,17 @@ def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
     return prepared.instance(problem, capacity, relaxed=relaxed)
 
 
-def _prepare(problem: Problem, capacity: int, eligibility: Eligibility) -> _Prepared:
+def _prepare(
+    problem: Problem,
+    capacity: int,
+    eligibility: Eligibility,
+    params: Mapping[str, Any] | None = None,
+) -> _Prepared:
+    """Scores, the strategy's costs, load costs and the seeded order (`params`: the
+    strategy's parameters, when the caller has read them)."""
     strategy = get_strategy(problem.strategy)
-    params = read_parameters(strategy.name, strategy.schema, problem.parameters)
+    if params is None:
+        params = read_parameters(strategy.name, strategy.schema, problem.parameters)
     scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
     marginals = load_marginals(scores.past_load, capacity)
