@@ -65,10 +65,17 @@ class WithEntries(LazyMatrix):
         out = np.full(flat.size, self.default, dtype=np.float32)
         if self.raised is not None:
             out[self.raised.reshape(-1)[flat]] = self.raised_value
-        if self.keys.size:
+        if not (self.keys.size and flat.size):
+            return out
+        if flat.size > 1 and (np.diff(flat) <= 0).any():  # not increasing: search each
             pos = np.minimum(np.searchsorted(self.keys, flat), self.keys.size - 1)
             hit = self.keys[pos] == flat
             out[hit] = self.values[pos[hit]]
+            return out
+        # Increasing positions (the arcs' order): search the fewer entries among them.
+        pos = np.minimum(np.searchsorted(flat, self.keys), flat.size - 1)
+        hit = flat[pos] == self.keys
+        out[pos[hit]] = self.values[hit]
         return out
 
     def build(self) -> np.ndarray:
