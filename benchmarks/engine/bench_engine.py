@@ -15,6 +15,12 @@ costs (`compile_instance`), same run, median of `--repeat` runs (default 5):
 - the predecessor's greedy failure rate on tight lodge-like rotations.
 
     .venv/bin/python benchmarks/engine/bench_engine.py [--quick] [--repeat 5]
+        [--baseline-src DIR [--rounds 2]]
+
+With `--baseline-src` (a copy of the project before a change, e.g. `git archive main |
+tar -x -C /tmp/before`), only the sparse table runs: each size in child processes, the
+copy's engine (its `src` first on PYTHONPATH) and ours alternately, `--rounds` times,
+and "before → after" printed for ours / bare on both clocks.
 
 A baseline that cannot run on an instance says why in its cell. The machine may be
 shared: compare ratios within one run, not absolute times across runs.
@@ -131,25 +137,90 @@ def assignment_problem(n_people: int, n_targets: int, n_skills: int, seed: int) 
     )
 
 
+def paired_medians(
+    ours: Callable[[], object], bare: Callable[[], object], repeat: int
+) -> tuple[dict[str, float], dict[str, float], list[object]]:
+    """({clock: median seconds} of `ours`, of `bare`, ours' results) for the wall clock
+    and the thread's CPU time (what a load from elsewhere on the machine disturbs
+    least): run alternately after one warm-up each, so such a load weighs on both."""
+    ours(), bare()
+    times: dict[str, dict[str, list[float]]] = {"ours": {}, "bare": {}}
+    results = []
+    for _ in range(repeat):
+        for name, run in (("ours", ours), ("bare", bare)):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            out = run()
+            times[name].setdefault("cpu", []).append(time.thread_time() - cpu)
+            times[name].setdefault("wall", []).append(time.perf_counter() - wall)
+            if name == "ours":
+                results.append(out)
+    ours_s, bare_s = ({k: statistics.median(v) for k, v in times[n].items()} for n in times)
+    return ours_s, bare_s, results
+
+
 def compare(n_people: int, n_targets: int, n_skills: int, cp_limit: float, repeat: int) -> None:
     problem = assignment_problem(n_people, n_targets, n_skills, seed=n_people)
     inst = compile_instance(problem)
     arrays = graph(inst)
     try:
-        ours_s, ours = median_time(lambda: solve(problem), repeat)
+        ours_s, bare_s, results = paired_medians(
+            lambda: solve(problem), lambda: bare_flow(inst, arrays), repeat
+        )
     except Infeasible as exc:
         print(f"| {n_people}×{n_targets} | instance infeasible: {exc.message[:100]} |")
         return
-    assert isinstance(ours, SolveResult)
-    bare_s, bare = median_time(lambda: bare_flow(inst, arrays), repeat)
+    runs = [r for r in results if isinstance(r, SolveResult)]
+    ours = runs[-1]
+    bare = bare_flow(inst, arrays)
     places = sum(t.required_count for t in problem.targets)
     same = "yes" if bare == ours.objective else "NO"
+    split = " / ".join(
+        f"{statistics.median(getattr(r.timings, k) for r in runs):.1f}"
+        for k in ("prepare_ms", "solve_ms", "validate_ms")
+    )
     print(
-        f"| {n_people}×{n_targets} | {places} | {inst.arc_p.size} | {ours_s * 1e3:.1f} ms "
-        f"(solve {ours.timings.solve_ms:.1f}) | {bare_s * 1e3:.1f} ms | {ours_s / bare_s:.2f}× "
+        f"| {n_people}×{n_targets} | {places} | {inst.arc_p.size} "
+        f"| {ours_s['wall'] * 1e3:.1f} ms ({split}) | {bare_s['wall'] * 1e3:.1f} ms "
+        f"| {ours_s['wall'] / bare_s['wall']:.2f}× | {ours_s['cpu'] / bare_s['cpu']:.2f}× "
         f"| {ours.objective} | {same} |"
     )
     _BASELINE_ROWS.append((problem, inst, ours, cp_limit))
+
+
+def sparse_one(n_people: int, n_targets: int, n_skills: int, repeat: int) -> None:
+    """Child process: ours / bare on one sparse size, printed as four numbers (wall and
+    CPU ratio, ours' and bare's CPU ms) for `before_after`."""
+    problem = assignment_problem(n_people, n_targets, n_skills, seed=n_people)
+    inst = compile_instance(problem)
+    arrays = graph(inst)
+    ours, bare, _ = paired_medians(lambda: solve(problem), lambda: bare_flow(inst, arrays), repeat)
+    wall, cpu = ours["wall"] / bare["wall"], ours["cpu"] / bare["cpu"]
+    print(wall, cpu, ours["cpu"] * 1e3, bare["cpu"] * 1e3)
+
+
+def before_after(
+    baseline_src: str, sizes: list[tuple[int, int, int, float]], args: argparse.Namespace
+) -> None:
+    """The sparse table for the baseline copy and for this tree, in the same run."""
+    trees = {"before": str(Path(baseline_src).resolve() / "src"), "after": None}
+    print("| size (P×T) | ours / bare (wall) | ours / bare (CPU) | ours CPU ms | bare CPU ms |")
+    print("|---|---|---|---|---|")
+    for n_people, n_targets, n_skills, _ in sizes:
+        found: dict[str, list[list[float]]] = {"before": [], "after": []}
+        for _ in range(args.rounds):
+            for name, src in trees.items():
+                env = dict(os.environ)
+                if src is not None:
+                    env["PYTHONPATH"] = src
+                argv = [sys.executable, __file__, "--sparse-one"]
+                argv += [str(x) for x in (n_people, n_targets, n_skills, args.repeat)]
+                out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+                found[name].append([float(x) for x in out.stdout.split()])
+        b, a = ([statistics.median(col) for col in zip(*found[n], strict=True)] for n in trees)
+        print(
+            f"| {n_people}×{n_targets} | {b[0]:.2f}× → {a[0]:.2f}× | {b[1]:.2f}× → {a[1]:.2f}× "
+            f"| {b[2]:.1f} → {a[2]:.1f} | {b[3]:.1f} → {a[3]:.1f} |"
+        )
 
 
 _BASELINE_ROWS: list[tuple[Problem, Instance, SolveResult, float]] = []
@@ -476,23 +547,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a few minutes)")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per median")
+    parser.add_argument("--baseline-src", help="a copy of the project, measured in the same run")
+    parser.add_argument("--rounds", type=int, default=2, help="child runs per tree and size")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--sparse-one", type=int, nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale_one:
         scale_one(args.scale_one)
+        return
+    if args.sparse_one:
+        sparse_one(*args.sparse_one)
         return
     repeat = args.repeat
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load}")
     print(f"medians of {repeat} runs; compare ratios within this run")
+    if args.baseline_src:
+        sizes = SIZES[:3] if args.quick else SIZES
+        print(f"\nSparse instances, ours / bare flow: {args.baseline_src} → this tree\n")
+        before_after(args.baseline_src, sizes, args)
+        return
     print(f"{highs_banner()}\n")
     print("Sparse instances (hard skills): ours (everything from the Problem) vs the bare")
-    print("OR-Tools min-cost flow on the same graph:\n")
+    print("OR-Tools min-cost flow on the same graph (its arrays prebuilt; run alternately")
+    print("with ours). Ours' split: prepare (eligibility, scores, costs) / solve (graph")
+    print("arrays and flow) / placements and validation, in ms:\n")
     print(
-        "| size (P×T) | places | arcs | ours | bare OR-Tools flow | ours / bare "
-        "| objective | same objective |"
+        "| size (P×T) | places | arcs | ours (prepare / solve / rest) | bare OR-Tools flow "
+        "| ours / bare (wall) | ours / bare (CPU) | objective | same objective |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for n_people, n_targets, n_skills, limit in SIZES[:3] if args.quick else SIZES:
         compare(n_people, n_targets, n_skills, limit, repeat)
     print("\nOther exact methods on the same arcs (one run each; gap to the optimum):\n")

@@ -5,6 +5,9 @@ proof of infeasibility answers before any score is computed."""
 
 from __future__ import annotations
 
+from random import Random
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +20,11 @@ from vividshift.engine import (
     Participant,
     Problem,
     Target,
+    scoring,
     solve,
 )
+from vividshift.engine.held_skills import held_skills
+from vividshift.engine.lazy_scores import values_at
 from vividshift.engine.result import PairScore, Placement, placements_of
 from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
 from vividshift.engine.strategies import eligibility_for
@@ -135,6 +141,28 @@ def test_vectorised_scores_and_repeats_equal_the_per_cell_definitions(problem: P
     np.testing.assert_array_equal(again.skill, scores.skill)
 
 
+@settings(max_examples=200, deadline=None, database=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_scores_read_at_pairs_equal_the_whole_matrices(problem: Problem, rnd: Random) -> None:
+    """Large instances read scores at the pairs they need (`lazy_scores`): at any pairs,
+    and built whole, the values are those of the matrices small instances build."""
+    eligibility = eligibility_for(problem)
+    whole = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
+    with mock.patch.object(scoring, "LAZY_FROM", 0):
+        lazy = compute_scores(
+            problem, eligibility.preferred_slot, eligibility.past, eligibility.held
+        )
+    size = whole.rotation.size
+    shuffled = np.array(rnd.sample(range(size), k=size), dtype=np.int64)
+    some = np.sort(shuffled[: rnd.randint(0, size)])  # increasing, as the arcs come
+    for name in ("rotation", "skill", "preference"):
+        matrix, read = getattr(whole, name), getattr(lazy, name)
+        assert isinstance(matrix, np.ndarray)
+        for flat in (shuffled, some):
+            np.testing.assert_array_equal(values_at(read, flat), matrix.reshape(-1)[flat])
+        np.testing.assert_array_equal(np.asarray(read), matrix)
+
+
 @settings(
     max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -212,3 +240,27 @@ def test_placements_built_in_bulk_equal_those_built_one_by_one() -> None:
     assert bulk[1].confidence == 0.55
     with pytest.raises(AttributeError):
         bulk[0].position = 3  # type: ignore[misc]  # still frozen
+
+
+def test_people_with_the_same_skills_share_a_row_and_stated_levels_get_their_own() -> None:
+    """The skill rule and scores are computed per row of `held_skills`, not per person:
+    few rows for many people, and nobody's stated level leaks to anyone else."""
+    people = [
+        Participant(f"p{i}", skills=frozenset({"a", "b"} if i % 2 else {"a"})) for i in range(40)
+    ]
+    people.append(Participant("lvl", skills=frozenset({"a", "b"}), skill_levels={"b": 0.25}))
+    targets = (
+        Target("ab", required_skills=frozenset({"a", "b"})),
+        Target("b", required_skills=frozenset({"b"})),
+    )
+    held = held_skills(people, targets)
+    assert held.n_rows == 3
+    assert len(set(held.row[:40].tolist())) == 2 and held.row[40] not in held.row[:40]
+    problem = Problem(
+        tuple(people), targets, strategy="optimal", parameters={"skill_threshold": 0.5}
+    )
+    eligibility = eligibility_for(problem)
+    scores = compute_scores(problem, held=eligibility.held)
+    assert scores.skill[40].tolist() == [0.625, 0.25] and scores.skill[1].tolist() == [1.0, 1.0]
+    assert scores.skill[0].tolist() == [0.5, 0.0]
+    assert eligibility.unqualified[0].tolist() == [False, True]  # half of a, b: enough at 0.5

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
+import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from vividshift.engine import (
     InvalidParameters,
@@ -159,3 +163,71 @@ def test_solve_hands_its_eligibility_to_the_validators() -> None:
     p = problem()
     given = eligibility_for(p)
     assert validate_assignment(p, GOOD, eligibility=given) == validate_assignment(p, GOOD)
+
+
+def reference_capacity(problem: Problem, pairs: list[tuple[str, str]], tolerance: int) -> tuple:
+    """capacity_check by its definition, pair by pair (strict mode, no partial fill)."""
+    labels = {x.id: x.label for x in (*problem.participants, *problem.targets)}
+    breaches, tolerated = [], []
+    for (pid, tid), n in Counter(pairs).items():
+        if n > 1:
+            breaches.append(f"{labels[pid]} is on {labels[tid]} {n} times")
+    per_target = Counter(tid for _, tid in pairs)
+    for t in problem.targets:
+        diff = per_target[t.id] - t.required_count
+        if diff:
+            text = f"{t.label} has {per_target[t.id]} of {t.required_count} required"
+            (tolerated if abs(diff) <= tolerance else breaches).append(text)
+    for pid, n in Counter(pid for pid, _ in pairs).items():
+        if n > 2:  # the problem's MaxAssignments(2)
+            breaches.append(f"{labels[pid]} has {n} assignments (max 2)")
+    if breaches:
+        return ("error", False, tuple(breaches + tolerated))
+    if tolerated:
+        return ("warning", True, tuple(tolerated))
+    return ("info", True, (f"all {len(problem.targets)} targets filled",))
+
+
+PEOPLE_IDS = ["ann", "bob", "cy", "dee"]
+TARGET_IDS = ["kitchen", "van", "market"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(PEOPLE_IDS), st.sampled_from(TARGET_IDS)), max_size=7),
+    st.integers(0, 1),
+)
+@example(GOOD, 0)
+@example([("ann", "van"), ("bob", "kitchen"), ("bob", "kitchen"), ("dee", "market")], 0)
+@example([("ann", "van"), ("ann", "kitchen"), ("ann", "market"), ("bob", "kitchen")], 0)
+def test_validators_on_index_arrays_agree_with_the_pairs_and_the_definition(
+    pairs: list[tuple[str, str]], tolerance: int
+) -> None:
+    """`solve` hands the validators its index arrays (counts checked in numpy, no id
+    looked up): every validator says what it says on the id pairs, and capacity_check
+    what its pair-by-pair definition says."""
+    p = problem()
+    specs = [
+        ValidatorSpec("capacity_check", {"tolerance": tolerance}),
+        ValidatorSpec("availability_check"),
+        ValidatorSpec("skill_matching"),
+    ]
+    person = {x: i for i, x in enumerate(PEOPLE_IDS)}
+    target = {x: j for j, x in enumerate(TARGET_IDS)}
+    at = (
+        np.array([person[a] for a, _ in pairs], dtype=np.int64),
+        np.array([target[b] for _, b in pairs], dtype=np.int64),
+    )
+    by_ids = validate_assignment(p, pairs, specs)
+    assert validate_assignment(p, pairs, specs, indices=at) == by_ids
+    capacity = by_ids[0]
+    assert (capacity.severity, capacity.passed, capacity.messages) == reference_capacity(
+        p, pairs, tolerance
+    )
+
+
+def test_unknown_ids_are_breaches_not_skipped() -> None:
+    (r,) = validate_assignment(
+        problem(), [*GOOD, ("zed", "van")], [ValidatorSpec("capacity_check")]
+    )
+    assert not r.passed and "unknown participant or target in pair (zed, van)" in r.messages

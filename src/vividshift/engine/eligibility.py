@@ -87,22 +87,23 @@ def unqualified_pairs(
 ) -> np.ndarray:
     """bool P × T: P has less than `threshold` of T's required skills (the skill rule).
 
-    Computed once per distinct set of required skills (targets often share one).
+    Computed once per distinct set of required skills (targets often share one) and
+    row of `held` (people with the same skills share one).
     `held`: the participants' skills as arrays, when the caller has them."""
     held = held if held is not None else held_skills(participants, targets)
     sets: dict[frozenset[str], int] = {}
     column_set = np.array(
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
-    has = np.zeros((len(participants), len(held.index)), dtype=np.int16)
-    has[held.person, held.skill] = 1
-    per_set = np.zeros((len(participants), len(sets)), dtype=bool)
+    has = np.zeros((held.n_rows, len(held.index)), dtype=np.int16)
+    has[held.entry_row, held.entry_skill] = 1
+    per_set = np.zeros((held.n_rows, len(sets)), dtype=bool)
     for n, ks, skills in sets_by_size(sets, held.index):
         # The fewest skills reaching the share, found with the rule's own division,
         # so this is exactly `len(required & skills) / n >= threshold`.
         least = next((c for c in range(n + 1) if c / n >= threshold), n + 1)
         per_set[:, ks] = has[:, skills].sum(axis=2) < least
-    return np.take(per_set, column_set, axis=1)
+    return held.per_person(per_set, column_set)
 
 
 def sets_by_size(
@@ -131,19 +132,8 @@ def compute_eligibility(
     """`default_window` is the strategy's no-repeat window when no rule is given."""
     participants, targets = problem.participants, problem.targets
     shape = (len(participants), len(targets))
-    t_index = {t.id: j for j, t in enumerate(targets)}
-
-    groups = np.array([p.group or "" for p in participants], dtype=object)
-    group_block = np.zeros(shape, dtype=bool)
-    for exclusion in [c for c in problem.constraints if isinstance(c, GroupExclusion)]:
-        for tid in exclusion.targets:
-            if tid in t_index:
-                group_block[groups == exclusion.group, t_index[tid]] = True
-    for j, t in enumerate(targets):
-        for g in t.excluded_groups:
-            group_block[groups == g, j] = True
-
-    away, preferred = availability_matrices(problem, [schedule_of(p) for p in participants])
+    group_block = _group_block(problem)
+    away, preferred = availability_matrices(problem, list(map(schedule_of, participants)))
 
     rule = _effective_no_repeat(problem, default_window)
     repeat = np.zeros(shape, dtype=np.int32)
@@ -187,6 +177,25 @@ def compute_eligibility(
         past=past,
         held=held,
     )
+
+
+def _group_block(problem: Problem) -> np.ndarray:
+    """bool P × T: the pairs a group exclusion forbids (groups read only if there is one)."""
+    participants, targets = problem.participants, problem.targets
+    block = np.zeros((len(participants), len(targets)), dtype=bool)
+    rules = [c for c in problem.constraints if isinstance(c, GroupExclusion)]
+    if not rules and not any(t.excluded_groups for t in targets):
+        return block
+    t_index = {t.id: j for j, t in enumerate(targets)}
+    groups = np.array([p.group or "" for p in participants], dtype=object)
+    for exclusion in rules:
+        for tid in exclusion.targets:
+            if tid in t_index:
+                block[groups == exclusion.group, t_index[tid]] = True
+    for j, t in enumerate(targets):
+        for g in t.excluded_groups:
+            block[groups == g, j] = True
+    return block
 
 
 class Reasons:

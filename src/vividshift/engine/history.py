@@ -31,7 +31,7 @@ class History:
 
     @property
     def depth(self) -> int:
-        return max((len(r) for r in self.runs.values()), default=0)
+        return max(map(len, self.runs.values()), default=0)
 
     def of(self, participant_id: str) -> tuple[frozenset[str], ...]:
         return self.runs.get(participant_id, ())

@@ -64,9 +64,10 @@ class DenseInstance:
 
     def costs_at(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
         """int64 cost of the pairs (p[i], t[i])."""
-        cost = self.pair_cost[p, t].astype(np.int64)
+        at = p * self.n_targets + t  # flat positions: a flat gather is twice as fast
+        cost = self.pair_cost.reshape(-1)[at].astype(np.int64)
         if self.penalty:
-            cost += self.penalty * self.repeat_weight[p, t].astype(np.int64)
+            cost += self.penalty * self.repeat_weight.reshape(-1)[at].astype(np.int64)
         return cost
 
     def cost_block(self, rows: slice, cols: slice) -> np.ndarray:
@@ -103,7 +104,9 @@ class DenseInstance:
             arc_p=arc_p,
             arc_t=arc_t,
             arc_cost=self.costs_at(arc_p, arc_t),
-            arc_repeat=self.repeat_weight[arc_p, arc_t].astype(np.int32),
+            arc_repeat=self.repeat_weight.reshape(-1)[arc_p * self.n_targets + arc_t].astype(
+                np.int32
+            ),
             relaxed=self.relaxed,
             rank=self.rank,
         )

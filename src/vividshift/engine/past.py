@@ -8,11 +8,12 @@ fill their matrices with vectorised writes instead of a Python loop per cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
 from vividshift.engine.model import Problem
+from vividshift.engine.ragged import spread
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,24 @@ def past_entries(problem: Problem) -> PastEntries:
     """Every (person, target, run) of the history whose target is in the problem."""
     t_index = {t.id: j for j, t in enumerate(problem.targets)}.get
     runs_of = problem.history.runs.get
-    # Int triples (-1: a target no longer in the problem) from a generator read by
-    # `fromiter`: the one Python pass over the history, and no list of live tuples (that
-    # sets off the garbage collector's full passes on a large history).
-    every = (
-        (i, k, t_index(tid, -1))
-        for i, p in enumerate(problem.participants)
-        for k, targets in enumerate(runs_of(p.id, ()))
-        for tid in targets
+    people = problem.participants
+    histories = [runs_of(p.id, ()) for p in people]
+    # One slot per (person, run), each holding a set of target ids: flattened and
+    # looked up in C-level passes (`chain`, `map`), no Python step per entry.
+    runs = list(chain.from_iterable(histories))
+    done = list(chain.from_iterable(runs))
+    target = np.fromiter(map(t_index, done, repeat(-1)), np.int64, count=len(done))
+    slot = np.repeat(
+        np.arange(len(runs), dtype=np.int64), np.fromiter(map(len, runs), np.int64, len(runs))
     )
-    table = np.fromiter(chain.from_iterable(every), dtype=np.int64).reshape(-1, 3)
-    load = np.bincount(table[:, 0], minlength=len(problem.participants)).astype(np.int64)
-    known = table[table[:, 2] >= 0]
+    slot_person, slot_run = spread(np.fromiter(map(len, histories), np.int64, len(people)))
+    person, run = slot_person[slot], slot_run[slot]
+    known = target >= 0  # -1: a target no longer in the problem (it still counts as load)
     return PastEntries(
-        person=known[:, 0],
-        target=known[:, 2],
-        run=known[:, 1],
-        load=load,
+        person=person[known],
+        target=target[known],
+        run=run[known],
+        load=np.bincount(person, minlength=len(people)).astype(np.int64),
         depth=problem.history.depth,
     )
 

@@ -23,25 +23,35 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
+from operator import methodcaller
+from types import MappingProxyType
 
 import numpy as np
 
 from vividshift.engine.eligibility import sets_by_size
 from vividshift.engine.held_skills import HeldSkills, held_skills
-from vividshift.engine.model import Participant, Problem
+from vividshift.engine.lazy_scores import (
+    ByRowAndColumn,
+    LazyMatrix,
+    WithEntries,
+    last_wins,
+)
+from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
 
 NEUTRAL_PREFERENCE = 0.5
+_NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict per person
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # no entries
 
 
 @dataclass(frozen=True)
 class Scores:
-    rotation: np.ndarray  # float32, P × T
-    skill: np.ndarray  # float32, P × T
-    preference: np.ndarray  # float32, P × T
+    rotation: np.ndarray | LazyMatrix  # float32, P × T (built when read whole)
+    skill: np.ndarray | LazyMatrix  # float32, P × T
+    preference: np.ndarray | LazyMatrix  # float32, P × T
     past_load: np.ndarray  # int64, P
     fair: np.ndarray | None = None  # float32 P × T, only with a prior_load
 
@@ -60,18 +70,34 @@ def compute_scores(
     t_index = {t.id: j for j, t in enumerate(targets)}
 
     past = past if past is not None else past_entries(problem)
-    person, target, run = most_recent(past, n_t)
-    rotation = np.ones((n_p, n_t), dtype=np.float32)
-    if past.depth:
-        rotation[person, target] = run / past.depth
+    lazy = n_p * n_t >= LAZY_FROM
+    rotation = _rotation(past, n_p, n_t, lazy)
     past_load = past.load
 
-    preference = _preference_matrix(problem, t_index, preferred_slot)
+    preference = _preference_matrix(problem, t_index, preferred_slot, lazy)
     fair = None
     if problem.prior_load:
         fair = fair_share_matrix(problem)
         past_load = np.zeros(n_p, dtype=np.int64)
-    return Scores(rotation, _skill_matrix(problem, held), preference, past_load, fair)
+    return Scores(rotation, _skill_matrix(problem, held, lazy), preference, past_load, fair)
+
+
+# From this many pairs, scores are read at pairs (`lazy_scores`); below, the whole
+# matrices are built at once (cheaper than the searches that reading at pairs takes).
+LAZY_FROM = 50_000
+
+
+def _rotation(past: PastEntries, n_p: int, n_t: int, lazy: bool) -> np.ndarray | WithEntries:
+    """1 everywhere but at the pairs of the history: i / depth (latest run i = 0)."""
+    person, target, run = most_recent(past, n_t)
+    values = (run / max(past.depth, 1)).astype(np.float32)  # as float64 written to float32
+    if not lazy:
+        rotation = np.ones((n_p, n_t), dtype=np.float32)
+        rotation[person, target] = values
+        return rotation
+    keys = person * n_t + target
+    order = np.argsort(keys, kind="stable")
+    return WithEntries((n_p, n_t), 1.0, keys[order], values[order])
 
 
 def fair_share_matrix(problem: Problem) -> np.ndarray:
@@ -89,13 +115,17 @@ def fair_share_matrix(problem: Problem) -> np.ndarray:
     return (1.0 - rise / top).astype(np.float32) if top > 0 else np.ones_like(rise, np.float32)
 
 
-def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
+def _skill_matrix(
+    problem: Problem, held: HeldSkills | None, lazy: bool = True
+) -> np.ndarray | LazyMatrix:
     participants, targets = problem.participants, problem.targets
     held = held if held is not None else held_skills(participants, targets)
     if not held.index:
-        return np.ones((len(participants), len(targets)), dtype=np.float32)
-    levels = np.zeros((len(participants), len(held.index)), dtype=np.float32)
-    levels[held.person, held.skill] = np.clip(held.level, 0.0, 1.0)
+        shape = (len(participants), len(targets))
+        return WithEntries(shape, 1.0, *_NONE) if lazy else np.ones(shape, dtype=np.float32)
+    # One row per row of `held` (people with the same skills and no levels share one).
+    levels = np.zeros((held.n_rows, len(held.index)), dtype=np.float32)
+    levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
     # One column per distinct set of required skills (targets often share one), summed
     # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
     # turned this microsecond product into tens of milliseconds.
@@ -103,23 +133,24 @@ def _skill_matrix(problem: Problem, held: HeldSkills | None) -> np.ndarray:
     column_set = np.array(
         [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
     )
-    per_set = np.ones((len(participants), len(sets)), dtype=np.float32)
+    per_set = np.ones((held.n_rows, len(sets)), dtype=np.float32)
     for n, ks, skills in sets_by_size(sets, held.index):
         # Sets of one size at once, their skills added in sorted order as before.
         share = np.float32(1.0 / n)
-        total = np.zeros((len(participants), ks.size), dtype=np.float32)
+        total = np.zeros((held.n_rows, ks.size), dtype=np.float32)
         for r in range(n):
             total += levels[:, skills[:, r]] * share
         per_set[:, ks] = total
     # Bounded per set, before the columns are spread to every target (fewer cells).
     np.maximum(per_set, 0.0, out=per_set)
     np.minimum(per_set, 1.0, out=per_set)
-    return np.take(per_set, column_set, axis=1)
+    lazy_skill = ByRowAndColumn(per_set, held.row, column_set)
+    return lazy_skill if lazy else lazy_skill.full
 
 
 def _preference_matrix(
-    problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None
-) -> np.ndarray:
+    problem: Problem, t_index: dict[str, int], preferred_slot: np.ndarray | None, lazy: bool
+) -> np.ndarray | LazyMatrix:
     shape = (len(problem.participants), len(problem.targets))
     slots = preferred_slot is not None and bool(preferred_slot.any())
     people = problem.participants
@@ -127,41 +158,46 @@ def _preference_matrix(
     if not slots and not stated:
         # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
         return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
-    pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
-    if slots:
-        pref[preferred_slot] = 1.0
     # Written in three passes in the order of precedence (explicit values, then
-    # preferred, then avoided: a later pass overrides an earlier one). Generators read
-    # by `fromiter`: no list of live tuples (see `past`).
-    column = t_index.get
-    valued = (
-        (i, j, min(max(float(value), 0.0), 1.0))
-        for i in stated
-        for tid, value in (people[i].preferences.get("targets") or {}).items()
-        if (j := column(tid)) is not None
+    # preferred, then avoided: a later pass overrides an earlier one).
+    stated_prefs = [people[i].preferences for i in stated]
+    owners = np.array(stated, dtype=np.int64)
+    n_t = shape[1]
+    valued = [p.get("targets") or _NO_VALUES for p in stated_prefs]
+    liked = [x.get("preferred_targets") or () for x in stated_prefs]
+    avoided = [x.get("avoided_targets") or () for x in stated_prefs]
+    given = chain.from_iterable(map(methodcaller("values"), valued))
+    values = np.concatenate(
+        [
+            np.clip(np.fromiter(map(float, given), np.float64), 0.0, 1.0),
+            np.ones(sum(map(len, liked))),
+            np.zeros(sum(map(len, avoided))),
+        ]
     )
-    flat = np.fromiter(chain.from_iterable(valued), dtype=np.float64)
-    pref[flat[0::3].astype(np.int64), flat[1::3].astype(np.int64)] = flat[2::3]
-    for key, value in (("preferred_targets", 1.0), ("avoided_targets", 0.0)):
-        cells = _listed(people, stated, key, column)
-        pref[cells[0::2], cells[1::2]] = value
-    return pref
+    # All three passes as one list of entries, in their order: a later entry wins.
+    p, t, keep = _cells(np.tile(owners, 3), valued + liked + avoided, t_index)
+    keys, written = p * n_t + t, values[keep].astype(np.float32)
+    raised = preferred_slot if slots else None
+    if not lazy:
+        pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
+        if raised is not None:
+            pref[raised] = 1.0
+        pref.reshape(-1)[keys] = written  # repeated positions: the last value is written
+        return pref
+    at, last = last_wins(keys, written)
+    return WithEntries(shape, NEUTRAL_PREFERENCE, at, last, raised=raised, raised_value=1.0)
 
 
-def _listed(
-    people: Sequence[Participant],
-    stated: list[int],
-    key: str,
-    column: Callable[[str], int | None],
-) -> np.ndarray:
-    """(person, target) of every target the people list under `key`, flat: p0 t0 p1 t1 …"""
-    cells = (
-        (i, j)
-        for i in stated
-        for tid in people[i].preferences.get(key) or ()
-        if (j := column(tid)) is not None
-    )
-    return np.fromiter(chain.from_iterable(cells), dtype=np.int64)
+def _cells(
+    owners: np.ndarray, lists: Sequence[Collection[str]], t_index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, target, which entries) of the target ids `lists[k]` of person
+    `owners[k]` names that are in the problem: one C-level pass over all the ids."""
+    sizes = np.fromiter(map(len, lists), np.int64, count=len(lists))
+    ids = chain.from_iterable(lists)
+    t = np.fromiter(map(t_index.get, ids, repeat(-1)), np.int64, count=int(sizes.sum()))
+    keep = t >= 0
+    return np.repeat(owners, sizes)[keep], t[keep], keep
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:

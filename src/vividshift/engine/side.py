@@ -9,11 +9,12 @@ cannot happen).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from vividshift.engine.availability import overlap, target_windows
-from vividshift.engine.constraints import Quota, Separate, TargetSetLimit, Together
+from vividshift.engine.constraints import Constraint, Quota, Separate, TargetSetLimit, Together
 from vividshift.engine.model import Problem
 
 SideKind = Literal["separate", "together", "quota", "set_limit"]
@@ -29,13 +30,29 @@ class SideRule:
     high: int | None = None
 
 
+_SIDE = (Separate, Together, Quota, TargetSetLimit)
+
+
 def compile_side_rules(problem: Problem, capacity: int) -> list[SideRule]:
+    """The problem's side constraints (and, with several places per person, the
+    overlapping targets) as rules on indices; none is looked up without any."""
+    side = [c for c in problem.constraints if isinstance(c, _SIDE)]
+    t_label = [t.label for t in problem.targets]
+    rules = _explicit_rules(problem, side, t_label) if side else []
+    if capacity > 1:
+        rules.extend(_overlap_rules(problem, t_label))
+    return rules
+
+
+def _explicit_rules(
+    problem: Problem, side: Sequence[Constraint], t_label: list[str]
+) -> list[SideRule]:
+    """The side constraints, in their order, as rules on indices."""
     p_index = {p.id: i for i, p in enumerate(problem.participants)}
     t_index = {t.id: j for j, t in enumerate(problem.targets)}
     p_label = [p.label for p in problem.participants]
-    t_label = [t.label for t in problem.targets]
     rules: list[SideRule] = []
-    for c in problem.constraints:
+    for c in side:
         if isinstance(c, Separate | Together):
             people = tuple(sorted(p_index[x] for x in c.participants if x in p_index))
             names = ", ".join(p_label[i] for i in people)
@@ -71,8 +88,6 @@ def compile_side_rules(problem: Problem, capacity: int) -> list[SideRule]:
                     f"at most {c.max} of {names} each", "set_limit", targets=targets, high=c.max
                 )
             )
-    if capacity > 1:
-        rules.extend(_overlap_rules(problem, t_label))
     return rules
 
 

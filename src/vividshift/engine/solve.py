@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any, Literal
 
 import numpy as np
 
+from vividshift.engine.collector import collector_paused
 from vividshift.engine.cpsat import CpOutcome, solve_cp_sat
 from vividshift.engine.eligibility import NO_REPEAT, Eligibility, Reasons, capacity_of
 from vividshift.engine.explain import Infeasible, Shortage, find_shortages, shortage_message
 from vividshift.engine.fair_objective import refine
 from vividshift.engine.flow import FlowOutcome
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
-from vividshift.engine.model import Problem
+from vividshift.engine.lazy_scores import values_at
+from vividshift.engine.model import Participant, Problem, Target
 from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
 from vividshift.engine.result import (
@@ -33,6 +35,7 @@ from vividshift.engine.strategies import SCALE, Context, Plan, eligibility_for, 
 from vividshift.engine.validators import validate_assignment
 
 MethodChoice = Literal["auto", "min_cost_flow", "cp_sat"]
+PAUSE_COLLECTOR_FROM = 1_000  # participants
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,22 @@ def solve(
     and proven optimal for all of them (see `prune`; a note says so); the objective
     is the full flow's either way. None always solves the full graph.
     """
+    # Reading a large problem and building its placements allocate many small objects,
+    # none in a cycle: the collector's passes would walk all of the caller's too. (A
+    # small one sets off few: pausing would cost more than it saves.)
+    if len(problem.participants) < PAUSE_COLLECTOR_FROM:
+        return _solve(problem, time_limit_s, workers, method, pruning)
+    with collector_paused():
+        return _solve(problem, time_limit_s, workers, method, pruning)
+
+
+def _solve(
+    problem: Problem,
+    time_limit_s: float,
+    workers: int,
+    method: MethodChoice,
+    pruning: Pruning | None,
+) -> SolveResult:
     started = perf_counter()
     setup = _set_up(problem, method, pruning)
     prepared_at = perf_counter()
@@ -107,11 +126,11 @@ def solve(
     if problem.prior_load and outcome.status != "timeout" and outcome.chosen.any():
         outcome, fair_note = _fair_outcome(problem, setup, outcome, time_limit_s, workers)
     solved_at = perf_counter()
-    placements = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
+    placements, at = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
     validation: tuple[ValidationResult, ...] = ()
     if outcome.status != "timeout":
         validation = validate_assignment(
-            problem, placements, eligibility=setup.prepared.eligibility
+            problem, placements, eligibility=setup.prepared.eligibility, indices=at
         )
     done = perf_counter()
     timings = Timings(
@@ -193,7 +212,7 @@ def _set_up(problem: Problem, method: MethodChoice, pruning: Pruning | None) -> 
     # Counting first: on a large instance it answers before any score is computed.
     if strategy.fills_exactly(params):
         _refuse_too_few_people(problem, eligibility, capacity, relaxable)
-    prepared = _prepare(problem, capacity, eligibility)
+    prepared = _prepare(problem, capacity, eligibility, params)
     use_cp = method == "cp_sat" or (method == "auto" and bool(rules))
     # CP-SAT needs every arc (and hints with the flow on them): no pruning then.
     prune = None if use_cp else pruning
@@ -342,9 +361,17 @@ def compile_instance(problem: Problem, *, relaxed: bool = False) -> Instance:
     return prepared.instance(problem, capacity, relaxed=relaxed)
 
 
-def _prepare(problem: Problem, capacity: int, eligibility: Eligibility) -> _Prepared:
+def _prepare(
+    problem: Problem,
+    capacity: int,
+    eligibility: Eligibility,
+    params: Mapping[str, Any] | None = None,
+) -> _Prepared:
+    """Scores, the strategy's costs, load costs and the seeded order (`params`: the
+    strategy's parameters, when the caller has read them)."""
     strategy = get_strategy(problem.strategy)
-    params = read_parameters(strategy.name, strategy.schema, problem.parameters)
+    if params is None:
+        params = read_parameters(strategy.name, strategy.schema, problem.parameters)
     scores = compute_scores(problem, eligibility.preferred_slot, eligibility.past, eligibility.held)
     plan = strategy.plan(Context(problem, scores, eligibility, params))
     marginals = load_marginals(scores.past_load, capacity)
@@ -385,32 +412,40 @@ def _message(problem: Problem, shortages: tuple[Shortage, ...]) -> str:
 
 def _placements(
     problem: Problem, inst: Instance, chosen: np.ndarray, prepared: _Prepared
-) -> tuple[Placement, ...]:
-    """Placements ordered by target, best total score first (ties by participant), each
-    scored with the load step it took (a participant's k-th place, in target order)."""
+) -> tuple[tuple[Placement, ...], tuple[np.ndarray, np.ndarray]]:
+    """(Placements ordered by target, best total score first (ties by participant), each
+    scored with the load step it took (a participant's k-th place, in target order);
+    their participant and target indices)."""
     s, weights = prepared.scores, prepared.plan.weights
     p, t = inst.arc_p[chosen], inst.arc_t[chosen]
     by_person = np.lexsort((t, p))
     p, t = p[by_person], t[by_person]
     k = np.arange(p.size) - np.searchsorted(p, p, side="left")  # p's k-th place
+    at = p * inst.n_targets + t
     parts = (
-        s.rotation[p, t].astype(np.float64),
+        values_at(s.rotation, at).astype(np.float64),
         1.0 - prepared.load_marginals[p, k].astype(np.float64),
-        s.skill[p, t].astype(np.float64),
-        s.preference[p, t].astype(np.float64),
+        values_at(s.skill, at).astype(np.float64),
+        values_at(s.preference, at).astype(np.float64),
     )
-    total = np.asarray(weights.total(*parts), dtype=np.float64)  # elementwise, same floats
+    # Elementwise on the arrays (typed for floats): the same floats as one by one.
+    total = np.asarray(weights.total(*parts), dtype=np.float64)  # type: ignore[arg-type]
     order = np.lexsort((p, -total, t))
-    t_sorted = t[order]
+    p_sorted, t_sorted = p[order], t[order]
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
-    people, targets = problem.participants, problem.targets
     columns = [c[order].tolist() for c in (*parts, total)]
-    return placements_of(
-        [people[i].id for i in p[order].tolist()],
-        [targets[j].id for j in t_sorted.tolist()],
+    placements = placements_of(
+        _ids(problem.participants, p_sorted),
+        _ids(problem.targets, t_sorted),
         position.tolist(),
         *columns,
     )
+    return placements, (p_sorted, t_sorted)
+
+
+def _ids(items: Sequence[Participant] | Sequence[Target], at: np.ndarray) -> list[str]:
+    """The ids of `items[i]` for i in `at` (one gather of an object array)."""
+    return np.array([x.id for x in items], dtype=object)[at].tolist()
 
 
 def _relaxations(problem: Problem, inst: Instance, chosen: np.ndarray) -> tuple[str, ...]:

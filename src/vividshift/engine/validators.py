@@ -50,17 +50,40 @@ from vividshift.engine.result import Placement, ValidationResult
 from vividshift.engine.strategies import eligibility_for, get_strategy
 
 Pairs = Sequence[tuple[str, str]]
+Assignment = Iterable[tuple[str, str]] | Iterable[Placement]
 
 
 class Checked:
-    """The problem as the validators see it: indices, and eligibility computed at most once."""
+    """The problem and one assignment as the validators see them: index arrays of the
+    pairs, and eligibility computed at most once."""
 
-    def __init__(self, problem: Problem, eligibility: Eligibility | None) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        eligibility: Eligibility | None,
+        assignment: Assignment,
+        indices: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.problem = problem
         self.given = eligibility
-        self.person = {p.id: i for i, p in enumerate(problem.participants)}
-        self.target = {t.id: j for j, t in enumerate(problem.targets)}
-        self._known: tuple[Pairs, list[tuple[int, int]]] | None = None
+        self.assignment = assignment
+        self.given_indices = indices
+
+    @cached_property
+    def pairs(self) -> Pairs:
+        """(participant id, target id) of every placement, in order."""
+        return [
+            (a.participant_id, a.target_id) if isinstance(a, Placement) else (a[0], a[1])
+            for a in self.assignment
+        ]
+
+    @cached_property
+    def person(self) -> dict[str, int]:
+        return {p.id: i for i, p in enumerate(self.problem.participants)}
+
+    @cached_property
+    def target(self) -> dict[str, int]:
+        return {t.id: j for j, t in enumerate(self.problem.targets)}
 
     @cached_property
     def eligibility(self) -> Eligibility:
@@ -70,24 +93,36 @@ class Checked:
     def reasons(self) -> Reasons:
         return Reasons(self.problem, self.eligibility)
 
-    def known(self, pairs: Pairs) -> list[tuple[int, int]]:
-        """The pairs as (participant, target) indices, unknown ids left out; computed once
-        for the pairs every validator of a run is given."""
-        if self._known is None or self._known[0] is not pairs:
-            person, target = self.person, self.target
-            found = [(person[p], target[t]) for p, t in pairs if p in person and t in target]
-            self._known = (pairs, found)
-        return self._known[1]
+    @cached_property
+    def at(self) -> tuple[np.ndarray, np.ndarray]:
+        """(participant, target) indices of the known pairs, in order (unknown ids left out);
+        the caller's own when it has them (`solve`): no id is looked up then."""
+        if self.given_indices is not None:
+            return self.given_indices
+        person, target = self.person, self.target
+        found = [(person[p], target[t]) for p, t in self.pairs if p in person and t in target]
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
+        return flat[0::2], flat[1::2]
 
-    def flagged(self, pairs: Pairs, mask: np.ndarray) -> list[tuple[int, int]]:
+    @property
+    def all_known(self) -> bool:
+        """Every pair names a participant and a target of the problem."""
+        return self.given_indices is not None or self.at[0].size == len(self.pairs)
+
+    def known(self) -> list[tuple[int, int]]:
+        """The known pairs as (participant, target) indices, in order."""
+        p, t = self.at
+        return list(zip(p.tolist(), t.tolist(), strict=True))
+
+    def flagged(self, mask: np.ndarray) -> list[tuple[int, int]]:
         """The known pairs, in order, that `mask` (bool P × T) marks: one array lookup
         for all pairs, a Python step only for the (usually no) pairs it flags."""
-        known = self.known(pairs)
-        flat = np.fromiter(chain.from_iterable(known), dtype=np.int64, count=2 * len(known))
-        return [known[k] for k in np.flatnonzero(mask[flat[0::2], flat[1::2]]).tolist()]
+        p, t = self.at
+        hit = np.flatnonzero(mask[p, t])
+        return list(zip(p[hit].tolist(), t[hit].tolist(), strict=True))
 
 
-Check = Callable[[Checked, Pairs, Mapping[str, Any]], ValidationResult]
+Check = Callable[[Checked, Mapping[str, Any]], ValidationResult]
 
 
 @dataclass(frozen=True)
@@ -100,30 +135,32 @@ class Validator:
 
 def validate_assignment(
     problem: Problem,
-    assignment: Iterable[tuple[str, str]] | Iterable[Placement],
+    assignment: Assignment,
     specs: Sequence[ValidatorSpec] | None = None,
     *,
     eligibility: Eligibility | None = None,
+    indices: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[ValidationResult, ...]:
     """Run `specs` (default: the problem's validators) on (participant, target) pairs.
 
-    `eligibility`: the problem's, when the caller has it (`solve`); else computed."""
-    pairs: list[tuple[str, str]] = [
-        (a.participant_id, a.target_id) if isinstance(a, Placement) else (a[0], a[1])
-        for a in assignment
-    ]
-    checked = Checked(problem, eligibility)
+    `eligibility`: the problem's, when the caller has it (`solve`); else computed.
+    `indices`: (participant, target) index arrays of the pairs, when the caller has them
+    (`solve`: every pair is then known, and no id is looked up)."""
+    checked = Checked(problem, eligibility, assignment, indices)
     out = []
     for spec in problem.validators if specs is None else specs:
         validator = get_validator(spec.name)
         params = read_parameters(spec.name, validator.schema, spec.parameters)
-        out.append(validator.check(checked, pairs, params))
+        out.append(validator.check(checked, params))
     return tuple(out)
 
 
-def capacity_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def capacity_check(checked: Checked, p: Mapping[str, Any]) -> ValidationResult:
     name = "capacity_check"
     problem = checked.problem
+    if checked.all_known and _counts_exact(checked):
+        return _all_filled(problem)
+    pairs = checked.pairs
     partial = _asked_for_partial_fill(problem)
     targets = {t.id: t for t in problem.targets}
     people = {x.id: x for x in problem.participants}
@@ -151,7 +188,27 @@ def capacity_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> Vali
         )
     if tolerated:
         return ValidationResult(name, "warning", True, tuple(tolerated))
-    return ValidationResult(name, "info", True, (f"all {len(problem.targets)} targets filled",))
+    return _all_filled(problem)
+
+
+def _all_filled(problem: Problem) -> ValidationResult:
+    return ValidationResult(
+        "capacity_check", "info", True, (f"all {len(problem.targets)} targets filled",)
+    )
+
+
+def _counts_exact(checked: Checked) -> bool:
+    """No pair twice, every target at its count, nobody over the max: the counts in
+    numpy (the Python pass above only words a breach)."""
+    problem = checked.problem
+    p, t = checked.at
+    n_t = len(problem.targets)
+    if np.unique(p * max(n_t, 1) + t).size != p.size:
+        return False
+    required = np.fromiter((x.required_count for x in problem.targets), np.int64, count=n_t)
+    if not np.array_equal(np.bincount(t, minlength=n_t), required):
+        return False
+    return not p.size or int(np.bincount(p).max()) <= capacity_of(problem)
 
 
 def _asked_for_partial_fill(problem: Problem) -> bool:
@@ -163,7 +220,7 @@ def _asked_for_partial_fill(problem: Problem) -> bool:
     ]
 
 
-def availability_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def availability_check(checked: Checked, p: Mapping[str, Any]) -> ValidationResult:
     name = "availability_check"
     problem = checked.problem
     people, targets = problem.participants, problem.targets
@@ -171,22 +228,21 @@ def availability_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> 
     if p.get("time_window"):
         override = (parse_window(p["time_window"]),)
         calendar = calendar_of(problem)
-        for i, j in checked.known(pairs):
+        for i, j in checked.known():
             why = unavailability_reason(schedule_of(people[i]), override, calendar)
             if why:
                 away.append(f"{people[i].label} on {targets[j].label}: {why}")
     else:
         unavailable = checked.eligibility.excluded_by[UNAVAILABLE]
-        for i, j in checked.flagged(pairs, unavailable):
+        for i, j in checked.flagged(unavailable):
             away.append(
                 f"{people[i].label} on {targets[j].label}: {checked.reasons.unavailable(i, j)}"
             )
     clashes: list[str] = []
     if p["check_conflicts"]:
         timed: dict[int, list[int]] = {}
-        for i, j in checked.known(pairs):
-            if targets[j].time_window is not None:
-                timed.setdefault(i, []).append(j)
+        for i, j in checked.flagged(_timed_pairs(problem)):
+            timed.setdefault(i, []).append(j)
         for i, js in timed.items():
             windows = {j: target_windows(problem, targets[j]) for j in js}
             for k, a in enumerate(js):
@@ -205,13 +261,13 @@ def availability_check(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> 
     return ValidationResult(name, "info", True, (note,))
 
 
-def skill_matching(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> ValidationResult:
+def skill_matching(checked: Checked, p: Mapping[str, Any]) -> ValidationResult:
     name = "skill_matching"
     problem, eligibility = checked.problem, checked.eligibility
     fallbacks = set(eligibility.fallbacks)
     missing: list[str] = []
     fell_back: list[str] = []
-    for i, j in checked.flagged(pairs, eligibility.unqualified):
+    for i, j in checked.flagged(eligibility.unqualified):
         text = (
             f"{problem.participants[i].label} {checked.reasons.skill(i, j)} "
             f"for {problem.targets[j].label}"
@@ -232,6 +288,14 @@ def skill_matching(checked: Checked, pairs: Pairs, p: Mapping[str, Any]) -> Vali
     if missing and p["required_match"]:
         return ValidationResult(name, "error", False, messages)
     return ValidationResult(name, "warning", True, messages)
+
+
+def _timed_pairs(problem: Problem) -> np.ndarray:
+    """bool P × T (a broadcast view): pairs on a target with a time window of its own
+    (only they can clash)."""
+    people, targets = problem.participants, problem.targets
+    timed = np.fromiter((t.time_window is not None for t in targets), bool, count=len(targets))
+    return np.broadcast_to(timed, (len(people), len(targets)))
 
 
 def _label(items: Mapping[str, Any], key: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from vividshift.engine.eligibility import Eligibility, SkillPolicy
+from vividshift.engine.lazy_scores import LazyMatrix, values_at
 from vividshift.engine.model import Problem
 from vividshift.engine.scoring import Scores
 
@@ -118,11 +119,13 @@ def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = N
     return out
 
 
+Terms = list[tuple[float, np.ndarray | LazyMatrix]]  # (weight, score) of each cost term
+
 # Below this share of eligible pairs, costs are computed on the pairs alone.
 SPARSE_SHARE = 0.25
 
 
-def _cost_type(terms: list[tuple[float, np.ndarray]]) -> type[np.signedinteger]:
+def _cost_type(terms: Terms) -> type[np.signedinteger]:
     """int32 when SCALE × Σ |weight| (the largest cost) leaves ample headroom (a fallback
     may add a random cost below SCALE), else int64."""
     top = SCALE * (sum(abs(w) for w, _ in terms) + 2)
@@ -130,15 +133,15 @@ def _cost_type(terms: list[tuple[float, np.ndarray]]) -> type[np.signedinteger]:
 
 
 def _cost_at(
-    terms: list[tuple[float, np.ndarray]], where: np.ndarray, dtype: type[np.signedinteger]
+    terms: Terms,
+    where: np.ndarray,
+    dtype: type[np.signedinteger],
 ) -> np.ndarray:
     """`weighted_cost` on the pairs of `where` only (zeros elsewhere)."""
     at = np.flatnonzero(where)
-    rows, cols = np.divmod(at, max(where.shape[1], 1))
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
-        # By (row, column): a score may be a broadcast view, which `reshape` would copy.
-        term = np.subtract(1.0, s[rows, cols], dtype=np.float64)
+        term = np.subtract(1.0, values_at(s, at), dtype=np.float64)
         term *= w
         cost += term
     cost *= SCALE
