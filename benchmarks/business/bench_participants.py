@@ -14,7 +14,10 @@ are printed: same run, same load. The seeded table is vacuumed before measuring 
 steady state autovacuum leaves: a GIN index's pending list, which every search scans
 until a vacuum, would otherwise make the timing depend on when autovacuum ran).
 wrk is C and keeps up with far more than one uvicorn worker, so the server
-is what is measured (a Python client tops out near 800 req/s). Uses DATABASE_URL
+is what is measured (a Python client tops out near 800 req/s). Each run also counts the
+CPU time the server process and its PostgreSQL backends (by application_name) spent
+per request: on a machine loaded by others, req/s follow the neighbours' load, while
+CPU per request follows the work done, so its ratios are printed too. Uses DATABASE_URL
 when set, else the embedded PostgreSQL (a database of its own, dropped at the end).
 The app runs under uvicorn in its own process (one worker, pool of 10).
 """
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -87,8 +91,50 @@ def _wrk(path: str, headers: dict, seconds: int, connections: int, port: int = P
         return value * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert rps, out
-    return {"rps": float(rps.group(1)), "p50_ms": ms("50"), "p99_ms": ms("99")}
+    total = re.search(r"(\d+) requests in", out)
+    assert rps and total, out
+    return {
+        "rps": float(rps.group(1)),
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "requests": int(total.group(1)),
+    }
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def _server_pids(url: str, server: subprocess.Popen, name: str) -> list[int]:
+    """The server process and its PostgreSQL backends (named by PGAPPNAME)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,)
+        ).fetchall()
+    return [server.pid, *(row[0] for row in rows)]
+
+
+def _wrk_with_cpu(
+    url: str, server: subprocess.Popen, name: str, path: str, headers: dict, args: Any, port: int
+) -> dict:
+    """`_wrk`, plus the CPU the server and its PostgreSQL backends spent per request:
+    work done, which a machine loaded by others slows less than it slows the clock."""
+    pids = _server_pids(url, server, name)
+    before = _cpu_seconds(pids)
+    result = _wrk(path, headers, args.seconds, args.connections, port)
+    spent = _cpu_seconds(pids) - before
+    return result | {"cpu_ms": spent / max(result["requests"], 1) * 1e3}
 
 
 async def _import(headers: dict, port: int = PORT) -> float:
@@ -167,9 +213,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve(url: str, cache_s: float, port: int, src: str | None) -> subprocess.Popen:
-    """The app under uvicorn on `port`; with `src`, that source tree's code."""
-    env = os.environ | {"BENCH_DATABASE_URL": url, "BENCH_SESSION_CACHE": str(cache_s)}
+def _serve(url: str, cache_s: float, port: int, src: str | None, name: str) -> subprocess.Popen:
+    """The app under uvicorn on `port`; with `src`, that source tree's code. Its database
+    connections carry `name` as their application_name."""
+    env = os.environ | {
+        "BENCH_DATABASE_URL": url,
+        "BENCH_SESSION_CACHE": str(cache_s),
+        "PGAPPNAME": f"bench-{name}",
+    }
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve() / "src")
     server = subprocess.Popen(
@@ -203,11 +254,11 @@ def _serve_and_measure(
     if args.baseline_src is not None:
         trees["after"] = None
     ports = {name: _free_port() for name in trees}
-    servers = []
+    servers: dict[str, subprocess.Popen] = {}
     results: dict[str, dict] = {name: {label: [] for label, _, _ in ENDPOINTS} for name in trees}
     try:
         for name, src in trees.items():
-            servers.append(_serve(url, cache_s, ports[name], src))
+            servers[name] = _serve(url, cache_s, ports[name], src, name)
         for name in trees:  # warm up: connections, caches
             for _, path, needs in ENDPOINTS:
                 _wrk(path, auth if needs else {}, 1, args.connections, ports[name])
@@ -215,15 +266,21 @@ def _serve_and_measure(
             for label, path, needs in ENDPOINTS:
                 for name in trees:
                     results[name][label].append(
-                        _wrk(
-                            path, auth if needs else {}, args.seconds, args.connections, ports[name]
+                        _wrk_with_cpu(
+                            url,
+                            servers[name],
+                            f"bench-{name}",
+                            path,
+                            auth if needs else {},
+                            args,
+                            ports[name],
                         )
                     )
         if cache_s:  # last: its 10 000 new rows must not sway the lists measured before
             for name in trees:
                 results[name]["import"] = asyncio.run(_import(auth, ports[name]))
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
     return results
@@ -242,17 +299,30 @@ def _report(variant: str, results: dict, args: argparse.Namespace) -> dict:
         f"\n{variant}: wrk, {args.connections} connections, {args.seconds} s × {args.runs} "
         f"runs per endpoint (medians); {os.cpu_count()} cores, load average {load}\n"
     )
-    print("| endpoint | req/s | p50 ms | p99 ms |")
-    print("|---|---|---|---|")
+    print("| endpoint | req/s | p50 ms | p99 ms | CPU ms/request (server + PostgreSQL) |")
+    print("|---|---|---|---|---|")
     median = _medians(results)
     for label, m in median.items():
-        print(f"| {label} | {m['rps']:.0f} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} |")
+        print(
+            f"| {label} | {m['rps']:.0f} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f}"
+            f" | {m['cpu_ms']:.3f} |"
+        )
     health, noop, skill = (median[ENDPOINTS[k][0]] for k in (0, 2, 3))
-    ratios = {"list/noop": skill["rps"] / noop["rps"], "noop/health": noop["rps"] / health["rps"]}
+    ratios = {
+        "list/noop": skill["rps"] / noop["rps"],
+        "noop/health": noop["rps"] / health["rps"],
+        # Throughput as CPU per request allows it (what a quiet machine would show).
+        "cpu list/noop": noop["cpu_ms"] / skill["cpu_ms"],
+        "cpu noop/health": health["cpu_ms"] / noop["cpu_ms"],
+    }
     print(
         f"\nfiltered list / authenticated no-op: {ratios['list/noop']:.2f}× req/s "
         f"(goal ≥ 0.5); authenticated no-op / health: {ratios['noop/health']:.2f}× "
         "(goal ≥ 0.3)"
+    )
+    print(
+        f"by CPU per request (requests per CPU-second): filtered list / no-op "
+        f"{ratios['cpu list/noop']:.2f}×, no-op / health {ratios['cpu noop/health']:.2f}×"
     )
     return median | ratios
 
@@ -265,7 +335,9 @@ def _compare(variant: str, before: dict, after: dict) -> None:
     for label, _, _ in ENDPOINTS:
         b, a = before[label]["rps"], after[label]["rps"]
         print(f"| {label} req/s | {b:.0f} | {a:.0f} | {a / b:.2f}× |")
-    for key in ("noop/health", "list/noop"):
+        b, a = before[label]["cpu_ms"], after[label]["cpu_ms"]
+        print(f"| {label} CPU ms/request | {b:.3f} | {a:.3f} | {a / b:.2f}× |")
+    for key in ("noop/health", "list/noop", "cpu noop/health", "cpu list/noop"):
         print(f"| ratio {key} | {before[key]:.2f} | {after[key]:.2f} | |")
 
 

@@ -155,7 +155,35 @@ async def _user_and_token(url: str, settings: Settings) -> tuple[uuid.UUID, str]
     return user["id"], issued.access_token
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends of the app's pool (every other session of the database
+    but this query's)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _backend_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
 async def _measure(settings: Settings, token: str, requests: int) -> dict[str, list[float]]:
+    """Wall time of each request by endpoint, and (under "cpu: …") the CPU time this
+    process (client and app) and PostgreSQL spent on it: on a machine loaded by others
+    the clock follows their load, CPU time the work done."""
     app = create_app(settings)
     headers = {"Authorization": f"Bearer {token}"}
     paths = {
@@ -165,6 +193,7 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
         "GET /api/me/assignments?when=past": "/api/me/assignments?when=past",
     }
     times: dict[str, list[float]] = {label: [] for label in paths}
+    cpu = {label: [0.0, 0.0] for label in paths}  # this process, PostgreSQL (seconds)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
@@ -174,12 +203,18 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
             for _ in range(30):  # warm up: pool connections, prepared statements, caches
                 for path in paths.values():
                     (await http.get(path, headers=headers)).raise_for_status()
+            backends = _backend_pids(str(settings.database_url))
             for _ in range(requests):
                 for label, path in paths.items():
+                    db_before, own_before = _backend_seconds(backends), time.process_time()
                     start = time.perf_counter()
                     response = await http.get(path, headers=headers)
                     times[label].append(time.perf_counter() - start)
+                    cpu[label][0] += time.process_time() - own_before
+                    cpu[label][1] += _backend_seconds(backends) - db_before
                     response.raise_for_status()
+    for label, (own, db) in cpu.items():
+        times[f"cpu: {label}"] = [own / requests, db / requests]
     return times
 
 
@@ -203,17 +238,39 @@ def _measure_in_child(
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _cpu_table(times: dict[str, list[float]]) -> dict[str, float]:
+    """CPU ms per request (this process incl. the client, PostgreSQL), and each
+    endpoint's total ÷ /health's (pooled rounds: averages of their averages)."""
+    totals = {}
+    print(f"{'CPU per request':<50} {'app+client':>10} {'PostgreSQL':>10}")
+    for label, values in times.items():
+        if not label.startswith("cpu: "):
+            continue
+        own, db = values[0::2], values[1::2]
+        own_ms, db_ms = statistics.mean(own) * 1e3, statistics.mean(db) * 1e3
+        totals[label[5:]] = own_ms + db_ms
+        print(f"{label[5:]:<50} {own_ms:10.3f} {db_ms:10.3f}")
+    base = totals["GET /health"]
+    for label, total in list(totals.items())[1:]:
+        print(f"cpu ratio {label} / GET /health: x{total / base:.2f}")
+    return {label: total / base for label, total in totals.items()}
+
+
 def _print_table(title: str, times: dict[str, list[float]]) -> dict[str, float]:
     print(f"{title:<50} {'p50 ms':>8} {'p90 ms':>8}")
     medians = {}
     for label, values in times.items():
+        if label.startswith("cpu: "):
+            continue
         cuts = statistics.quantiles(values, n=10)
         medians[label] = statistics.median(values)
         print(f"{label:<50} {medians[label] * 1e3:8.2f} {cuts[8] * 1e3:8.2f}")
     base = medians["GET /health"]
-    for label in list(times)[1:]:
+    for label in list(medians)[1:]:
         print(f"ratio {label} / GET /health: x{medians[label] / base:.2f}")
-    return {label: m / base for label, m in medians.items()}
+    return {label: m / base for label, m in medians.items()} | {
+        f"cpu: {label}": ratio for label, ratio in _cpu_table(times).items()
+    }
 
 
 def main() -> None:
@@ -251,7 +308,7 @@ def main() -> None:
             if args.baseline_src is None:
                 times = asyncio.run(_measure(_settings(url, cache), token, args.requests))
                 ratios = _print_table(title, times)
-                for label in list(times)[2:]:
+                for label in [k for k in times if not k.startswith("cpu: ")][2:]:
                     print(f"  {label}: x{ratios[label]:.2f} /health (goal ≤ 3)")
                 continue
             # Rounds alternate before / after; each tree's times are pooled over them.
@@ -266,7 +323,9 @@ def main() -> None:
                 for tree in pooled
             }
             print(f"{title}: each endpoint ÷ GET /health, before → after (same run)")
-            for label in list(pooled["after"])[1:]:
+            for label in list(ratios["after"])[1:]:
+                if label == "cpu: GET /health":
+                    continue
                 b, a = ratios["before"][label], ratios["after"][label]
                 print(f"  {label}: x{b:.2f} → x{a:.2f}  ({b / a:.2f}× faster relative to /health)")
 

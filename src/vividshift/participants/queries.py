@@ -28,6 +28,10 @@ def _escape_like(value: str) -> str:
 
 
 def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
+    # A JSONB filter's value reaches PostgreSQL as a subquery's result, which the planner
+    # does not look into: every value gets the same estimate, so a prepared statement's
+    # generic plan (filter by the GIN index first, see `list_sql`) serves them all and the
+    # query is not planned anew on every request (a custom plan: a fifth of its time).
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if filters.domain_ids is not None:
@@ -39,13 +43,13 @@ def where_clause(filters: ParticipantFilters) -> tuple[str, dict[str, Any]]:
     if filters.active_only:
         conditions.append("is_active = true")
     if filters.has_skill is not None:
-        conditions.append("skills ? %(has_skill)s::text")
+        conditions.append("skills ? (SELECT %(has_skill)s::text)")
         params["has_skill"] = filters.has_skill
     if filters.has_all_skills:
-        conditions.append("skills @> %(has_all_skills)s::jsonb")
+        conditions.append("skills @> (SELECT %(has_all_skills)s::jsonb)")
         params["has_all_skills"] = Jsonb(filters.has_all_skills)
     if filters.availability is not None:
-        conditions.append("availability @> %(availability)s::jsonb")
+        conditions.append("availability @> (SELECT %(availability)s::jsonb)")
         params["availability"] = Jsonb(filters.availability)
     if filters.name_contains:
         conditions.append("name ILIKE %(name_like)s")
@@ -95,17 +99,18 @@ def json_timestamp(column: str) -> str:
 
 
 # One participant as ParticipantRead serialises it: same keys, same order, null JSON
-# columns as their empty value (ParticipantRead.from_row).
-ROW_JSON = f"""json_build_object(
-    'id', p.id, 'domain_id', p.domain_id, 'user_id', p.user_id, 'name', p.name,
-    'email', p.email, 'phone', p.phone,
-    'skills', coalesce(p.skills, '[]'::jsonb),
-    'availability', coalesce(p.availability, '{{}}'::jsonb),
-    'preferences', coalesce(p.preferences, '{{}}'::jsonb),
-    'metadata', coalesce(p.metadata, '{{}}'::jsonb),
-    'is_active', p.is_active, 'created_by', p.created_by,
-    'created_at', {json_timestamp("p.created_at")},
-    'updated_at', {json_timestamp("p.updated_at")})"""
+# columns as their empty value (ParticipantRead.from_row). Written by row_to_json from
+# this select list (the column names are the keys): a third of what json_build_object
+# with the keys as arguments cost per row.
+ROW_FIELDS = f"""
+    p.id, p.domain_id, p.user_id, p.name, p.email, p.phone,
+    coalesce(p.skills, '[]'::jsonb) AS skills,
+    coalesce(p.availability, '{{}}'::jsonb) AS availability,
+    coalesce(p.preferences, '{{}}'::jsonb) AS preferences,
+    coalesce(p.metadata, '{{}}'::jsonb) AS metadata,
+    p.is_active, p.created_by,
+    {json_timestamp("p.created_at")} AS created_at,
+    {json_timestamp("p.updated_at")} AS updated_at"""
 
 
 def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> tuple[str, dict]:
@@ -123,7 +128,11 @@ def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> 
     in_order = f"p.{sort.column} {direction}, p.id {direction}"  # the page's order again
     if uses_gin(filters):
         source = f"matches AS MATERIALIZED (SELECT id, {sort.column} FROM participants {where}),"
-        chosen = f"SELECT id, count(*) OVER () AS n FROM matches {tail}"
+        # Paging hidden from the planner as the filter's value is (see `where_clause`).
+        chosen = (
+            f"SELECT id, count(*) OVER () AS n FROM matches {sort.sql()}"
+            " LIMIT (SELECT %(limit)s::int) OFFSET (SELECT %(offset)s::int)"
+        )
         total = "coalesce((SELECT max(n) FROM page), (SELECT count(*) FROM matches))"
     else:
         source = ""
@@ -136,8 +145,10 @@ def page_json_sql(filters: ParticipantFilters, sort: Sort, page: PageParams) -> 
     sql = f"""
         WITH {source} page AS ({chosen})
         SELECT json_build_object(
-            'items', coalesce((SELECT json_agg({ROW_JSON} ORDER BY {in_order})
-                                 FROM page JOIN participants AS p ON p.id = page.id),
+            'items', coalesce((SELECT json_agg(item.json ORDER BY {in_order})
+                                 FROM page JOIN participants AS p ON p.id = page.id
+                                 CROSS JOIN LATERAL (SELECT row_to_json(r) AS json
+                                                       FROM (SELECT {ROW_FIELDS}) AS r) AS item),
                               '[]'::json),
             'total', {total},
             'limit', %(limit)s::int, 'offset', %(offset)s::int)::text AS body
