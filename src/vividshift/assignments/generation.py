@@ -32,8 +32,9 @@ Decisions:
 - **Fair share**: once the domain has outcomes of places, the balance objective plans
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
-- **Big runs stay cheap around the solver**: the history comes aggregated per person
-  (`queries.places_by_participant` → `History.from_places`), the details are one COPY,
+- **Big runs stay cheap around the solver**: the history comes as three integer arrays
+  numbered in PostgreSQL (`queries.past_places` → `engine.past.PastPlaces`), the details
+  are one COPY,
   and a run comes back as a `GeneratedRun` that the route encodes once
   (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
   want objects.
@@ -55,12 +56,13 @@ from typing import Any
 from uuid import UUID
 
 import anyio
+import numpy as np
 import psycopg.errors
 
 from vividshift.assignments import queries
 from vividshift.assignments.generated import Detail, GeneratedRun
 from vividshift.assignments.metrics import observe_generation
-from vividshift.assignments.rows import AssignmentRow
+from vividshift.assignments.rows import AssignmentRow, PastRun
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
@@ -73,12 +75,15 @@ from vividshift.engine import (
     InvalidParameters,
     InvalidProblem,
     PairScore,
+    Participant,
     Problem,
     SolveResult,
+    Target,
     participant_from_mapping,
     solve,
     target_from_mapping,
 )
+from vividshift.engine.past import PastPlaces
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 from vividshift.ledger.duration import hours_of, weighs_by_duration
@@ -455,9 +460,7 @@ async def _load_problem(
         strategy=rules.strategy,
         parameters=rules.parameters,
         constraints=tuple(rules.constraints),
-        history=History.from_places(
-            len(past), await queries.places_by_participant(conn, [r.id for r in past])
-        ),
+        history=await _history(conn, past, people, targets),
         seed=rules.seed,
         window=window,
         validators=tuple(rules.validators),
@@ -473,6 +476,26 @@ async def _load_problem(
         "history_runs": [str(r.id) for r in past],
     }
     return problem, rules, inputs
+
+
+async def _history(
+    conn: Connection, past: list[PastRun], people: list[Participant], targets: list[Target]
+) -> History:
+    """The people's places in the past runs, as the arrays the engine reads them in."""
+    person_ids, target_ids = [p.id for p in people], [t.id for t in targets]
+    person, target, run = await queries.past_places(
+        conn, [r.id for r in past], person_ids, target_ids
+    )
+    return History(
+        PastPlaces(
+            len(past),
+            person_ids,
+            target_ids,
+            np.array(person, dtype=np.int64),
+            np.array(target, dtype=np.int64),
+            np.array(run, dtype=np.int64),
+        )
+    )
 
 
 def _error_failures(result: SolveResult) -> list[dict[str, Any]]:

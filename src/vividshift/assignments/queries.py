@@ -139,23 +139,33 @@ async def past_runs(conn: Connection, *, domain_id: UUID, until: date, limit: in
     )
 
 
-async def places_by_participant(
-    conn: Connection, run_ids: Sequence[UUID]
-) -> list[tuple[str, list[str], list[int]]]:
-    """The places of those runs, one row per participant, aggregated here: (participant
-    id, target ids, index in `run_ids` of each target's run). Rows grow with the people,
-    not with the runs, and arrive as tuples: no per-place row is built in Python."""
+async def past_places(
+    conn: Connection, run_ids: Sequence[UUID], people: Sequence[str], targets: Sequence[str]
+) -> tuple[list[int], list[int], list[int]]:
+    """Every place of those runs as three integer arrays: the person's index in `people`
+    (-1: not listed), the target's index in `targets` (-1: not listed) and the index in
+    `run_ids` of its run. Numbered here, one row in all: no id is read back as text and
+    no row is built per place or per person (`engine.past.PastPlaces` takes them)."""
     if not run_ids:
-        return []
+        return [], [], []
     async with conn.cursor(row_factory=tuple_row, binary=True) as cur:
         await cur.execute(
-            "SELECT participant_id::text, array_agg(target_id::text),"
-            " array_agg(array_position(%(runs)s::uuid[], assignment_id) - 1)"
-            " FROM assignment_details WHERE assignment_id = ANY(%(runs)s)"
-            " GROUP BY participant_id",
-            {"runs": list(run_ids)},
+            """
+            SELECT coalesce(array_agg(coalesce(p.i::int, 0) - 1), '{}'),
+                   coalesce(array_agg(coalesce(t.j::int, 0) - 1), '{}'),
+                   coalesce(array_agg(r.k::int - 1), '{}')
+              FROM unnest(%(runs)s::uuid[]) WITH ORDINALITY AS r(id, k)
+              JOIN assignment_details AS d ON d.assignment_id = r.id
+              LEFT JOIN unnest(%(people)s::uuid[]) WITH ORDINALITY AS p(id, i)
+                     ON p.id = d.participant_id
+              LEFT JOIN unnest(%(targets)s::uuid[]) WITH ORDINALITY AS t(id, j)
+                     ON t.id = d.target_id
+            """,
+            {"runs": list(run_ids), "people": list(people), "targets": list(targets)},
         )
-        return await cur.fetchall()
+        row = await cur.fetchone()
+    assert row is not None
+    return row[0], row[1], row[2]
 
 
 async def active_run(conn: Connection, *, domain_id: UUID, on: date) -> AssignmentRow | None:
