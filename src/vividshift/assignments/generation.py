@@ -45,6 +45,7 @@ Decisions:
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -211,26 +212,43 @@ async def generate_released(
     solved = perf_counter()
     if client_gone is not None and await client_gone():
         raise ClientGone
+    # The details are made and encoded in a worker thread while the server takes the
+    # lock and checks the inputs below: both cores at work instead of one after the other.
+    details = _details_soon(result, first.problem, first.rules.strategy)
+    making = [details]
     dated = body.model_copy(update={"assignment_date": first.run_date})
-    async with connect() as conn, transaction(conn, acting_user=actor):
-        domain = await _domain(conn, principal, dated.domain)
-        await _lock(conn, domain.name, first.run_date)
-        if await queries.inputs_fingerprint(conn, domain.id, first.run_date) == first.fingerprint:
-            replaced = await _settle_active_run(
-                conn, domain.id, domain.name, first.run_date, body.replace
+    try:
+        async with connect() as conn, transaction(conn, acting_user=actor):
+            domain = await _domain(conn, principal, dated.domain)
+            await _lock(conn, domain.name, first.run_date)
+            fingerprint = await queries.inputs_fingerprint(conn, domain.id, first.run_date)
+            if fingerprint == first.fingerprint:
+                replaced = await _settle_active_run(
+                    conn, domain.id, domain.name, first.run_date, body.replace
+                )
+                prep = replace(first, domain=domain, replaced=replaced)
+            else:
+                # Something changed meanwhile (a concurrent run of the same date, an edit):
+                # read and solve again under the lock — this rare path holds the connection
+                # through the solve, as every generation used to.
+                prep = await _prepare(conn, principal, dated, lock=False)
+                result = await _solve(prep.problem)
+                solved = perf_counter()
+                details = _details_soon(result, prep.problem, prep.rules.strategy)
+                making.append(details)
+            row, rows, metadata, timings = await _persist(
+                conn,
+                prep,
+                body,
+                result,
+                actor,
+                {"load": loaded - started, "solve": solved - loaded},
+                details,
             )
-            prep = replace(first, domain=domain, replaced=replaced)
-        else:
-            # Something changed meanwhile (a concurrent run of the same date, an edit):
-            # read and solve again under the lock — this rare path holds the connection
-            # through the solve, as every generation used to.
-            prep = await _prepare(conn, principal, dated, lock=False)
-            result = await _solve(prep.problem)
-            solved = perf_counter()
-        row, details, metadata, timings = await _persist(
-            conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
-        )
-    return _generated(prep, result, row, details, metadata, timings, started, solved)
+    finally:
+        # No worker thread outlives its request (one that failed before using them).
+        await asyncio.wait(making)
+    return _generated(prep, result, row, rows, metadata, timings, started, solved)
 
 
 @dataclass(frozen=True)
@@ -269,8 +287,10 @@ async def _persist(
     result: SolveResult,
     actor: UUID | None,
     seconds: dict[str, float],
+    details: Awaitable[_Details] | None = None,
 ) -> tuple[AssignmentRow, list[Detail], dict[str, Any], dict[str, float]]:
-    """Write the run, its details and history (in the caller's transaction)."""
+    """Write the run, its details (`details`: being made already, else made here) and
+    history (in the caller's transaction)."""
     domain, problem, rules, inputs, replaced = (
         prep.domain,
         prep.problem,
@@ -312,9 +332,9 @@ async def _persist(
             "domain_id": domain_id,
         },
     )
-    details = _detail_rows(result, problem, rules.strategy)
-    await queries.copy_details(conn, row.id, details)
-    await _record_history(conn, row.id, result, rules, len(details), failures, replaced)
+    made = _details(result, problem, rules.strategy) if details is None else await details
+    await queries.copy_detail_lines(conn, row.id, made.lines)
+    await _record_history(conn, row.id, result, rules, len(made.rows), failures, replaced)
     if replaced is not None:
         await queries.insert_history(
             conn,
@@ -325,7 +345,7 @@ async def _persist(
         )
     # In this transaction: a run rolled back (or a preview) tells nobody.
     await events.run_published(conn, row.id)
-    return row, details, metadata, timings
+    return row, made.rows, metadata, timings
 
 
 def _generated(
@@ -524,6 +544,29 @@ def _configuration(
         "inputs": inputs,
     }
     return configuration | {"domain": domain.name, "domain_id": str(domain.id)}
+
+
+@dataclass(frozen=True)
+class _Details:
+    """A run's details as stored and answered, and as lines of its COPY."""
+
+    rows: list[Detail]
+    lines: list[bytes]
+
+
+def _details(result: SolveResult, problem: Problem, strategy: str) -> _Details:
+    rows = _detail_rows(result, problem, strategy)
+    return _Details(rows, queries.copy_lines(rows))
+
+
+def _details_soon(result: SolveResult, problem: Problem, strategy: str) -> asyncio.Future[_Details]:
+    """`_details` in a worker thread, started now. Its outcome is read even when nobody
+    awaits it (a request that fails before its details are written)."""
+    future = asyncio.ensure_future(
+        anyio.to_thread.run_sync(partial(_details, result, problem, strategy))
+    )
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
 
 
 def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[Detail]:

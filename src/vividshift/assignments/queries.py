@@ -231,28 +231,32 @@ async def insert_assignment(conn: Connection, values: dict[str, Any]) -> Assignm
 async def copy_details(
     conn: Connection, assignment_id: UUID, rows: Sequence[tuple[str, str, int, dict[str, Any]]]
 ) -> int:
-    """All details of a run with one COPY: (participant id, target id, position, metadata),
-    sent as one text block with the metadata encoded by orjson (`copy_block`): a
+    """All details of a run with one COPY: (participant id, target id, position, metadata)."""
+    return await copy_detail_lines(conn, assignment_id, copy_lines(rows))
+
+
+async def copy_detail_lines(conn: Connection, assignment_id: UUID, lines: Sequence[bytes]) -> int:
+    """Details encoded by `copy_lines` with one COPY, sent as one block of text: a
     `write_row` per detail and the standard library's JSON encoder were a third of the
     write; the rest is the server's side (foreign keys, the indexes, the GIN of
     `metadata`)."""
+    run = f"{assignment_id}\t".encode()
     async with conn.cursor() as cur, cur.copy(DETAIL_COPY) as copy:
-        await copy.write(copy_block(assignment_id, rows))
-    return len(rows)
+        await copy.write(b"".join(run + line for line in lines))
+    return len(lines)
 
 
-def copy_block(assignment_id: UUID, rows: Sequence[tuple[str, str, int, dict[str, Any]]]) -> bytes:
-    """The rows in COPY's text format. orjson writes no control character unescaped, so
-    a JSON text needs only its backslashes doubled to be a COPY field; ids are UUIDs and
-    positions integers (nothing to escape)."""
-    aid = str(assignment_id)
-    lines = [
-        f"{aid}\t{pid}\t{tid}\t{position}\t".encode()
+def copy_lines(rows: Sequence[tuple[str, str, int, dict[str, Any]]]) -> list[bytes]:
+    """Each row as a line of COPY's text format, but for the leading run id (the run
+    may not be stored yet). orjson writes no control character unescaped, so a JSON text
+    needs only its backslashes doubled to be a COPY field; ids are UUIDs and positions
+    integers (nothing to escape)."""
+    return [
+        f"{pid}\t{tid}\t{position}\t".encode()
         + orjson.dumps(metadata).replace(b"\\", b"\\\\")
         + b"\n"
         for pid, tid, position, metadata in rows
     ]
-    return b"".join(lines)
 
 
 async def insert_details_row_by_row(
