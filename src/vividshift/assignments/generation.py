@@ -111,11 +111,12 @@ def _solver_slots() -> anyio.CapacityLimiter:
 
 
 def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
-    found = {r["id"]: r for r in rows}
-    unknown = [str(i) for i in dict.fromkeys(requested) if i not in found]
+    found = {str(r["id"]): r for r in rows}  # ids as UUIDs or as text
+    wanted = [str(i) for i in dict.fromkeys(requested)]
+    unknown = [i for i in wanted if i not in found]
     if unknown:
         raise ValidationFailed(f"Unknown {kind}", details={f"unknown_{kind}": unknown[:100]})
-    inactive = [str(i) for i in dict.fromkeys(requested) if not found[i]["is_active"]]
+    inactive = [i for i in wanted if not found[i]["is_active"]]
     if inactive:
         raise ValidationFailed(f"Inactive {kind}", details={f"inactive_{kind}": inactive[:100]})
 
@@ -447,7 +448,7 @@ async def _load_problem(
     run_date: date,
 ) -> tuple[Problem, RunRules, dict[str, Any]]:
     """The engine's Problem from the stored people, targets, rules and history."""
-    people_rows = await queries.load_participants(conn, domain_id, body.participants or None)
+    people_rows = await queries.engine_participants(conn, domain_id, body.participants or None)
     target_rows = await queries.load_targets(conn, domain_id, body.targets or None)
     _check_ids("participants", body.participants, people_rows)
     _check_ids("targets", body.targets, target_rows)

@@ -80,6 +80,26 @@ async def load_participants(
     return await _fetch_bulk(conn, sql, (domain_id, list(ids)))
 
 
+async def engine_participants(
+    conn: Connection, domain_id: UUID, ids: Sequence[UUID] | None
+) -> list[dict[str, Any]]:
+    """`load_participants` (the id as text) for a generation: the rows come as one JSON
+    array built here and parsed by orjson at once, instead of a row and four JSON values
+    per person decoded one by one."""
+    where = "p.domain_id = %s AND " + ("p.is_active = true" if ids is None else "p.id = ANY(%s)")
+    columns = ENGINE_PARTICIPANT_COLUMNS.replace("p.id, p.name,", "p.id AS id, p.name AS name,")
+    sql = (
+        "SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.id), '[]')::text"
+        f" FROM (SELECT {columns} FROM {ENGINE_PARTICIPANT_FROM} WHERE {where}) AS x"
+    )
+    params = (domain_id,) if ids is None else (domain_id, list(ids))
+    async with conn.cursor(row_factory=tuple_row) as cur:
+        await cur.execute(sql, params)
+        row = await cur.fetchone()
+    assert row is not None
+    return _json_loads(row[0])
+
+
 async def load_targets(
     conn: Connection, domain_id: UUID, ids: Sequence[UUID] | None
 ) -> list[dict[str, Any]]:
