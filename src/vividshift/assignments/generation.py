@@ -63,7 +63,7 @@ import psycopg.errors
 from vividshift.assignments import queries
 from vividshift.assignments.generated import Detail, GeneratedRun
 from vividshift.assignments.metrics import observe_generation
-from vividshift.assignments.rows import AssignmentRow, PastRun
+from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.rules import House, RunRules, build_rules, house_of, run_window
 from vividshift.assignments.schemas import GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
@@ -76,10 +76,8 @@ from vividshift.engine import (
     InvalidParameters,
     InvalidProblem,
     PairScore,
-    Participant,
     Problem,
     SolveResult,
-    Target,
     participant_from_mapping,
     solve,
     target_from_mapping,
@@ -452,8 +450,18 @@ async def _load_problem(
     target_rows = await queries.load_targets(conn, domain_id, body.targets or None)
     _check_ids("participants", body.participants, people_rows)
     _check_ids("targets", body.targets, target_rows)
-    people = _engine_rows("participant", people_rows, participant_from_mapping)
     targets = _engine_rows("target", target_rows, target_from_mapping)
+    # The history of the latest HISTORY_RUNS runs (what a run reads unless a rule asks
+    # for more) is read while a worker thread turns the rows into the engine's people:
+    # the server's query and Python's conversion at once, not one after the other.
+    past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=HISTORY_RUNS)
+    person_ids, target_ids = [str(r["id"]) for r in people_rows], [t.id for t in targets]
+    people, places = await _both(
+        anyio.to_thread.run_sync(
+            partial(_engine_rows, "participant", people_rows, participant_from_mapping)
+        ),
+        queries.past_places(conn, [r.id for r in past], person_ids, target_ids),
+    )
     rules = build_rules(
         strategy=body.strategy,
         parameters=body.parameters,
@@ -474,14 +482,16 @@ async def _load_problem(
         # Effort by turn length: each place weighs its target's effort × its hours.
         targets = [replace(t, effort=t.effort * hours_of(t.time_window, window)) for t in targets]
     depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
-    past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
+    if depth > HISTORY_RUNS:  # a no-repeat window reaching further back
+        past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
+        places = await queries.past_places(conn, [r.id for r in past], person_ids, target_ids)
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),
         strategy=rules.strategy,
         parameters=rules.parameters,
         constraints=tuple(rules.constraints),
-        history=await _history(conn, past, people, targets),
+        history=_history(len(past), person_ids, target_ids, places),
         seed=rules.seed,
         window=window,
         validators=tuple(rules.validators),
@@ -499,24 +509,25 @@ async def _load_problem(
     return problem, rules, inputs
 
 
-async def _history(
-    conn: Connection, past: list[PastRun], people: list[Participant], targets: list[Target]
+async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Both results, awaited together; the first failure raised once both are done (no
+    query is left running on the connection)."""
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _history(
+    depth: int,
+    person_ids: list[str],
+    target_ids: list[str],
+    places: tuple[list[int], list[int], list[int]],
 ) -> History:
-    """The people's places in the past runs, as the arrays the engine reads them in."""
-    person_ids, target_ids = [p.id for p in people], [t.id for t in targets]
-    person, target, run = await queries.past_places(
-        conn, [r.id for r in past], person_ids, target_ids
-    )
-    return History(
-        PastPlaces(
-            len(past),
-            person_ids,
-            target_ids,
-            np.array(person, dtype=np.int64),
-            np.array(target, dtype=np.int64),
-            np.array(run, dtype=np.int64),
-        )
-    )
+    """The places of the past runs (`queries.past_places`), as the engine reads them."""
+    person, target, run = (np.array(a, dtype=np.int64) for a in places)
+    return History(PastPlaces(depth, person_ids, target_ids, person, target, run))
 
 
 def _error_failures(result: SolveResult) -> list[dict[str, Any]]:
