@@ -33,8 +33,9 @@ Decisions:
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
 - **Big runs stay cheap around the solver**: the history comes as three integer arrays
-  numbered in PostgreSQL (`queries.past_places` → `engine.past.PastPlaces`), the details
-  are one COPY,
+  numbered in PostgreSQL (`queries.past_places` → `engine.past.PastPlaces`), read while
+  a worker thread converts the people; the details are made in a worker thread while
+  the saving transaction locks and checks its inputs, and written by one COPY,
   and a run comes back as a `GeneratedRun` that the route encodes once
   (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
   want objects.
