@@ -71,10 +71,16 @@ LEFT_AS_DICTS = {
     "auth": {"get_live_session"},
     # The list endpoint's query is reworked for speed separately (it strips a window count).
     "participants": {"list_participants", "where_clause"},
-    # Generation's bulk reads (10 000 people, JSON parsed by orjson) feed the engine's
-    # converters by key; the caller's own list (`/api/me/assignments`) is reworked for
-    # speed separately.
-    "assignments": {"load_participants", "load_targets", "linked_domains", "my_places"},
+    # Generation's bulk reads (10 000 people, JSON parsed by orjson; for a generation one
+    # JSON array from PostgreSQL) feed the engine's converters by key; the caller's own
+    # list (`/api/me/assignments`) is reworked for speed separately.
+    "assignments": {
+        "load_participants",
+        "engine_participants",
+        "load_targets",
+        "linked_domains",
+        "my_places",
+    },
 }
 
 

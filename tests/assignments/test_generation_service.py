@@ -6,7 +6,13 @@ from typing import Any
 import pytest
 
 from tests.assignments.service_helpers import count, house, principal
-from tests.factories import make_target
+from tests.factories import (
+    make_assignment,
+    make_detail,
+    make_domain,
+    make_participant,
+    make_target,
+)
 from vividshift.assignments import generation
 from vividshift.assignments.schemas import GenerateRequest
 from vividshift.db import Connection
@@ -121,3 +127,34 @@ async def test_generate_once_replays_a_key_and_refuses_it_for_another_body(
         await generation.generate_once(db, manager, request(domain, name="other"), "key-1")
     runs = "SELECT count(*) AS n FROM assignments WHERE domain_id = %s"
     assert await count(db, runs, domain["id"]) == 1
+
+
+async def test_a_no_repeat_window_beyond_ten_runs_reads_that_many(db: Connection) -> None:
+    """Ten runs of history are read alongside the people; a rule reaching further back
+    has them read again, as deep as it asks."""
+    domain = await make_domain(db)
+    ana = await make_participant(db, name="Ana", domain_id=domain["id"])
+    await make_participant(db, name="Ben", domain_id=domain["id"])
+    bins = await make_target(db, name="bins", required_count=1, domain_id=domain["id"])
+    runs = []
+    for k in range(13):  # k = 0 the earliest; Ana did the bins in the 12th latest run
+        run = await make_assignment(
+            db, domain_id=domain["id"], assignment_date=date(2031, 1, 1 + k), status="completed"
+        )
+        runs.append(run)
+    await make_detail(
+        db, assignment_id=runs[1]["id"], participant_id=ana["id"], target_id=bins["id"]
+    )
+    no_repeat = [{"name": "no_repeat", "parameters": {"window": 12}}]
+
+    plain = await generation.generate(db, None, request(domain, replace="cancel"))
+    deep = await generation.generate(
+        db, None, request(domain, constraints=no_repeat, replace="cancel")
+    )
+
+    read = "SELECT configuration->'inputs'->'history_runs' AS runs FROM assignments WHERE id = %s"
+    plain_runs = (await (await db.execute(read, (plain.id,))).fetchone())["runs"]
+    deep_runs = (await (await db.execute(read, (deep.id,))).fetchone())["runs"]
+    assert plain_runs == [str(r["id"]) for r in reversed(runs[3:])]
+    assert deep_runs == [str(r["id"]) for r in reversed(runs[1:])]
+    assert [str(p.participant_id) for p in deep.assignments] != [str(ana["id"])]

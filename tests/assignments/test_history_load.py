@@ -1,12 +1,16 @@
-"""The history a generation reads, aggregated per participant in SQL, is the history of
-the runs' detail rows (run 0 the latest; cancelled and later runs left out)."""
+"""The history a generation reads, numbered in SQL as arrays (`past_places` →
+`PastPlaces`), is the history of the runs' detail rows (run 0 the latest; cancelled and
+later runs left out)."""
 
 from datetime import UTC, date, datetime
+
+import numpy as np
 
 from tests.factories import make_assignment, make_detail, make_domain, make_participant, make_target
 from vividshift.assignments import queries
 from vividshift.db import Connection
 from vividshift.engine import History, PastRun
+from vividshift.engine.past import PastPlaces
 
 UNTIL = date(2030, 2, 1)
 
@@ -46,8 +50,9 @@ async def test_aggregated_history_is_the_history_of_the_runs(db: Connection) -> 
     await run(date(2030, 1, 20), [], domain_id=other["id"])
 
     past = await queries.past_runs(db, domain_id=domain["id"], until=UNTIL, limit=10)
-    places = await queries.places_by_participant(db, [r.id for r in past])
-    history = History.from_places(len(past), places)
+    people = [str(p["id"]) for p in (ana, ben, cleo)]
+    tasks = [str(t["id"]) for t in (bins, dishes)]
+    history = await _history(db, [r.id for r in past], people, tasks)
 
     expected = History.from_runs(
         [PastRun(r.assignment_date, await _pairs(db, r.id), created_at=r.created_at) for r in past]
@@ -62,5 +67,28 @@ async def test_aggregated_history_is_the_history_of_the_runs(db: Connection) -> 
     assert history.of(str(cleo["id"]))[0] == frozenset({str(bins["id"])})
     # Only the latest two: the limit counts runs, not places.
     two = await queries.past_runs(db, domain_id=domain["id"], until=UNTIL, limit=2)
-    shallow = History.from_places(2, await queries.places_by_participant(db, [r.id for r in two]))
+    shallow = await _history(db, [r.id for r in two], people, tasks)
     assert shallow.of(str(ana["id"])) == (frozenset({str(bins["id"])}), frozenset())
+
+
+async def _history(db: Connection, runs: list, people: list[str], tasks: list[str]) -> History:
+    person, target, run = await queries.past_places(db, runs, people, tasks)
+    return History(PastPlaces(len(runs), people, tasks, *map(np.array, (person, target, run))))
+
+
+async def test_people_and_tasks_not_listed_are_numbered_minus_one(db: Connection) -> None:
+    domain = await make_domain(db)
+    ana, ben = [await make_participant(db, domain_id=domain["id"]) for _ in range(2)]
+    bins, dishes = [await make_target(db, domain_id=domain["id"]) for _ in range(2)]
+    run = await make_assignment(db, domain_id=domain["id"], assignment_date=date(2030, 1, 5))
+    for person, task in [(ana, bins), (ana, dishes), (ben, bins)]:
+        await make_detail(
+            db, assignment_id=run["id"], participant_id=person["id"], target_id=task["id"]
+        )
+
+    person, target, k = await queries.past_places(
+        db, [run["id"]], [str(ana["id"])], [str(bins["id"])]
+    )
+
+    assert sorted(zip(person, target, k, strict=True)) == [(-1, 0, 0), (0, -1, 0), (0, 0, 0)]
+    assert await queries.past_places(db, [], [str(ana["id"])], []) == ([], [], [])

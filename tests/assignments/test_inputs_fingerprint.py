@@ -86,3 +86,32 @@ async def test_moving_a_place_changes_the_digest(db: Connection) -> None:
     await db.execute("DELETE FROM assignment_details WHERE id = %s", (second["id"],))
     seen.add(await inputs_fingerprint(db, domain["id"], DAY))
     assert len(seen) == 4
+
+
+async def test_values_trading_columns_change_the_digest(db: Connection) -> None:
+    """A row's hash combines its columns' hashes each with a seed of its own: the person
+    placed and the person covering trading roles is a change; clearing a position too."""
+    domain = await make_domain(db)
+    ana = await make_participant(db, domain_id=domain["id"])
+    ben = await make_participant(db, domain_id=domain["id"])
+    bins = await make_target(db, domain_id=domain["id"])
+    run = await make_assignment(db, domain_id=domain["id"], assignment_date=date(2030, 1, 3))
+    place = await make_detail(
+        db, assignment_id=run["id"], participant_id=ana["id"], target_id=bins["id"], position=1
+    )
+    await db.execute(
+        "UPDATE assignment_details SET rota_participant_id = %s WHERE id = %s",
+        (ben["id"], place["id"]),
+    )
+    seen = {await inputs_fingerprint(db, domain["id"], DAY)}
+
+    await db.execute(
+        "UPDATE assignment_details SET participant_id = %s, rota_participant_id = %s WHERE id = %s",
+        (ben["id"], ana["id"], place["id"]),
+    )
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 2
+
+    await db.execute("UPDATE assignment_details SET position = NULL WHERE id = %s", (place["id"],))
+    seen.add(await inputs_fingerprint(db, domain["id"], DAY))
+    assert len(seen) == 3

@@ -32,8 +32,10 @@ Decisions:
 - **Fair share**: once the domain has outcomes of places, the balance objective plans
   against each person's ledger balance (`vividshift.ledger`: effort done − fair share,
   prorated by presence) instead of counting places in the recent history.
-- **Big runs stay cheap around the solver**: the history comes aggregated per person
-  (`queries.places_by_participant` → `History.from_places`), the details are one COPY,
+- **Big runs stay cheap around the solver**: the history comes as three integer arrays
+  numbered in PostgreSQL (`queries.past_places` → `engine.past.PastPlaces`), read while
+  a worker thread converts the people; the details are made in a worker thread while
+  the saving transaction locks and checks its inputs, and written by one COPY,
   and a run comes back as a `GeneratedRun` that the route encodes once
   (`GeneratedRun.to_json`); `generate` still answers the pydantic model for callers that
   want objects.
@@ -44,6 +46,7 @@ Decisions:
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -55,6 +58,7 @@ from typing import Any
 from uuid import UUID
 
 import anyio
+import numpy as np
 import psycopg.errors
 
 from vividshift.assignments import queries
@@ -79,6 +83,7 @@ from vividshift.engine import (
     solve,
     target_from_mapping,
 )
+from vividshift.engine.past import PastPlaces
 from vividshift.errors import BusinessRuleViolation, Conflict, ValidationFailed
 from vividshift.idempotency.service import run_idempotent
 from vividshift.ledger.duration import hours_of, weighs_by_duration
@@ -105,11 +110,12 @@ def _solver_slots() -> anyio.CapacityLimiter:
 
 
 def _check_ids(kind: str, requested: list[UUID], rows: list[dict[str, Any]]) -> None:
-    found = {r["id"]: r for r in rows}
-    unknown = [str(i) for i in dict.fromkeys(requested) if i not in found]
+    found = {str(r["id"]): r for r in rows}  # ids as UUIDs or as text
+    wanted = [str(i) for i in dict.fromkeys(requested)]
+    unknown = [i for i in wanted if i not in found]
     if unknown:
         raise ValidationFailed(f"Unknown {kind}", details={f"unknown_{kind}": unknown[:100]})
-    inactive = [str(i) for i in dict.fromkeys(requested) if not found[i]["is_active"]]
+    inactive = [i for i in wanted if not found[i]["is_active"]]
     if inactive:
         raise ValidationFailed(f"Inactive {kind}", details={f"inactive_{kind}": inactive[:100]})
 
@@ -206,26 +212,43 @@ async def generate_released(
     solved = perf_counter()
     if client_gone is not None and await client_gone():
         raise ClientGone
+    # The details are made and encoded in a worker thread while the server takes the
+    # lock and checks the inputs below: both cores at work instead of one after the other.
+    details = _details_soon(result, first.problem, first.rules.strategy)
+    making = [details]
     dated = body.model_copy(update={"assignment_date": first.run_date})
-    async with connect() as conn, transaction(conn, acting_user=actor):
-        domain = await _domain(conn, principal, dated.domain)
-        await _lock(conn, domain.name, first.run_date)
-        if await queries.inputs_fingerprint(conn, domain.id, first.run_date) == first.fingerprint:
-            replaced = await _settle_active_run(
-                conn, domain.id, domain.name, first.run_date, body.replace
+    try:
+        async with connect() as conn, transaction(conn, acting_user=actor):
+            domain = await _domain(conn, principal, dated.domain)
+            await _lock(conn, domain.name, first.run_date)
+            fingerprint = await queries.inputs_fingerprint(conn, domain.id, first.run_date)
+            if fingerprint == first.fingerprint:
+                replaced = await _settle_active_run(
+                    conn, domain.id, domain.name, first.run_date, body.replace
+                )
+                prep = replace(first, domain=domain, replaced=replaced)
+            else:
+                # Something changed meanwhile (a concurrent run of the same date, an edit):
+                # read and solve again under the lock — this rare path holds the connection
+                # through the solve, as every generation used to.
+                prep = await _prepare(conn, principal, dated, lock=False)
+                result = await _solve(prep.problem)
+                solved = perf_counter()
+                details = _details_soon(result, prep.problem, prep.rules.strategy)
+                making.append(details)
+            row, rows, metadata, timings = await _persist(
+                conn,
+                prep,
+                body,
+                result,
+                actor,
+                {"load": loaded - started, "solve": solved - loaded},
+                details,
             )
-            prep = replace(first, domain=domain, replaced=replaced)
-        else:
-            # Something changed meanwhile (a concurrent run of the same date, an edit):
-            # read and solve again under the lock — this rare path holds the connection
-            # through the solve, as every generation used to.
-            prep = await _prepare(conn, principal, dated, lock=False)
-            result = await _solve(prep.problem)
-            solved = perf_counter()
-        row, details, metadata, timings = await _persist(
-            conn, prep, body, result, actor, {"load": loaded - started, "solve": solved - loaded}
-        )
-    return _generated(prep, result, row, details, metadata, timings, started, solved)
+    finally:
+        # No worker thread outlives its request (one that failed before using them).
+        await asyncio.wait(making)
+    return _generated(prep, result, row, rows, metadata, timings, started, solved)
 
 
 @dataclass(frozen=True)
@@ -264,8 +287,10 @@ async def _persist(
     result: SolveResult,
     actor: UUID | None,
     seconds: dict[str, float],
+    details: Awaitable[_Details] | None = None,
 ) -> tuple[AssignmentRow, list[Detail], dict[str, Any], dict[str, float]]:
-    """Write the run, its details and history (in the caller's transaction)."""
+    """Write the run, its details (`details`: being made already, else made here) and
+    history (in the caller's transaction)."""
     domain, problem, rules, inputs, replaced = (
         prep.domain,
         prep.problem,
@@ -307,9 +332,9 @@ async def _persist(
             "domain_id": domain_id,
         },
     )
-    details = _detail_rows(result, problem, rules.strategy)
-    await queries.copy_details(conn, row.id, details)
-    await _record_history(conn, row.id, result, rules, len(details), failures, replaced)
+    made = _details(result, problem, rules.strategy) if details is None else await details
+    await queries.copy_detail_lines(conn, row.id, made.lines)
+    await _record_history(conn, row.id, result, rules, len(made.rows), failures, replaced)
     if replaced is not None:
         await queries.insert_history(
             conn,
@@ -320,7 +345,7 @@ async def _persist(
         )
     # In this transaction: a run rolled back (or a preview) tells nobody.
     await events.run_published(conn, row.id)
-    return row, details, metadata, timings
+    return row, made.rows, metadata, timings
 
 
 def _generated(
@@ -422,12 +447,22 @@ async def _load_problem(
     run_date: date,
 ) -> tuple[Problem, RunRules, dict[str, Any]]:
     """The engine's Problem from the stored people, targets, rules and history."""
-    people_rows = await queries.load_participants(conn, domain_id, body.participants or None)
+    people_rows = await queries.engine_participants(conn, domain_id, body.participants or None)
     target_rows = await queries.load_targets(conn, domain_id, body.targets or None)
     _check_ids("participants", body.participants, people_rows)
     _check_ids("targets", body.targets, target_rows)
-    people = _engine_rows("participant", people_rows, participant_from_mapping)
     targets = _engine_rows("target", target_rows, target_from_mapping)
+    # The history of the latest HISTORY_RUNS runs (what a run reads unless a rule asks
+    # for more) is read while a worker thread turns the rows into the engine's people:
+    # the server's query and Python's conversion at once, not one after the other.
+    past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=HISTORY_RUNS)
+    person_ids, target_ids = [str(r["id"]) for r in people_rows], [t.id for t in targets]
+    people, places = await _both(
+        anyio.to_thread.run_sync(
+            partial(_engine_rows, "participant", people_rows, participant_from_mapping)
+        ),
+        queries.past_places(conn, [r.id for r in past], person_ids, target_ids),
+    )
     rules = build_rules(
         strategy=body.strategy,
         parameters=body.parameters,
@@ -448,16 +483,16 @@ async def _load_problem(
         # Effort by turn length: each place weighs its target's effort × its hours.
         targets = [replace(t, effort=t.effort * hours_of(t.time_window, window)) for t in targets]
     depth = _history_depth(rules.parameters, rules.constraints_raw, targets)
-    past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
+    if depth > HISTORY_RUNS:  # a no-repeat window reaching further back
+        past = await queries.past_runs(conn, domain_id=domain_id, until=run_date, limit=depth)
+        places = await queries.past_places(conn, [r.id for r in past], person_ids, target_ids)
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),
         strategy=rules.strategy,
         parameters=rules.parameters,
         constraints=tuple(rules.constraints),
-        history=History.from_places(
-            len(past), await queries.places_by_participant(conn, [r.id for r in past])
-        ),
+        history=_history(len(past), person_ids, target_ids, places),
         seed=rules.seed,
         window=window,
         validators=tuple(rules.validators),
@@ -473,6 +508,27 @@ async def _load_problem(
         "history_runs": [str(r.id) for r in past],
     }
     return problem, rules, inputs
+
+
+async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Both results, awaited together; the first failure raised once both are done (no
+    query is left running on the connection)."""
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _history(
+    depth: int,
+    person_ids: list[str],
+    target_ids: list[str],
+    places: tuple[list[int], list[int], list[int]],
+) -> History:
+    """The places of the past runs (`queries.past_places`), as the engine reads them."""
+    person, target, run = (np.array(a, dtype=np.int64) for a in places)
+    return History(PastPlaces(depth, person_ids, target_ids, person, target, run))
 
 
 def _error_failures(result: SolveResult) -> list[dict[str, Any]]:
@@ -501,6 +557,29 @@ def _configuration(
         "inputs": inputs,
     }
     return configuration | {"domain": domain.name, "domain_id": str(domain.id)}
+
+
+@dataclass(frozen=True)
+class _Details:
+    """A run's details as stored and answered, and as lines of its COPY."""
+
+    rows: list[Detail]
+    lines: list[bytes]
+
+
+def _details(result: SolveResult, problem: Problem, strategy: str) -> _Details:
+    rows = _detail_rows(result, problem, strategy)
+    return _Details(rows, queries.copy_lines(rows))
+
+
+def _details_soon(result: SolveResult, problem: Problem, strategy: str) -> asyncio.Future[_Details]:
+    """`_details` in a worker thread, started now. Its outcome is read even when nobody
+    awaits it (a request that fails before its details are written)."""
+    future = asyncio.ensure_future(
+        anyio.to_thread.run_sync(partial(_details, result, problem, strategy))
+    )
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
 
 
 def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[Detail]:

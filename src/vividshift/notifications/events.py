@@ -146,10 +146,9 @@ async def run_published(conn: Connection, run_id: UUID) -> UUID | None:
     run = await queries.run_summary(conn, run_id)
     if run is None:
         return None
-    places = await queries.run_places(conn, run_id)
-    linked = await queries.users_of_participants(conn, sorted({p.participant_id for p in places}))
-    payload = {"run": _run(run), "domain": _domain(run), "places": [_place(p) for p in places]}
-    return await emit(conn, run.domain_id, RUN_PUBLISHED, payload, people=set(linked.values()))
+    places, linked = await queries.run_roster(conn, run_id)
+    payload = {"run": _run(run), "domain": _domain(run), "places": places}
+    return await emit(conn, run.domain_id, RUN_PUBLISHED, payload, people=set(linked))
 
 
 async def place_changed(
