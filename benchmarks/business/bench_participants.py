@@ -40,6 +40,7 @@ import psycopg
 from fastapi import Depends, FastAPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from cpu_time import cpu_seconds  # noqa: E402
 from scratch_db import scratch_database  # noqa: E402
 from served import account_token  # noqa: E402
 
@@ -101,21 +102,6 @@ def _wrk(path: str, headers: dict, seconds: int, connections: int, port: int = P
     }
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (those gone count 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
-
 def _server_pids(url: str, server: subprocess.Popen, name: str) -> list[int]:
     """The server process and its PostgreSQL backends (named by PGAPPNAME)."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -131,9 +117,9 @@ def _wrk_with_cpu(
     """`_wrk`, plus the CPU the server and its PostgreSQL backends spent per request:
     work done, which a machine loaded by others slows less than it slows the clock."""
     pids = _server_pids(url, server, name)
-    before = _cpu_seconds(pids)
+    before = cpu_seconds(pids)
     result = _wrk(path, headers, args.seconds, args.connections, port)
-    spent = _cpu_seconds(pids) - before
+    spent = cpu_seconds(pids) - before
     return result | {"cpu_ms": spent / max(result["requests"], 1) * 1e3}
 
 

@@ -40,6 +40,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from cpu_time import cpu_seconds  # noqa: E402
 from scratch_db import scratch_database  # noqa: E402
 
 from vividshift.app import create_app
@@ -155,9 +156,6 @@ async def _user_and_token(url: str, settings: Settings) -> tuple[uuid.UUID, str]
     return user["id"], issued.access_token
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
 def _backend_pids(url: str) -> list[int]:
     """The PostgreSQL backends of the app's pool (every other session of the database
     but this query's)."""
@@ -167,17 +165,6 @@ def _backend_pids(url: str) -> list[int]:
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     return [row[0] for row in rows]
-
-
-def _backend_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 async def _measure(settings: Settings, token: str, requests: int) -> dict[str, list[float]]:
@@ -206,12 +193,12 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
             backends = _backend_pids(str(settings.database_url))
             for _ in range(requests):
                 for label, path in paths.items():
-                    db_before, own_before = _backend_seconds(backends), time.process_time()
+                    db_before, own_before = cpu_seconds(backends), time.process_time()
                     start = time.perf_counter()
                     response = await http.get(path, headers=headers)
                     times[label].append(time.perf_counter() - start)
                     cpu[label][0] += time.process_time() - own_before
-                    cpu[label][1] += _backend_seconds(backends) - db_before
+                    cpu[label][1] += cpu_seconds(backends) - db_before
                     response.raise_for_status()
     for label, (own, db) in cpu.items():
         times[f"cpu: {label}"] = [own / requests, db / requests]
