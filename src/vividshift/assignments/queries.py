@@ -62,22 +62,24 @@ LIST_SORT = "ORDER BY assignment_date DESC, created_at DESC, id DESC"
 # --- inputs of a run --------------------------------------------------------------------
 
 
+def _participants_of(domain_id: UUID, ids: Sequence[UUID] | None) -> tuple[str, tuple[Any, ...]]:
+    """The condition of `load_participants`/`engine_participants`, with its parameters."""
+    if ids is None:
+        return "p.domain_id = %s AND p.is_active = true", (domain_id,)
+    return "p.domain_id = %s AND p.id = ANY(%s)", (domain_id, list(ids))
+
+
 async def load_participants(
     conn: Connection, domain_id: UUID, ids: Sequence[UUID] | None
 ) -> list[dict[str, Any]]:
     """The domain's active participants (ids None), or those of the domain with the given
     ids (any state): an id of another domain is not found."""
-    if ids is None:
-        sql = (
-            f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM {ENGINE_PARTICIPANT_FROM}"
-            " WHERE p.domain_id = %s AND p.is_active = true ORDER BY p.id"
-        )
-        return await _fetch_bulk(conn, sql, (domain_id,))
+    where, params = _participants_of(domain_id, ids)
     sql = (
         f"SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM {ENGINE_PARTICIPANT_FROM}"
-        " WHERE p.domain_id = %s AND p.id = ANY(%s) ORDER BY p.id"
+        f" WHERE {where} ORDER BY p.id"
     )
-    return await _fetch_bulk(conn, sql, (domain_id, list(ids)))
+    return await _fetch_bulk(conn, sql, params)
 
 
 async def engine_participants(
@@ -86,13 +88,12 @@ async def engine_participants(
     """`load_participants` (the id as text) for a generation: the rows come as one JSON
     array built here and parsed by orjson at once, instead of a row and four JSON values
     per person decoded one by one."""
-    where = "p.domain_id = %s AND " + ("p.is_active = true" if ids is None else "p.id = ANY(%s)")
-    columns = ENGINE_PARTICIPANT_COLUMNS.replace("p.id, p.name,", "p.id AS id, p.name AS name,")
+    where, params = _participants_of(domain_id, ids)
     sql = (
         "SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.id), '[]')::text"
-        f" FROM (SELECT {columns} FROM {ENGINE_PARTICIPANT_FROM} WHERE {where}) AS x"
+        f" FROM (SELECT {ENGINE_PARTICIPANT_COLUMNS} FROM {ENGINE_PARTICIPANT_FROM}"
+        f" WHERE {where}) AS x"
     )
-    params = (domain_id,) if ids is None else (domain_id, list(ids))
     async with conn.cursor(row_factory=tuple_row) as cur:
         await cur.execute(sql, params)
         row = await cur.fetchone()

@@ -58,30 +58,6 @@ class History:
                 runs[pid][i].add(tid)
         return cls({p: tuple(frozenset(s) for s in rs) for p, rs in runs.items()})
 
-    @classmethod
-    def from_places(
-        cls, depth: int, places: Iterable[tuple[str, Sequence[str], Sequence[int]]]
-    ) -> History:
-        """From `depth` runs given per participant: (participant, targets, run index of
-        each target, 0 = latest) — the shape a query aggregating per person returns, so
-        no per-run rows are built first. Runs a person missed share one empty set, and
-        a run of one target shares that target's set (sets are immutable): far fewer
-        objects for the cycle collector to walk."""
-        runs: dict[str, tuple[frozenset[str], ...]] = {}
-        single: dict[str, frozenset[str]] = {}
-        for pid, targets, indexes in places:
-            done = [_NONE] * depth
-            for tid, k in zip(targets, indexes, strict=True):
-                if done[k]:
-                    done[k] = done[k] | {tid}
-                else:
-                    done[k] = single.get(tid) or single.setdefault(tid, frozenset((tid,)))
-            runs[str(pid)] = tuple(done)
-        return cls(runs)
-
-
-_NONE: frozenset[str] = frozenset()
-
 
 def _recency(run: PastRun) -> tuple[datetime, datetime]:
     created = datetime.min if run.created_at is None else _naive_utc(run.created_at)
