@@ -303,7 +303,7 @@ async def test_ledger_queries_hand_out_frozen_rows(db: Connection) -> None:
     targets = await ledger_queries.domain_targets(db, domain["id"])
     assert [t.id for t in targets] == [task["id"]]
     assert_frozen_row(targets[0])
-    found = await ledger_queries.get_domain(db, domain["id"])
+    found = await domain_queries.get_domain(db, domain["id"])
     assert found is not None and found.name == domain["name"]
     assert_frozen_row(found)
 

@@ -1,21 +1,42 @@
 """From a domain's configuration to the engine's terms: the house's zone and day."""
 
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from vividshift.assignments.rules import House, build_rules, house_of, run_window
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import Participant, Target
 from vividshift.errors import ValidationFailed
 
 
+def domain_row(configuration: dict[str, Any], business_rules: list[Any] | None = None) -> DomainRow:
+    """A domain as the queries return it, with this configuration and these rules."""
+    now = datetime.now(UTC)
+    return DomainRow(
+        id=uuid.uuid4(),
+        name="house",
+        display_name="House",
+        description=None,
+        version="1.0.0",
+        is_active=True,
+        configuration=configuration,
+        business_rules=business_rules,
+        created_by=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def test_house_defaults_and_refusals() -> None:
     assert house_of(None) == House("UTC", "available")
-    berlin = {"configuration": {"timezone": "Europe/Berlin", "availability_default": "unavailable"}}
+    berlin = domain_row({"timezone": "Europe/Berlin", "availability_default": "unavailable"})
     assert house_of(berlin) == House("Europe/Berlin", "unavailable")
     for config in ({"timezone": "Mars/Olympus"}, {"availability_default": "maybe"}):
         with pytest.raises(ValidationFailed):
-            house_of({"configuration": config})
+            house_of(domain_row(config))
 
 
 @pytest.mark.parametrize(
@@ -30,14 +51,14 @@ def test_a_run_covers_the_houses_whole_local_day(day: str, hours: int) -> None:
 
 
 def test_request_overrides_the_domain_and_unknown_names_are_422() -> None:
-    domain = {
-        "configuration": {
+    domain = domain_row(
+        {
             "default_strategy": "optimal",
             "strategy_parameters": {"rotation_weight": 0.9},
             "constraints": {"max_assignments_per_participant": 2},
         },
-        "business_rules": [{"type": "group_exclusion", "group": "A", "target": "Bath"}],
-    }
+        [{"type": "group_exclusion", "group": "A", "target": "Bath"}],
+    )
     people, tasks = [Participant("p1", "Ana")], [Target("t1", "Bath")]
     rules = build_rules(
         strategy=None,

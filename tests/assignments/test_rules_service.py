@@ -2,13 +2,14 @@
 rules, its people and tasks, turned into the run's rules, house and group check."""
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
 from tests.factories import make_domain, make_participant, make_target
 from vividshift.assignments.rules import build_rules, group_rule_check, house_of, run_window
 from vividshift.db import Connection
+from vividshift.domains import queries as domain_queries
+from vividshift.domains.rows import DomainRow
 from vividshift.engine import Participant, Target, participant_from_mapping, target_from_mapping
 from vividshift.errors import ValidationFailed
 
@@ -28,16 +29,14 @@ BUSINESS_RULES = [
 
 async def stored_house(
     db: Connection,
-) -> tuple[dict[str, Any], list[Participant], list[Target]]:
+) -> tuple[DomainRow, list[Participant], list[Target]]:
     """A domain with rules, read back from the database with its people and tasks."""
     made = await make_domain(db, configuration=CONFIGURATION, business_rules=BUSINESS_RULES)
     for name, group in (("Ana", "A"), ("Ben", "B"), ("Cy", "B")):
         await make_participant(db, name=name, domain_id=made["id"], metadata={"group": group})
     for name in ("Bathroom", "Kitchen"):
         await make_target(db, name=name, required_count=1, domain_id=made["id"])
-    domain = await (
-        await db.execute("SELECT * FROM domains WHERE id = %s", (made["id"],))
-    ).fetchone()
+    domain = await domain_queries.get_domain(db, made["id"])
     assert domain is not None
     people = await (
         await db.execute(
@@ -118,9 +117,7 @@ async def test_the_request_overrides_the_stored_limit_and_parameters(db: Connect
 
 async def test_a_stored_unknown_strategy_is_refused(db: Connection) -> None:
     made = await make_domain(db, configuration={"default_strategy": "alphabetical"})
-    domain = await (
-        await db.execute("SELECT * FROM domains WHERE id = %s", (made["id"],))
-    ).fetchone()
+    domain = await domain_queries.get_domain(db, made["id"])
     with pytest.raises(ValidationFailed, match="Unknown strategy"):
         build_rules(
             strategy=None,

@@ -33,6 +33,7 @@ from vividshift.assignments.schemas import (
 from vividshift.assignments.service import read_model, run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains import queries as domain_queries
 from vividshift.engine import (
     InvalidProblem,
     Problem,
@@ -127,7 +128,7 @@ async def _revalidate(
     specs = [
         ValidatorSpec(v["name"], v.get("parameters") or {}) for v in config.get("validators") or []
     ]
-    house = house_of(await queries.get_domain(conn, domain_id))
+    house = house_of(await domain_queries.get_domain(conn, domain_id))
     problem = Problem(
         participants=tuple(people),
         targets=tuple(targets),

@@ -69,6 +69,7 @@ from vividshift.assignments.rules import House, RunRules, build_rules, house_of,
 from vividshift.assignments.schemas import GenerateRequest, GenerateResponse
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import domain_access
 from vividshift.domains.rows import DomainRow
 from vividshift.engine import (
@@ -135,7 +136,7 @@ async def _domain(conn: Connection, principal: Principal | None, ref: str | None
     """The run's domain, where the caller is a manager (404 unseen, 403 below manager);
     an inactive domain is a 422."""
     access = (await domain_access(conn, principal, ref)).require("manager")
-    row = await queries.get_domain(conn, access.domain_id)
+    row = await domain_queries.get_domain(conn, access.domain_id)
     assert row is not None
     if not row.is_active:
         raise ValidationFailed("Domain is inactive", details={"domain": ref or row.name})

@@ -28,8 +28,7 @@ from vividshift.assignments.rows import (
     RunDetail,
 )
 from vividshift.db import Connection, fetch_all, fetch_one
-from vividshift.domains.queries import DOMAIN_COLUMNS, VISIBLE_DOMAIN_IDS
-from vividshift.domains.rows import DomainRow
+from vividshift.domains.queries import VISIBLE_DOMAIN_IDS
 from vividshift.errors import Conflict
 
 # A participant's recorded absences join the `unavailable` intervals of their availability,
@@ -136,11 +135,6 @@ def _json_loads(data: bytes | bytearray | memoryview | str) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(bytes(data) if isinstance(data, memoryview) else data)
-
-
-async def get_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
-    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s"
-    return await fetch_one(conn, DomainRow, sql, (domain_id,))
 
 
 async def past_runs(conn: Connection, *, domain_id: UUID, until: date, limit: int) -> list[PastRun]:

@@ -141,14 +141,13 @@ def build_rules(
     constraints: Sequence[Mapping[str, Any]],
     validators: Sequence[Mapping[str, Any]] | None,
     seed: int | None,
-    domain: DomainRow | Mapping[str, Any] | None,
+    domain: DomainRow | None,
     participants: Sequence[Participant],
     targets: Sequence[Target],
 ) -> RunRules:
     """The run's rules; raises ValidationFailed (422) on unknown names or bad parameters."""
-    if isinstance(domain, DomainRow):
-        domain = domain.as_mapping()  # its rules are read as stored JSON, by key
-    config = (domain or {}).get("configuration") or {}
+    stored = None if domain is None else domain.as_mapping()  # its rules read by key
+    config = configuration_of(domain)
     notes: list[str] = []
     chosen = strategy or config.get("default_strategy") or DEFAULT_STRATEGY
     if chosen not in STRATEGIES:
@@ -162,7 +161,7 @@ def build_rules(
         raise ValidationFailed("Invalid strategy parameters", details=str(exc)) from None
 
     requested = [dict(c) for c in constraints]
-    from_domain = _domain_constraints(domain, notes)
+    from_domain = _domain_constraints(stored, notes)
     if any(c.get("name") in MAX_ASSIGNMENTS for c in requested):
         from_domain = [c for c in from_domain if c["name"] not in MAX_ASSIGNMENTS]
     t_lookup, p_lookup = _resolver(targets), _resolver(participants)
@@ -246,7 +245,7 @@ class House:
         return datetime.now(self.zone).date()
 
 
-def house_of(domain: DomainRow | Mapping[str, Any] | None) -> House:
+def house_of(domain: DomainRow | None) -> House:
     """The domain's House; a stored zone or default that is no longer valid is a 422."""
     config = configuration_of(domain)
     zone = config.get("timezone") or "UTC"

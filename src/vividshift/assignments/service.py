@@ -29,6 +29,7 @@ from vividshift.assignments.schemas import (
 )
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
+from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, DomainRole, list_scope, row_access
 from vividshift.errors import NotFound
 
@@ -156,5 +157,5 @@ async def export_ics(
         str(t["id"]): (t["constraints"] or {}).get("time_window")
         for t in await queries.load_targets(conn, row.domain_id, target_ids)
     }
-    domain = await queries.get_domain(conn, row.domain_id)
+    domain = await domain_queries.get_domain(conn, row.domain_id)
     return row, export.to_ics(row, details, windows, house_of(domain).timezone)

@@ -1,6 +1,5 @@
 """Rows of domains and their members as the queries return them."""
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -28,11 +27,9 @@ class DomainRow:
         return asdict(self)
 
 
-def configuration_of(domain: DomainRow | Mapping[str, Any] | None) -> dict[str, Any]:
-    """A domain's stored configuration, from its row or a row by column name ({} for none)."""
-    if isinstance(domain, DomainRow):
-        return domain.configuration or {}
-    return dict((domain or {}).get("configuration") or {})
+def configuration_of(domain: DomainRow | None) -> dict[str, Any]:
+    """A domain's stored configuration ({} for none)."""
+    return (domain.configuration if domain is not None else None) or {}
 
 
 @dataclass(frozen=True)

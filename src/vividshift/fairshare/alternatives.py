@@ -26,6 +26,7 @@ from vividshift.assignments.rules import house_of
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
+from vividshift.domains import queries as domain_queries
 from vividshift.engine import (
     InvalidProblem,
     Problem,
@@ -180,7 +181,7 @@ async def _run_problem(conn: Connection, run: AssignmentRow) -> Problem:
             for raw in config.get("constraints") or []
         ]
         window = parse_window(config["window"]) if config.get("window") else None
-        house = house_of(await assignment_queries.get_domain(conn, domain_id))
+        house = house_of(await domain_queries.get_domain(conn, domain_id))
         return Problem(
             participants=tuple(participant_from_mapping(r) for r in rows),
             targets=tuple(target_from_mapping(r) for r in target_rows),

@@ -10,6 +10,7 @@ from uuid import UUID
 from vividshift.assignments.rules import house_of
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
+from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import domain_access
 from vividshift.errors import ValidationFailed
 from vividshift.fairshare.schemas import FairnessRead, PersonFairness, TargetCount, TargetFairness
@@ -44,7 +45,7 @@ async def fairness(
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ValidationFailed("`from` is after `to`", details={"from": str(date_from)})
     if date_to is None:
-        domain = await ledger_queries.get_domain(conn, access.domain_id)
+        domain = await domain_queries.get_domain(conn, access.domain_id)
         date_to = house_of(domain).today()
     book = await ledger(conn, access.domain_id, date_to, date_from)
     lines = sorted(book.lines.values(), key=lambda e: (e.name, str(e.participant_id)))

@@ -9,7 +9,7 @@ from vividshift.assignments import queries as assignment_queries
 from vividshift.assignments.rules import house_of
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection
-from vividshift.ledger import queries as ledger_queries
+from vividshift.domains import queries as domain_queries
 from vividshift.ledger.ledger import ledger
 
 
@@ -36,7 +36,7 @@ async def my_balances(conn: Connection, principal: Principal) -> list[MyBalance]
     out = []
     linked = set(await assignment_queries.linked_participant_ids(conn, principal.id))
     for domain in await assignment_queries.linked_domains(conn, principal.id):
-        row = await ledger_queries.get_domain(conn, domain["id"])
+        row = await domain_queries.get_domain(conn, domain["id"])
         book = await ledger(conn, domain["id"], house_of(row).today())
         for pid, line in book.lines.items():
             if pid in linked:

@@ -33,6 +33,7 @@ from vividshift.assignments.rows import AssignmentRow
 from vividshift.assignments.service import run_access
 from vividshift.auth.deps import Principal
 from vividshift.db import Connection, transaction
+from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, row_access
 from vividshift.domains.rows import DomainRow, configuration_of
 from vividshift.errors import BusinessRuleViolation, Conflict, Forbidden, NotFound, ValidationFailed
@@ -229,7 +230,7 @@ async def accept(
         await queries.insert_event(
             conn, request_id, "accepted", taker, {"detail_id": str(given.id) if given else None}
         )
-        if _needs_approval(await assignment_queries.get_domain(conn, row.domain_id)):
+        if _needs_approval(await domain_queries.get_domain(conn, row.domain_id)):
             row = await queries.update_request(conn, request_id, changes | {"status": "accepted"})
         else:
             row = await queries.update_request(conn, request_id, changes | {"status": "done"})

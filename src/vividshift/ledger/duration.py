@@ -9,7 +9,6 @@ the fairness view and generation's objective all count effort this way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from vividshift.domains.rows import DomainRow, configuration_of
@@ -19,7 +18,7 @@ from vividshift.engine.model import parse_window
 DAY_HOURS = 24.0
 
 
-def weighs_by_duration(domain: DomainRow | Mapping[str, Any] | None) -> bool:
+def weighs_by_duration(domain: DomainRow | None) -> bool:
     """The domain's setting (off unless set to true)."""
     settings = configuration_of(domain).get("fair_share") or {}
     return settings.get("weight_by_duration") is True

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from vividshift.db import Connection
+from vividshift.domains import queries as domain_queries
 from vividshift.ledger import queries
 from vividshift.ledger.duration import stored_hours, weighs_by_duration
 from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson
@@ -78,7 +79,7 @@ async def ledger(
     start = since or await queries.first_run_date(conn, domain_id) or until
     start = min(start, until)
     places = await queries.closed_places(conn, domain_id, start, until)
-    if weighs_by_duration(await queries.get_domain(conn, domain_id)):
+    if weighs_by_duration(await domain_queries.get_domain(conn, domain_id)):
         places = [
             replace(p, effort=p.effort * stored_hours(p.time_window, p.run_window)) for p in places
         ]

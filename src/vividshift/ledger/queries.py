@@ -3,14 +3,8 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from vividshift.db import Connection, fetch_all, fetch_one
-from vividshift.domains.rows import DomainRow
+from vividshift.db import Connection, fetch_all
 from vividshift.ledger.rows import AbsenceSpan, ClosedPlace, LedgerPerson, LedgerTarget
-
-DOMAIN_COLUMNS = (
-    "id, name, display_name, description, version, is_active, configuration, business_rules,"
-    " created_by, created_at, updated_at"
-)
 
 
 async def closed_places(
@@ -106,8 +100,3 @@ async def last_done(
         (domain_id, target_id, until),
     )
     return {r["participant_id"]: r["last"] for r in await cur.fetchall()}
-
-
-async def get_domain(conn: Connection, domain_id: UUID) -> DomainRow | None:
-    sql = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = %s"
-    return await fetch_one(conn, DomainRow, sql, (domain_id,))
