@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+STALL_ALLOWANCE_MS = 60_000
 
 
 @dataclass
@@ -111,19 +112,27 @@ def browser(live: Live) -> Iterator[Any]:
         )
         try:
             warm = chromium.new_page()
-            warm.goto(live.url + "/health", timeout=60_000)
+            warm.goto(live.url + "/health", timeout=STALL_ALLOWANCE_MS)
             warm.close()
             yield chromium
         finally:
             chromium.close()
 
 
+def browser_context(browser: Any, live: Live) -> Any:
+    """A fresh browser context (desktop size) on the live server. Its waits are generous
+    (a minute): the CI machine has been seen to stall a request for 30 s; a page that
+    never comes still fails."""
+    context = browser.new_context(base_url=live.url, viewport=DESKTOP, accept_downloads=True)
+    context.set_default_timeout(STALL_ALLOWANCE_MS)
+    context.set_default_navigation_timeout(STALL_ALLOWANCE_MS)
+    return context
+
+
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
-    """A fresh browser context (desktop size) on the live server."""
-    context = browser.new_context(base_url=live.url, viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(30_000)
+    """A page of a fresh browser context (see `browser_context`)."""
+    context = browser_context(browser, live)
     try:
         yield context.new_page()
     finally:

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from tests.web.conftest import DESKTOP, Live
+from tests.web.conftest import Live, browser_context
 from tests.web.helpers import account, new_password
 from tests.web.test_browser import axe_violations, shoot
 
@@ -94,9 +94,7 @@ def _doer(db_url: str, detail: Any) -> tuple[Any, Any]:
 
 
 def _signed_in(browser: Any, live: Live, who: dict) -> Any:
-    context = browser.new_context(base_url=live.url, viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = browser_context(browser, live).new_page()
     page.goto("/login")
     page.get_by_label("Username or email").fill(who["username"])
     page.get_by_label("Password").fill(who["password"])
