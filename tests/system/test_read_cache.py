@@ -286,3 +286,32 @@ async def test_an_entry_never_outlives_its_end(cached: House) -> None:
     assert h.cache.get(("past",)) is None and h.cache.get(("stale",)) is None
     await asyncio.sleep(0.3)
     assert h.cache.get(("soon",)) is None
+
+
+async def test_one_listening_connection_serves_both_caches(fresh_db_url: str) -> None:
+    """With the session cache on too, one connection LISTENs for both; a revoked session
+    is still refused (before any cached answer), a change still seen."""
+    async with live_app(fresh_db_url, read_cache_seconds=60, session_cache_seconds=60) as live:
+        headers, user = await live.headers("user")
+        made = await _house(live.conn, user["id"])
+        app = live.client._transport.app  # type: ignore[attr-defined]
+        h = House(live, app.state.read_cache, headers, **made)
+        cur = await live.conn.execute(
+            "SELECT count(*) AS n FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            (APPLICATION_NAME,),
+        )
+        assert (await cur.fetchone()) == {"n": 1}
+        before = await _get(h, MINE)
+        await live.conn.execute(
+            "UPDATE assignment_targets SET name = 'Pots' WHERE id = %s", (h.chore["id"],)
+        )
+        assert b'"target_name":"Pots"' in await _changed(h, MINE, before)
+        await live.conn.execute(
+            "UPDATE user_sessions SET is_revoked = true WHERE user_id = %s", (user["id"],)
+        )
+        deadline = asyncio.get_running_loop().time() + NOTIFIED_WITHIN_S
+        while (status := (await live.client.get(MINE, headers=headers)).status_code) == 200:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
+        assert status == 401
