@@ -14,7 +14,7 @@ import pytest
 
 from tests.assignments.helpers import LiveApp, live_app, user_id_of
 from tests.factories import make_assignment, make_detail, make_domain, make_participant, make_target
-from vividshift.change_listener import APPLICATION_NAME
+from vividshift.change_listener import APPLICATION_NAME, ChangeListener
 from vividshift.db import Connection
 from vividshift.domains.queries import upsert_member
 from vividshift.http.read_cache import ReadCache
@@ -91,19 +91,24 @@ async def _changed(h: House, path: str, before: bytes) -> bytes:
         await asyncio.sleep(0.01)
 
 
+async def _unnotified(h: House, table: str, update: str, row_id: Any) -> None:
+    """`UPDATE table update` with its notifying trigger off (committed)."""
+    trigger = f"notify_{table}_read_change"
+    async with h.live.conn.transaction():
+        await h.live.conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        await h.live.conn.execute(f"UPDATE {table} {update}", (row_id,))
+        await h.live.conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+
+
 async def test_a_hit_is_the_bytes_of_the_miss_and_skips_the_database(cached: House) -> None:
     h = cached
     for path in (MINE, COOKS, MINE + "?when=all&limit=5", "/api/participants?sort=-name"):
         miss = await _get(h, path)
         assert await _get(h, path) == miss
     assert len(h.cache) == 4
-    # A write the triggers do not see (replica mode skips them) proves the hit came
-    # from memory: the cached answer still shows the old name.
-    async with h.live.conn.transaction():
-        await h.live.conn.execute("SET LOCAL session_replication_role = replica")
-        await h.live.conn.execute(
-            "UPDATE participants SET name = 'Unseen' WHERE id = %s", (h.mate["id"],)
-        )
+    # A write nobody is told of proves the hit came from memory: the cached answer
+    # still shows the old name.
+    await _unnotified(h, "participants", "SET name = 'Unseen' WHERE id = %s", h.mate["id"])
     assert b"Unseen" not in await _get(h, MINE)
 
 
@@ -262,13 +267,8 @@ async def test_without_its_listening_connection_nothing_is_cached(cached: House)
     await _listener_killed(h)
     assert len(h.cache) == 0
     first = await _get(h, MINE)
-    # A change nobody is told of (replica mode: no trigger) is still seen: the answer
-    # was not kept.
-    async with h.live.conn.transaction():
-        await h.live.conn.execute("SET LOCAL session_replication_role = replica")
-        await h.live.conn.execute(
-            "UPDATE assignment_targets SET name = 'Pots' WHERE id = %s", (h.chore["id"],)
-        )
+    # A change nobody is told of is still seen: the answer was not kept.
+    await _unnotified(h, "assignment_targets", "SET name = 'Pots' WHERE id = %s", h.chore["id"])
     assert b'"target_name":"Dishes"' in first
     assert b'"target_name":"Pots"' in await _get(h, MINE)
 
@@ -315,3 +315,18 @@ async def test_one_listening_connection_serves_both_caches(fresh_db_url: str) ->
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.01)
         assert status == 401
+
+
+async def test_the_cache_keeps_at_most_its_bytes_oldest_out_first(fresh_db_url: str) -> None:
+    listener = ChangeListener(fresh_db_url)
+    cache = ReadCache(listener, 60, max_bytes=10)
+    await listener.open()
+    try:
+        assert cache.get("probe") is None  # drained: listening
+        for key in ("a", "b", "c"):
+            await cache.put(key, b"1234", cache.generation)
+        await cache.put("huge", b"x" * 11, cache.generation)  # never kept
+        assert [cache.get(k) for k in ("a", "b", "c", "huge")] == [None, b"1234", b"1234", None]
+    finally:
+        await listener.close()
+    assert len(cache) == 0 and cache.get("b") is None  # closed: nothing served
