@@ -29,6 +29,7 @@ from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.methods import ImplicitMethodsMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.openapi_nul import install_no_nul_schema
+from vividshift.http.read_cache import LOOKUPS as READ_CACHE_LOOKUPS
 from vividshift.http.read_cache import DropOnWriteMiddleware, ReadCache
 from vividshift.http.routing import StrictJSONRoute
 from vividshift.http.security_headers import NoSniffMiddleware
@@ -148,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
         registry.register(QueueCollector(app))
         registry.register(GENERATION_DURATION)  # process-wide; every app's registry shows them
         registry.register(SOLVER_STATUS)
+        registry.register(READ_CACHE_LOOKUPS)
         Instrumentator(
             registry=registry,
             should_group_status_codes=False,

@@ -5,6 +5,7 @@ request; entries are per caller; without its listening connection nothing is cac
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -330,3 +331,21 @@ async def test_the_cache_keeps_at_most_its_bytes_oldest_out_first(fresh_db_url: 
     finally:
         await listener.close()
     assert len(cache) == 0 and cache.get("b") is None  # closed: nothing served
+
+
+async def _lookups(h: House) -> dict[str, float]:
+    text = (await h.live.client.get("/metrics")).text
+    found = re.findall(r'^vividshift_read_cache_lookups_total\{result="(\w+)"\} (\S+)$', text, re.M)
+    return {result: float(n) for result, n in found}
+
+
+async def test_metrics_count_hits_misses_and_lookups_while_down(cached: House) -> None:
+    h = cached
+    before = await _lookups(h)
+    await _get(h, MINE)
+    await _get(h, MINE)
+    await _listener_killed(h)
+    await _get(h, MINE)
+    after = await _lookups(h)
+    delta = {k: after[k] - before.get(k, 0.0) for k in after}
+    assert delta == {"hit": 1.0, "miss": 1.0, "down": 1.0}

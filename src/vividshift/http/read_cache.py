@@ -19,6 +19,9 @@ every request as without it) and dropped, all of it:
 Fail closed: while the listening connection is down nothing is cached or served from
 the cache. A response built while a change arrived (or the cache was dropped) is not
 stored: its snapshot may predate the change (`generation`).
+
+`vividshift_read_cache_lookups_total{result}` on /metrics counts the lookups: `hit`,
+`miss`, `down` (not listening: built, not kept).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import orjson
+from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,6 +43,12 @@ from vividshift.change_listener import ChangeListener
 CHANNEL = "vividshift_reads"
 MAX_BYTES = 64 * 1024 * 1024  # the oldest entries go first beyond this
 READS = frozenset({"GET", "HEAD"})
+LOOKUPS = Counter(
+    "vividshift_read_cache_lookups",
+    "Read cache lookups by result: hit, miss, down (not listening)",
+    ["result"],
+    registry=None,  # process-wide; each app's /metrics registry shows it
+)
 
 # What a cached read builds: the body, or the body and the instant it stops being true
 # whatever is written (None: only the TTL and changes bound it).
@@ -132,6 +142,7 @@ async def read_through(request: Request, caller: Caller, key: Any, build: Build)
         return _body_and_end(await build())[0]
     full_key = (caller.id, caller.role, orjson.dumps(key, option=orjson.OPT_SORT_KEYS))
     body = cache.get(full_key)
+    LOOKUPS.labels("hit" if body is not None else "miss" if cache.listening else "down").inc()
     if body is None:
         generation = cache.generation
         body, until = _body_and_end(await build())  # raises on any non-200: nothing kept
