@@ -20,10 +20,18 @@ per request: on a machine loaded by others, req/s follow the neighbours' load, w
 CPU per request follows the work done, so its ratios are printed too. Uses DATABASE_URL
 when set, else the embedded PostgreSQL (a database of its own, dropped at the end).
 The app runs under uvicorn in its own process (one worker, pool of 10).
+
+Four variants, same run: the session checked in the database or cached
+(VIVIDSHIFT_SESSION_CACHE_SECONDS), each with the read cache off and on
+(VIVIDSHIFT_READ_CACHE_SECONDS). With the read cache on, wrk repeats one identical
+request, so the filtered list is measured on hits (a list reloaded with the same
+query by the same account), not on building it; the body's SHA-1 is compared across
+the variants (the cache must not change a byte).
 """
 
 import argparse
 import asyncio
+import hashlib
 import os
 import re
 import shutil
@@ -137,20 +145,26 @@ async def _import(headers: dict, port: int = PORT) -> float:
     return elapsed
 
 
-def _settings(url: str, session_cache_seconds: float = 0.0) -> Settings:
+def _settings(
+    url: str, session_cache_seconds: float = 0.0, read_cache_seconds: float = 0.0
+) -> Settings:
+    # The read cache's setting only when on: a baseline tree may not know it.
+    read = {"read_cache_seconds": read_cache_seconds} if read_cache_seconds else {}
     return Settings(
         database_url=url,
         jwt_secret="bench-secret-" + "x" * 40,
         migrate_on_start=False,
         metrics_enabled=False,
         session_cache_seconds=session_cache_seconds,
+        **read,  # type: ignore[arg-type]
     )
 
 
 def make_app() -> FastAPI:
     """The app under test (in the uvicorn process), plus the bare SELECT 1 baseline."""
     cache = float(os.environ.get("BENCH_SESSION_CACHE", "0"))
-    app = create_app(_settings(os.environ["BENCH_DATABASE_URL"], cache))
+    read = float(os.environ.get("BENCH_READ_CACHE", "0"))
+    app = create_app(_settings(os.environ["BENCH_DATABASE_URL"], cache, read))
 
     @app.get("/bench/select1", dependencies=[Depends(public)])
     async def select1(db: Db) -> dict:
@@ -180,6 +194,14 @@ def _wait_for_server(port: int = PORT) -> None:
     raise RuntimeError("the server did not start")
 
 
+# (what is measured, (session cache seconds, read cache seconds)), in this order.
+VARIANTS = (
+    ("session checked in the database on every request (default)", (0.0, 0.0)),
+    ("session cache on (VIVIDSHIFT_SESSION_CACHE_SECONDS=30)", (30.0, 0.0)),
+    ("read cache on (VIVIDSHIFT_READ_CACHE_SECONDS=30)", (0.0, 30.0)),
+    ("session and read caches on (both 30)", (30.0, 30.0)),
+)
+
 ENDPOINTS = (
     ("GET /health", "/health", False),
     ("GET /bench/select1 (SELECT 1, public)", "/bench/select1", False),
@@ -199,12 +221,16 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve(url: str, cache_s: float, port: int, src: str | None, name: str) -> subprocess.Popen:
-    """The app under uvicorn on `port`; with `src`, that source tree's code. Its database
-    connections carry `name` as their application_name."""
+def _serve(
+    url: str, caches: tuple[float, float], port: int, src: str | None, name: str
+) -> subprocess.Popen:
+    """The app under uvicorn on `port` with (session, read) caches of these seconds;
+    with `src`, that source tree's code (read cache off: it may have none). Its
+    database connections carry `name` as their application_name."""
     env = os.environ | {
         "BENCH_DATABASE_URL": url,
-        "BENCH_SESSION_CACHE": str(cache_s),
+        "BENCH_SESSION_CACHE": str(caches[0]),
+        "BENCH_READ_CACHE": str(caches[1] if src is None else 0.0),
         "PGAPPNAME": f"bench-{name}",
     }
     if src is not None:
@@ -232,10 +258,11 @@ def _serve(url: str, cache_s: float, port: int, src: str | None, name: str) -> s
 
 
 def _serve_and_measure(
-    url: str, cache_s: float, auth: dict, args: argparse.Namespace
+    url: str, caches: tuple[float, float], auth: dict, args: argparse.Namespace, last: bool
 ) -> dict[str, dict]:
-    """Start the app (session cache on or off) — and the baseline's, when given — run
-    wrk on every endpoint of each, interleaved, stop them. Results by tree."""
+    """Start the app (session and read caches on or off) — and the baseline's, when
+    given — run wrk on every endpoint of each, interleaved, stop them. Results by tree
+    (with the SHA-1 of the filtered list's body; in the `last` variant, the import)."""
     trees = {"after": None} if args.baseline_src is None else {"before": args.baseline_src}
     if args.baseline_src is not None:
         trees["after"] = None
@@ -244,7 +271,9 @@ def _serve_and_measure(
     results: dict[str, dict] = {name: {label: [] for label, _, _ in ENDPOINTS} for name in trees}
     try:
         for name, src in trees.items():
-            servers[name] = _serve(url, cache_s, ports[name], src, name)
+            servers[name] = _serve(url, caches, ports[name], src, name)
+            listed = httpx.get(f"http://127.0.0.1:{ports[name]}{ENDPOINTS[3][1]}", headers=auth)
+            results[name]["sha1"] = hashlib.sha1(listed.raise_for_status().content).hexdigest()
         for name in trees:  # warm up: connections, caches
             for _, path, needs in ENDPOINTS:
                 _wrk(path, auth if needs else {}, 1, args.connections, ports[name])
@@ -262,7 +291,7 @@ def _serve_and_measure(
                             ports[name],
                         )
                     )
-        if cache_s:  # last: its 10 000 new rows must not sway the lists measured before
+        if last:  # its 10 000 new rows must not sway the lists measured before
             for name in trees:
                 results[name]["import"] = asyncio.run(_import(auth, ports[name]))
     finally:
@@ -347,19 +376,34 @@ def main() -> None:
         token = asyncio.run(account_token(url, settings, "user"))
         auth = {"Authorization": f"Bearer {token}"}
         imports: dict[str, float] = {}
-        for variant, cache_s in (
-            ("session checked in the database on every request (default)", 0),
-            ("session cache on (VIVIDSHIFT_SESSION_CACHE_SECONDS=30)", 30),
-        ):
-            by_tree = _serve_and_measure(url, cache_s, auth, args)
+        bodies: dict[str, str] = {}  # variant [tree] → SHA-1 of the filtered list
+        cpu_list: dict[str, float] = {}  # variant → list ÷ no-op (requests per CPU-second)
+        rps_list: dict[str, float] = {}  # variant → list ÷ no-op (req/s)
+        for k, (variant, caches) in enumerate(VARIANTS):
+            if caches[1]:
+                print(f"\n{variant}: wrk repeats one identical request: hits")
+            by_tree = _serve_and_measure(url, caches, auth, args, last=k == len(VARIANTS) - 1)
             reported = {}
             for tree, results in by_tree.items():
                 if "import" in results:
                     imports[tree] = results.pop("import")
+                bodies[f"{variant} [{tree}]"] = results.pop("sha1")
                 name = variant if len(by_tree) == 1 else f"{variant} [{tree}]"
                 reported[tree] = _report(name, results, args)
+            rps_list[variant] = reported["after"]["list/noop"]
+            cpu_list[variant] = reported["after"]["cpu list/noop"]
             if len(by_tree) == 2:
                 _compare(variant, reported["before"], reported["after"])
+        assert len(set(bodies.values())) == 1, bodies
+        print(f"\nSHA-1 of the filtered list: {bodies.popitem()[1]} in every variant")
+        print("filtered list ÷ authenticated no-op, read cache off → on (same run; on =")
+        print("repeated identical requests, i.e. hits), by req/s and by CPU per request:")
+        for off, on in ((0, 2), (1, 3)):
+            a, b = VARIANTS[off][0], VARIANTS[on][0]
+            print(
+                f"  {a} → {b}: {rps_list[a]:.2f}× → {rps_list[b]:.2f}× req/s,"
+                f" {cpu_list[a]:.2f}× → {cpu_list[b]:.2f}× by CPU"
+            )
         for tree, seconds in imports.items():
             print(
                 f"import of 10 000 participants (POST /api/participants/import) [{tree}]: "

@@ -11,8 +11,13 @@ linked to a participant in 3 houses, who is on every run of those houses: 300 pl
 httpx's ASGI transport, one at a time, the two endpoints interleaved; the medians are
 printed with their ratio (goal: ≤ 3× /health). GET /api/me (the session check every
 signed-in request pays, plus one row) is printed as a reference: /health reads nothing.
-The whole measurement runs twice in the same run: with the session checked in the
-database on every request, and with the session cache (VIVIDSHIFT_SESSION_CACHE_SECONDS).
+The whole measurement runs four times in the same run: with the session checked in
+the database on every request, and with the session cache
+(VIVIDSHIFT_SESSION_CACHE_SECONDS), each with the read cache off and on
+(VIVIDSHIFT_READ_CACHE_SECONDS). With the read cache on, every measured request repeats
+an identical read, so it measures hits (what a page reloaded by the same person costs),
+not the building of an answer. The SHA-1 of each endpoint's body is compared across
+the four: the cache must not change a byte.
 
 With `--baseline-src` (a copy of the project before a change), each measurement runs in
 a process of its own, rounds alternating between that code and ours on the same
@@ -26,6 +31,7 @@ dropped at the end).
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import statistics
@@ -130,13 +136,22 @@ def _seed(url: str, user_id: uuid.UUID) -> None:
             conn.execute(f"ANALYZE {table}")
 
 
-def _settings(url: str, session_cache_seconds: float = 0) -> Settings:
+# (session cache seconds, read cache seconds) of each measurement, in this order.
+VARIANTS = ((0.0, 0.0), (30.0, 0.0), (0.0, 30.0), (30.0, 30.0))
+
+
+def _settings(
+    url: str, session_cache_seconds: float = 0, read_cache_seconds: float = 0
+) -> Settings:
+    # The read cache's setting only when on: a baseline tree may not know it.
+    read = {"read_cache_seconds": read_cache_seconds} if read_cache_seconds else {}
     return Settings(
         database_url=url,
         jwt_secret="bench-secret-" + "x" * 40,
         migrate_on_start=False,
         metrics_enabled=False,
         session_cache_seconds=session_cache_seconds,
+        **read,  # type: ignore[arg-type]
     )
 
 
@@ -167,10 +182,13 @@ def _backend_pids(url: str) -> list[int]:
     return [row[0] for row in rows]
 
 
-async def _measure(settings: Settings, token: str, requests: int) -> dict[str, list[float]]:
+async def _measure(
+    settings: Settings, token: str, requests: int
+) -> tuple[dict[str, list[float]], dict[str, str]]:
     """Wall time of each request by endpoint, and (under "cpu: …") the CPU time this
     process (client and app) and PostgreSQL spent on it: on a machine loaded by others
-    the clock follows their load, CPU time the work done."""
+    the clock follows their load, CPU time the work done. Also each endpoint's body's
+    SHA-1 (the same in every request)."""
     app = create_app(settings)
     headers = {"Authorization": f"Bearer {token}"}
     paths = {
@@ -181,6 +199,7 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
     }
     times: dict[str, list[float]] = {label: [] for label in paths}
     cpu = {label: [0.0, 0.0] for label in paths}  # this process, PostgreSQL (seconds)
+    digests: dict[str, set[str]] = {label: set() for label in paths}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
@@ -200,14 +219,17 @@ async def _measure(settings: Settings, token: str, requests: int) -> dict[str, l
                     cpu[label][0] += time.process_time() - own_before
                     cpu[label][1] += cpu_seconds(backends) - db_before
                     response.raise_for_status()
+                    digests[label].add(hashlib.sha1(response.content).hexdigest())
     for label, (own, db) in cpu.items():
         times[f"cpu: {label}"] = [own / requests, db / requests]
-    return times
+    for label, seen in digests.items():
+        assert len(seen) == 1, f"{label}: {len(seen)} different bodies"
+    return times, {label: seen.pop() for label, seen in digests.items()}
 
 
 def _measure_in_child(
-    url: str, token: str, cache: float, requests: int, src: str | None
-) -> dict[str, list[float]]:
+    url: str, token: str, caches: tuple[float, float], requests: int, src: str | None
+) -> tuple[dict[str, list[float]], dict[str, str]]:
     """`_measure` in a process of its own, on the code of `src` (a copy of the project)
     or on ours."""
     env = dict(os.environ)
@@ -215,14 +237,15 @@ def _measure_in_child(
         env["PYTHONPATH"] = str(Path(src).resolve() / "src")
     out = subprocess.run(
         [sys.executable, __file__, "--requests", str(requests)]
-        + ["--measure", url, token, str(cache)],
+        + ["--measure", url, token, *map(str, caches)],
         env=env,
         capture_output=True,
         text=True,
         check=True,
         timeout=600,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    times, digests = json.loads(out.strip().splitlines()[-1])
+    return times, digests
 
 
 def _cpu_table(times: dict[str, list[float]]) -> dict[str, float]:
@@ -270,13 +293,13 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --baseline-src")
     parser.add_argument(
-        "--measure", nargs=3, metavar=("URL", "TOKEN", "CACHE"), help=argparse.SUPPRESS
+        "--measure", nargs=4, metavar=("URL", "TOKEN", "CACHE", "READ"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.measure:  # the child of _measure_in_child
-        url, token, cache = args.measure
-        times = asyncio.run(_measure(_settings(url, float(cache)), token, args.requests))
-        print(json.dumps(times))
+        url, token, cache, read = args.measure
+        settings = _settings(url, float(cache), float(read))
+        print(json.dumps(asyncio.run(_measure(settings, token, args.requests))))
         return
 
     with scratch_database("vs_bench") as url:
@@ -290,19 +313,33 @@ def main() -> None:
         )
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
         print(f"{os.cpu_count()} cores, load average {load}")
-        for cache in (0, 30):
-            title = f"session cache {cache} s (sequential, {args.requests} each)"
+        bodies: dict[str, dict[str, str]] = {}  # variant → endpoint → SHA-1
+        on_health: dict[tuple[float, float], float] = {}  # My turns ÷ /health by variant
+        for session, read in VARIANTS:
+            title = (
+                f"session cache {session:.0f} s, read cache {read:.0f} s"
+                f" (sequential, {args.requests} each)"
+            )
+            if read:
+                print("read cache on: every request repeats an identical read (hits)")
             if args.baseline_src is None:
-                times = asyncio.run(_measure(_settings(url, cache), token, args.requests))
+                times, bodies[title] = asyncio.run(
+                    _measure(_settings(url, session, read), token, args.requests)
+                )
                 ratios = _print_table(title, times)
                 for label in [k for k in times if not k.startswith("cpu: ")][2:]:
                     print(f"  {label}: x{ratios[label]:.2f} /health (goal ≤ 3)")
+                on_health[session, read] = ratios["GET /api/me/assignments"]
                 continue
-            # Rounds alternate before / after; each tree's times are pooled over them.
+            # Rounds alternate before / after; each tree's times are pooled over them. The
+            # baseline has no read cache: "before" runs without it.
             pooled: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
             for _ in range(args.rounds):
                 for tree, src in (("before", args.baseline_src), ("after", None)):
-                    got = _measure_in_child(url, token, cache, args.requests, src)
+                    caches = (session, 0.0 if tree == "before" else read)
+                    got, bodies[f"{title} [{tree}]"] = _measure_in_child(
+                        url, token, caches, args.requests, src
+                    )
                     for label, values in got.items():
                         pooled[tree].setdefault(label, []).extend(values)
             ratios = {
@@ -315,6 +352,22 @@ def main() -> None:
                     continue
                 b, a = ratios["before"][label], ratios["after"][label]
                 print(f"  {label}: x{b:.2f} → x{a:.2f}  ({b / a:.2f}× faster relative to /health)")
+        _same_bodies(bodies)
+        if on_health:
+            print("GET /api/me/assignments ÷ GET /health, read cache off → on (same run;")
+            print("on = repeated identical reads, i.e. hits):")
+            for session in (0.0, 30.0):
+                off, on = on_health[session, 0.0], on_health[session, 30.0]
+                print(f"  session cache {session:.0f} s: x{off:.2f} → x{on:.2f}")
+
+
+def _same_bodies(bodies: dict[str, dict[str, str]]) -> None:
+    """Every variant answered every endpoint with the same bytes (SHA-1)."""
+    first = next(iter(bodies.values()))
+    for variant, digests in bodies.items():
+        assert digests == first, f"{variant}: bodies differ from {next(iter(bodies))}"
+    for label, digest in first.items():
+        print(f"SHA-1 of {label}: {digest} in all {len(bodies)} measurements")
 
 
 if __name__ == "__main__":

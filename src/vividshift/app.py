@@ -20,6 +20,7 @@ from vividshift.auth import passwords
 from vividshift.auth.deps import public
 from vividshift.auth.session_cache import SessionCache
 from vividshift.auth.tokens import resolve_signing_key
+from vividshift.change_listener import ChangeListener
 from vividshift.config import Settings
 from vividshift.db import create_pool
 from vividshift.embedded import EmbeddedPostgres
@@ -28,6 +29,8 @@ from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.methods import ImplicitMethodsMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.openapi_nul import install_no_nul_schema
+from vividshift.http.read_cache import LOOKUPS as READ_CACHE_LOOKUPS
+from vividshift.http.read_cache import DropOnWriteMiddleware, ReadCache
 from vividshift.http.routing import StrictJSONRoute
 from vividshift.http.security_headers import NoSniffMiddleware
 from vividshift.notifications import dispatcher as notification_dispatcher
@@ -55,6 +58,18 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
+def _make_caches(app: FastAPI, url: str, settings: Settings) -> ChangeListener | None:
+    """The opt-in session and read caches, on one listening connection (None: both off)."""
+    if settings.session_cache_seconds <= 0 and settings.read_cache_seconds <= 0:
+        return None
+    listener = ChangeListener(url)
+    if settings.session_cache_seconds > 0:
+        app.state.session_cache = SessionCache(listener, settings.session_cache_seconds)
+    if settings.read_cache_seconds > 0:
+        app.state.read_cache = ReadCache(listener, settings.read_cache_seconds)
+    return listener
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
@@ -78,17 +93,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             reminder = asyncio.create_task(in_process_reminders.run(url, settings))
         # In-process jobs of a dead API process: re-run or failed by any live one.
         sweeper = asyncio.create_task(sweep_forever(pool, settings))
-        cache = None
-        if settings.session_cache_seconds > 0:
-            cache = SessionCache(url, settings.session_cache_seconds)
-            await cache.open()
-            app.state.session_cache = cache
+        listener = _make_caches(app, url, settings)
+        if listener is not None:
+            await listener.open()
         _freeze_startup_heap()
         try:
             yield
         finally:
-            if cache is not None:
-                await cache.close()
+            if listener is not None:
+                await listener.close()
             for task in (sweeper, sender, reminder):
                 if task is not None:
                     task.cancel()
@@ -122,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
         timeout_seconds=settings.body_timeout_seconds,
     )
     app.add_middleware(NoSniffMiddleware)
+    app.add_middleware(DropOnWriteMiddleware)  # a write empties the read cache (when on)
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body
@@ -135,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
         registry.register(QueueCollector(app))
         registry.register(GENERATION_DURATION)  # process-wide; every app's registry shows them
         registry.register(SOLVER_STATUS)
+        registry.register(READ_CACHE_LOOKUPS)
         Instrumentator(
             registry=registry,
             should_group_status_codes=False,

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
         description="trust a session found live this long, unless the database notifies "
         "a change to it or its account (0: check the database on every request)",
     )
+    read_cache_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=300,
+        description="keep the bodies of GET /api/me/assignments and GET /api/participants "
+        "this long, unless the database notifies a change to what they read (0: off)",
+    )
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Slow or oversized requests (vividshift.http.server_protocol, http.body_limit).
     max_header_bytes: int = Field(

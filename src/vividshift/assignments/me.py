@@ -22,7 +22,8 @@ Decisions:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
@@ -63,7 +64,9 @@ async def my_assignments(
     now: datetime | None = None,
 ) -> MyPlacePage:
     """The caller's places across their domains (see the module's decisions)."""
-    page = await _page(conn, principal, when=when, limit=limit, offset=offset, now=now)
+    page, _ = await _page(
+        conn, principal, when=when, limit=limit, offset=offset, now=now or datetime.now(UTC)
+    )
     return _PAGE.validate_python(page)
 
 
@@ -74,32 +77,42 @@ async def my_assignments_json(
     when: When = "upcoming",
     limit: int = 50,
     offset: int = 0,
-) -> bytes:
+    now: datetime | None = None,
+) -> tuple[bytes, datetime | None]:
     """`my_assignments` as MyPlacePage's JSON, encoded once (no pydantic object built:
-    the API answers with these bytes)."""
-    page = await _page(conn, principal, when=when, limit=limit, offset=offset)
+    the API answers with these bytes), and the instant it stops being true whatever is
+    written: the next local midnight of its houses (None: it has none)."""
+    now = now or datetime.now(UTC)
+    page, zones = await _page(conn, principal, when=when, limit=limit, offset=offset, now=now)
     # OPT_UTC_Z: a zero offset reads "Z", as pydantic writes it (byte-compatible).
-    return orjson.dumps(page, option=orjson.OPT_UTC_Z)
+    return orjson.dumps(page, option=orjson.OPT_UTC_Z), next_midnight(now, zones)
+
+
+def next_midnight(now: datetime, zones: Iterable[str]) -> datetime | None:
+    """The first local midnight after `now` in any of `zones` (where "today", and so
+    upcoming and past, changes); None without a zone. Pure, for tests."""
+    ends = []
+    for name in set(zones):
+        zone = ZoneInfo(name)
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        # fold=0: a midnight the clocks pass twice counts at its first occurrence; one
+        # they skip reads as the instant the date changes.
+        ends.append(datetime.combine(tomorrow, time(0), tzinfo=zone).astimezone(UTC))
+    return min(ends, default=None)
 
 
 async def _page(
-    conn: Connection,
-    principal: Principal,
-    *,
-    when: When,
-    limit: int,
-    offset: int,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """MyPlacePage's fields as plain values (UUIDs, dates, aware datetimes)."""
-    now = now or datetime.now(UTC)
+    conn: Connection, principal: Principal, *, when: When, limit: int, offset: int, now: datetime
+) -> tuple[dict[str, Any], list[str]]:
+    """MyPlacePage's fields as plain values (UUIDs, dates, aware datetimes), and the
+    zones of the houses whose "today" (at `now`) chose them."""
     domains = await queries.linked_domains(conn, principal.id, visibility(principal))
     zones = {d["id"]: house_zone(d["timezone"]) for d in domains}
     today: dict[UUID, date] = {
         domain_id: now.astimezone(ZoneInfo(zone)).date() for domain_id, zone in zones.items()
     }
     if not today:
-        return {"items": [], "total": 0, "limit": limit, "offset": offset}
+        return {"items": [], "total": 0, "limit": limit, "offset": offset}, []
     rows, total = await queries.my_places(
         conn, principal.id, today, when=when, limit=limit, offset=offset
     )
@@ -107,12 +120,13 @@ async def _page(
         d["id"]: {"id": d["id"], "name": d["name"], "display_name": d["display_name"]}
         for d in domains
     }
-    return {
+    page = {
         "items": [_place(r, refs[r["domain_id"]], zones[r["domain_id"]]) for r in rows],
         "total": total,
         "limit": limit,
         "offset": offset,
     }
+    return page, list(zones.values())
 
 
 async def my_participant_ids(conn: Connection, principal: Principal) -> set[UUID]:

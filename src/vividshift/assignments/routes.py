@@ -33,6 +33,7 @@ from vividshift.fields import IsoDate
 from vividshift.http.lenient import Warned, report, warnings_header
 from vividshift.http.openapi import READ, READ_ONE, WRITE, WRITE_ONE, Responses, described
 from vividshift.http.paging import PageParams, page_params
+from vividshift.http.read_cache import read_through
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import REPLAYED_HEADER, IdempotencyKey
 
@@ -310,6 +311,7 @@ async def participant_assignments(
 
 @router.get("/api/me/assignments", response_model=MyPlacePage, responses=READ, tags=["me"])
 async def my_assignments(
+    request: Request,
     user: Reader,
     db: Db,
     page: Paging,
@@ -325,6 +327,12 @@ async def my_assignments(
 
     "Me" is a participant linked to the caller's account (`participants.user_id`), one
     per domain; cancelled runs never show."""
-    # MyPlacePage's JSON encoded once (response_model above documents it).
-    body = await me.my_assignments_json(db, user, when=when, limit=page.limit, offset=page.offset)
+    # MyPlacePage's JSON encoded once (response_model above documents it); kept by the
+    # opt-in read cache until a change, the TTL or the next midnight of its houses.
+    body = await read_through(
+        request,
+        user,
+        ("me/assignments", when, page.limit, page.offset),
+        lambda: me.my_assignments_json(db, user, when=when, limit=page.limit, offset=page.offset),
+    )
     return Response(body, media_type=JSON)

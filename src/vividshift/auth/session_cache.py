@@ -6,8 +6,9 @@ an authenticated request that does little else spends. With
 (never past its own expiry), and dropped as soon as the database says it changed:
 triggers (migration 20261207_150000) NOTIFY channel `vividshift_auth` on every change
 to a session row and to an account, whoever made it — this process, another one, the
-CLI, psql. Each process LISTENs on one connection of its own and reads what has
-arrived on it before every hit (non-blocking: no round trip).
+CLI, psql. Each process LISTENs on one connection of its own (`ChangeListener`, shared
+with the read cache) and reads what has arrived on it before every hit (non-blocking:
+no round trip).
 
 Fail closed: while that connection is down the cache is empty and unused (every
 request checks the database); it reconnects on a later miss.
@@ -15,21 +16,17 @@ request checks the database); it reconnects on a later miss.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-import psycopg
+from vividshift.change_listener import ChangeListener
 
 if TYPE_CHECKING:
     from vividshift.auth.deps import Principal
 
 CHANNEL = "vividshift_auth"
-RECONNECT_AFTER_S = 5.0  # between attempts while the listening connection is down
-
-log = logging.getLogger("vividshift.auth")
 
 
 @dataclass(frozen=True)
@@ -41,37 +38,18 @@ class _Entry:
 class SessionCache:
     """Live sessions by id, each trusted until its deadline or a notification."""
 
-    def __init__(self, url: str, ttl_s: float) -> None:
-        self._url, self._ttl = url, ttl_s
+    def __init__(self, listener: ChangeListener, ttl_s: float) -> None:
+        self._listener, self._ttl = listener, ttl_s
         self._entries: dict[UUID, _Entry] = {}
-        self._listener: psycopg.AsyncConnection | None = None
-        self._next_attempt = 0.0
+        listener.subscribe(CHANNEL, self._forget, self._entries.clear)
 
     @property
     def listening(self) -> bool:
-        return self._listener is not None
-
-    async def open(self) -> None:
-        """Connect and LISTEN (a failure leaves the cache off until a later attempt)."""
-        self._next_attempt = monotonic() + RECONNECT_AFTER_S
-        try:
-            conn = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
-            await conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error as exc:
-            log.warning("session cache off: cannot listen for changes (%s)", type(exc).__name__)
-            return
-        self._entries.clear()
-        self._listener = conn
-
-    async def close(self) -> None:
-        conn, self._listener = self._listener, None
-        self._entries.clear()
-        if conn is not None:
-            await conn.close()
+        return self._listener.listening
 
     def get(self, session_id: UUID, user_id: UUID) -> Principal | None:
         """The cached principal of a live session, after applying every change notified."""
-        if not self._drain():
+        if not self._listener.drain():
             return None
         entry = self._entries.get(session_id)
         if entry is None or entry.principal.id != user_id:
@@ -83,29 +61,11 @@ class SessionCache:
 
     async def put(self, principal: Principal, seconds_left: float) -> None:
         """Remember a session just found live (for at most `seconds_left` more)."""
-        if self._listener is None:
-            if monotonic() >= self._next_attempt:
-                await self.open()
+        if not self._listener.listening:
+            await self._listener.reconnect_if_due()
             return  # nothing cached while changes could go unheard
         until = monotonic() + min(self._ttl, seconds_left)
         self._entries[principal.session_id] = _Entry(principal, until)
-
-    def _drain(self) -> bool:
-        """Apply the notifications that have arrived; False when not listening."""
-        conn = self._listener
-        if conn is None:
-            return False
-        pgconn = conn.pgconn
-        try:
-            pgconn.consume_input()  # reads what the socket holds, never waits
-        except psycopg.Error:
-            log.warning("session cache off: the listening connection was lost")
-            self._listener = None
-            self._entries.clear()
-            return False
-        while (note := pgconn.notifies()) is not None:
-            self._forget(note.extra.decode())
-        return True
 
     def _forget(self, payload: str) -> None:
         kind, _, raw = payload.partition(":")

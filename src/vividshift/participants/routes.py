@@ -13,6 +13,7 @@ from vividshift.errors import ValidationFailed
 from vividshift.fields import MAX_IMPORT_ROWS, MAX_SKILL_LENGTH, MAX_SKILLS
 from vividshift.http.openapi import READ, WRITE, Responses, described
 from vividshift.http.paging import Page, PageParams, page_params, parse_sort, sort_choices
+from vividshift.http.read_cache import read_through
 from vividshift.http.routing import api_router
 from vividshift.idempotency.service import IdempotencyKey, with_replay_header
 from vividshift.participants import service
@@ -128,6 +129,7 @@ LINK: Responses = {
 
 @router.get("", response_model=Page[ParticipantRead], responses=READ | UNSEEN_DOMAIN)
 async def list_participants(
+    request: Request,
     user: Reader,
     db: Db,
     filters: Filters,
@@ -137,9 +139,14 @@ async def list_participants(
 ) -> Response:
     """List participants of one domain or of all the caller sees: filters combine with
     AND; paged, with the total count."""
-    # The body is built in PostgreSQL in the shape of the documented response_model.
-    body = await service.list_participants_json(
-        db, user, filters, parse_sort(sort, SORT_KEYS), page, domain=domain
+    # The body is built in PostgreSQL in the shape of the documented response_model;
+    # kept by the opt-in read cache until a change or the TTL.
+    order = parse_sort(sort, SORT_KEYS)
+    body = await read_through(
+        request,
+        user,
+        ("participants", filters, order, page, domain),
+        lambda: service.list_participants_json(db, user, filters, order, page, domain=domain),
     )
     return Response(content=body, media_type="application/json")
 
