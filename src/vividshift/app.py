@@ -135,7 +135,8 @@ def create_app(settings: Settings) -> FastAPI:
         timeout_seconds=settings.body_timeout_seconds,
     )
     app.add_middleware(NoSniffMiddleware)
-    app.add_middleware(DropOnWriteMiddleware)  # a write empties the read cache (when on)
+    if settings.read_cache_seconds > 0:
+        app.add_middleware(DropOnWriteMiddleware)  # a write empties the read cache
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body

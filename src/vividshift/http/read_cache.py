@@ -157,7 +157,8 @@ def _body_and_end(built: bytes | tuple[bytes, datetime | None]) -> tuple[bytes, 
 class DropOnWriteMiddleware:
     """Empty the read cache once a request other than GET/HEAD has been handled, before
     its answer starts: the client's next read sees its own write (its transaction
-    committed), without waiting for the notification."""
+    committed), without waiting for the notification. Installed only when the cache is
+    on (the cache itself is made at start-up, so it is looked up per request)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
