@@ -29,8 +29,9 @@ from vividshift.http.body_limit import BodyLimitMiddleware
 from vividshift.http.methods import ImplicitMethodsMiddleware
 from vividshift.http.nul_guard import NulGuardMiddleware
 from vividshift.http.openapi_nul import install_no_nul_schema
+from vividshift.http.own_writes import ForgetOnWriteMiddleware
 from vividshift.http.read_cache import LOOKUPS as READ_CACHE_LOOKUPS
-from vividshift.http.read_cache import DropOnWriteMiddleware, ReadCache
+from vividshift.http.read_cache import ReadCache
 from vividshift.http.routing import StrictJSONRoute
 from vividshift.http.security_headers import NoSniffMiddleware
 from vividshift.notifications import dispatcher as notification_dispatcher
@@ -62,7 +63,7 @@ def _make_caches(app: FastAPI, url: str, settings: Settings) -> ChangeListener |
     """The opt-in session and read caches, on one listening connection (None: both off)."""
     if settings.session_cache_seconds <= 0 and settings.read_cache_seconds <= 0:
         return None
-    listener = ChangeListener(url)
+    listener = app.state.change_listener = ChangeListener(url)
     if settings.session_cache_seconds > 0:
         app.state.session_cache = SessionCache(listener, settings.session_cache_seconds)
     if settings.read_cache_seconds > 0:
@@ -135,8 +136,8 @@ def create_app(settings: Settings) -> FastAPI:
         timeout_seconds=settings.body_timeout_seconds,
     )
     app.add_middleware(NoSniffMiddleware)
-    if settings.read_cache_seconds > 0:
-        app.add_middleware(DropOnWriteMiddleware)  # a write empties the read cache
+    if settings.session_cache_seconds > 0 or settings.read_cache_seconds > 0:
+        app.add_middleware(ForgetOnWriteMiddleware)  # a write empties the caches
     app.add_middleware(RequestLogMiddleware)  # added last = outermost: sees every request
     install_error_handlers(app)
     install_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON body

@@ -64,7 +64,7 @@ class ChangeListener:
         except psycopg.Error as exc:
             log.warning("caches off: cannot listen for changes (%s)", type(exc).__name__)
             return
-        self._lost()  # what was cached before could have missed changes
+        self.forget_all()  # what was cached before could have missed changes
         self._conn = conn
 
     async def reconnect_if_due(self) -> None:
@@ -74,7 +74,7 @@ class ChangeListener:
 
     async def close(self) -> None:
         conn, self._conn = self._conn, None
-        self._lost()
+        self.forget_all()
         if conn is not None:
             await conn.close()
 
@@ -89,7 +89,7 @@ class ChangeListener:
         except psycopg.Error:
             log.warning("caches off: the listening connection was lost")
             self._conn = None
-            self._lost()
+            self.forget_all()
             return False
         while (note := pgconn.notifies()) is not None:
             subscriber = self._subscribers.get(note.relname.decode())
@@ -97,6 +97,7 @@ class ChangeListener:
                 subscriber.on_notify(note.extra.decode())
         return True
 
-    def _lost(self) -> None:
+    def forget_all(self) -> None:
+        """Empty every cache (changes may have gone unheard, or this process just wrote)."""
         for subscriber in self._subscribers.values():
             subscriber.on_lost()

@@ -114,3 +114,27 @@ async def test_without_its_listening_connection_the_cache_is_not_used(
         assert not cache.listening
         await other.execute("UPDATE user_sessions SET is_revoked = true WHERE id = %s", (sid,))
     assert (await http.get("/api/me", headers=headers)).status_code == 401
+
+
+async def test_an_own_write_empties_the_cache_before_the_notification_arrives(
+    cached: tuple[httpx.AsyncClient, SessionCache], fresh_db_url: str
+) -> None:
+    """Ending a session through this process applies on the next request even when no
+    notification ever comes (the trigger is off): the write itself empties the cache."""
+    http, cache = cached
+    user, first = await signed_in(http)
+    second = await login_ok(http, user["username"], user["password"])
+    assert (await http.get("/api/me", headers=bearer(second["token"]))).status_code == 200
+    sid, uid = session_of(http, second["token"])
+    assert cache.get(sid, uid) is not None
+    trigger = "ALTER TABLE user_sessions {} TRIGGER notify_user_sessions_change"
+    with psycopg.connect(fresh_db_url, autocommit=True) as conn:
+        conn.execute(trigger.format("DISABLE"))
+    try:
+        ended = await http.delete(f"/auth/sessions/{sid}", headers=bearer(first["token"]))
+        assert ended.status_code == 204
+        assert cache.get(sid, uid) is None
+        assert (await http.get("/api/me", headers=bearer(second["token"]))).status_code == 401
+    finally:
+        with psycopg.connect(fresh_db_url, autocommit=True) as conn:
+            conn.execute(trigger.format("ENABLE"))

@@ -11,8 +11,8 @@ every request as without it) and dropped, all of it:
   assignment_details, whoever made it; the shared `ChangeListener` reads what has
   arrived before every hit (non-blocking);
 - when this process has answered any request other than GET or HEAD, before that answer
-  leaves (`DropOnWriteMiddleware`): a client's own write shows on its very next
-  request, without waiting for the notification;
+  leaves (`http.own_writes`): a client's own write shows on its very next request,
+  without waiting for the notification;
 - for an entry of "My turns", at the next local midnight of any of its houses' zones
   ("upcoming" changes then).
 
@@ -36,13 +36,11 @@ from uuid import UUID
 import orjson
 from prometheus_client import Counter
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vividshift.change_listener import ChangeListener
 
 CHANNEL = "vividshift_reads"
 MAX_BYTES = 64 * 1024 * 1024  # the oldest entries go first beyond this
-READS = frozenset({"GET", "HEAD"})
 LOOKUPS = Counter(
     "vividshift_read_cache_lookups",
     "Read cache lookups by result: hit, miss, down (not listening)",
@@ -152,32 +150,3 @@ async def read_through(request: Request, caller: Caller, key: Any, build: Build)
 
 def _body_and_end(built: bytes | tuple[bytes, datetime | None]) -> tuple[bytes, datetime | None]:
     return (built, None) if isinstance(built, bytes) else built
-
-
-class DropOnWriteMiddleware:
-    """Empty the read cache once a request other than GET/HEAD has been handled, before
-    its answer starts: the client's next read sees its own write (its transaction
-    committed), without waiting for the notification. Installed only when the cache is
-    on (the cache itself is made at start-up, so it is looked up per request)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        cache: ReadCache | None = None
-        if scope["type"] == "http" and scope["method"] not in READS:
-            cache = getattr(scope["app"].state, "read_cache", None)
-        if cache is None:
-            await self.app(scope, receive, send)
-            return
-        writes = cache
-
-        async def send_after_drop(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                writes.clear()
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_after_drop)
-        finally:
-            writes.clear()  # and whatever was cached while the answer went out
