@@ -49,11 +49,16 @@ FORCE = Pruning(
     max_rounds=100,
     max_share=1,
 )
+# The same over the arc list (`arc_prune`): every instance counts as sparse.
+FORCE_SPARSE = Pruning(**{**FORCE.__dict__, "min_density": 1.01, "min_sparse_arcs": 0})
 
 prunings = st.builds(
     Pruning,
     min_arcs=st.just(0),
-    min_density=st.just(0.0),
+    # 1.01: every instance counts as sparse and is pruned over its arc list
+    min_density=st.sampled_from([0.0, 0.0, 1.01]),
+    min_sparse_arcs=st.just(0),
+    sparse_per_participant=st.sampled_from([0, 0, 1]),
     per_target=st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0, 2.0]),
     extra=st.sampled_from([1, 1, 0, 2]),
     per_participant=st.sampled_from([0, 0, 1, 2]),
@@ -130,7 +135,8 @@ def test_pruned_flow_objective_equals_full_flow(case: tuple[DenseInstance, bool]
         event({0: "full graph", 1: "pruned, certified at once"}.get(n, "pruned, 2+ rounds"))
 
 
-def test_certificate_rounds_happen_and_stay_exact() -> None:
+@pytest.mark.parametrize("pruning", [FORCE, FORCE_SPARSE], ids=["matrix", "arc list"])
+def test_certificate_rounds_happen_and_stay_exact(pruning: Pruning) -> None:
     """Across seeded random instances the first subset is often not optimal: the loop
     must add arcs (2+ rounds), and the objective is the full flow's every time."""
     rng = np.random.default_rng(2026)
@@ -152,7 +158,7 @@ def test_certificate_rounds_happen_and_stay_exact() -> None:
             False,
         )
         full = solve_flow(dense.instance())
-        run = solve_dense(dense, exact=True, pruning=FORCE)
+        run = solve_dense(dense, exact=True, pruning=pruning)
         assert run.flow.complete == full.complete
         if full.complete:
             assert run.flow.objective == full.objective
@@ -371,28 +377,44 @@ def test_a_tight_instance_whose_first_candidates_fall_short_is_still_pruned() ->
     assert kept < 0.05 * 3_162 * 316
 
 
-def test_a_sparse_instance_is_not_pruned_however_many_pairs_it_has() -> None:
-    """Above min_arcs but a tenth of P × T eligible: the passes over all P × T pairs
-    would cost more than the flow on the eligible ones, so the full graph is solved."""
-    rng = np.random.default_rng(7)
-    n_p, n_t = 2_000, 1_500
-    eligible = rng.random((n_p, n_t)) < 0.1
-    dense = build_dense(
-        eligible,
+def sparse_dense(n_p: int, n_t: int, share: float, seed: int) -> DenseInstance:
+    """A tenth (`share`) of P × T eligible, one place per target, capacity 1."""
+    rng = np.random.default_rng(seed)
+    return build_dense(
+        rng.random((n_p, n_t)) < share,
         np.zeros((n_p, n_t), dtype=np.int32),
         rng.integers(0, 1000, size=(n_p, n_t)),
         np.zeros((n_p, 1), dtype=np.int64),
         np.full(n_t, 1, dtype=np.int64),
         np.ones(n_p, dtype=np.int64),
-        np.arange(n_p),
+        np.argsort(rng.permutation(n_p)),
         False,
     )
-    assert int(eligible.sum()) >= DEFAULT_PRUNING.min_arcs
+
+
+def test_a_sparse_instance_is_pruned_over_its_arc_list() -> None:
+    """A tenth of P × T eligible (300 000 pairs): the matrix passes would cost more than
+    they save, so the candidates and the certificate are read from the arc list; the
+    objective is the full graph's."""
+    dense = sparse_dense(2_000, 1_500, 0.1, seed=7)
+    n_pairs = int(dense.eligible.sum())
+    assert n_pairs >= DEFAULT_PRUNING.min_sparse_arcs
+    assert n_pairs < DEFAULT_PRUNING.min_density * dense.eligible.size
+    full = solve_flow(dense.instance())
+    run = solve_dense(dense, exact=True, pruning=DEFAULT_PRUNING)
+    assert run.note is not None and "optimality certificate" in run.note
+    assert run.flow.complete and run.flow.objective == full.objective
+    assert run.inst.arc_p.size < 0.3 * n_pairs
+    assert recomputed_objective(run.inst, run.flow.chosen) == full.objective
+
+
+def test_a_small_sparse_instance_solves_the_full_graph() -> None:
+    """Below `min_sparse_arcs` eligible pairs the flow on all of them is cheapest."""
+    dense = sparse_dense(200, 200, 0.1, seed=3)
+    assert int(dense.eligible.sum()) < DEFAULT_PRUNING.min_sparse_arcs
     run = solve_dense(dense, exact=True, pruning=DEFAULT_PRUNING)
     assert run.note is None and run.flow.complete
-    dense_enough = Pruning(**{**DEFAULT_PRUNING.__dict__, "min_density": 0.05})
-    forced = solve_dense(dense, exact=True, pruning=dense_enough)
-    assert forced.note is not None and forced.flow.objective == run.flow.objective
+    assert run.inst.arc_p.size == int(dense.eligible.sum())
 
 
 SCRIPT = """

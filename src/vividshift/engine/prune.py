@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from vividshift.engine.arc_prune import Candidates, prune_arcs
 from vividshift.engine.flow import FlowOutcome, Potentials, max_flow, solve_flow
 from vividshift.engine.instance import DenseInstance, Instance
 
@@ -57,6 +58,11 @@ class Pruning:
     per_participant: int = 2  # candidates per participant: capacity + per_participant
     max_rounds: int = 8  # certificate rounds before giving up (full graph)
     max_share: float = 0.3  # subset larger than this share of all pairs: full graph
+    # Sparse instances (below `min_density`) from this many eligible pairs are pruned
+    # over their arc list (`arc_prune`), each participant starting with its capacity +
+    # `sparse_per_participant` cheapest targets.
+    min_sparse_arcs: int = 10_000
+    sparse_per_participant: int = 0
 
 
 DEFAULT_PRUNING = Pruning()
@@ -81,7 +87,7 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
     if pruning is None or n_pairs == 0 or n_pairs < pruning.min_arcs:
         return _full(dense, exact)
     if n_pairs < pruning.min_density * all_pairs:
-        return _full(dense, exact)
+        return _sparse(dense, exact, pruning, n_pairs)
     short = surely_short(dense)
     if short and not exact:
         return _full(dense, exact)
@@ -214,8 +220,32 @@ def _reaching_sink(
     return np.flatnonzero(reached_t), people
 
 
-def _full(dense: DenseInstance, exact: bool) -> FlowRun:
+def _sparse(dense: DenseInstance, exact: bool, pruning: Pruning, n_pairs: int) -> FlowRun:
+    """Few eligible pairs: pruned over the arc list (`arc_prune`) when there are enough
+    of them to pay for it, else (or without a certificate) the full graph."""
+    if n_pairs < pruning.min_sparse_arcs or (exact and surely_short(dense)):
+        return _full(dense, exact)
     inst = dense.instance()
+    sizes = Candidates(
+        pruning.per_target,
+        pruning.extra,
+        pruning.sparse_per_participant,
+        pruning.max_rounds,
+        pruning.max_share,
+    )
+    pruned = prune_arcs(inst, sizes, exact=exact)
+    if pruned is None:
+        return _full(dense, exact, inst)
+    note = (
+        f"min-cost flow pruned with an optimality certificate: {pruned.inst.arc_p.size} of "
+        f"{n_pairs} eligible pairs, {pruned.rounds} round(s)"
+    )
+    return FlowRun(pruned.inst, pruned.flow, note)
+
+
+def _full(dense: DenseInstance, exact: bool, inst: Instance | None = None) -> FlowRun:
+    """The flow on every eligible pair (`inst`: their arcs, when already listed)."""
+    inst = dense.instance() if inst is None else inst
     if exact and surely_short(dense):
         return FlowRun(inst, max_flow(inst))  # costs no longer matter: the cut does
     return FlowRun(inst, solve_flow(inst, exact=exact))
