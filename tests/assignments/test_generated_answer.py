@@ -13,6 +13,7 @@ from vividshift.assignments import generation
 from vividshift.assignments.routes import GenerateResult
 from vividshift.assignments.schemas import GenerateRequest
 from vividshift.db import Connection
+from vividshift.engine import History, Participant, Problem, Target, solve
 
 # Backslashes (COPY's escape), quotes and control characters (JSON's), emoji.
 NAMES = ['Ann "the \\ bin" \\n', "Ben\ttab\nline", "Chloé 🧹 \\\\N", "\\."]
@@ -110,3 +111,24 @@ async def test_numbers_beyond_a_double_in_stored_json_still_load(db: Connection)
     )
     run = await generation.generate_run(db, None, body)
     assert len(run.details) == 4
+
+
+def test_detail_rows_read_from_the_columns_match_the_placements() -> None:
+    """The stored details come from the result's columns: the same ids, positions and
+    rounded scores as each `Placement` gives (`PairScore.to_dict`)."""
+    people = tuple(
+        Participant(f"p{i}", name=f"P {i}", preferences={"preferred_targets": ["a"]})
+        for i in range(7)
+    )
+    targets = (Target("a", name="A", required_count=2), Target("b", name="B", required_count=3))
+    history = History.from_recent({"p0": ["a"], "p1": ["b"], "p2": ["a", "b"]})
+    problem = Problem(people, targets, strategy="optimal", history=history, seed=1)
+    result = solve(problem)
+    rows = generation._detail_rows(result, problem, "optimal")
+    assert len(rows) == 5
+    for (pid, tid, position, meta), a in zip(rows, result.assignments, strict=True):
+        assert (pid, tid, position) == (a.participant_id, a.target_id, a.position)
+        assert meta["scores"] == a.score.to_dict()
+        assert meta["score"] == meta["confidence"] == round(a.confidence, 4)
+        assert (meta["participant_name"], meta["target_name"]) == (f"P {pid[1:]}", tid.upper())
+        assert meta["position"] == position and meta["strategy"] == "optimal"

@@ -242,6 +242,30 @@ def test_placements_built_in_bulk_equal_those_built_one_by_one() -> None:
         bulk[0].position = 3  # type: ignore[misc]  # still frozen
 
 
+def test_a_results_placements_are_its_columns_row_by_row_built_once() -> None:
+    """`solve` returns columns; `assignments` are their rows as `Placement`s, built on
+    first use and then kept (the same tuple on every read)."""
+    people = tuple(Participant(f"p{i}", skills=frozenset({"a"})) for i in range(6))
+    targets = (Target("t1", required_count=2), Target("t2", required_count=3))
+    result = solve(Problem(people, targets, strategy="optimal", seed=3))
+    c = result.columns
+    rows = zip(
+        c.participant_ids,
+        c.target_ids,
+        c.positions,
+        c.rotation,
+        c.balance,
+        c.skill,
+        c.preference,
+        c.total,
+        strict=True,
+    )
+    expected = tuple(Placement(pid, tid, k, PairScore(*scores)) for pid, tid, k, *scores in rows)
+    assert len(c) == 5 and result.assignments == expected
+    assert result.assignments is result.assignments
+    assert [a.position for a in result.assignments] == [1, 2, 1, 2, 3]
+
+
 def test_people_with_the_same_skills_share_a_row_and_stated_levels_get_their_own() -> None:
     """The skill rule and scores are computed per row of `held_skills`, not per person:
     few rows for many people, and nobody's stated level leaks to anyone else."""

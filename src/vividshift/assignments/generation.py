@@ -50,7 +50,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from time import perf_counter
@@ -77,7 +77,6 @@ from vividshift.engine import (
     Infeasible,
     InvalidParameters,
     InvalidProblem,
-    PairScore,
     Problem,
     SolveResult,
     participant_from_mapping,
@@ -92,7 +91,6 @@ from vividshift.ledger.ledger import prior_load
 from vividshift.notifications import events
 
 GENERATION_LOCK_TIMEOUT_MS = 30_000
-_SCORE_FIELDS = tuple(f.name for f in fields(PairScore))  # PairScore.to_dict's keys
 GENERATE_SCOPE = "assignments.generate"  # the idempotency scope, shared with the web page
 HISTORY_RUNS = 10
 MAX_HISTORY_RUNS = 100
@@ -584,26 +582,43 @@ def _details_soon(result: SolveResult, problem: Problem, strategy: str) -> async
 
 
 def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[Detail]:
-    """Each placement as its stored detail; the scores read field by field (no
-    `dataclasses.asdict` per placement: 8 000 of them showed)."""
+    """Each placement as its stored detail, read from the result's columns (no
+    `Placement` object, no `dataclasses.asdict` per placement: 8 000 of them showed)."""
     names = {p.id: p.name for p in problem.participants}
     tnames = {t.id: t.name for t in problem.targets}
+    c = result.columns
     return [
         (
-            a.participant_id,
-            a.target_id,
-            a.position,
+            pid,
+            tid,
+            position,
             {
                 "strategy": strategy,
-                "score": round(a.score.total, 4),
-                "confidence": round(a.confidence, 4),
-                "target_name": tnames[a.target_id],
-                "participant_name": names[a.participant_id],
-                "position": a.position,
-                "scores": {k: round(getattr(a.score, k), 4) for k in _SCORE_FIELDS},
+                "score": round(total, 4),
+                "confidence": round(total, 4),
+                "target_name": tnames[tid],
+                "participant_name": names[pid],
+                "position": position,
+                "scores": {
+                    "rotation": round(rotation, 4),
+                    "balance": round(balance, 4),
+                    "skill": round(skill, 4),
+                    "preference": round(preference, 4),
+                    "total": round(total, 4),
+                },
             },
         )
-        for a in result.assignments
+        for pid, tid, position, rotation, balance, skill, preference, total in zip(
+            c.participant_ids,
+            c.target_ids,
+            c.positions,
+            c.rotation,
+            c.balance,
+            c.skill,
+            c.preference,
+            c.total,
+            strict=True,
+        )
     ]
 
 

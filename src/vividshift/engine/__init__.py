@@ -46,6 +46,7 @@ from vividshift.engine.prune import Pruning
 from vividshift.engine.result import (
     PairScore,
     Placement,
+    PlacementColumns,
     SolveResult,
     Timings,
     ValidationResult,
@@ -75,6 +76,7 @@ __all__ = [
     "Participant",
     "PastRun",
     "Placement",
+    "PlacementColumns",
     "Problem",
     "Pruning",
     "Quota",

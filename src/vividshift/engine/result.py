@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from vividshift.engine.explain import Shortage
@@ -69,6 +70,37 @@ def placements_of(
 
 
 @dataclass(frozen=True)
+class PlacementColumns:
+    """The placements as columns (row i is one placement, scores in `PairScore`'s field
+    order): what `solve` produces. Code that stores or sends a run reads these; the
+    `Placement` objects (~1 µs each) are built only when asked for."""
+
+    participant_ids: list[str]
+    target_ids: list[str]
+    positions: list[int]
+    rotation: list[float]
+    balance: list[float]
+    skill: list[float]
+    preference: list[float]
+    total: list[float]
+
+    def __len__(self) -> int:
+        return len(self.participant_ids)
+
+    def placements(self) -> tuple[Placement, ...]:
+        return placements_of(
+            self.participant_ids,
+            self.target_ids,
+            self.positions,
+            self.rotation,
+            self.balance,
+            self.skill,
+            self.preference,
+            self.total,
+        )
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     """Outcome of one validator, shaped for `metadata.validation_results`.
 
@@ -115,7 +147,7 @@ class SolveResult:
     strategy: str
     parameters: Mapping[str, Any]
     seed: int
-    assignments: tuple[Placement, ...]
+    columns: PlacementColumns  # the placements; `assignments` as objects
     objective: int | None
     validation: tuple[ValidationResult, ...] = ()
     relaxations: tuple[str, ...] = ()
@@ -123,6 +155,11 @@ class SolveResult:
     shortages: tuple[Shortage, ...] = ()
     fallbacks: tuple[str, ...] = ()
     timings: Timings = field(default_factory=lambda: Timings(0.0, 0.0, 0.0, 0.0))
+
+    @cached_property
+    def assignments(self) -> tuple[Placement, ...]:
+        """The placements, ordered by target, best total score first (built on first use)."""
+        return self.columns.placements()
 
     def by_target(self) -> dict[str, list[str]]:
         """target id → participant ids in position order."""

@@ -22,12 +22,11 @@ from vividshift.engine.params import read_parameters
 from vividshift.engine.prune import DEFAULT_PRUNING, FlowRun, Pruning, solve_dense, surely_short
 from vividshift.engine.result import (
     Method,
-    Placement,
+    PlacementColumns,
     SolveResult,
     Status,
     Timings,
     ValidationResult,
-    placements_of,
 )
 from vividshift.engine.scoring import Scores, compute_scores, load_marginals
 from vividshift.engine.side import SideRule, compile_side_rules
@@ -129,8 +128,9 @@ def _solve(
     placements, at = _placements(problem, outcome.inst, outcome.chosen, setup.prepared)
     validation: tuple[ValidationResult, ...] = ()
     if outcome.status != "timeout":
+        pairs = zip(placements.participant_ids, placements.target_ids, strict=True)
         validation = validate_assignment(
-            problem, placements, eligibility=setup.prepared.eligibility, indices=at
+            problem, pairs, eligibility=setup.prepared.eligibility, indices=at
         )
     done = perf_counter()
     timings = Timings(
@@ -149,7 +149,7 @@ def _result(
     setup: _Setup,
     run: FlowRun,
     outcome: _Outcome,
-    placements: tuple[Placement, ...],
+    placements: PlacementColumns,
     validation: tuple[ValidationResult, ...],
     shortages: tuple[Shortage, ...],
     timings: Timings,
@@ -163,7 +163,7 @@ def _result(
         strategy=problem.strategy,
         parameters=setup.parameters,
         seed=problem.seed,
-        assignments=placements,
+        columns=placements,
         objective=None if status == "timeout" else outcome.objective,
         validation=validation,
         relaxations=_relaxations(problem, outcome.inst, outcome.chosen),
@@ -412,7 +412,7 @@ def _message(problem: Problem, shortages: tuple[Shortage, ...]) -> str:
 
 def _placements(
     problem: Problem, inst: Instance, chosen: np.ndarray, prepared: _Prepared
-) -> tuple[tuple[Placement, ...], tuple[np.ndarray, np.ndarray]]:
+) -> tuple[PlacementColumns, tuple[np.ndarray, np.ndarray]]:
     """(Placements ordered by target, best total score first (ties by participant), each
     scored with the load step it took (a participant's k-th place, in target order);
     their participant and target indices)."""
@@ -434,7 +434,7 @@ def _placements(
     p_sorted, t_sorted = p[order], t[order]
     position = np.arange(order.size) - np.searchsorted(t_sorted, t_sorted, side="left") + 1
     columns = [c[order].tolist() for c in (*parts, total)]
-    placements = placements_of(
+    placements = PlacementColumns(
         _ids(problem.participants, p_sorted),
         _ids(problem.targets, t_sorted),
         position.tolist(),
