@@ -37,10 +37,9 @@ def held_skills(participants: Sequence[Participant], targets: Sequence[Target]) 
     """The entries of every participant's skills that some target requires."""
     vocabulary = sorted({s for t in targets for s in t.required_skills})
     index = {s: k for k, s in enumerate(vocabulary)}
-    known = index.get
     # People share few skill sets: each set is read once, its entries spread in numpy.
     code, sets = codes_of([p.skills for p in participants])
-    of = members(sets, lambda own: (k for s in own if (k := known(s)) is not None))
+    of = members(sets, index)
     kind_row, kind_skill = expand(np.arange(len(sets)), of)
     graded = np.array([i for i, p in enumerate(participants) if p.skill_levels], dtype=np.int64)
     row = code.copy()

@@ -6,9 +6,9 @@ is read once in Python, and every person's entries are spread from it in numpy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import TypeVar
 
 import numpy as np
@@ -41,12 +41,16 @@ class Members:
     size: np.ndarray  # int64, one per key
 
 
-def members(distinct: Sequence[K], items: Callable[[K], Iterable[int]]) -> Members:
-    """`items(key)` of every distinct key, read once each."""
-    lists = [list(items(k)) for k in distinct]
-    size = np.fromiter(map(len, lists), np.int64, count=len(lists))
-    flat = np.fromiter(chain.from_iterable(lists), np.int64, count=int(size.sum()))
-    return Members(flat, np.cumsum(size) - size, size)
+def members(distinct: Sequence[Collection[K]], code_of: Mapping[K, int]) -> Members:
+    """The codes (`code_of`) of each distinct collection's items, in its order, items
+    `code_of` lacks left out. C-level passes over all items at once (a Python step
+    per collection cost ~3 µs: 30 ms for 10 000 distinct skill sets)."""
+    size = np.fromiter(map(len, distinct), np.int64, count=len(distinct))
+    items = list(chain.from_iterable(distinct))
+    code = np.fromiter(map(code_of.get, items, repeat(-1, len(items))), np.int64, count=len(items))
+    known = code >= 0
+    size = np.bincount(np.repeat(np.arange(size.size), size)[known], minlength=size.size)
+    return Members(code[known], np.cumsum(size) - size, size)
 
 
 def expand(code: np.ndarray, of: Members) -> tuple[np.ndarray, np.ndarray]:

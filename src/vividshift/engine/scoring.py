@@ -123,29 +123,63 @@ def _skill_matrix(
     if not held.index:
         shape = (len(participants), len(targets))
         return WithEntries(shape, 1.0, *_NONE) if lazy else np.ones(shape, dtype=np.float32)
-    # One row per row of `held` (people with the same skills and no levels share one).
-    levels = np.zeros((held.n_rows, len(held.index)), dtype=np.float32)
-    levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
-    # One column per distinct set of required skills (targets often share one), summed
-    # in numpy rather than by a BLAS product: on a shared machine OpenBLAS' threads
-    # turned this microsecond product into tens of milliseconds.
-    sets: dict[frozenset[str], int] = {}
-    column_set = np.array(
-        [sets.setdefault(t.required_skills, len(sets)) for t in targets], dtype=np.int64
-    )
-    per_set = np.ones((held.n_rows, len(sets)), dtype=np.float32)
-    for n, ks, skills in sets_by_size(sets, held.index):
-        # Sets of one size at once, their skills added in sorted order as before.
-        share = np.float32(1.0 / n)
-        total = np.zeros((held.n_rows, ks.size), dtype=np.float32)
-        for r in range(n):
-            total += levels[:, skills[:, r]] * share
-        per_set[:, ks] = total
-    # Bounded per set, before the columns are spread to every target (fewer cells).
-    np.maximum(per_set, 0.0, out=per_set)
-    np.minimum(per_set, 1.0, out=per_set)
-    lazy_skill = ByRowAndColumn(per_set, held.row, column_set)
+    lazy_skill = SkillShare(held, [t.required_skills for t in targets])
     return lazy_skill if lazy else lazy_skill.full
+
+
+class SkillShare(LazyMatrix):
+    """The skill score: per pair, the mean of the person's levels (clipped to 0–1) in
+    the target's required skills, bounded to 0–1; 1 for a target that requires none.
+
+    Read at pairs, each pair's mean is summed on its own; built whole, once per row of
+    `held` (people with the same skills and no levels share one) and distinct set of
+    required skills (targets often share one). Both add the same float32 terms in the
+    same order (sorted skills), so they give the very same values."""
+
+    def __init__(self, held: HeldSkills, required: Sequence[frozenset[str]]) -> None:
+        super().__init__((held.row.size, len(required)))
+        self.held = held
+        sets: dict[frozenset[str], int] = {}
+        self.column = np.array([sets.setdefault(r, len(sets)) for r in required], dtype=np.int64)
+        self.sets = sets
+        n_skills = len(held.index)
+        self.levels = np.zeros((held.n_rows, n_skills + 1), dtype=np.float32)  # last: 0
+        self.levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
+        sizes = np.fromiter(map(len, sets), np.int64, count=len(sets))
+        # Each set's skills in sorted order, padded with the zero column.
+        self.set_skills = np.full((len(sets), int(sizes.max(initial=0))), n_skills)
+        for n, ks, skills in sets_by_size(sets, held.index):
+            self.set_skills[ks, :n] = skills
+        self.share = np.zeros(len(sets), dtype=np.float32)
+        self.share[sizes > 0] = (1.0 / sizes[sizes > 0]).astype(np.float32)
+        self.required_none = sizes == 0
+
+    def at(self, flat: np.ndarray) -> np.ndarray:
+        p, t = np.divmod(flat, max(self.shape[1], 1))
+        row, s = self.held.row[p], self.column[t]
+        share = self.share[s]
+        total = np.zeros(flat.size, dtype=np.float32)
+        for i in range(self.set_skills.shape[1]):
+            total += self.levels[row, self.set_skills[s, i]] * share
+        total[self.required_none[s]] = 1.0
+        return np.minimum(np.maximum(total, 0.0, out=total), 1.0, out=total)
+
+    def build(self) -> np.ndarray:
+        # Summed in numpy rather than by a BLAS product: on a shared machine OpenBLAS'
+        # threads turned this microsecond product into tens of milliseconds.
+        levels = self.levels[:, :-1]
+        per_set = np.ones((levels.shape[0], len(self.sets)), dtype=np.float32)
+        for n, ks, skills in sets_by_size(self.sets, self.held.index):
+            # Sets of one size at once, their skills added in sorted order.
+            share = np.float32(1.0 / n)
+            total = np.zeros((levels.shape[0], ks.size), dtype=np.float32)
+            for r in range(n):
+                total += levels[:, skills[:, r]] * share
+            per_set[:, ks] = total
+        # Bounded per set, before the columns are spread to every target (fewer cells).
+        np.maximum(per_set, 0.0, out=per_set)
+        np.minimum(per_set, 1.0, out=per_set)
+        return ByRowAndColumn(per_set, self.held.row, self.column).build()
 
 
 def _preference_matrix(
