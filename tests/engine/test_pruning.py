@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from vividshift.engine import (
     solve,
 )
 from vividshift.engine import flow as flow_module
+from vividshift.engine.arc_prune import Candidates, prune_arcs
 from vividshift.engine.explain import _sink_side_targets
 from vividshift.engine.flow import solve_flow
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
@@ -467,3 +469,28 @@ def test_both_ways_to_the_potentials_agree(monkeypatch: pytest.MonkeyPatch) -> N
             assert (quick.potentials.target == tree.potentials.target).all()
         else:
             assert quick.potentials is None and tree.potentials is None
+
+
+def test_a_sparse_subset_that_cannot_place_everyone_is_widened_once() -> None:
+    """Both places' cheapest person is x (who takes one place): the first subset (each
+    target's cheapest arc alone) is short, twice the candidates place everyone, and the
+    certificate proves that optimal for every arc."""
+    n_p, n_t = 3, 2
+    cost = np.array([[0, 0], [50, 60], [70, 40]])  # x, y, z
+    dense = build_dense(
+        np.ones((n_p, n_t), dtype=bool),
+        np.zeros((n_p, n_t), dtype=np.int32),
+        cost,
+        np.zeros((n_p, 1), dtype=np.int64),
+        np.ones(n_t, dtype=np.int64),
+        np.ones(n_p, dtype=np.int64),
+        np.arange(n_p),
+        False,
+    )
+    inst = dense.instance()
+    narrow = Candidates(per_target=0.0, extra=1, per_participant=-1, max_rounds=4, max_share=1)
+    pruned = prune_arcs(inst, narrow, exact=True)
+    assert pruned is not None and pruned.rounds == 2
+    assert pruned.flow.objective == solve_flow(inst).objective == 40  # x on A, z on B
+    no_rounds_left = prune_arcs(inst, replace(narrow, max_rounds=1), exact=True)
+    assert no_rounds_left is None

@@ -13,9 +13,9 @@ passes run over that list instead — a sort and a gather, in time linear in the
    a feasible dual of the whole graph and the flow is optimal for it. Otherwise the
    most negative arcs join and the flow is solved again.
 
-Exactness never depends on the candidates. Anything else — a subset that cannot place
-everyone, no potentials, too many rounds or too large a subset — returns None: the
-caller solves the whole graph.
+Exactness never depends on the candidates. A subset that cannot place everyone gets
+twice the candidates, once; anything else — still short, no potentials, too many
+rounds or too large a subset — returns None: the caller solves the whole graph.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ class Candidates:
     max_rounds: int
     max_share: float  # a subset above this share of the arcs: give up
 
+    def wider(self) -> Candidates:
+        """Twice the candidates per target and per participant."""
+        return replace(
+            self,
+            per_target=2 * self.per_target,
+            extra=2 * self.extra,
+            per_participant=2 * self.per_participant + 1,
+        )
+
 
 @dataclass(frozen=True)
 class PrunedFlow:
@@ -51,11 +60,18 @@ def prune_arcs(inst: Instance, sizes: Candidates, *, exact: bool) -> PrunedFlow 
     for all of them; None when no such proof came (see the module docstring)."""
     n_arcs = inst.arc_p.size
     chosen = _cheapest(inst, sizes)
+    widened = False
     for round_ in range(1, sizes.max_rounds + 1):
         if np.count_nonzero(chosen) > sizes.max_share * n_arcs:
             return None
         sub = subset(inst, chosen)
         flow = solve_flow(sub, exact=exact, potentials=True, explain=False)
+        if not flow.complete and not widened:
+            # The cheapest arcs crowd onto the same people and leave places unreachable:
+            # once, twice the candidates (far cheaper than the whole graph).
+            sizes, widened = sizes.wider(), True
+            chosen |= _cheapest(inst, sizes)
+            continue
         if not flow.complete or flow.potentials is None:
             return None
         pi = flow.potentials

@@ -60,9 +60,13 @@ class Pruning:
     max_share: float = 0.3  # subset larger than this share of all pairs: full graph
     # Sparse instances (below `min_density`) from this many eligible pairs are pruned
     # over their arc list (`arc_prune`), each participant starting with its capacity +
-    # `sparse_per_participant` cheapest targets.
+    # `sparse_per_participant` cheapest targets; a subset above `sparse_max_share` of
+    # the pairs: the full graph. (With few pairs per person, one spare target each keeps
+    # the first subset feasible where people's skills fit many targets alike: 10 000 ×
+    # 1 000 with 1 M pairs, 160 ms against 265 ms for none and a widening.)
     min_sparse_arcs: int = 10_000
-    sparse_per_participant: int = 0
+    sparse_per_participant: int = 1
+    sparse_max_share: float = 0.5
 
 
 DEFAULT_PRUNING = Pruning()
@@ -231,7 +235,7 @@ def _sparse(dense: DenseInstance, exact: bool, pruning: Pruning, n_pairs: int) -
         pruning.extra,
         pruning.sparse_per_participant,
         pruning.max_rounds,
-        pruning.max_share,
+        pruning.sparse_max_share,
     )
     pruned = prune_arcs(inst, sizes, exact=exact)
     if pruned is None:
