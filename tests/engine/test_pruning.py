@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -36,7 +36,7 @@ from vividshift.engine import (
     solve,
 )
 from vividshift.engine import flow as flow_module
-from vividshift.engine.arc_prune import Candidates, prune_arcs
+from vividshift.engine.arc_prune import Candidates, _first_of_groups, prune_arcs
 from vividshift.engine.explain import _sink_side_targets
 from vividshift.engine.flow import solve_flow
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
@@ -494,3 +494,36 @@ def test_a_sparse_subset_that_cannot_place_everyone_is_widened_once() -> None:
     assert pruned.flow.objective == solve_flow(inst).objective == 40  # x on A, z on B
     no_rounds_left = prune_arcs(inst, replace(narrow, max_rounds=1), exact=True)
     assert no_rounds_left is None
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    st.integers(1, 6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(-3, 3), st.integers(0, 40)), max_size=40),
+    st.lists(st.integers(0, 4), min_size=6, max_size=6),
+    st.sampled_from([1, 2**40, 2**60]),
+)
+# Keys and ties in opposite orders, packed (2**40) and by lexsort (2**60).
+@example(2, [(0, 3, 1), (0, 1, 2), (1, 2, 0), (1, -1, 5), (1, 0, 3)], [1, 2, 0, 0, 0, 0], 2**40)
+@example(2, [(0, 3, 1), (0, 1, 2), (1, 2, 0), (1, -1, 5), (1, 0, 3)], [1, 2, 0, 0, 0, 0], 2**60)
+def test_each_groups_first_arcs_are_its_smallest_keys(
+    n_groups: int, arcs: list[tuple[int, int, int]], want: list[int], scale: int
+) -> None:
+    """The candidates' selection (packed into one integer, or by `lexsort` when costs are
+    too large for that) against sorting each group's (key, tie) in Python."""
+    arcs = [(g % n_groups, k, tie) for g, k, tie in arcs]
+    ties = {}
+    for g, k, tie in arcs:  # distinct ties within a group, as ranks are
+        ties.setdefault((g, tie), (g, k, tie))
+    arcs = list(ties.values())
+    group = np.array([g for g, _, _ in arcs], dtype=np.int64)
+    key = np.array([k * scale for _, k, _ in arcs], dtype=np.int64)
+    tie = np.array([t for _, _, t in arcs], dtype=np.int64)
+    wanted = np.array(want[:n_groups], dtype=np.int64)
+    got = _first_of_groups(group, n_groups, key, tie, wanted)
+    expected = np.zeros(len(arcs), dtype=bool)
+    for g in range(n_groups):
+        mine = sorted((k, t, i) for i, (gg, k, t) in enumerate(arcs) if gg == g)
+        for _, _, i in mine[: wanted[g]]:
+            expected[i] = True
+    assert got.tolist() == expected.tolist()

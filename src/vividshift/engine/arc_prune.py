@@ -26,6 +26,7 @@ import numpy as np
 
 from vividshift.engine.flow import FlowOutcome, solve_flow
 from vividshift.engine.instance import Instance
+from vividshift.engine.ragged import spread
 
 
 @dataclass(frozen=True)
@@ -121,27 +122,30 @@ def _first_of_groups(
     group: np.ndarray, n_groups: int, key: np.ndarray, tie: np.ndarray, want: np.ndarray
 ) -> np.ndarray:
     """Mask of each group's `want[g]` arcs of smallest (key, tie)."""
-    order = _sort_by(group, key, tie)
-    g = group[order]
-    starts = np.searchsorted(g, np.arange(n_groups))
     keep = np.zeros(group.size, dtype=bool)
-    keep[order[np.arange(g.size) - starts[g] < want[g]]] = True
-    return keep
-
-
-def _sort_by(group: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """The arcs' order by (group, key, tie): one sort of a combined integer key when it
-    fits in 63 bits (keys are then distinct: the order is the same on every machine)."""
     if group.size == 0:
-        return np.zeros(0, dtype=np.int64)
+        return keep
     low = int(key.min())
     span = int(key.max()) - low + 1
     tie_bits = max(int(tie.max()), 1).bit_length()
-    groups = int(group.max()) + 1
-    if (groups * span) << tie_bits < 1 << 63:
-        combined = ((group * span + (key - low)) << tie_bits) | tie
-        return np.argsort(combined)
-    return np.lexsort((tie, key, group))
+    at_bits = max(group.size - 1, 1).bit_length()
+    if ((n_groups * span) << tie_bits).bit_length() + at_bits > 63:  # huge costs
+        order = np.lexsort((tie, key, group))
+        g = group[order]
+        starts = np.searchsorted(g, np.arange(n_groups))
+        keep[order[np.arange(g.size) - starts[g] < want[g]]] = True
+        return keep
+    # (group, key, tie, position) packed into one integer, the position lowest: sorting
+    # the values is about three times as fast as an indirect sort (`argsort`), and
+    # each group's first arcs are then read off its bounds, not from every arc.
+    packed = ((group * span + (key - low)) << tie_bits) | tie
+    packed <<= at_bits
+    packed |= np.arange(group.size)
+    packed.sort()
+    bounds = np.searchsorted(packed, (np.arange(n_groups + 1) * span) << (tie_bits + at_bits))
+    owner, offset = spread(np.minimum(want, np.diff(bounds)))
+    keep[packed[bounds[owner] + offset] & ((1 << at_bits) - 1)] = True
+    return keep
 
 
 def _most_negative(
@@ -153,9 +157,11 @@ def _most_negative(
     per_target += sizes.extra
     per_person = int(inst.capacity.max(initial=0)) + sizes.per_participant
     add = np.zeros(inst.arc_p.size, dtype=bool)
-    for group, limit in ((inst.arc_t[bad], per_target), (inst.arc_p[bad], per_person)):
-        order = _sort_by(group, reduced[bad], bad)  # most negative first, then position
-        g = group[order]
-        start = np.searchsorted(g, g, side="left")
-        add[bad[order[np.arange(g.size) - start < max(limit, 1)]]] = True
+    for group, n, limit in (
+        (inst.arc_t[bad], inst.n_targets, per_target),
+        (inst.arc_p[bad], inst.n_participants, per_person),
+    ):
+        # Most negative first, then by position.
+        want = np.full(n, max(limit, 1), dtype=np.int64)
+        add[bad[_first_of_groups(group, n, reduced[bad], bad, want)]] = True
     return add

@@ -213,7 +213,8 @@ def _turn_by_turn_hint(
         problem = replace(horizon.base, window=window, history=History.from_runs(past[-10:]))
         try:
             result = solve(problem, time_limit_s=5.0)
-            pairs = frozenset((a.participant_id, a.target_id) for a in result.assignments)
+            c = result.columns
+            pairs = frozenset(zip(c.participant_ids, c.target_ids, strict=True))
         except (Infeasible, SolverError, InvalidProblem, InvalidParameters):
             pairs = frozenset()
         chosen.append(pairs)
