@@ -98,7 +98,6 @@ def subset(inst: Instance, keep: np.ndarray) -> Instance:
 def _cheapest(inst: Instance, sizes: Candidates) -> np.ndarray:
     """Mask of the starting arcs: the cheapest per target and per participant."""
     n_p, n_t = inst.n_participants, inst.n_targets
-    usable = inst.capacity[inst.arc_p] > 0
     first = np.zeros(n_p, dtype=np.int64)
     if inst.load_cost.ndim == 2 and inst.load_cost.shape[1]:
         first = np.where(inst.capacity > 0, inst.load_cost[:, 0], 0)
@@ -115,13 +114,15 @@ def _cheapest(inst: Instance, sizes: Candidates) -> np.ndarray:
     chosen |= _first_of_groups(inst.arc_t, n_t, *by_target, want_t)
     by_person = (inst.arc_cost, inst.arc_t ^ person_mask[inst.arc_p])
     chosen |= _first_of_groups(inst.arc_p, n_p, *by_person, want_p)
-    return chosen & usable
+    if (inst.capacity > 0).all():
+        return chosen
+    return chosen & (inst.capacity[inst.arc_p] > 0)  # nobody who may take no place
 
 
 def _first_of_groups(
     group: np.ndarray, n_groups: int, key: np.ndarray, tie: np.ndarray, want: np.ndarray
 ) -> np.ndarray:
-    """Mask of each group's `want[g]` arcs of smallest (key, tie)."""
+    """Mask of each group's `want[g]` arcs of smallest (key, tie, position); `tie` ≥ 0."""
     keep = np.zeros(group.size, dtype=bool)
     if group.size == 0:
         return keep
