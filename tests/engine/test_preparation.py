@@ -178,10 +178,12 @@ def test_costs_on_the_eligible_pairs_alone_equal_the_full_matrix_there(
 ) -> None:
     rng = np.random.default_rng(seed)
     shape = (n_p, n_t)
+    # A neutral preference is one value seen as P × T (`scoring`): a third of the draws.
+    neutral = np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
     scores = Scores(
         rng.random(shape, dtype=np.float32),
         rng.random(shape, dtype=np.float32),
-        rng.random(shape, dtype=np.float32),
+        rng.random(shape, dtype=np.float32) if seed % 3 else neutral,
         np.zeros(n_p, dtype=np.int64),
         rng.random(shape, dtype=np.float32) if seed % 2 else None,
     )

@@ -141,6 +141,10 @@ def _cost_at(
     at = np.flatnonzero(where)
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
+        if isinstance(s, np.ndarray) and s.size and not any(s.strides):
+            # One value seen as P × T (a neutral preference): the same term, added once.
+            cost += (1.0 - float(s.flat[0])) * w
+            continue
         term = np.subtract(1.0, values_at(s, at), dtype=np.float64)
         term *= w
         cost += term
