@@ -143,31 +143,38 @@ class SkillShare(LazyMatrix):
         self.column = np.array([sets.setdefault(r, len(sets)) for r in required], dtype=np.int64)
         self.sets = sets
         n_skills = len(held.index)
-        self.levels = np.zeros((held.n_rows, n_skills + 1), dtype=np.float32)  # last: 0
+        zero, one = n_skills, n_skills + 1  # two more columns: 0 and 1 for everyone
+        self.levels = np.zeros((held.n_rows, n_skills + 2), dtype=np.float32)
         self.levels[held.entry_row, held.entry_skill] = np.clip(held.entry_level, 0.0, 1.0)
+        self.levels[:, one] = 1.0
         sizes = np.fromiter(map(len, sets), np.int64, count=len(sets))
-        # Each set's skills in sorted order, padded with the zero column.
-        self.set_skills = np.full((len(sets), int(sizes.max(initial=0))), n_skills)
+        # Each set's skills in sorted order, padded with the zero column; a set of no
+        # skills reads the one column once (its score is 1).
+        skills_of = np.full((len(sets), max(int(sizes.max(initial=0)), 1)), zero)
+        skills_of[sizes == 0, 0] = one
         for n, ks, skills in sets_by_size(sets, held.index):
-            self.set_skills[ks, :n] = skills
-        self.share = np.zeros(len(sets), dtype=np.float32)
+            skills_of[ks, :n] = skills
+        self.skill_columns = [np.ascontiguousarray(c) for c in skills_of.T]
+        self.share = np.ones(len(sets), dtype=np.float32)
         self.share[sizes > 0] = (1.0 / sizes[sizes > 0]).astype(np.float32)
-        self.required_none = sizes == 0
 
     def at(self, flat: np.ndarray) -> np.ndarray:
         p, t = np.divmod(flat, max(self.shape[1], 1))
-        row, s = self.held.row[p], self.column[t]
+        s = self.column[t]
+        base = self.held.row[p] * self.levels.shape[1]
         share = self.share[s]
+        levels = self.levels.reshape(-1)
         total = np.zeros(flat.size, dtype=np.float32)
-        for i in range(self.set_skills.shape[1]):
-            total += self.levels[row, self.set_skills[s, i]] * share
-        total[self.required_none[s]] = 1.0
+        for skill in self.skill_columns:  # the k-th skill of each pair's set
+            term = levels[base + skill[s]]
+            term *= share
+            total += term
         return np.minimum(np.maximum(total, 0.0, out=total), 1.0, out=total)
 
     def build(self) -> np.ndarray:
         # Summed in numpy rather than by a BLAS product: on a shared machine OpenBLAS'
         # threads turned this microsecond product into tens of milliseconds.
-        levels = self.levels[:, :-1]
+        levels = self.levels[:, :-2]
         per_set = np.ones((levels.shape[0], len(self.sets)), dtype=np.float32)
         for n, ks, skills in sets_by_size(self.sets, self.held.index):
             # Sets of one size at once, their skills added in sorted order.
