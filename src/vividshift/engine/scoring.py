@@ -131,10 +131,11 @@ class SkillShare(LazyMatrix):
     """The skill score: per pair, the mean of the person's levels (clipped to 0–1) in
     the target's required skills, bounded to 0–1; 1 for a target that requires none.
 
-    Read at pairs, each pair's mean is summed on its own; built whole, once per row of
-    `held` (people with the same skills and no levels share one) and distinct set of
-    required skills (targets often share one). Both add the same float32 terms in the
-    same order (sorted skills), so they give the very same values."""
+    Built whole — or read at more pairs than there are rows × sets — it is summed once
+    per row of `held` (people with the same skills and no levels share one) and
+    distinct set of required skills (targets often share one); read at fewer pairs,
+    each pair's mean is summed on its own. Both add the same float32 terms in the same
+    order (sorted skills), so they give the very same values."""
 
     def __init__(self, held: HeldSkills, required: Sequence[frozenset[str]]) -> None:
         super().__init__((held.row.size, len(required)))
@@ -157,9 +158,12 @@ class SkillShare(LazyMatrix):
         self.skill_columns = [np.ascontiguousarray(c) for c in skills_of.T]
         self.share = np.ones(len(sets), dtype=np.float32)
         self.share[sizes > 0] = (1.0 / sizes[sizes > 0]).astype(np.float32)
+        self._per_set: np.ndarray | None = None
 
     def at(self, flat: np.ndarray) -> np.ndarray:
         p, t = np.divmod(flat, max(self.shape[1], 1))
+        if self._per_set is not None or self.held.n_rows * len(self.sets) <= flat.size:
+            return self.per_set()[self.held.row[p], self.column[t]]
         s = self.column[t]
         base = self.held.row[p] * self.levels.shape[1]
         share = self.share[s]
@@ -172,6 +176,15 @@ class SkillShare(LazyMatrix):
         return np.minimum(np.maximum(total, 0.0, out=total), 1.0, out=total)
 
     def build(self) -> np.ndarray:
+        return ByRowAndColumn(self.per_set(), self.held.row, self.column).build()
+
+    def per_set(self) -> np.ndarray:
+        """float32 rows × sets: the score of each row of `held` for each set (kept)."""
+        if self._per_set is None:
+            self._per_set = self._sum_per_set()
+        return self._per_set
+
+    def _sum_per_set(self) -> np.ndarray:
         # Summed in numpy rather than by a BLAS product: on a shared machine OpenBLAS'
         # threads turned this microsecond product into tens of milliseconds.
         levels = self.levels[:, :-2]
@@ -186,7 +199,7 @@ class SkillShare(LazyMatrix):
         # Bounded per set, before the columns are spread to every target (fewer cells).
         np.maximum(per_set, 0.0, out=per_set)
         np.minimum(per_set, 1.0, out=per_set)
-        return ByRowAndColumn(per_set, self.held.row, self.column).build()
+        return per_set
 
 
 def _preference_matrix(
