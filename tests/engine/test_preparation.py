@@ -26,7 +26,7 @@ from vividshift.engine import (
 from vividshift.engine.held_skills import held_skills
 from vividshift.engine.lazy_scores import values_at
 from vividshift.engine.result import PairScore, Placement, placements_of
-from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, compute_scores
+from vividshift.engine.scoring import NEUTRAL_PREFERENCE, Scores, SkillShare, compute_scores
 from vividshift.engine.strategies import eligibility_for
 from vividshift.engine.strategies.base import SCALE, SPARSE_SHARE, Weights, weighted_cost
 
@@ -290,3 +290,27 @@ def test_people_with_the_same_skills_share_a_row_and_stated_levels_get_their_own
     assert scores.skill[40].tolist() == [0.625, 0.25] and scores.skill[1].tolist() == [1.0, 1.0]
     assert scores.skill[0].tolist() == [0.5, 0.0]
     assert eligibility.unqualified[0].tolist() == [False, True]  # half of a, b: enough at 0.5
+
+
+def test_skill_scores_read_at_a_few_pairs_are_those_of_the_whole_matrix() -> None:
+    """Read at fewer pairs than rows × sets, each pair's mean is summed on its own; it
+    must round and bound exactly like the whole matrix: three skills of level 1 sum to
+    1.0000001 in float32 (bounded to 1), stated levels beyond 0–1 are clipped."""
+    people = (
+        Participant("all", skills=frozenset("abc")),
+        Participant("two", skills=frozenset("ab"), skill_levels={"a": 1.5, "b": -0.5}),
+        Participant("none"),
+    )
+    targets = (
+        Target("abc", required_skills=frozenset("abc")),
+        Target("ab", required_skills=frozenset("ab")),
+        Target("free"),
+    )
+    problem = Problem(people, targets, strategy="optimal")
+    skill = SkillShare(held_skills(people, targets), [t.required_skills for t in targets])
+    whole = skill.build()
+    assert whole[0, 0] == 1.0 and whole[1, 1] == np.float32(0.5) and whole[2, 2] == 1.0
+    for flat in range(whole.size):  # one pair at a time: fewer than rows × sets
+        fresh = SkillShare(held_skills(people, targets), [t.required_skills for t in targets])
+        assert fresh.at(np.array([flat]))[0] == whole.reshape(-1)[flat], flat
+    np.testing.assert_array_equal(compute_scores(problem).skill, whole)
