@@ -294,23 +294,24 @@ def test_people_with_the_same_skills_share_a_row_and_stated_levels_get_their_own
 
 def test_skill_scores_read_at_a_few_pairs_are_those_of_the_whole_matrix() -> None:
     """Read at fewer pairs than rows × sets, each pair's mean is summed on its own; it
-    must round and bound exactly like the whole matrix: three skills of level 1 sum to
+    must round and bound exactly like the whole matrix: ten skills of level 1 sum to
     1.0000001 in float32 (bounded to 1), stated levels beyond 0–1 are clipped."""
+    ten = frozenset("abcdefghij")
     people = (
-        Participant("all", skills=frozenset("abc")),
+        Participant("all", skills=ten),
         Participant("two", skills=frozenset("ab"), skill_levels={"a": 1.5, "b": -0.5}),
         Participant("none"),
     )
     targets = (
-        Target("abc", required_skills=frozenset("abc")),
+        Target("ten", required_skills=ten),
         Target("ab", required_skills=frozenset("ab")),
         Target("free"),
     )
     problem = Problem(people, targets, strategy="optimal")
-    skill = SkillShare(held_skills(people, targets), [t.required_skills for t in targets])
-    whole = skill.build()
+    required = [t.required_skills for t in targets]
+    whole = SkillShare(held_skills(people, targets), required).build()
     assert whole[0, 0] == 1.0 and whole[1, 1] == np.float32(0.5) and whole[2, 2] == 1.0
     for flat in range(whole.size):  # one pair at a time: fewer than rows × sets
-        fresh = SkillShare(held_skills(people, targets), [t.required_skills for t in targets])
+        fresh = SkillShare(held_skills(people, targets), required)
         assert fresh.at(np.array([flat]))[0] == whole.reshape(-1)[flat], flat
     np.testing.assert_array_equal(compute_scores(problem).skill, whole)
