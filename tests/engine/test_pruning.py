@@ -60,7 +60,6 @@ prunings = st.builds(
     # 1.01: every instance counts as sparse and is pruned over its arc list
     min_density=st.sampled_from([0.0, 0.0, 1.01]),
     min_sparse_arcs=st.just(0),
-    sparse_per_participant=st.sampled_from([0, 0, 1]),
     per_target=st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0, 2.0]),
     extra=st.sampled_from([1, 1, 0, 2]),
     per_participant=st.sampled_from([0, 0, 1, 2]),
