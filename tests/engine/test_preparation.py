@@ -251,17 +251,7 @@ def test_a_results_placements_are_its_columns_row_by_row_built_once() -> None:
     targets = (Target("t1", required_count=2), Target("t2", required_count=3))
     result = solve(Problem(people, targets, strategy="optimal", seed=3))
     c = result.columns
-    rows = zip(
-        c.participant_ids,
-        c.target_ids,
-        c.positions,
-        c.rotation,
-        c.balance,
-        c.skill,
-        c.preference,
-        c.total,
-        strict=True,
-    )
+    rows = c.rows()
     expected = tuple(Placement(pid, tid, k, PairScore(*scores)) for pid, tid, k, *scores in rows)
     assert len(c) == 5 and result.assignments == expected
     assert result.assignments is result.assignments

@@ -586,7 +586,7 @@ def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[D
     `Placement` object, no `dataclasses.asdict` per placement: 8 000 of them showed)."""
     names = {p.id: p.name for p in problem.participants}
     tnames = {t.id: t.name for t in problem.targets}
-    c = result.columns
+    rows = result.columns.rows()
     return [
         (
             pid,
@@ -608,17 +608,7 @@ def _detail_rows(result: SolveResult, problem: Problem, strategy: str) -> list[D
                 },
             },
         )
-        for pid, tid, position, rotation, balance, skill, preference, total in zip(
-            c.participant_ids,
-            c.target_ids,
-            c.positions,
-            c.rotation,
-            c.balance,
-            c.skill,
-            c.preference,
-            c.total,
-            strict=True,
-        )
+        for pid, tid, position, rotation, balance, skill, preference, total in rows
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -69,6 +69,11 @@ def placements_of(
     return tuple(out)
 
 
+_Columns = tuple[
+    list[str], list[str], list[int], list[float], list[float], list[float], list[float], list[float]
+]
+
+
 @dataclass(frozen=True)
 class PlacementColumns:
     """The placements as columns (row i is one placement, scores in `PairScore`'s field
@@ -87,8 +92,16 @@ class PlacementColumns:
     def __len__(self) -> int:
         return len(self.participant_ids)
 
+    def rows(self) -> Iterator[tuple[str, str, int, float, float, float, float, float]]:
+        """(participant id, target id, position, rotation, balance, skill, preference,
+        total) of each placement, in order."""
+        return zip(*self._in_order(), strict=True)
+
     def placements(self) -> tuple[Placement, ...]:
-        return placements_of(
+        return placements_of(*self._in_order())
+
+    def _in_order(self) -> _Columns:
+        return (
             self.participant_ids,
             self.target_ids,
             self.positions,
