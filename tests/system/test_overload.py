@@ -89,8 +89,10 @@ async def test_a_connection_killed_mid_request_answers_503(
             login = asyncio.create_task(
                 http.post("/auth/login", json={"username": "ann", "password": "x" * 12})
             )
-            # Wait for the request's backend to block on the lock, then kill it.
-            for _ in range(100):
+            # Wait for the request's backend to block on the lock, then kill it. (Up to
+            # 30 s: in a long suite the test process can pause for seconds; a request
+            # that never blocks still fails, only later.)
+            for _ in range(600):
                 cur = await locker.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                     "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
