@@ -379,7 +379,7 @@ def test_a_tight_instance_whose_first_candidates_fall_short_is_still_pruned() ->
 
 
 def sparse_dense(n_p: int, n_t: int, share: float, seed: int) -> DenseInstance:
-    """A tenth (`share`) of P × T eligible, one place per target, capacity 1."""
+    """`share` of P × T eligible at random, one place per target, capacity 1."""
     rng = np.random.default_rng(seed)
     return build_dense(
         rng.random((n_p, n_t)) < share,
