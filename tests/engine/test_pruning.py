@@ -36,7 +36,7 @@ from vividshift.engine import (
     solve,
 )
 from vividshift.engine import flow as flow_module
-from vividshift.engine.arc_prune import Candidates, _first_of_groups, prune_arcs
+from vividshift.engine.arc_prune import Candidates, first_of_groups, prune_arcs
 from vividshift.engine.explain import _sink_side_targets
 from vividshift.engine.flow import solve_flow
 from vividshift.engine.instance import DenseInstance, Instance, build_dense
@@ -519,7 +519,7 @@ def test_each_groups_first_arcs_are_its_smallest_keys(
     key = np.array([k * scale for _, k, _ in arcs], dtype=np.int64)
     tie = np.array([t for _, _, t in arcs], dtype=np.int64)
     wanted = np.array(want[:n_groups], dtype=np.int64)
-    got = _first_of_groups(group, n_groups, key, tie, wanted)
+    got = first_of_groups(group, n_groups, key, tie, wanted)
     expected = np.zeros(len(arcs), dtype=bool)
     for g in range(n_groups):
         mine = sorted((k, t, i) for i, (gg, k, t) in enumerate(arcs) if gg == g)

@@ -101,25 +101,34 @@ def _cheapest(inst: Instance, sizes: Candidates) -> np.ndarray:
     first = np.zeros(n_p, dtype=np.int64)
     if inst.load_cost.ndim == 2 and inst.load_cost.shape[1]:
         first = np.where(inst.capacity > 0, inst.load_cost[:, 0], 0)
-    bits_p, bits_t = max(n_p - 1, 1).bit_length(), max(n_t - 1, 1).bit_length()
-    scramble = np.random.default_rng(0)
-    target_mask = scramble.integers(0, 1 << bits_p, size=n_t)
-    person_mask = scramble.integers(0, 1 << bits_t, size=n_p)[inst.rank]
+    target_mask, person_mask = tie_masks(inst.rank, n_t)
     want_t = np.ceil(sizes.per_target * inst.required).astype(np.int64) + sizes.extra
     want_t = np.where(inst.required > 0, want_t, 0)
     want_p = np.where(inst.capacity > 0, inst.capacity + sizes.per_participant, 0)
 
     chosen = np.zeros(inst.arc_p.size, dtype=bool)
     by_target = (inst.arc_cost + first[inst.arc_p], inst.rank[inst.arc_p] ^ target_mask[inst.arc_t])
-    chosen |= _first_of_groups(inst.arc_t, n_t, *by_target, want_t)
+    chosen |= first_of_groups(inst.arc_t, n_t, *by_target, want_t)
     by_person = (inst.arc_cost, inst.arc_t ^ person_mask[inst.arc_p])
-    chosen |= _first_of_groups(inst.arc_p, n_p, *by_person, want_p)
+    chosen |= first_of_groups(inst.arc_p, n_p, *by_person, want_p)
     if (inst.capacity > 0).all():
         return chosen
     return chosen & (inst.capacity[inst.arc_p] > 0)  # nobody who may take no place
 
 
-def _first_of_groups(
+def tie_masks(rank: np.ndarray, n_targets: int) -> tuple[np.ndarray, np.ndarray]:
+    """(per target, per participant) int64 patterns xored into the tie-breaks: ties go
+    by the seeded participant order, scrambled per target (and the target order per
+    participant), so that targets with equally cheap candidates do not all pick the
+    same people. Fixed patterns: the same choice on every run and machine."""
+    n_p = rank.size
+    bits_p, bits_t = max(n_p - 1, 1).bit_length(), max(n_targets - 1, 1).bit_length()
+    scramble = np.random.default_rng(0)
+    target_mask = scramble.integers(0, 1 << bits_p, size=n_targets)
+    return target_mask, scramble.integers(0, 1 << bits_t, size=n_p)[rank]
+
+
+def first_of_groups(
     group: np.ndarray, n_groups: int, key: np.ndarray, tie: np.ndarray, want: np.ndarray
 ) -> np.ndarray:
     """Mask of each group's `want[g]` arcs of smallest (key, tie, position); `tie` ≥ 0."""
@@ -164,5 +173,5 @@ def _most_negative(
     ):
         # Most negative first, then by position.
         want = np.full(n, max(limit, 1), dtype=np.int64)
-        add[bad[_first_of_groups(group, n, reduced[bad], bad, want)]] = True
+        add[bad[first_of_groups(group, n, reduced[bad], bad, want)]] = True
     return add

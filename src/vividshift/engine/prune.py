@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vividshift.engine.arc_prune import Candidates, prune_arcs
+from vividshift.engine.arc_prune import Candidates, first_of_groups, prune_arcs, tie_masks
 from vividshift.engine.flow import FlowOutcome, Potentials, max_flow, solve_flow
 from vividshift.engine.instance import DenseInstance, Instance
 
@@ -130,11 +130,7 @@ def solve_dense(dense: DenseInstance, *, exact: bool, pruning: Pruning | None) -
         chosen = inst.arc_p[flow.chosen] * n_t + inst.arc_t[flow.chosen]
         p, t, reduced = _violations(dense, flow.potentials, chosen)
         if p.size == 0:
-            note = (
-                f"min-cost flow pruned with an optimality certificate: {keys.size} of "
-                f"{n_pairs} eligible pairs, {round_} round(s)"
-            )
-            return FlowRun(inst, flow, note)
+            return FlowRun(inst, flow, _pruned_note(keys.size, n_pairs, round_))
         keys = _union(keys, _most_negative(p, t, reduced, dense, pruning), dense)
     return _full(dense, exact)
 
@@ -237,18 +233,21 @@ def _sparse(dense: DenseInstance, exact: bool, pruning: Pruning, n_pairs: int) -
         pruning.sparse_max_share,
     )
     pruned = prune_arcs(inst, sizes, exact=exact)
-    if pruned is None:
-        return _full(dense, exact, inst)
-    note = (
-        f"min-cost flow pruned with an optimality certificate: {pruned.inst.arc_p.size} of "
-        f"{n_pairs} eligible pairs, {pruned.rounds} round(s)"
-    )
+    if pruned is None:  # the full graph (not surely short: checked above)
+        return FlowRun(inst, solve_flow(inst, exact=exact))
+    note = _pruned_note(pruned.inst.arc_p.size, n_pairs, pruned.rounds)
     return FlowRun(pruned.inst, pruned.flow, note)
 
 
-def _full(dense: DenseInstance, exact: bool, inst: Instance | None = None) -> FlowRun:
-    """The flow on every eligible pair (`inst`: their arcs, when already listed)."""
-    inst = dense.instance() if inst is None else inst
+def _pruned_note(kept: int, n_pairs: int, rounds: int) -> str:
+    return (
+        f"min-cost flow pruned with an optimality certificate: {kept} of {n_pairs} "
+        f"eligible pairs, {rounds} round(s)"
+    )
+
+
+def _full(dense: DenseInstance, exact: bool) -> FlowRun:
+    inst = dense.instance()
     if exact and surely_short(dense):
         return FlowRun(inst, max_flow(inst))  # costs no longer matter: the cut does
     return FlowRun(inst, solve_flow(inst, exact=exact))
@@ -276,12 +275,8 @@ def _candidates(
     spread += dense.penalty * int(dense.repeat_weight.max(initial=0)) + 1
     dtype, shifts = _key_type(spread, max(bits_p, bits_t))
     none = np.iinfo(dtype).max
-    # Ties go by the seeded participant order, scrambled per target (xor with a fixed
-    # pattern) so that targets with equally cheap candidates do not all pick the same.
-    scramble = np.random.default_rng(0)
     rank = dense.rank.astype(dtype)
-    target_mask = scramble.integers(0, 1 << bits_p, size=n_t).astype(dtype)
-    person_mask = scramble.integers(0, 1 << bits_t, size=n_p).astype(dtype)[dense.rank]
+    target_mask, person_mask = (m.astype(dtype) for m in tie_masks(dense.rank, n_t))
     want = np.ceil(pruning.per_target * dense.required).astype(np.int64) + pruning.extra
     want = np.where(dense.required > 0, np.minimum(want, n_p), 0)
     found_p, found_t = [], []
@@ -379,14 +374,13 @@ def _most_negative(
     p: np.ndarray, t: np.ndarray, reduced: np.ndarray, dense: DenseInstance, pruning: Pruning
 ) -> np.ndarray:
     """Keys of the violations to add: per target and per participant, the most negative."""
-    n_t = dense.n_targets
+    n_p, n_t = dense.n_participants, dense.n_targets
     per_target = int(np.ceil(pruning.per_target * int(dense.required.max(initial=0))))
     per_target += pruning.extra
     per_person = int(dense.capacity.max(initial=0)) + pruning.per_participant
     keep = np.zeros(p.size, dtype=bool)
-    for group, limit in ((t, per_target), (p, per_person)):
-        order = np.lexsort((p * n_t + t, reduced, group))  # most negative first, then key
-        g = group[order]
-        start = np.searchsorted(g, g, side="left")
-        keep[order[np.arange(g.size) - start < limit]] = True
+    for group, n, limit in ((t, n_t, per_target), (p, n_p, per_person)):
+        # Most negative first, then by key.
+        want = np.full(n, max(limit, 0), dtype=np.int64)
+        keep |= first_of_groups(group, n, reduced, p * n_t + t, want)
     return np.unique(p[keep] * n_t + t[keep])

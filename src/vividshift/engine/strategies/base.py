@@ -9,8 +9,9 @@ what "cheapest" means.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -109,11 +110,8 @@ def weighted_cost(scores: Scores, weights: Weights, where: np.ndarray | None = N
     for r0 in range(0, n_rows, step):
         rows = slice(r0, min(n_rows, r0 + step))
         cost = np.zeros((rows.stop - r0, n_cols), dtype=np.float64)
-        term = np.empty_like(cost)
         for w, s in terms:
-            np.subtract(1.0, s[rows], out=term, dtype=np.float64)
-            term *= w
-            cost += term
+            _add_term(cost, w, s, partial(s.__getitem__, rows))
         cost *= SCALE
         out[rows] = np.rint(cost, out=cost)
     return out
@@ -132,6 +130,20 @@ def _cost_type(terms: Terms) -> type[np.signedinteger]:
     return np.int32 if top < 2**30 else np.int64
 
 
+def _add_term(
+    cost: np.ndarray, w: float, s: np.ndarray | LazyMatrix, read: Callable[[], np.ndarray]
+) -> None:
+    """cost += w × (1 − s), in float64 and in place; `read()`: s at cost's pairs. A score
+    that is one value seen as P × T (a neutral preference) is added as that one number:
+    the same float64 terms, without reading it at every pair."""
+    if isinstance(s, np.ndarray) and s.size and not any(s.strides):
+        cost += (1.0 - float(s.flat[0])) * w
+        return
+    term = np.subtract(1.0, read(), dtype=np.float64)
+    term *= w
+    cost += term
+
+
 def _cost_at(
     terms: Terms,
     where: np.ndarray,
@@ -141,13 +153,7 @@ def _cost_at(
     at = np.flatnonzero(where)
     cost = np.zeros(at.size, dtype=np.float64)
     for w, s in terms:
-        if isinstance(s, np.ndarray) and s.size and not any(s.strides):
-            # One value seen as P × T (a neutral preference): the same term, added once.
-            cost += (1.0 - float(s.flat[0])) * w
-            continue
-        term = np.subtract(1.0, values_at(s, at), dtype=np.float64)
-        term *= w
-        cost += term
+        _add_term(cost, w, s, partial(values_at, s, at))
     cost *= SCALE
     out = np.zeros(where.shape, dtype=dtype)
     out.reshape(-1)[at] = np.rint(cost, out=cost)
