@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -32,12 +33,14 @@ from vividshift.engine import (
     Infeasible,
     MaxAssignments,
     Problem,
+    Pruning,
     RunWindow,
     ValidatorSpec,
     participant_from_mapping,
     solve,
     target_from_mapping,
 )
+from vividshift.engine.prune import DEFAULT_PRUNING
 
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 GRID = [9 * 60, 13 * 60, 18 * 60, 24 * 60]
@@ -48,6 +51,19 @@ ZONES = ["UTC", "Europe/Berlin", "America/New_York"]
 DATES = [date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 24), date(2026, 10, 25)]
 DATES += [date(2026, 3, 8), date(2026, 11, 1), date(2026, 7, 15)]
 Span = tuple[datetime, datetime]  # naive UTC, end exclusive
+# Every instance pruned over its arc list from its first pair, with tiny candidate sets
+# (so the certificate rounds run): the path large sparse instances take.
+ARC_LIST = Pruning(
+    min_arcs=0,
+    min_density=1.01,
+    min_sparse_arcs=0,
+    per_target=0.0,
+    extra=1,
+    per_participant=0,
+    max_rounds=100,
+    max_share=1,
+    sparse_max_share=1,
+)
 
 
 # ---- the independent checker ------------------------------------------------------
@@ -303,16 +319,19 @@ def instances(draw: st.DrawFn) -> Instance:
     max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(instances())
-def test_every_placement_keeps_the_hard_rules(inst: Instance) -> None:
+@pytest.mark.parametrize("pruning", [DEFAULT_PRUNING, ARC_LIST], ids=["default", "arc list"])
+def test_every_placement_keeps_the_hard_rules(pruning: Pruning, inst: Instance) -> None:
     for strategy in STRATEGIES:
         for seed in (inst.seed, inst.seed + 1):
             try:
-                result = solve(inst.problem(strategy, seed))
+                result = solve(inst.problem(strategy, seed), pruning=pruning)
             except Infeasible:
                 event("infeasible")
                 assert not inst.any_valid(strategy), (strategy, "a valid assignment exists")
                 continue
             event("solved")
+            if any("optimality certificate" in note for note in result.notes):
+                event("solved on a pruned subset")
             assert result.status in ("optimal", "feasible")
             pairs = [(a.participant_id, a.target_id) for a in result.assignments]
             assert inst.valid(pairs, strategy), (strategy, seed, pairs)

@@ -52,7 +52,9 @@ FORCE = Pruning(
     max_share=1,
 )
 # The same over the arc list (`arc_prune`): every instance counts as sparse.
-FORCE_SPARSE = Pruning(**{**FORCE.__dict__, "min_density": 1.01, "min_sparse_arcs": 0})
+FORCE_SPARSE = Pruning(
+    **{**FORCE.__dict__, "min_density": 1.01, "min_sparse_arcs": 0, "sparse_max_share": 1}
+)
 
 prunings = st.builds(
     Pruning,
@@ -60,6 +62,7 @@ prunings = st.builds(
     # 1.01: every instance counts as sparse and is pruned over its arc list
     min_density=st.sampled_from([0.0, 0.0, 1.01]),
     min_sparse_arcs=st.just(0),
+    sparse_max_share=st.sampled_from([0.5, 1.0, 1.0]),
     per_target=st.sampled_from([0.0, 0.0, 0.0, 0.5, 1.0, 2.0]),
     extra=st.sampled_from([1, 1, 0, 2]),
     per_participant=st.sampled_from([0, 0, 1, 2]),
