@@ -5,6 +5,8 @@ proof of infeasibility answers before any score is computed."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator, Mapping
 from random import Random
 from unittest import mock
 
@@ -32,6 +34,17 @@ from vividshift.engine.strategies.base import SCALE, SPARSE_SHARE, Weights, weig
 
 SKILLS = ("a", "b", "c", "d")
 LEVELS = st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, -0.5])
+# What a stored row may hold where the engine expects an id, a list or a number: rows
+# written before the API checked these keys, or by another program.
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.just(10**400),
+    st.sampled_from([float("nan"), float("inf"), "0.5", "high", "t0"]),
+    st.lists(st.sampled_from(["t0", 1]), max_size=2),
+    st.dictionaries(st.sampled_from(["t0", "t1"]), st.integers(0, 1), max_size=2),
+)
 
 
 @st.composite
@@ -56,12 +69,15 @@ def problems(draw: st.DrawFn) -> Problem:
         levels = {s: draw(LEVELS) for s in skills if draw(st.booleans())}
         prefs: dict = {}
         if draw(st.booleans()):
+            value = st.one_of(st.sampled_from([0.0, 0.3, 2.0, 1]), JUNK)
             prefs["targets"] = {
-                t: draw(st.sampled_from([0.0, 0.3, 2.0]))
-                for t in draw(st.lists(st.sampled_from(known), max_size=2))
+                t: draw(value) for t in draw(st.lists(st.sampled_from(known), max_size=2))
             }
-            prefs["preferred_targets"] = draw(st.lists(st.sampled_from(known), max_size=2))
-            prefs["avoided_targets"] = draw(st.lists(st.sampled_from(known), max_size=2))
+            ids = st.one_of(st.sampled_from(known), JUNK)
+            prefs["preferred_targets"] = draw(st.lists(ids, max_size=2))
+            prefs["avoided_targets"] = draw(st.lists(ids, max_size=2))
+            for key in draw(st.lists(st.sampled_from(list(prefs)), max_size=2)):
+                prefs[key] = draw(JUNK)  # the whole entry of the wrong kind
         people.append(
             Participant(f"p{i}", skills=frozenset(skills), skill_levels=levels, preferences=prefs)
         )
@@ -100,14 +116,30 @@ def reference_scores(problem: Problem) -> tuple[np.ndarray, ...]:
                     np.float32(min(max(p.skill_level(s), 0.0), 1.0)) for s in t.required_skills
                 ]
                 skill[i, j] = min(max(sum(levels) / len(levels), 0.0), 1.0)
-            value = (p.preferences.get("targets") or {}).get(t.id)
+            # Only readable entries count: a map of finite numbers, lists of ids.
+            values = p.preferences.get("targets")
+            value = _number(values.get(t.id)) if isinstance(values, dict) else None
             if value is not None:
-                pref[i, j] = min(max(float(value), 0.0), 1.0)
-            if t.id in (p.preferences.get("preferred_targets") or ()):
+                pref[i, j] = min(max(value, 0.0), 1.0)
+            if _listed(p.preferences.get("preferred_targets"), t.id):
                 pref[i, j] = 1.0
-            if t.id in (p.preferences.get("avoided_targets") or ()):
+            if _listed(p.preferences.get("avoided_targets"), t.id):
                 pref[i, j] = 0.0
     return rotation, skill, pref, load
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond a double
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _listed(ids: object, target: str) -> bool:
+    return isinstance(ids, list) and any(i == target for i in ids if isinstance(i, str))
 
 
 def reference_repeats(problem: Problem) -> np.ndarray:
@@ -211,20 +243,31 @@ def test_costs_on_the_eligible_pairs_alone_equal_the_full_matrix_there(
         assert not sparse[~where].any()  # never computed: left 0 (and never read)
 
 
+class Unreadable(Mapping):
+    """Preferences that fail when read: what shows whether scoring read them."""
+
+    def __getitem__(self, key: str) -> object:
+        raise RuntimeError("the preferences were read")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["targets"])
+
+    def __len__(self) -> int:
+        return 1
+
+
 def test_counting_proof_answers_before_any_score_is_read() -> None:
-    """More places than people: `Infeasible` by counting, and the scores — here a
-    preference that is no number, which scoring cannot read — are never computed."""
-    people = tuple(
-        Participant(f"p{i}", preferences={"targets": {"t0": "not a number"}}) for i in range(3)
-    )
+    """More places than people: `Infeasible` by counting, and the scores — here
+    preferences that fail when read — are never computed."""
+    people = tuple(Participant(f"p{i}", preferences=Unreadable()) for i in range(3))
     problem = Problem(people, (Target("t0", required_count=4),), strategy="optimal")
     with pytest.raises(Infeasible) as caught:
         solve(problem)
     (shortage,) = caught.value.shortages
     assert shortage.reason == "too few participants"
     assert (shortage.required, shortage.eligible_count) == (4, 3)
-    # The same preference with enough people is read, and cannot be.
-    with pytest.raises(ValueError):
+    # The same preferences with enough people are read, and fail.
+    with pytest.raises(RuntimeError, match="preferences were read"):
         solve(Problem(people, (Target("t0", required_count=2),), strategy="optimal"))
 
 

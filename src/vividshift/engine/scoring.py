@@ -23,11 +23,8 @@ Matrices are numpy so that 10 000 × 1 000 instances build in well under a secon
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import methodcaller
-from types import MappingProxyType
 
 import numpy as np
 
@@ -41,9 +38,9 @@ from vividshift.engine.lazy_scores import (
 )
 from vividshift.engine.model import Problem
 from vividshift.engine.past import PastEntries, most_recent, past_entries
+from vividshift.engine.stated_preferences import stated_cells
 
 NEUTRAL_PREFERENCE = 0.5
-_NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict per person
 _NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))  # no entries
 
 
@@ -207,30 +204,11 @@ def _preference_matrix(
 ) -> np.ndarray | LazyMatrix:
     shape = (len(problem.participants), len(problem.targets))
     slots = preferred_slot is not None and bool(preferred_slot.any())
-    people = problem.participants
-    stated = [i for i, p in enumerate(people) if p.preferences]
-    if not slots and not stated:
+    p, t, values = stated_cells(problem.participants, t_index)
+    if not slots and not p.size:
         # Neutral everywhere: one value seen as P × T (read-only, no memory per pair).
         return np.broadcast_to(np.float32(NEUTRAL_PREFERENCE), shape)
-    # Written in three passes in the order of precedence (explicit values, then
-    # preferred, then avoided: a later pass overrides an earlier one).
-    stated_prefs = [people[i].preferences for i in stated]
-    owners = np.array(stated, dtype=np.int64)
-    n_t = shape[1]
-    valued = [p.get("targets") or _NO_VALUES for p in stated_prefs]
-    liked = [x.get("preferred_targets") or () for x in stated_prefs]
-    avoided = [x.get("avoided_targets") or () for x in stated_prefs]
-    given = chain.from_iterable(map(methodcaller("values"), valued))
-    values = np.concatenate(
-        [
-            np.clip(np.fromiter(map(float, given), np.float64), 0.0, 1.0),
-            np.ones(sum(map(len, liked))),
-            np.zeros(sum(map(len, avoided))),
-        ]
-    )
-    # All three passes as one list of entries, in their order: a later entry wins.
-    p, t, keep = _cells(np.tile(owners, 3), valued + liked + avoided, t_index)
-    keys, written = p * n_t + t, values[keep].astype(np.float32)
+    keys, written = p * shape[1] + t, values.astype(np.float32)
     raised = preferred_slot if slots else None
     if not lazy:
         pref = np.full(shape, NEUTRAL_PREFERENCE, dtype=np.float32)
@@ -240,18 +218,6 @@ def _preference_matrix(
         return pref
     at, last = last_wins(keys, written)
     return WithEntries(shape, NEUTRAL_PREFERENCE, at, last, raised=raised, raised_value=1.0)
-
-
-def _cells(
-    owners: np.ndarray, lists: Sequence[Collection[str]], t_index: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(person, target, which entries) of the target ids `lists[k]` of person
-    `owners[k]` names that are in the problem: one C-level pass over all the ids."""
-    sizes = np.fromiter(map(len, lists), np.int64, count=len(lists))
-    ids = chain.from_iterable(lists)
-    t = np.fromiter(map(t_index.get, ids, repeat(-1)), np.int64, count=int(sizes.sum()))
-    keep = t >= 0
-    return np.repeat(owners, sizes)[keep], t[keep], keep
 
 
 def load_marginals(past_load: np.ndarray, capacity: int) -> np.ndarray:

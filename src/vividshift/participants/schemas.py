@@ -16,6 +16,11 @@
 - `preferences` → a free object (e.g. `{"morning_shift": true}`).
 Any other key, a bad time, or an unknown status is a 422. This is what the engine reads
 (`vividshift.engine.availability`), and `availability` filters match it with `@>`.
+
+The participant's own `preferences` is a free object too, except for the three keys the
+engine reads (`vividshift.engine.stated_preferences`): `preferred_targets` and
+`avoided_targets` are lists of target ids, `targets` an object of target id → a number
+from 0 to 1. Any of them in another shape is a 422.
 """
 
 import re
@@ -129,6 +134,28 @@ def check_availability(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+TARGET_LISTS = ("preferred_targets", "avoided_targets")
+
+
+def check_preferences(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse the keys the engine reads in another shape; the rest is free (sizes: as
+    any JSON value, `check_json`)."""
+    check_json(value)
+    for key in TARGET_LISTS:
+        ids = value.get(key)
+        if key in value and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+            raise ValueError(f"preferences.{key}: expected a list of target ids")
+    if "targets" in value:
+        given = value["targets"]
+        if not (isinstance(given, dict) and all(map(_is_share, given.values()))):
+            raise ValueError("preferences.targets: expected an object of target id → 0–1")
+    return value
+
+
+def _is_share(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
 def _check_email(value: str | None) -> str | None:
     if value is not None and not EMAIL.match(value):
         raise ValueError("not an email address")
@@ -185,6 +212,29 @@ Availability = Annotated[
         json_schema_extra=AVAILABILITY_SCHEMA,
     ),
 ]
+_TARGET_IDS = {"type": "array", "items": {"type": "string"}}
+PREFERENCES_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "preferred_targets": _TARGET_IDS,
+        "avoided_targets": _TARGET_IDS,
+        "targets": {
+            "type": "object",
+            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    },
+}
+
+Preferences = Annotated[
+    dict[str, Any],
+    AfterValidator(check_preferences),
+    Field(
+        description="a free object; the engine reads preferred_targets and avoided_targets "
+        "(lists of target ids) and targets (target id → 0–1)",
+        examples=[{"preferred_targets": [], "targets": {}, "morning_shift": True}],
+        json_schema_extra=PREFERENCES_SCHEMA,
+    ),
+]
 Skills = Annotated[SkillList, AfterValidator(unique_skills)]
 EmailAddress = Annotated[
     Email, AfterValidator(_check_email), Field(json_schema_extra={"pattern": EMAIL.pattern})
@@ -211,7 +261,7 @@ class ParticipantCreate(BaseModel):
     phone: Phone | None = None
     skills: Skills = Field(default_factory=list)
     availability: Availability = Field(default_factory=dict)
-    preferences: JsonObject = Field(default_factory=dict)
+    preferences: Preferences = Field(default_factory=dict)
     metadata: JsonObject = Field(default_factory=dict)
     is_active: Boolean = True
     domain: DomainRef | None = None
@@ -235,7 +285,7 @@ class ParticipantUpdate(BaseModel):
     phone: Phone | None = None
     skills: Skills | None = None
     availability: Availability | None = None
-    preferences: JsonObject | None = None
+    preferences: Preferences | None = None
     metadata: JsonObject | None = None
     is_active: Boolean | None = None
     user_id: LinkedUser | None = Field(

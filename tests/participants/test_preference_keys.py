@@ -1,0 +1,117 @@
+"""The three preference keys the engine reads, through HTTP: refused in another shape
+when written (422 naming the key), and a row that holds them malformed anyway — written
+before that check or by another program — never stops a run (it was a 500: the engine
+called `len()` on a number and `float()` on a string)."""
+
+from typing import Any
+
+import httpx
+import pytest
+from psycopg.types.json import Jsonb
+
+from tests.system.test_http_errors import assert_error
+from vividshift.db import Connection
+
+GEN = "/api/assignments/generate"
+STRATEGIES = ("balanced_rotation", "random_assignment", "skill_based", "optimal")
+
+MALFORMED = [
+    {"preferred_targets": 5},
+    {"preferred_targets": "kitchen"},
+    {"preferred_targets": [1, 2]},
+    {"avoided_targets": [None]},
+    {"avoided_targets": [["nested"]]},
+    {"avoided_targets": {"x": 1}},
+    {"targets": [1, 2]},
+    {"targets": 3},
+    {"targets": {"x": "high"}},
+    {"targets": {"x": None}},
+    {"targets": {"x": True}},
+    {"targets": {"x": 1.5}},
+    {"targets": {"x": -0.1}},
+]
+
+
+@pytest.mark.parametrize("preferences", MALFORMED)
+async def test_malformed_engine_keys_are_refused_on_create_and_patch(
+    client: httpx.AsyncClient, auth_headers, preferences: dict[str, Any]
+) -> None:
+    headers = await auth_headers("user")
+    body = {"name": "Ann", "preferences": preferences}
+    response = await client.post("/api/participants", json=body, headers=headers)
+    assert_error(response, 422, "VALIDATION_ERROR")
+    (key,) = preferences
+    assert f"preferences.{key}" in response.text
+
+    created = await client.post("/api/participants", json={"name": "Ben"}, headers=headers)
+    pid = created.json()["id"]
+    patch = {"preferences": preferences}
+    response = await client.patch(f"/api/participants/{pid}", json=patch, headers=headers)
+    assert_error(response, 422, "VALIDATION_ERROR")
+    assert (await client.get(f"/api/participants/{pid}", headers=headers)).json()[
+        "preferences"
+    ] == {}
+
+
+async def test_well_formed_and_free_keys_are_kept(client: httpx.AsyncClient, auth_headers) -> None:
+    headers = await auth_headers("user")
+    preferences = {
+        "preferred_targets": ["a", "b"],
+        "avoided_targets": [],
+        "targets": {"a": 0, "b": 1, "c": 0.25},
+        "morning_shift": True,
+        "notes": {"free": [1, "two", None]},
+    }
+    body = {"name": "Ann", "preferences": preferences}
+    created = await client.post("/api/participants", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["preferences"] == preferences
+
+
+async def _create(client: httpx.AsyncClient, path: str, body: dict, headers) -> str:
+    response = await client.post(path, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+async def test_a_stored_malformed_preference_is_ignored_not_a_500(
+    client: httpx.AsyncClient, db: Connection, auth_headers, strategy: str
+) -> None:
+    """Ann's stored preferences mix junk with one readable wish (avoid the dishes);
+    Ben's are all junk. Every strategy runs, Ann's readable wish is honoured by the
+    optimal strategy, and the junk is read as nothing."""
+    headers = await auth_headers("user")
+    dishes = await _create(client, "/api/targets", {"name": "Dishes", "required_count": 1}, headers)
+    trash = await _create(client, "/api/targets", {"name": "Trash", "required_count": 1}, headers)
+    ann = await _create(client, "/api/participants", {"name": "Ann"}, headers)
+    ben = await _create(client, "/api/participants", {"name": "Ben"}, headers)
+    junk: dict[str, Any] = {
+        "preferred_targets": [dishes, 7, None, {"x": [dishes]}, [dishes]],
+        "targets": {dishes: "high", trash: None, "other": 10**400},
+        "avoided_targets": [dishes],
+    }
+    await db.execute("UPDATE participants SET preferences = %s WHERE id = %s", (Jsonb(junk), ann))
+    all_junk = {"preferred_targets": 5, "avoided_targets": "trash", "targets": [1, 2]}
+    await db.execute(
+        "UPDATE participants SET preferences = %s WHERE id = %s", (Jsonb(all_junk), ben)
+    )
+
+    body = {
+        "strategy": strategy,
+        "participants": [ann, ben],
+        "targets": [dishes, trash],
+        "assignment_date": "2026-12-14",
+    }
+    response = await client.post(GEN, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    placed = {a["target_id"]: a["participant_id"] for a in response.json()["assignments"]}
+    assert sorted(placed.values()) == sorted([ann, ben])
+    if strategy == "optimal":
+        # Ann prefers the dishes (first), then avoids them (a later entry wins).
+        assert placed == {dishes: ben, trash: ann}
+        scores = {
+            a["participant_id"]: a["metadata"]["scores"]["preference"]
+            for a in response.json()["assignments"]
+        }
+        assert scores == {ann: 0.5, ben: 0.5}
