@@ -213,7 +213,7 @@ def participant_from_mapping(row: Mapping[str, Any]) -> Participant:
     skills_raw = row.get("skills") or []
     levels: dict[str, float] = {}
     if isinstance(skills_raw, Mapping):
-        levels = {str(k): float(v) for k, v in skills_raw.items()}
+        levels = {str(k): _level(v) for k, v in skills_raw.items()}
         names: Iterable[str] = levels
     else:
         names = (str(s) for s in skills_raw)
@@ -229,6 +229,16 @@ def participant_from_mapping(row: Mapping[str, Any]) -> Participant:
         group=None if group is None else str(group),
         metadata=metadata,
     )
+
+
+def _level(value: Any) -> float:
+    """A stored skill level. The API stores none; one written by another program that is
+    no finite number ("high", null, "nan") counts as no level stated: 1.0."""
+    try:
+        level = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 1.0
+    return level if math.isfinite(level) else 1.0
 
 
 def target_from_mapping(row: Mapping[str, Any]) -> Target:

@@ -99,12 +99,15 @@ def json_timestamp(column: str) -> str:
 
 
 # One participant as ParticipantRead serialises it: same keys, same order, null JSON
-# columns as their empty value (ParticipantRead.from_row). Written by row_to_json from
+# columns as their empty value and graded skills as their names, in the stored order
+# (ParticipantRead.from_row). Written by row_to_json from
 # this select list (the column names are the keys): a third of what json_build_object
 # with the keys as arguments cost per row.
 ROW_FIELDS = f"""
     p.id, p.domain_id, p.user_id, p.name, p.email, p.phone,
-    coalesce(p.skills, '[]'::jsonb) AS skills,
+    CASE WHEN jsonb_typeof(p.skills) = 'object'
+         THEN coalesce((SELECT jsonb_agg(k) FROM jsonb_object_keys(p.skills) AS k), '[]')
+         ELSE coalesce(p.skills, '[]'::jsonb) END AS skills,
     coalesce(p.availability, '{{}}'::jsonb) AS availability,
     coalesce(p.preferences, '{{}}'::jsonb) AS preferences,
     coalesce(p.metadata, '{{}}'::jsonb) AS metadata,

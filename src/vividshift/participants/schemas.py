@@ -316,8 +316,12 @@ class ParticipantRead(BaseModel):
 
     @classmethod
     def from_row(cls, row: ParticipantRow | Mapping[str, Any]) -> "ParticipantRead":
-        """The read model of a row; a mapping too, as the list query still hands out."""
+        """The read model of a row; a mapping too, as the list query still hands out.
+        Skills stored graded (`{"first_aid": 0.5}`, which the engine reads and other
+        programs write) are read as their names, as the list query gives them."""
         values = dict(vars(row) if isinstance(row, ParticipantRow) else row)
+        if isinstance(values.get("skills"), dict):
+            values["skills"] = list(values["skills"])
         return cls.model_validate(
             values
             | {

@@ -1,7 +1,8 @@
-"""The three preference keys the engine reads, through HTTP: refused in another shape
-when written (422 naming the key), and a row that holds them malformed anyway — written
-before that check or by another program — never stops a run (it was a 500: the engine
-called `len()` on a number and `float()` on a string)."""
+"""What the engine reads of a participant's JSON, through HTTP. The three preference keys
+are refused in another shape when written (422 naming the key); a row that holds them
+malformed anyway — written before that check or by another program — never stops a run
+(it was a 500: the engine called `len()` on a number and `float()` on a string), nor
+does a stored skill level that is no number."""
 
 from typing import Any
 
@@ -115,3 +116,53 @@ async def test_a_stored_malformed_preference_is_ignored_not_a_500(
             for a in response.json()["assignments"]
         }
         assert scores == {ann: 0.5, ben: 0.5}
+
+
+async def test_a_stored_unreadable_skill_level_counts_as_none_stated(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+) -> None:
+    """Skill levels are stored by other programs only (the API takes skill names): one
+    that is no finite number counts as no level (1.0), a readable one is kept."""
+    headers = await auth_headers("user")
+    body = {"name": "First aid", "required_count": 1, "required_skills": ["first_aid"]}
+    aid = await _create(client, "/api/targets", body, headers)
+    door = await _create(client, "/api/targets", {"name": "Door", "required_count": 1}, headers)
+    ann = await _create(client, "/api/participants", {"name": "Ann"}, headers)
+    ben = await _create(client, "/api/participants", {"name": "Ben"}, headers)
+    levels = {ann: {"first_aid": "high", "cooking": "nan"}, ben: {"first_aid": 0.25}}
+    for pid, skills in levels.items():
+        await db.execute("UPDATE participants SET skills = %s WHERE id = %s", (Jsonb(skills), pid))
+
+    run = {"strategy": "optimal", "participants": [ann, ben], "targets": [aid, door]}
+    response = await client.post(GEN, json=run | {"assignment_date": "2026-12-21"}, headers=headers)
+    assert response.status_code == 201, response.text
+    skill = {
+        (a["participant_id"], a["target_id"]): a["metadata"]["scores"]["skill"]
+        for a in response.json()["assignments"]
+    }
+    assert skill == {(ann, aid): 1.0, (ben, door): 1.0}
+
+
+async def test_a_participant_with_graded_skills_reads_as_its_skill_names(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+) -> None:
+    """One participant read alone was a 500 for skills stored graded, while the list
+    gave the object: both give the names, in the stored order."""
+    headers = await auth_headers("user")
+    ann = await _create(client, "/api/participants", {"name": "Ann"}, headers)
+    graded = {"first_aid": 0.5, "cooking": "high", "driving": 1}
+    await db.execute("UPDATE participants SET skills = %s WHERE id = %s", (Jsonb(graded), ann))
+    stored = await (
+        await db.execute("SELECT skills FROM participants WHERE id = %s", (ann,))
+    ).fetchone()
+    names = list(stored["skills"])
+    assert sorted(names) == sorted(graded)
+
+    one = await client.get(f"/api/participants/{ann}", headers=headers)
+    assert one.status_code == 200, one.text
+    assert one.json()["skills"] == names
+    for query in ("", "?has_skill=cooking"):
+        listed = await client.get(f"/api/participants{query}", headers=headers)
+        assert listed.status_code == 200, listed.text
+        (item,) = [p for p in listed.json()["items"] if p["id"] == ann]
+        assert item == one.json()
