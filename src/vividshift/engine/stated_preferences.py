@@ -7,8 +7,9 @@ before that check, or by another program, may hold anything: an entry the engine
 cannot read (a list where an object belongs, a value that is no finite number, an id
 that is no string) states nothing, so such a row never stops a run.
 
-The common case — lists of string ids, numeric values — is read in C-level passes
-(comprehensions, `map`, `compress`, `chain`); only a malformed entry costs a Python step.
+The common case — lists of string ids, numeric values — is read in a few passes over
+the people (one comprehension per key, then `map`, `compress`, `chain` in C); only a
+row holding a malformed entry costs another pass.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ import numpy as np
 
 from vividshift.engine.model import Participant
 
-# The lists, in the order they are applied after `targets` (a later entry wins).
+VALUES_KEY = "targets"  # target id → 0–1
+# The lists and the value they give, in the order they are applied after the values
+# (a later entry wins).
 LISTS = (("preferred_targets", 1.0), ("avoided_targets", 0.0))
 _PREFERENCES = attrgetter("preferences")
-NAN = float("nan")
+_NAN = float("nan")
 _NO_VALUES: Mapping[str, float] = MappingProxyType({})  # shared: no new dict per person
 # Each kind of entry: the types JSON gives it (nothing to check), and what else is read.
 _LIST = (frozenset({list, tuple}), (list, tuple), ())
@@ -55,7 +58,7 @@ def stated_cells(
 def _values(
     people: np.ndarray, stated: list[Mapping], t_index: Mapping[str, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    maps = cast(list[Mapping[str, Any]], _entries_of(stated, "targets", _MAP))
+    maps = cast(list[Mapping[str, Any]], _entries_of(stated, VALUES_KEY, _MAP))
     given = list(chain.from_iterable(m.values() for m in maps))
     try:
         if not set(map(type, given)) <= {int, float}:
@@ -112,8 +115,8 @@ def _number(value: object) -> float:
     """A JSON number as a float; anything else (a string, a boolean, null, an integer
     beyond a double): NaN, which states nothing."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return NAN
+        return _NAN
     try:
         return float(value)
     except OverflowError:
-        return NAN
+        return _NAN

@@ -32,6 +32,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from vividshift.engine import stated_preferences as preference_keys
 from vividshift.fields import (
     NO_NUL,
     Boolean,
@@ -134,21 +135,20 @@ def check_availability(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-TARGET_LISTS = ("preferred_targets", "avoided_targets")
-
-
 def check_preferences(value: dict[str, Any]) -> dict[str, Any]:
     """Refuse the keys the engine reads in another shape; the rest is free (sizes: as
     any JSON value, `check_json`)."""
     check_json(value)
-    for key in TARGET_LISTS:
+    for key, _ in preference_keys.LISTS:
         ids = value.get(key)
         if key in value and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
             raise ValueError(f"preferences.{key}: expected a list of target ids")
-    if "targets" in value:
-        given = value["targets"]
+    if preference_keys.VALUES_KEY in value:
+        given = value[preference_keys.VALUES_KEY]
         if not (isinstance(given, dict) and all(map(_is_share, given.values()))):
-            raise ValueError("preferences.targets: expected an object of target id → 0–1")
+            raise ValueError(
+                f"preferences.{preference_keys.VALUES_KEY}: expected an object of target id → 0–1"
+            )
     return value
 
 
@@ -215,10 +215,9 @@ Availability = Annotated[
 _TARGET_IDS = {"type": "array", "items": {"type": "string"}}
 PREFERENCES_SCHEMA = {
     "type": "object",
-    "properties": {
-        "preferred_targets": _TARGET_IDS,
-        "avoided_targets": _TARGET_IDS,
-        "targets": {
+    "properties": {key: _TARGET_IDS for key, _ in preference_keys.LISTS}
+    | {
+        preference_keys.VALUES_KEY: {
             "type": "object",
             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
         },
