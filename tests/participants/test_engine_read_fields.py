@@ -141,6 +141,11 @@ async def test_a_stored_unreadable_skill_level_counts_as_none_stated(
         for a in response.json()["assignments"]
     }
     assert skill == {(ann, aid): 1.0, (ben, door): 1.0}
+    alone = {"strategy": "optimal", "participants": [ben], "targets": [aid], "preview": True}
+    response = await client.post(GEN, json=alone, headers=headers)
+    assert response.status_code == 201, response.text
+    (placement,) = response.json()["assignments"]
+    assert placement["metadata"]["scores"]["skill"] == 0.25  # Ben's readable level
 
 
 async def test_a_participant_with_graded_skills_reads_as_its_skill_names(
