@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -209,26 +209,41 @@ class Problem:
 
 
 def participant_from_mapping(row: Mapping[str, Any]) -> Participant:
-    """Build a Participant from a flat API/DB record (`skills` list, `metadata.group`)."""
-    skills_raw = row.get("skills") or []
+    """Build a Participant from a flat API/DB record (`skills` list, `metadata.group`).
+
+    A JSON column in a shape the API never stores (written by another program) reads
+    as empty: skills as `skill_names` gives them, any other column that is no object."""
+    skills_raw = row.get("skills")
     levels: dict[str, float] = {}
     if isinstance(skills_raw, Mapping):
         levels = {str(k): _level(v) for k, v in skills_raw.items()}
-        names: Iterable[str] = levels
-    else:
-        names = (str(s) for s in skills_raw)
-    metadata = dict(row.get("metadata") or {})
+    metadata = _object(row.get("metadata"))
     group = row.get("group", metadata.get("group"))
     return Participant(
         id=str(row["id"]),
         name=str(row.get("name") or ""),
-        skills=frozenset(names),
+        skills=frozenset(skill_names(skills_raw)),
         skill_levels=levels,
-        availability=dict(row.get("availability") or {}),
-        preferences=dict(row.get("preferences") or {}),
+        availability=_object(row.get("availability")),
+        preferences=_object(row.get("preferences")),
         group=None if group is None else str(group),
         metadata=metadata,
     )
+
+
+def skill_names(stored: Any) -> list[str]:
+    """A stored `skills` value as skill names, in order: the strings of a JSON array (what
+    the API stores), or the keys of an object of levels (`{"first_aid": 0.5}`, which
+    other programs write); anything else holds none."""
+    if isinstance(stored, Mapping):
+        return [str(k) for k in stored]
+    if isinstance(stored, list | tuple):
+        return [s for s in stored if isinstance(s, str)]
+    return []
+
+
+def _object(stored: Any) -> dict[str, Any]:
+    return dict(stored) if isinstance(stored, Mapping) else {}
 
 
 def _level(value: Any) -> float:

@@ -98,19 +98,24 @@ def json_timestamp(column: str) -> str:
     )
 
 
-# One participant as ParticipantRead serialises it: same keys, same order, null JSON
-# columns as their empty value and graded skills as their names, in the stored order
-# (ParticipantRead.from_row). Written by row_to_json from
+def _json_object(column: str) -> str:
+    return f"CASE WHEN jsonb_typeof({column}) = 'object' THEN {column} ELSE '{{}}' END"
+
+
+# One participant as ParticipantRead serialises it: same keys, same order, a JSON column
+# in a shape the API never stores (null, or written by another program) as its empty
+# value, skills as their names (ParticipantRead.from_row). Written by row_to_json from
 # this select list (the column names are the keys): a third of what json_build_object
 # with the keys as arguments cost per row.
 ROW_FIELDS = f"""
     p.id, p.domain_id, p.user_id, p.name, p.email, p.phone,
-    CASE WHEN jsonb_typeof(p.skills) = 'object'
-         THEN coalesce((SELECT jsonb_agg(k) FROM jsonb_object_keys(p.skills) AS k), '[]')
-         ELSE coalesce(p.skills, '[]'::jsonb) END AS skills,
-    coalesce(p.availability, '{{}}'::jsonb) AS availability,
-    coalesce(p.preferences, '{{}}'::jsonb) AS preferences,
-    coalesce(p.metadata, '{{}}'::jsonb) AS metadata,
+    CASE jsonb_typeof(p.skills)
+         WHEN 'array' THEN jsonb_path_query_array(p.skills, '$[*] ? (@.type() == "string")')
+         WHEN 'object' THEN coalesce((SELECT jsonb_agg(k) FROM jsonb_object_keys(p.skills) k), '[]')
+         ELSE '[]' END AS skills,
+    {_json_object("p.availability")} AS availability,
+    {_json_object("p.preferences")} AS preferences,
+    {_json_object("p.metadata")} AS metadata,
     p.is_active, p.created_by,
     {json_timestamp("p.created_at")} AS created_at,
     {json_timestamp("p.updated_at")} AS updated_at"""

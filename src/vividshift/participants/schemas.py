@@ -33,6 +33,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from vividshift.engine import stated_preferences as preference_keys
+from vividshift.engine.model import skill_names
 from vividshift.fields import (
     NO_NUL,
     Boolean,
@@ -316,23 +317,15 @@ class ParticipantRead(BaseModel):
     @classmethod
     def from_row(cls, row: ParticipantRow | Mapping[str, Any]) -> "ParticipantRead":
         """The read model of a row; a mapping too, as the list query still hands out.
-        Skills stored graded (`{"first_aid": 0.5}`, which the engine reads and other
-        programs write) are read as their names, as the list query gives them."""
+        A JSON column in a shape the API never stores (written by another program) reads
+        as the list query gives it: skills as `skill_names` (so graded skills as their
+        names), any other that is no object as `{}`."""
         values = dict(vars(row) if isinstance(row, ParticipantRow) else row)
-        if isinstance(values.get("skills"), dict):
-            values["skills"] = list(values["skills"])
-        return cls.model_validate(
-            values
-            | {
-                key: values[key] if values[key] is not None else default
-                for key, default in (
-                    ("skills", []),
-                    ("availability", {}),
-                    ("preferences", {}),
-                    ("metadata", {}),
-                )
-            }
-        )
+        values["skills"] = skill_names(values.get("skills"))
+        for key in ("availability", "preferences", "metadata"):
+            if not isinstance(values.get(key), dict):
+                values[key] = {}
+        return cls.model_validate(values)
 
 
 class ImportResult(BaseModel):
