@@ -1,8 +1,8 @@
-"""A participant row whose JSON columns hold a shape the API never stores (written by
-another program or by hand: skills with numbers or as a string, availability or
-metadata as an array, NULL columns) reads as empty where it cannot be read, on the API
-and on the pages; each was a 500 on reading the person, the people page, the rotation
-page and the task's candidates."""
+"""A participant or task row whose JSON columns hold a shape the API never stores
+(written by another program or by hand: skills with numbers or as a string, an array
+where an object belongs, NULL columns) reads as empty where it cannot be read, on the
+API and on the pages; each was a 500 on reading the person or the task, the people,
+tasks and rotation pages, the task's candidates, a rename or the run's .ics."""
 
 from typing import Any
 
@@ -63,3 +63,71 @@ async def test_a_row_in_a_shape_the_api_never_stores_reads_as_empty(
         response = await page.get(path)
         assert response.status_code == 200, (path, response.text[:300])
         assert "Ann" in response.text, path
+
+
+TASK_STORED = {
+    "required skills with numbers": ("required_skills = '[1, null, \"c\"]'", ["c"], {}),
+    "required skills as a string": ("required_skills = '\"abc\"'", [], {}),
+    "required skills graded": ("required_skills = '{\"c\": 1}'", ["c"], {}),
+    "constraints as an array": ("constraints = '[1]'", [], {}),
+    "metadata as an array": ("metadata = '[1]'", [], {}),
+    "every JSON column NULL": (
+        "required_skills = NULL, constraints = NULL, metadata = NULL",
+        [],
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TASK_STORED))
+async def test_a_task_row_in_a_shape_the_api_never_stores_reads_as_empty(
+    browser_like: SignIn, client: httpx.AsyncClient, db: Connection, auth_headers, case: str
+) -> None:
+    assignment, skills, constraints = TASK_STORED[case]
+    headers = await auth_headers("admin")
+    post = client.post
+    for name in ("Ann", "Bob"):
+        person = {"name": name, "skills": ["c"]}
+        await _id(await post("/api/participants", json=person, headers=headers))
+    dishes = await _id(await post("/api/targets", json={"name": "Dishes"}, headers=headers))
+    await _id(await post("/api/targets", json={"name": "Trash"}, headers=headers))
+    await db.execute(f"UPDATE assignment_targets SET {assignment} WHERE id = %s", (dishes,))
+
+    one = await client.get(f"/api/targets/{dishes}", headers=headers)
+    assert one.status_code == 200, one.text
+    task: dict[str, Any] = one.json()
+    assert (task["required_skills"], task["constraints"]) == (skills, constraints)
+    listed = (await client.get("/api/targets", headers=headers)).json()["items"]
+    assert [t for t in listed if t["id"] == dishes] == [task]
+    candidates = await client.get(f"/api/targets/{dishes}/candidates", headers=headers)
+    assert candidates.status_code == 200, candidates.text
+    run = await _id(await post("/api/assignments/generate", json={}, headers=headers))
+    renamed = await client.patch(f"/api/targets/{dishes}", json={"name": "Dish"}, headers=headers)
+    assert renamed.status_code == 200, renamed.text
+
+    page, _ = await browser_like("admin")
+    for path in ("/tasks", f"/tasks/{dishes}", f"/rotations/{run}", f"/rotations/{run}.ics"):
+        response = await page.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert "Dish" in response.text, path
+
+
+@pytest.mark.parametrize(
+    "constraints",
+    ['{"time_window": 5}', '{"excluded_groups": 5}', '{"no_repeat_window": "x"}'],
+)
+async def test_unreadable_task_rules_are_a_clear_422_and_the_task_page_still_opens(
+    browser_like: SignIn, client: httpx.AsyncClient, db: Connection, auth_headers, constraints
+) -> None:
+    headers = await auth_headers("admin")
+    await _id(await client.post("/api/participants", json={"name": "Ann"}, headers=headers))
+    dishes = await _id(await client.post("/api/targets", json={"name": "Dishes"}, headers=headers))
+    await db.execute(
+        "UPDATE assignment_targets SET constraints = %s::jsonb WHERE id = %s", (constraints, dishes)
+    )
+    generated = await client.post("/api/assignments/generate", json={}, headers=headers)
+    assert generated.status_code == 422, generated.text
+    assert generated.json()["error"] == "Stored target data the engine cannot read"
+    page, _ = await browser_like("admin")
+    response = await page.get(f"/tasks/{dishes}")
+    assert response.status_code == 200 and "Dishes" in response.text

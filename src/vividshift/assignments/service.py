@@ -147,6 +147,12 @@ async def export_csv(
     return row, export.to_csv(row, details)
 
 
+def _time_window(constraints: Any) -> Any:
+    """A stored target's `constraints.time_window` (none when the constraints are no
+    object: written by another program)."""
+    return constraints.get("time_window") if isinstance(constraints, dict) else None
+
+
 async def export_ics(
     conn: Connection, principal: Principal | None, assignment_id: UUID
 ) -> tuple[AssignmentRow, bytes]:
@@ -154,7 +160,7 @@ async def export_ics(
     row, details = await _run_and_details(conn, principal, assignment_id)
     target_ids = sorted({d.target_id for d in details})
     windows = {
-        str(t["id"]): (t["constraints"] or {}).get("time_window")
+        str(t["id"]): _time_window(t["constraints"])
         for t in await queries.load_targets(conn, row.domain_id, target_ids)
     }
     domain = await domain_queries.get_domain(conn, row.domain_id)

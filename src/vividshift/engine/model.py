@@ -258,18 +258,18 @@ def _level(value: Any) -> float:
 
 def target_from_mapping(row: Mapping[str, Any]) -> Target:
     """Build a Target from a flat API/DB record; rules come from its `constraints` map."""
-    constraints = dict(row.get("constraints") or {})
+    constraints = _object(row.get("constraints"))
     window = constraints.get("time_window")
     no_repeat = constraints.get("no_repeat_window")
     return Target(
         id=str(row["id"]),
         name=str(row.get("name") or ""),
         required_count=int(row.get("required_count", 1)),
-        required_skills=frozenset(str(s) for s in row.get("required_skills") or []),
+        required_skills=frozenset(skill_names(row.get("required_skills"))),
         excluded_groups=frozenset(str(g) for g in constraints.get("excluded_groups") or []),
         no_repeat_window=None if no_repeat is None else int(no_repeat),
         time_window=None if window is None else parse_target_window(window),
-        metadata=dict(row.get("metadata") or {}),
+        metadata=_object(row.get("metadata")),
         effort=float(row.get("effort") or 1),
     )
 

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vividshift.engine.model import parse_target_window
+from vividshift.engine.model import parse_target_window, skill_names
 from vividshift.fields import (
     Boolean,
     Description,
@@ -140,10 +140,14 @@ class TargetRead(BaseModel):
 
     @classmethod
     def from_row(cls, row: TargetRow) -> "TargetRead":
+        """The read model of a row. A JSON column in a shape the API never stores (null,
+        or written by another program) reads as empty where it cannot be read: required
+        skills as `skill_names` gives them, constraints or metadata that are no object
+        as `{}`."""
         filled = replace(
             row,
-            required_skills=row.required_skills or [],
-            constraints={} if row.constraints is None else row.constraints,
-            metadata={} if row.metadata is None else row.metadata,
+            required_skills=skill_names(row.required_skills),
+            constraints=row.constraints if isinstance(row.constraints, dict) else {},
+            metadata=row.metadata if isinstance(row.metadata, dict) else {},
         )
         return cls.model_validate(filled, from_attributes=True)

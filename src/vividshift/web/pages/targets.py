@@ -104,7 +104,8 @@ def _form_values(task: Any | None) -> dict[str, Any]:
     if task is None:
         return {"required_count": "1", "is_active": True}
     constraints = dict(task.constraints)
-    groups = constraints.pop("excluded_groups", None) or []
+    groups = constraints.pop("excluded_groups", None)
+    groups = [str(g) for g in groups] if isinstance(groups, list) else []  # (stored by others)
     window = constraints.pop("no_repeat_window", None)
     return {
         "name": task.name,
