@@ -20,12 +20,14 @@ FREE_JSON_VALUE = "FreeJsonValue"
 _FREE_REF = {"$ref": f"#/components/schemas/{FREE_JSON_VALUE}"}
 
 
-def _free_object() -> dict[str, Any]:
+def free_object(properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A free-form JSON object's schema; `properties`: keys it reads in a given shape
+    (a schema with properties is not rewritten here, so it states the rule itself)."""
     return {
         "type": "object",
         "propertyNames": {"pattern": NO_NUL_PATTERN},
         "additionalProperties": dict(_FREE_REF),
-    }
+    } | ({"properties": properties} if properties else {})
 
 
 def free_json_value() -> dict[str, Any]:
@@ -38,7 +40,7 @@ def free_json_value() -> dict[str, Any]:
             {"type": "boolean"},
             {"type": "null"},
             {"type": "array", "items": dict(_FREE_REF)},
-            _free_object(),
+            free_object(),
         ],
     }
 
@@ -62,7 +64,7 @@ def state_no_nul(node: Any) -> None:
         if _is_string(node) and not any(key in node for key in _BOUNDED):
             node["pattern"] = NO_NUL_PATTERN
         if _is_free_object(node):
-            node.update(_free_object())
+            node.update(free_object())
         for value in node.values():
             state_no_nul(value)
     elif isinstance(node, list):

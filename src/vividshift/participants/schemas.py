@@ -46,6 +46,7 @@ from vividshift.fields import (
     check_json,
     unique_skills,
 )
+from vividshift.http.openapi_nul import NO_NUL_PATTERN, free_object
 from vividshift.participants.rows import ParticipantRow
 from vividshift.patching import reject_sent_nulls, sent_nulls_refused
 
@@ -214,16 +215,16 @@ Availability = Annotated[
     ),
 ]
 _TARGET_IDS = {"type": "array", "items": {"type": "string"}}
-PREFERENCES_SCHEMA = {
-    "type": "object",
-    "properties": {key: _TARGET_IDS for key, _ in preference_keys.LISTS}
+PREFERENCES_SCHEMA = free_object(
+    {key: _TARGET_IDS for key, _ in preference_keys.LISTS}
     | {
         preference_keys.VALUES_KEY: {
             "type": "object",
+            "propertyNames": {"pattern": NO_NUL_PATTERN},
             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
         },
-    },
-}
+    }
+)
 
 Preferences = Annotated[
     dict[str, Any],
