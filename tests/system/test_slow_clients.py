@@ -1,6 +1,6 @@
 """Request heads are limited in size and time, bodies in time, by the server `serve`
-runs (issue 17): a real uvicorn server built by `server_config`, on 127.0.0.1, spoken
-to over raw sockets."""
+runs (issue 17): `vividshift serve` in its own process (uvicorn as `server_config`
+builds it), on 127.0.0.1, spoken to over raw sockets."""
 
 import json
 import socket
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import make_settings
-from tests.system.live_server import serving
+from tests.system.served_process import serving_process
 from vividshift.cli.serve import server_config
 
 HEADER_TIMEOUT = 1.0
@@ -28,7 +28,7 @@ def served(database_url: str) -> Iterator[tuple[str, int]]:
         body_timeout_seconds=BODY_TIMEOUT,
         keep_alive_timeout_seconds=5,
     )
-    with serving(settings) as address:
+    with serving_process(settings) as address:
         yield address
 
 

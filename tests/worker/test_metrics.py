@@ -31,19 +31,21 @@ async def test_generation_and_queue_metrics(fresh_db_url: str) -> None:
 def test_queue_gauges_are_cached_between_scrapes(fresh_db_url: str) -> None:
     """Anonymous scrapes cost the database one read per cache period, not one each."""
     import time
-    from types import SimpleNamespace
 
+    from fastapi import FastAPI
     from prometheus_client import CollectorRegistry, generate_latest
 
     from tests.conftest import make_settings
     from vividshift.worker.metrics import QueueCollector
 
-    state = SimpleNamespace(database_url=fresh_db_url, settings=make_settings(fresh_db_url))
+    app = FastAPI()  # held here: the collector holds it weakly
+    app.state.database_url = fresh_db_url
+    app.state.settings = make_settings(fresh_db_url)
     registry = CollectorRegistry()
-    registry.register(QueueCollector(SimpleNamespace(state=state), cache_seconds=0.5))  # type: ignore[arg-type]
+    registry.register(QueueCollector(app, cache_seconds=0.5))
     assert "vividshift_workers_live 0.0" in generate_latest(registry).decode()
     # Within the period no connection is even attempted: a dead URL changes nothing.
-    state.database_url = "postgresql://nobody@127.0.0.1:1/none"
+    app.state.database_url = "postgresql://nobody@127.0.0.1:1/none"
     text = generate_latest(registry).decode()
     assert "vividshift_workers_live 0.0" in text
     assert "vividshift_job_queue_scrape_errors_total 0.0" in text

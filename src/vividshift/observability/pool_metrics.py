@@ -1,6 +1,7 @@
 """The database pool's state on /metrics, read from psycopg_pool's `get_stats()` at
 each scrape (no background sampling)."""
 
+import weakref
 from collections.abc import Iterator
 
 from fastapi import FastAPI
@@ -30,13 +31,18 @@ _COUNTERS = {
 
 
 class PoolCollector(Collector):
-    """Reads `app.state.pool` (created by the app's lifespan) at each collection."""
+    """Reads `app.state.pool` (created by the app's lifespan) at each collection.
+
+    The app is held weakly: FastAPI keeps every endpoint it classified in a cache (up to
+    4096), the /metrics endpoint reaches this collector through its registry, and a
+    strong reference would keep every app a process builds (tests, benchmarks) alive."""
 
     def __init__(self, app: FastAPI) -> None:
-        self._app = app
+        self._app = weakref.ref(app)
 
     def collect(self) -> Iterator[Metric]:
-        pool = getattr(self._app.state, "pool", None)
+        app = self._app()
+        pool = getattr(app.state, "pool", None) if app is not None else None
         if pool is None:
             return
         stats = pool.get_stats()

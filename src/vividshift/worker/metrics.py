@@ -12,6 +12,7 @@ failure they are left out and `vividshift_job_queue_scrape_errors_total` goes up
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,23 +30,23 @@ CACHE_SECONDS = 5.0
 
 class QueueCollector(Collector):
     """Queue depth and age, read at each collection (the /metrics handler runs in a
-    thread, so a blocking connection does not stall the event loop)."""
+    thread, so a blocking connection does not stall the event loop). The app is held
+    weakly, as by `PoolCollector` (see there why)."""
 
     def __init__(self, app: FastAPI, cache_seconds: float = CACHE_SECONDS) -> None:
-        self._app = app
+        self._app = weakref.ref(app)
         self._errors = 0
         self._cache_seconds = cache_seconds
         self._read_at = -float("inf")
         self._reading: tuple[Any, Any] = (None, None)
         self._lock = threading.Lock()  # concurrent scrapes: one reads, the others wait
 
-    def _read(self, url: str) -> tuple[Any, Any]:
+    def _read(self, url: str, stale: int) -> tuple[Any, Any]:
         """(queue rows, live workers) from the database, or the reading of the last
         CACHE_SECONDS."""
         with self._lock:
             if time.monotonic() - self._read_at < self._cache_seconds:
                 return self._reading
-            stale = self._app.state.settings.worker_stale_seconds
             try:
                 with psycopg.connect(
                     url, connect_timeout=2, options="-c statement_timeout=1000", autocommit=True
@@ -62,10 +63,11 @@ class QueueCollector(Collector):
             return reading
 
     def collect(self) -> Iterator[Metric]:
-        url = getattr(self._app.state, "database_url", None)
-        if url is None:
+        app = self._app()
+        url = getattr(app.state, "database_url", None) if app is not None else None
+        if app is None or url is None:
             return
-        rows, live = self._read(url)
+        rows, live = self._read(url, app.state.settings.worker_stale_seconds)
         yield CounterMetricFamily(
             "vividshift_job_queue_scrape_errors",
             "Scrapes whose queue query failed",
