@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.web.conftest import SignIn
+from tests.web.helpers import csrf_of
 from vividshift.db import Connection
 
 STORED = {
@@ -131,3 +132,29 @@ async def test_unreadable_task_rules_are_a_clear_422_and_the_task_page_still_ope
     page, _ = await browser_like("admin")
     response = await page.get(f"/tasks/{dishes}")
     assert response.status_code == 200 and "Dishes" in response.text
+
+
+async def test_saving_the_person_form_keeps_stored_skill_levels(
+    browser_like: SignIn, client: httpx.AsyncClient, db: Connection, auth_headers
+) -> None:
+    """Skill levels (a `skills` object, which the engine reads and the API cannot
+    write) stay when the person's page is saved with the same skills, say to change a
+    phone number; changing the skills on the page writes the names it shows."""
+    headers = await auth_headers("admin")
+    ann = await _id(await client.post("/api/participants", json={"name": "Ann"}, headers=headers))
+    graded = '{"first_aid": 0.5, "cooking": 1}'
+    await db.execute("UPDATE participants SET skills = %s WHERE id = %s", (graded, ann))
+    page, _ = await browser_like("admin")
+
+    async def save(skills: str) -> Any:
+        form = (await page.get(f"/people/{ann}")).text
+        sent = {"csrf_token": csrf_of(form), "name": "Ann", "phone": "555-0100", "skills": skills}
+        response = await page.post(f"/people/{ann}", data=sent)
+        assert response.status_code == 303, response.text[:300]
+        cur = await db.execute("SELECT skills, phone FROM participants WHERE id = %s", (ann,))
+        return await cur.fetchone()
+
+    kept = await save("cooking, first_aid")
+    assert kept["skills"] == {"first_aid": 0.5, "cooking": 1} and kept["phone"] == "555-0100"
+    changed = await save("first_aid, driving")
+    assert changed["skills"] == ["first_aid", "driving"]

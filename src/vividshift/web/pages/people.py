@@ -126,7 +126,8 @@ def _form_values(person: Any | None) -> dict[str, Any]:
 
 
 def _body(form: FormData, current: Any | None, errors: FieldErrors) -> dict[str, Any]:
-    """The participant fields from the form; slots outside the grid are kept."""
+    """The participant fields from the form; slots outside the grid are kept, and so
+    are the stored skills while the form names the same ones."""
     availability: dict[str, Any] = dict(current.availability) if current else {}
     for day in WEEKDAYS:
         slots = dict(availability.get(day) or {})
@@ -146,7 +147,7 @@ def _body(form: FormData, current: Any | None, errors: FieldErrors) -> dict[str,
     group = text(form, "group")
     if group:
         metadata["group"] = group
-    return {
+    body = {
         "name": text(form, "name"),
         "email": optional(form, "email"),
         "phone": optional(form, "phone"),
@@ -155,6 +156,11 @@ def _body(form: FormData, current: Any | None, errors: FieldErrors) -> dict[str,
         "metadata": metadata,
         "is_active": checked(form, "is_active"),
     }
+    if current is not None and set(body["skills"]) == set(current.skills):
+        # Unchanged: the stored skills stay as they are (with levels, where another
+        # program stored them; the page shows names only).
+        del body["skills"]
+    return body
 
 
 def person_form(
