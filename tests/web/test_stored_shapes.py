@@ -1,8 +1,9 @@
-"""A participant or task row whose JSON columns hold a shape the API never stores
-(written by another program or by hand: skills with numbers or as a string, an array
-where an object belongs, NULL columns) reads as empty where it cannot be read, on the
-API and on the pages; each was a 500 on reading the person or the task, the people,
-tasks and rotation pages, the task's candidates, a rename or the run's .ics."""
+"""A participant, task, house or run row whose JSON columns hold a shape the API never
+stores (written by another program or by hand: skills with numbers or as a string, an
+array where an object belongs, NULL columns) reads as empty where it cannot be read, on
+the API and on the pages; each was a 500 on reading the person, the task, the houses or
+a run, the people, tasks, rotation and history pages, the task's candidates, a rename,
+a generation or the run's .ics."""
 
 from typing import Any
 
@@ -158,3 +159,77 @@ async def test_saving_the_person_form_keeps_stored_skill_levels(
     assert kept["skills"] == {"first_aid": 0.5, "cooking": 1} and kept["phone"] == "555-0100"
     changed = await save("first_aid, driving")
     assert changed["skills"] == ["first_aid", "driving"]
+
+
+RUN_STORED = {
+    "domain configuration as an array": "UPDATE domains SET configuration = '[1]'",
+    "domain rules as an object": "UPDATE domains SET business_rules = '{\"a\": 1}'",
+    "run metadata as an array": "UPDATE assignments SET metadata = '[1]'",
+    "run configuration as a number": "UPDATE assignments SET configuration = '5'",
+    "detail metadata as an array": "UPDATE assignment_details SET metadata = '[1]'",
+}
+
+
+@pytest.mark.parametrize("case", list(RUN_STORED))
+async def test_domain_and_run_rows_in_shapes_the_api_never_stores_read_as_empty(
+    browser_like: SignIn, client: httpx.AsyncClient, db: Connection, auth_headers, case: str
+) -> None:
+    """A house's configuration or rules, a run's or a place's metadata in another shape
+    than the API stores: the house list, the runs, a run, its history, generating and
+    the pages were 500s."""
+    headers = await auth_headers("admin")
+    for name in ("Ann", "Bob", "Cid"):
+        await _id(await client.post("/api/participants", json={"name": name}, headers=headers))
+    task = {"name": "Dishes", "required_count": 1}
+    await _id(await client.post("/api/targets", json=task, headers=headers))
+    run = await _id(await client.post("/api/assignments/generate", json={}, headers=headers))
+    await db.execute(RUN_STORED[case])
+
+    houses = await client.get("/api/domains", headers=headers)
+    assert houses.status_code == 200, houses.text
+    for house in houses.json()["items"]:
+        assert isinstance(house["configuration"], dict)
+        assert isinstance(house["business_rules"], list)
+    one = await client.get(f"/api/assignments/{run}", headers=headers)
+    assert one.status_code == 200, one.text
+    assert isinstance(one.json()["metadata"], dict)
+    assert isinstance(one.json()["configuration"], dict)
+    assert all(isinstance(d["metadata"], dict) for d in one.json()["details"])
+    for path in ("/api/assignments", f"/api/assignments/{run}/history"):
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+    again = await client.post(
+        "/api/assignments/generate", json={"assignment_date": "2027-01-05"}, headers=headers
+    )
+    assert again.status_code == 201, again.text
+
+    page, _ = await browser_like("admin")
+    for path in ("/", "/people", "/tasks", f"/rotations/{run}", "/history"):
+        response = await page.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        '[1, "x"]',
+        '[{"type": "max_assignments_per_participant"}]',
+        '[{"type": "never_together", "participants": 5}]',
+        '[{"type": "group_exclusion", "group": "a"}]',
+    ],
+)
+async def test_unreadable_domain_rules_are_a_clear_422(
+    client: httpx.AsyncClient, db: Connection, auth_headers, rules: str
+) -> None:
+    """Rules the API would refuse, stored by another program: a 422 naming the rule, and
+    nothing written (it was a 500)."""
+    headers = await auth_headers("admin")
+    await _id(await client.post("/api/participants", json={"name": "Ann"}, headers=headers))
+    await _id(await client.post("/api/targets", json={"name": "Dishes"}, headers=headers))
+    await db.execute("UPDATE domains SET business_rules = %s", (rules,))
+    response = await client.post("/api/assignments/generate", json={}, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "Stored domain data the engine cannot read"
+    assert "business rule" in response.json()["details"]
+    cur = await db.execute("SELECT count(*) AS n FROM assignments")
+    assert (await cur.fetchone())["n"] == 0

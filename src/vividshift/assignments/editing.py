@@ -47,6 +47,7 @@ from vividshift.engine.model import DEFAULT_VALIDATORS, parse_window
 from vividshift.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from vividshift.notifications import events
 from vividshift.patching import merge_patch_or_reject
+from vividshift.stored_json import stored_object
 
 RESERVED_METADATA = frozenset(
     {"attempts", "execution_time_ms", "strategy_parameters", "validation_results", "solver"}
@@ -93,7 +94,7 @@ async def _revalidate(
 ) -> list[dict[str, Any]]:
     """The run's validators and the group rule on `pairs`, against today's data of the
     run's participants and targets and the run's stored rules."""
-    config = run.configuration or {}
+    config = stored_object(run.configuration)
     inputs = config.get("inputs") or {}
     target_ids = inputs.get("targets") or sorted({t for _, t in pairs})
     # The run's whole pool, not only the people in `pairs`: whether a target fell back
@@ -147,7 +148,7 @@ async def _revalidate(
 
 def _marked_swapped(detail: DetailRow) -> DetailRow:
     """The detail with its metadata marked as edited by a swap (its stored name dropped)."""
-    meta = dict(detail.metadata or {}) | {"edited": "swap"}
+    meta = dict(stored_object(detail.metadata)) | {"edited": "swap"}
     meta.pop("participant_name", None)
     return replace(detail, metadata=meta)
 
@@ -191,7 +192,7 @@ async def _finish_edit(
     )
     # Only the people whose places changed hear of it, in this edit's transaction.
     await events.place_changed(conn, run.id, moved, reason=action)
-    meta = dict(run.metadata or {}) | {"validation_results": validation}
+    meta = dict(stored_object(run.metadata)) | {"validation_results": validation}
     row = await queries.update_assignment(conn, run.id, {"metadata": meta})
     assert row is not None
     details = await queries.get_details(conn, run.id)
@@ -227,7 +228,7 @@ async def reassign(
         if (str(body.participant_id), held[1]) in current:
             raise Conflict("The participant is already on that target in this run")
         pairs = [(str(body.participant_id), t) if (p, t) == held else (p, t) for p, t in current]
-        meta = dict(detail.metadata or {}) | {"edited": action}
+        meta = dict(stored_object(detail.metadata)) | {"edited": action}
         meta.pop("participant_name", None)
 
         async def apply() -> None:

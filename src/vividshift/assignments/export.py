@@ -29,6 +29,7 @@ from vividshift.csv_writer import CsvWriter
 from vividshift.engine import Problem, Target
 from vividshift.engine import target_windows as engine_windows
 from vividshift.engine.model import RunWindow, parse_target_window, parse_window
+from vividshift.stored_json import stored_object
 
 CSV_COLUMNS = (
     "assignment_id",
@@ -49,7 +50,7 @@ def to_csv(run: AssignmentRow, details: list[RunDetail]) -> str:
     writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for d in details:
-        score = (d.metadata or {}).get("score")
+        score = stored_object(d.metadata).get("score")
         writer.writerow(
             (
                 str(run.id),
@@ -141,7 +142,7 @@ def run_default_window(run: AssignmentRow | Mapping[str, Any], zone: ZoneInfo) -
         configuration, day = run.configuration, run.assignment_date
     else:
         configuration, day = run.get("configuration"), run["assignment_date"]
-    default = _window((configuration or {}).get("window"))
+    default = _window(stored_object(configuration).get("window"))
     if default is None:
         first = datetime.combine(day, time(), zone)
         after = datetime.combine(day + timedelta(days=1), time(), zone)

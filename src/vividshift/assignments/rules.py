@@ -36,6 +36,7 @@ from vividshift.engine import (
 from vividshift.engine.model import DEFAULT_VALIDATORS, RunWindow
 from vividshift.engine.params import read_parameters
 from vividshift.errors import ValidationFailed
+from vividshift.stored_json import stored_list, stored_object
 
 DEFAULT_STRATEGY = "balanced_rotation"
 MAX_ASSIGNMENTS = ("max_assignments_per_participant", "max_assignments")
@@ -61,35 +62,48 @@ def _non_null(values: Mapping[str, Any] | None) -> dict[str, Any]:
 def _domain_constraints(domain: Mapping[str, Any] | None, notes: list[str]) -> list[dict]:
     if domain is None:
         return []
-    config = domain.get("configuration") or {}
+    config = stored_object(domain.get("configuration"))
     out: list[dict[str, Any]] = []
-    limit = (config.get("constraints") or {}).get("max_assignments_per_participant")
+    limit = stored_object(config.get("constraints")).get("max_assignments_per_participant")
     if limit is not None:
         out.append(_max(limit))
-    for rule in domain.get("business_rules") or []:
-        kind = rule.get("type")
-        if rule.get("severity", "error") != "error":
-            notes.append(f"domain rule {kind} of severity {rule.get('severity')} not enforced")
-            continue
-        if kind == "max_assignments_per_participant":
-            out.append(_max(rule["max"]))
-        elif kind == "group_exclusion":
-            out.append(
-                {
-                    "name": "group_exclusion",
-                    "constraint_type": "exclusion",
-                    "parameters": {"group": rule["group"], "targets": [rule["target"]]},
-                }
-            )
-        elif kind == "never_together":
-            out.append(
-                {
-                    "name": "must_not_be_together",
-                    "constraint_type": "pair",
-                    "parameters": {"participants": list(rule["participants"])},
-                }
-            )
+    for rule in stored_list(domain.get("business_rules")):
+        try:
+            out.extend(_business_rule(rule, notes))
+        except (AttributeError, KeyError, TypeError):
+            # The API validates each rule; this one was stored by another program.
+            raise ValidationFailed(
+                "Stored domain data the engine cannot read",
+                details=f"business rule {rule!r}",
+            ) from None
     return out
+
+
+def _business_rule(rule: Mapping[str, Any], notes: list[str]) -> list[dict[str, Any]]:
+    """A domain rule of severity "error" as the constraints it stands for."""
+    kind = rule.get("type")
+    if rule.get("severity", "error") != "error":
+        notes.append(f"domain rule {kind} of severity {rule.get('severity')} not enforced")
+        return []
+    if kind == "max_assignments_per_participant":
+        return [_max(rule["max"])]
+    if kind == "group_exclusion":
+        return [
+            {
+                "name": "group_exclusion",
+                "constraint_type": "exclusion",
+                "parameters": {"group": rule["group"], "targets": [rule["target"]]},
+            }
+        ]
+    if kind == "never_together":
+        return [
+            {
+                "name": "must_not_be_together",
+                "constraint_type": "pair",
+                "parameters": {"participants": list(rule["participants"])},
+            }
+        ]
+    return []
 
 
 def _max(limit: int) -> dict[str, Any]:

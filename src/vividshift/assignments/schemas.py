@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from vividshift.assignments.rows import AssignmentRow
 from vividshift.fields import MAX_SEED, NO_NUL, Description, JsonObject, bounded
 from vividshift.http.lenient import Lenient
+from vividshift.stored_json import stored_object
 
 MAX_IDS = 100_000
 Label = Annotated[str, bounded(200, min_length=1), NO_NUL]
@@ -137,8 +138,8 @@ class AssignmentSummary(BaseModel):
         return cls.model_validate(
             asdict(row)
             | {
-                "configuration": row.configuration or {},
-                "metadata": row.metadata or {},
+                "configuration": stored_object(row.configuration),
+                "metadata": stored_object(row.metadata),
                 "detail_count": detail_count,
             }
         )

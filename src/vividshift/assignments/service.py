@@ -32,6 +32,7 @@ from vividshift.db import Connection
 from vividshift.domains import queries as domain_queries
 from vividshift.domains.access import Access, DomainRole, list_scope, row_access
 from vividshift.errors import NotFound
+from vividshift.stored_json import stored_object
 
 
 def assignment_not_found(assignment_id: UUID) -> NotFound:
@@ -88,7 +89,8 @@ def read_model(row: AssignmentRow, details: list[RunDetail]) -> AssignmentRead:
     return AssignmentRead(
         **summary.model_dump(),
         details=[
-            DetailRead.model_validate(asdict(d) | {"metadata": d.metadata or {}}) for d in details
+            DetailRead.model_validate(asdict(d) | {"metadata": stored_object(d.metadata)})
+            for d in details
         ],
     )
 
@@ -99,7 +101,10 @@ async def get_history(
     """The run's recorded changes, when the caller sees its domain."""
     await run_access(conn, principal, assignment_id)
     rows = await queries.get_history(conn, assignment_id)
-    return [HistoryEntry.model_validate(asdict(r) | {"metadata": r.metadata or {}}) for r in rows]
+    return [
+        HistoryEntry.model_validate(asdict(r) | {"metadata": stored_object(r.metadata)})
+        for r in rows
+    ]
 
 
 async def participant_rota(
@@ -122,7 +127,10 @@ async def participant_rota(
         conn, participant_id, include_cancelled=include_cancelled, limit=limit, offset=offset
     )
     return RotaPage(
-        items=[RotaEntry.model_validate(asdict(r) | {"metadata": r.metadata or {}}) for r in rows],
+        items=[
+            RotaEntry.model_validate(asdict(r) | {"metadata": stored_object(r.metadata)})
+            for r in rows
+        ],
         total=total,
         limit=limit,
         offset=offset,

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from vividshift.stored_json import stored_object
+
 
 @dataclass(frozen=True)
 class DomainRow:
@@ -29,7 +31,7 @@ class DomainRow:
 
 def configuration_of(domain: DomainRow | None) -> dict[str, Any]:
     """A domain's stored configuration ({} for none)."""
-    return (domain.configuration if domain is not None else None) or {}
+    return stored_object(domain.configuration if domain is not None else None)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from pydantic import (
 from vividshift.domains.rows import DomainRow
 from vividshift.fields import MAX_SEED, NO_NUL, ZONE_NAMES, Description, JsonObject, bounded
 from vividshift.patching import reject_sent_nulls, sent_nulls_refused
+from vividshift.stored_json import stored_list, stored_object
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
 SORT_KEYS = frozenset({"name", "display_name", "created_at", "updated_at"})
@@ -381,8 +382,12 @@ class DomainRead(BaseModel):
 
     @classmethod
     def from_row(cls, row: DomainRow) -> "DomainRead":
-        rules = row.business_rules or []
-        return cls.model_validate(replace(row, business_rules=rules), from_attributes=True)
+        stored = replace(
+            row,
+            configuration=stored_object(row.configuration),
+            business_rules=stored_list(row.business_rules),
+        )
+        return cls.model_validate(stored, from_attributes=True)
 
 
 def bump_version(version: str) -> str:

@@ -55,6 +55,7 @@ from vividshift.errors import BusinessRuleViolation, NotFound
 from vividshift.schedules import cron, queries
 from vividshift.schedules.rows import ScheduledDomain
 from vividshift.schedules.schemas import CursorRead, NextRun, ScheduleRead
+from vividshift.stored_json import stored_object
 
 log = logging.getLogger("vividshift.schedules")
 
@@ -184,7 +185,7 @@ async def view(
     """The domain's schedule: next due times and recent jobs (a reader of the domain)."""
     now = now or datetime.now(UTC)
     domain = await _domain(conn, principal, domain_id, "viewer")
-    raw = (domain.configuration or {}).get("schedule")
+    raw = stored_object(domain.configuration).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
     active = bool(schedule and schedule.enabled and domain.is_active)
     cursor = await queries.get_cursor(conn, domain_id) if active else None
@@ -227,7 +228,7 @@ async def run_now(
     of the domain)."""
     actor = principal.id
     domain = await _domain(conn, principal, domain_id, "manager")
-    raw = (domain.configuration or {}).get("schedule")
+    raw = stored_object(domain.configuration).get("schedule")
     schedule = _schedule(raw) if raw is not None else None
     if schedule is None:
         raise BusinessRuleViolation(

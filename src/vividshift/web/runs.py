@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from vividshift.stored_json import stored_object
+
 MAX_UPCOMING = 10
 
 
@@ -30,7 +32,7 @@ R = TypeVar("R", bound=RunLike)
 
 def zone_of(configuration: Mapping[str, Any] | None) -> str:
     """The house's IANA zone from a domain's configuration; UTC when unset or unknown."""
-    name = (configuration or {}).get("timezone")
+    name = stored_object(configuration).get("timezone")
     if not isinstance(name, str) or not name:
         return "UTC"
     try:

@@ -18,6 +18,7 @@ from uuid import UUID
 from vividshift.db import Connection, transaction
 from vividshift.domains import service as domains
 from vividshift.domains.schemas import DomainConfiguration, DomainUpdate
+from vividshift.stored_json import stored_object
 from vividshift.workgroups import queries as wg_queries
 from vividshift.workgroups import service as workgroups
 from vividshift.workgroups.schemas import WorkGroupsRequest
@@ -84,7 +85,7 @@ async def seed(conn: Connection, progress: Any = None) -> DemoSummary:
         )
         step("rotation")
         domain = await workgroups.ensure_domain(conn)
-        configuration = dict(domain.configuration or {}) | {"schedule": SCHEDULE}
+        configuration = dict(stored_object(domain.configuration)) | {"schedule": SCHEDULE}
         await domains.update_domain(
             conn,
             None,  # the system

@@ -30,6 +30,7 @@ from vividshift.db import Connection, transaction
 from vividshift.domains.rows import DomainRow
 from vividshift.engine import infer_groups
 from vividshift.errors import ValidationFailed
+from vividshift.stored_json import stored_list
 from vividshift.workgroups import queries as wg_queries
 from vividshift.workgroups import service as workgroups
 
@@ -100,7 +101,7 @@ def _markers(domain: DomainRow) -> dict[str, str]:
     """chore → the one group allowed to do it, from the domain's group exclusions."""
     excluded: dict[str, set[str]] = {}
     groups: set[str] = set()
-    for rule in domain.business_rules or []:
+    for rule in stored_list(domain.business_rules):
         if rule.get("type") == "group_exclusion" and rule.get("severity", "error") == "error":
             excluded.setdefault(rule["target"], set()).add(rule["group"])
             groups.add(rule["group"])

@@ -58,6 +58,7 @@ from vividshift.db import Connection, transaction
 from vividshift.domains.rows import DomainRow
 from vividshift.errors import ValidationFailed
 from vividshift.participants import queries as participant_queries
+from vividshift.stored_json import stored_object
 from vividshift.targets import queries as target_queries
 from vividshift.targets.rows import TargetRow
 from vividshift.workgroups import queries
@@ -222,7 +223,7 @@ async def _stored_chores(conn: Connection, actor: UUID | None) -> list[TargetRow
 def _share_limit(domain: DomainRow, people: int, places: int) -> list[ConstraintIn]:
     """With fewer people than places, each may take ceil(places / people) chores (or the
     domain's own limit, when that is higher)."""
-    configured = ((domain.configuration or {}).get("constraints") or {}).get(
+    configured = stored_object(stored_object(domain.configuration).get("constraints")).get(
         "max_assignments_per_participant"
     )
     current = configured if isinstance(configured, int) and configured > 0 else 1

@@ -16,6 +16,7 @@ from vividshift.domains import service as domains
 from vividshift.domains.schemas import STRATEGIES, VALIDATORS, DomainCreate, DomainUpdate
 from vividshift.errors import AppError
 from vividshift.http.paging import PageParams, Sort
+from vividshift.stored_json import stored_list, stored_object
 from vividshift.users import service as users
 from vividshift.web.deps import Form, PageAdmin
 from vividshift.web.forms import (
@@ -170,7 +171,7 @@ async def create_domain(request: Request, admin: PageAdmin, db: Db, form: Form) 
 
 
 def _domain_values(domain: Any) -> dict[str, Any]:
-    config = domain.configuration or {}
+    config = stored_object(domain.configuration)
     return {
         "display_name": domain.display_name,
         "description": domain.description or "",
@@ -180,7 +181,7 @@ def _domain_values(domain: Any) -> dict[str, Any]:
             (config.get("constraints") or {}).get("max_assignments_per_participant") or ""
         ),
         "strategy_parameters": json.dumps(config.get("strategy_parameters") or {}, indent=2),
-        "business_rules": json.dumps(domain.business_rules or [], indent=2),
+        "business_rules": json.dumps(stored_list(domain.business_rules), indent=2),
         "is_active": domain.is_active,
     }
 
@@ -203,7 +204,7 @@ def domain_form(
         problem=problem,
         strategies=STRATEGIES,
         validator_names=VALIDATORS,
-        schedule=(domain.configuration or {}).get("schedule"),
+        schedule=stored_object(domain.configuration).get("schedule"),
     )
 
 
@@ -239,7 +240,7 @@ async def update_domain(
     """Save a domain's settings (validated by the domain schema)."""
     found = await domains.get_domain(db, admin, domain_id)
     errors: FieldErrors = {}
-    config = dict(found.configuration or {})
+    config = dict(stored_object(found.configuration))
     strategy = optional(form, "default_strategy")
     if strategy:
         config["default_strategy"] = strategy

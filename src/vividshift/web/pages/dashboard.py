@@ -25,6 +25,7 @@ from vividshift.fairshare.mine import my_balances
 from vividshift.http.paging import PageParams, Sort
 from vividshift.rules import service as rules
 from vividshift.schedules import service as schedule_service
+from vividshift.stored_json import stored_object
 from vividshift.web.deps import Form, PageReader, PageWriter
 from vividshift.web.domain_choice import choose_domain, remember_choice
 from vividshift.web.forms import (
@@ -114,7 +115,7 @@ async def dashboard_page(
     schedules = []
     for d in [d for d in active_domains if d.id == choice.id]:
         entry: dict[str, Any] = {"domain": d, "schedule": None, "next": None}
-        if (d.configuration or {}).get("schedule") is not None:
+        if stored_object(d.configuration).get("schedule") is not None:
             view = await schedule_service.view(db, principal, d.id, 1)
             entry |= {"schedule": view, "next": view.next_runs[0] if view.next_runs else None}
         schedules.append(entry)

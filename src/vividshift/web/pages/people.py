@@ -147,16 +147,17 @@ def _body(form: FormData, current: Any | None, errors: FieldErrors) -> dict[str,
     group = text(form, "group")
     if group:
         metadata["group"] = group
-    body = {
+    skills = tags(form, "skills")
+    body: dict[str, Any] = {
         "name": text(form, "name"),
         "email": optional(form, "email"),
         "phone": optional(form, "phone"),
-        "skills": tags(form, "skills"),
+        "skills": skills,
         "availability": availability,
         "metadata": metadata,
         "is_active": checked(form, "is_active"),
     }
-    if current is not None and set(body["skills"]) == set(current.skills):
+    if current is not None and set(skills) == set(current.skills):
         # Unchanged: the stored skills stay as they are (with levels, where another
         # program stored them; the page shows names only).
         del body["skills"]

@@ -17,6 +17,7 @@ from vividshift.errors import AppError
 from vividshift.http.paging import PageParams, Sort
 from vividshift.participants import service as participants
 from vividshift.participants.schemas import ParticipantFilters
+from vividshift.stored_json import stored_object
 from vividshift.web.deps import Form, PageReader, PageWriter
 from vividshift.web.forms import FieldErrors, checked, optional, pydantic_errors, service_errors
 from vividshift.web.pages.dashboard import by_target, my_participant_ids
@@ -86,7 +87,7 @@ async def rotation_page(
         "run": run,
         "groups": by_target(run),
         "mine": await my_participant_ids(db, principal),
-        "validation": (run.metadata or {}).get("validation_results") or [],
+        "validation": stored_object(run.metadata).get("validation_results") or [],
         "trail": trail,
         "people": people.items,
         "errors": {},
