@@ -49,6 +49,7 @@ from vividshift.fields import (
 from vividshift.http.openapi_nul import NO_NUL_PATTERN, free_object
 from vividshift.participants.rows import ParticipantRow
 from vividshift.patching import reject_sent_nulls, sent_nulls_refused
+from vividshift.stored_json import stored_object
 
 
 @dataclass(frozen=True)
@@ -324,8 +325,7 @@ class ParticipantRead(BaseModel):
         values = dict(vars(row) if isinstance(row, ParticipantRow) else row)
         values["skills"] = skill_names(values.get("skills"))
         for key in ("availability", "preferences", "metadata"):
-            if not isinstance(values.get(key), dict):
-                values[key] = {}
+            values[key] = stored_object(values.get(key))
         return cls.model_validate(values)
 
 

@@ -31,6 +31,7 @@ from vividshift.fields import (
 )
 from vividshift.participants.schemas import DomainRef
 from vividshift.patching import reject_sent_nulls, sent_nulls_refused
+from vividshift.stored_json import stored_object
 from vividshift.targets.rows import TargetRow
 
 # What lists may be sorted on (`sort=name`, `-created_at`).
@@ -147,7 +148,7 @@ class TargetRead(BaseModel):
         filled = replace(
             row,
             required_skills=skill_names(row.required_skills),
-            constraints=row.constraints if isinstance(row.constraints, dict) else {},
-            metadata=row.metadata if isinstance(row.metadata, dict) else {},
+            constraints=stored_object(row.constraints),
+            metadata=stored_object(row.metadata),
         )
         return cls.model_validate(filled, from_attributes=True)

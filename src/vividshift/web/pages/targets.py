@@ -14,6 +14,7 @@ from vividshift.auth.deps import Principal
 from vividshift.db import Connection, Db
 from vividshift.errors import AppError
 from vividshift.http.paging import Sort
+from vividshift.stored_json import stored_list
 from vividshift.targets import service
 from vividshift.targets.schemas import TargetCreate, TargetUpdate
 from vividshift.web.deps import Form, PageReader, PageWriter
@@ -104,8 +105,7 @@ def _form_values(task: Any | None) -> dict[str, Any]:
     if task is None:
         return {"required_count": "1", "is_active": True}
     constraints = dict(task.constraints)
-    groups = constraints.pop("excluded_groups", None)
-    groups = [str(g) for g in groups] if isinstance(groups, list) else []  # (stored by others)
+    groups = [str(g) for g in stored_list(constraints.pop("excluded_groups", None))]
     window = constraints.pop("no_repeat_window", None)
     return {
         "name": task.name,
