@@ -2,6 +2,7 @@
 "Kitchen". Generation in one never uses the other's people or chores; lists, exports,
 jobs, schedules and "My turns" never mix them; another house's runs are 404."""
 
+import json
 from typing import Any
 
 import httpx
@@ -244,3 +245,37 @@ async def test_the_dashboard_highlights_me_by_the_link_not_the_email(
     html = (await client.get("/", headers=headers | {"Accept": "text/html"})).text
     mine = html.split('id="mine-h"')[1].split("</section>")[0]
     assert "Nothing for you" not in mine and ("Kitchen" in mine or "Hall" in mine)
+
+
+async def test_one_house_stored_rules_it_cannot_read_stop_only_its_own_runs(
+    client: httpx.AsyncClient, db: Connection, auth_headers
+):
+    """Oak's rules written by another program in a shape the API refuses: Oak's
+    generation is a clear 422, the Lodge's — with a readable never-together rule — still
+    runs and honours it; both houses list, with Oak's unreadable rules as stored."""
+    oak, lodge, oak_manager, lodge_manager = await _two_houses(db, auth_headers)
+    await db.execute(
+        "UPDATE domains SET business_rules = %s WHERE id = %s",
+        ('[{"type": "max_assignments_per_participant"}]', oak["id"]),
+    )
+    lodge_people = sorted(lodge["people"])
+    apart = [{"type": "never_together", "participants": lodge_people[:2]}]
+    await db.execute(
+        "UPDATE domains SET business_rules = %s WHERE id = %s",
+        (json.dumps(apart), lodge["id"]),
+    )
+    refused = await client.post(
+        GEN, json={"domain": oak["name"], "assignment_date": DAY}, headers=oak_manager
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"] == "Stored domain data the engine cannot read"
+
+    run = await _generate(client, lodge_manager, lodge)
+    by_chore: dict[str, set[str]] = {}
+    for a in run["assignments"]:
+        by_chore.setdefault(a["target_id"], set()).add(a["participant_id"])
+    assert not any(set(lodge_people[:2]) <= people for people in by_chore.values())
+    assert {a["participant_id"] for a in run["assignments"]} <= lodge["people"]
+
+    houses = await client.get("/api/domains", headers=oak_manager)
+    assert houses.status_code == 200, houses.text

@@ -13,7 +13,8 @@ against the run's targets/participants (a rule naming none of them is skipped).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -68,15 +69,19 @@ def _domain_constraints(domain: Mapping[str, Any] | None, notes: list[str]) -> l
     if limit is not None:
         out.append(_max(limit))
     for rule in stored_list(domain.get("business_rules")):
-        try:
+        with _reading_stored(f"business rule {rule!r}"):
             out.extend(_business_rule(rule, notes))
-        except (AttributeError, KeyError, TypeError):
-            # The API validates each rule; this one was stored by another program.
-            raise ValidationFailed(
-                "Stored domain data the engine cannot read",
-                details=f"business rule {rule!r}",
-            ) from None
     return out
+
+
+@contextmanager
+def _reading_stored(what: str) -> Iterator[None]:
+    """A house's stored data read as a 422 naming `what` when it cannot be read: the API
+    validates what it stores, so this is data another program wrote."""
+    try:
+        yield
+    except (AttributeError, KeyError, TypeError):
+        raise ValidationFailed("Stored domain data the engine cannot read", details=what) from None
 
 
 def _business_rule(rule: Mapping[str, Any], notes: list[str]) -> list[dict[str, Any]]:
@@ -133,10 +138,11 @@ def _resolve(
     for refs, lookup in ((TARGET_LIST_REFS, targets), (PARTICIPANT_LIST_REFS, people)):
         key = refs.get(str(name))
         if key and isinstance(params.get(key), list):
-            ids = [lookup[str(v)] for v in params[key] if str(v) in lookup]
+            # One person named twice (by name and id, or name twice) is one person.
+            ids = list(dict.fromkeys(lookup[str(v)] for v in params[key] if str(v) in lookup))
             if not ids or (lookup is people and len(ids) < 2):
                 return None
-            params[key] = list(dict.fromkeys(ids))
+            params[key] = ids
     if name == "target_quota" and "target" in params:
         if str(params["target"]) not in targets:
             return None
@@ -164,11 +170,12 @@ def build_rules(
     config = configuration_of(domain)
     notes: list[str] = []
     chosen = strategy or config.get("default_strategy") or DEFAULT_STRATEGY
-    if chosen not in STRATEGIES:
+    if not isinstance(chosen, str) or chosen not in STRATEGIES:
         raise ValidationFailed(
             "Unknown strategy", details=f"strategy {chosen!r}; known: {sorted(STRATEGIES)}"
         )
-    params = _non_null(config.get("strategy_parameters")) | dict(parameters)
+    with _reading_stored("configuration.strategy_parameters"):
+        params = _non_null(config.get("strategy_parameters")) | dict(parameters)
     try:
         read_parameters(chosen, STRATEGIES[chosen].schema, params)
     except InvalidParameters as exc:
@@ -193,7 +200,8 @@ def build_rules(
                 raise ValidationFailed("Invalid constraint", details=str(exc)) from None
             raw_list.append(resolved | {"source": source})
 
-    specs = _validators(validators, config.get("validators"), notes)
+    with _reading_stored("configuration.validators"):  # the request's are validated
+        specs = _validators(validators, config.get("validators"), notes)
     run_seed = seed
     if run_seed is None:
         given = params.get("seed")
